@@ -1,0 +1,116 @@
+"""Image credits: found in captions, in credit-only paragraphs and glued into running text.
+
+A credit is removed from the text and kept as {text, photographer, provider}. Inside running text
+only credits that name a known provider are recognised, because glued text ("...on UnsplashCash
+flow...") gives no other clue where the credit ends; a block that is nothing but a credit may name
+anyone. Sentences that merely mention a photo ("a photo by the agency showed ...") never match:
+every form needs its capitalised keyword and a capitalised name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KNOWN_PROVIDERS = [
+    "Getty Images", "Shutterstock", "Unsplash", "Pexels", "Pixabay", "Reuters", "AFP", "AP",
+    "Associated Press", "Bloomberg", "EPA", "iStock", "Adobe Stock", "Wikimedia Commons", "Yonhap",
+    "Freepik", "Dreamstime", "Alamy",
+]
+# Longest first, so "Associated Press" wins over "AP" and "Getty Images" is read whole.
+_PROVIDER = "|".join(re.escape(p) for p in sorted(KNOWN_PROVIDERS, key=len, reverse=True))
+_NAME_WORD = r"[A-ZÀ-Ý][\w.'’-]*"
+_SP = "[ \u00a0]"  # sites glue credits with non-breaking spaces too
+_NAME = rf"{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{0,3}}"   # one to four capitalised words
+_ANY = r"[^\n]+?"
+
+# Forms of a block that is only a credit (caption, credit-only paragraph).
+WHOLE_FORMS = [
+    re.compile(rf"^©\s*(?P<provider>[^/]+?)\s*/\s*(?P<photographer>{_ANY})$"),
+    re.compile(rf"^©\s*(?P<provider>{_ANY})$"),
+    re.compile(rf"^Photo(?:graph)? by (?P<photographer>{_ANY}) (?:on|via|for) (?P<provider>{_ANY})$"),
+    re.compile(rf"^Photo(?:graph)? by (?P<photographer>{_ANY})$"),
+    re.compile(rf"^(?:Image|Photo|Picture|Source)s?: (?P<provider>{_ANY})$"),
+    re.compile(rf"^(?:Credit|Photo credit|Image credit)s?: (?P<photographer>[^\n/]+?)(?:\s*/\s*(?P<provider>{_ANY}))?$", re.I),
+]
+# Forms found inside running text: they must end with a known provider.
+_INLINE_START = r"(?:^|(?<=[.!?:;”\"')\]\s])|(?<=[a-z0-9]))"
+INLINE_FORMS = [
+    re.compile(rf"{_INLINE_START}©{_SP}?(?P<provider>{_PROVIDER})/(?P<photographer>{_NAME})(?=$|[^a-z])"),
+    re.compile(rf"{_INLINE_START}Photo{_SP}by{_SP}(?P<photographer>{_NAME}){_SP}on{_SP}(?P<provider>{_PROVIDER})(?![a-z])"),
+    re.compile(rf"{_INLINE_START}©{_SP}?(?P<provider>{_PROVIDER})(?![a-z])"),
+    re.compile(rf"{_INLINE_START}(?:Image|Photo):{_SP}(?P<provider>{_PROVIDER})(?![a-z])"),
+]
+
+
+@dataclass(frozen=True)
+class ImageCredit:
+    text: str
+    photographer: str | None
+    provider: str | None
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "photographer": self.photographer, "provider": self.provider}
+
+
+def _credit(match: re.Match) -> ImageCredit:
+    groups = match.groupdict()
+    photographer = (groups.get("photographer") or "").strip() or None
+    provider = (groups.get("provider") or "").strip() or None
+    # "Credit: Reuters" names an agency, not a person.
+    if photographer and not provider and photographer in KNOWN_PROVIDERS:
+        photographer, provider = None, photographer
+    return ImageCredit(match.group(0).strip(), photographer, provider)
+
+
+def credit_of_block(text: str) -> ImageCredit | None:
+    """The credit when `text` is nothing but a credit; None otherwise."""
+    text = text.strip()
+    if not text or len(text) > 120:
+        return None
+    for form in WHOLE_FORMS:
+        match = form.match(text)
+        if match:
+            return _credit(match)
+    return None
+
+
+def strip_inline_credits(text: str) -> tuple[str, list[ImageCredit]]:
+    """`text` without the credits glued into it, and those credits in order."""
+    found: list[tuple[int, int, ImageCredit]] = []
+    for form in INLINE_FORMS:
+        for match in form.finditer(text):
+            if not any(start < match.end() and match.start() < end for start, end, _ in found):
+                found.append((match.start(), match.end(), _credit(match)))
+    if not found:
+        return text, []
+    found.sort(key=lambda entry: entry[0])
+    pieces, position = [], 0
+    for start, end, _ in found:
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    # Where the credit sat between two glued sentences, keep them apart with one space.
+    cleaned = " ".join(piece.strip() for piece in pieces if piece.strip())
+    return cleaned, [credit for _, _, credit in found]
+
+
+def strip_credits(text: str | None) -> tuple[str | None, list[ImageCredit]]:
+    """A block's text without credits: None when the block was only a credit."""
+    if not text:
+        return text, []
+    whole = credit_of_block(text)
+    if whole:
+        return None, [whole]
+    return strip_inline_credits(text)
+
+
+def strip_body_credits(body: str) -> tuple[str, list[ImageCredit]]:
+    """A body of blank-line-separated blocks without its credits (credit-only blocks dropped)."""
+    kept, credits = [], []
+    for block in body.split("\n\n"):
+        text, found = strip_credits(block)
+        credits.extend(found)
+        if text:
+            kept.append(text)
+    return "\n\n".join(kept), credits

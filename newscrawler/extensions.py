@@ -1,0 +1,69 @@
+"""CrawlReport: one closing summary line, the final stats as JSON, and a log without tracebacks
+for failures the site can cause."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from scrapy import signals
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_KEYS = [
+    ("pages", "news/pages/article"), ("listings", "news/pages/listing"), ("renders", "news/renders"),
+    ("new", "news/store/new"), ("updated", "news/store/updated"), ("unchanged", "news/store/unchanged"),
+    ("duplicates", "news/duplicates/"), ("parse_failures", "news/parse_failed/"),
+    ("render_incomplete", "news/related/unavailable"), ("retries", "retry/count"),
+    ("dead_lettered", "news/store/dead_lettered"),
+]
+
+
+class NoTraceback(logging.Filter):
+    """scrapy-playwright logs a failed navigation with its traceback; the failure itself reaches
+    our errback, which logs one line with the URL. Keep the message, drop the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+def summary(stats: dict) -> dict:
+    """The closing numbers; a key ending in `/` sums every stat under that prefix."""
+    result = {}
+    for name, key in SUMMARY_KEYS:
+        if key.endswith("/"):
+            result[name] = sum(v for k, v in stats.items() if k.startswith(key) and isinstance(v, int))
+        else:
+            result[name] = stats.get(key, 0)
+    return result
+
+
+class CrawlReport:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats_file = crawler.settings.get("NEWS_STATS_FILE")
+        self.filter = NoTraceback()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider):
+        logging.getLogger("scrapy-playwright").addFilter(self.filter)
+
+    def spider_closed(self, spider, reason):
+        logging.getLogger("scrapy-playwright").removeFilter(self.filter)
+        stats = self.crawler.stats.get_stats()
+        numbers = summary(stats)
+        logger.info("Crawl summary (%s): %s", reason, ", ".join(f"{k}={v}" for k, v in numbers.items()))
+        if self.stats_file:
+            path = Path(self.stats_file)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({**stats, "finish_reason": reason, "summary": numbers},
+                                       default=str, indent=1, sort_keys=True))

@@ -1,0 +1,36 @@
+"""Request fingerprints that know what an article is.
+
+An article has several URLs (short `/article/<id>`, the canonical one, tracking parameters,
+fragments); all of them fingerprint as the article id, so the duplicate filter, JOBDIR and a
+shared (Redis) frontier each fetch an article once whichever URL reached them first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from scrapy.utils.request import RequestFingerprinter
+
+from .profiles import load_profile
+from .urls import article_id, canonicalize
+
+
+class ArticleAwareFingerprinter:
+    def __init__(self, crawler=None):
+        settings = crawler.settings if crawler else None
+        self.profile = load_profile(settings.get("NEWS_SITE_PROFILE", "replica") if settings else "replica")
+        self.fallback = RequestFingerprinter(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def fingerprint(self, request) -> bytes:
+        the_id = article_id(request.url, self.profile)
+        if the_id is None or request.method != "GET":
+            return self.fallback.fingerprint(request.replace(url=canonicalize(request.url, self.profile)))
+        # A redirect from a short URL lands on the canonical one: that is the same fetch, not a
+        # duplicate, so redirected requests get a key of their own.
+        hops = len(request.meta.get("redirect_urls", ()))
+        host = request.url.split("/")[2].lower()
+        return hashlib.sha1(f"article:{host}:{the_id}:{hops}".encode()).digest()

@@ -1,0 +1,1 @@
+"""Item pipelines, one per module, in `ITEM_PIPELINES` order: dates, image credits, dedupe, store."""

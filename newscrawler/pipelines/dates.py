@@ -1,0 +1,50 @@
+"""Dates pipeline: the page's date text, read in the site's zone, becomes aware UTC."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
+
+from ..cleaning.dates import parse_site_date
+from ..profiles import load_profile
+
+logger = logging.getLogger(__name__)
+
+
+class DatesPipeline:
+    def __init__(self, zone: ZoneInfo, stats):
+        self.zone = zone
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        name = settings.get("NEWS_SITE_TIMEZONE") or load_profile(settings.get("NEWS_SITE_PROFILE", "replica")).timezone
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise NotConfigured(f"NEWS_SITE_TIMEZONE is not an IANA time zone: {name!r}") from None
+        return cls(zone, crawler.stats)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        now = adapter.get("fetched_at") or datetime.now(timezone.utc)
+        # A machine-readable date (JSON-LD) wins over the text; the text is kept either way.
+        candidates = [adapter.get("published_at_iso"), adapter.get("published_at_raw")]
+        parsed = None
+        for text in filter(None, candidates):
+            parsed = parse_site_date(text, self.zone, now)
+            if parsed.value:
+                break
+        adapter["published_at"] = parsed.value if parsed else None
+        if adapter["published_at"] is None:
+            problem = parsed.problem if parsed else "empty"
+            self.stats.inc_value(f"news/dates/{problem}")
+            logger.warning("Publication date %s (%r): %s", problem, adapter.get("published_at_raw"), adapter.get("url"))
+        modified = adapter.get("modified_at_raw")
+        adapter["modified_at"] = parse_site_date(modified, self.zone, now).value if modified else None
+        return item

@@ -1,0 +1,150 @@
+"""MongoDB store pipeline: buffered bulk upserts off the reactor thread, retries, dead letters.
+
+Items are buffered and written by size (`MONGO_BUFFER_SIZE`), by time (`MONGO_FLUSH_INTERVAL`) and
+at close. A batch that cannot be written after `MONGO_WRITE_RETRIES` attempts (exponential backoff)
+goes to the dead-letter file; `scrapy replay FILE` stores it later. Nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from itemadapter import ItemAdapter
+from pymongo.errors import PyMongoError
+from scrapy.exceptions import CloseSpider, NotConfigured
+
+from ..cleaning.hashing import article_key
+from ..signals import alias_found
+from ..storage.deadletter import DeadLetterFile
+from ..storage.mongo import TRANSIENT_ERRORS, ArticleDoc, MongoArticleStore, StoreUnavailable, document_fields
+
+logger = logging.getLogger(__name__)
+
+
+class MongoStorePipeline:
+    def __init__(self, crawler, store: MongoArticleStore):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store
+        self.buffer_size = max(1, settings.getint("MONGO_BUFFER_SIZE", 100))
+        self.flush_interval = settings.getfloat("MONGO_FLUSH_INTERVAL", 5.0)
+        self.attempts = max(1, settings.getint("MONGO_WRITE_RETRIES", 4))
+        self.backoff = settings.getfloat("MONGO_RETRY_BACKOFF", 0.5)
+        self.deadletter_template = settings.get("NEWS_DEADLETTER_PATH")
+        self.buffer: list[ArticleDoc] = []
+        self.pending_aliases: dict[str, list[str]] = defaultdict(list)
+        self.lock = asyncio.Lock()
+        self.timer: asyncio.Task | None = None
+        self.deadletter: DeadLetterFile | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        store = MongoArticleStore.from_settings(crawler.settings)
+        if store is None:
+            raise NotConfigured("MONGO_URI is not set: articles are not stored")
+        pipeline = cls(crawler, store)
+        crawler.signals.connect(pipeline.on_alias, signal=alias_found)
+        return pipeline
+
+    async def open_spider(self):
+        spider_name = self.crawler.spider.name if self.crawler.spider else "crawl"
+        self.deadletter = DeadLetterFile(self.deadletter_template, spider_name)
+        try:
+            await asyncio.to_thread(self.store.check)
+            await asyncio.to_thread(self.store.ensure_indexes)
+        except (StoreUnavailable, PyMongoError) as error:
+            message = str(error) if isinstance(error, StoreUnavailable) else \
+                f"MongoDB refused setup at {self.store.describe()}: {type(error).__name__}"
+            logger.error("%s; closing the spider before crawling", message)
+            self.stats.set_value("news/store/unavailable_at_start", 1)
+            raise CloseSpider("mongodb_unreachable") from None
+        self.timer = asyncio.ensure_future(self.flush_periodically())
+
+    async def flush_periodically(self):
+        while True:
+            await asyncio.sleep(self.flush_interval)
+            await self.flush()
+
+    def on_alias(self, key: str, urls: list[str]):
+        self.pending_aliases[key].extend(urls)
+
+    async def process_item(self, item):
+        adapter = ItemAdapter(item)
+        key = article_key(adapter["site"], adapter["article_id"])
+        self.buffer.append(ArticleDoc(key, document_fields(adapter), list(adapter.get("aliases") or [])))
+        if len(self.buffer) >= self.buffer_size:
+            await self.flush()
+        return item
+
+    async def close_spider(self):
+        if self.timer:
+            self.timer.cancel()
+        await self.flush()
+        self.store.close()
+        if self.deadletter and self.deadletter.count:
+            self.stats.set_value("news/store/deadletter_file", str(self.deadletter.path))
+            logger.warning("%d records could not be stored; they are in %s. Store them later with: "
+                           "scrapy replay %s", self.deadletter.count, self.deadletter.path, self.deadletter.path)
+
+    # -- writing ----------------------------------------------------------------------------
+    async def flush(self):
+        async with self.lock:
+            docs, self.buffer = self.buffer, []
+            aliases, self.pending_aliases = self.pending_aliases, defaultdict(list)
+            for doc in docs:  # aliases of an article in this batch travel with it
+                doc.aliases = list(dict.fromkeys(doc.aliases + aliases.pop(doc.key, [])))
+            if docs:
+                await self.write_articles(docs)
+            if aliases:
+                await self.write_aliases(dict(aliases))
+
+    async def write_articles(self, docs: list[ArticleDoc]):
+        now = datetime.now(timezone.utc)
+        try:
+            result = await self.with_retries(self.store.write, docs, now)
+        except StoreUnavailable as error:
+            return self.dead_letter([doc.to_record() for doc in docs], str(error))
+        for name in ("new", "updated", "unchanged"):
+            self.stats.inc_value(f"news/store/{name}", getattr(result, name))
+        for doc, error in result.failed:
+            logger.warning("Article not stored (%s): %s", error, doc.fields.get("url"))
+            self.dead_letter([doc.to_record()], error)
+
+    async def write_aliases(self, aliases: dict[str, list[str]]):
+        records = [{"kind": "aliases", "key": key, "urls": urls} for key, urls in aliases.items()]
+        try:
+            missing = await self.with_retries(self.store.add_aliases, aliases)
+        except StoreUnavailable as error:
+            return self.dead_letter(records, str(error))
+        if missing:
+            # The kept article is not stored (it went to the dead letters too): keep its aliases
+            # with it, so a replay adds them after the article.
+            stored = await self.with_retries(self.stored_keys, list(aliases))
+            self.dead_letter([r for r in records if r["key"] not in stored], "article not stored yet")
+
+    def stored_keys(self, keys: list[str]) -> set[str]:
+        return {doc["_id"] for doc in self.store.articles.find({"_id": {"$in": keys}}, {"_id": 1})}
+
+    async def with_retries(self, function, *args):
+        """Run a store call in a thread; retry transient failures with exponential backoff."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await asyncio.to_thread(function, *args)
+            except TRANSIENT_ERRORS as error:
+                self.stats.inc_value("news/store/retries")
+                if attempt == self.attempts:
+                    raise StoreUnavailable(f"MongoDB unreachable at {self.store.describe()} after "
+                                           f"{attempt} attempts: {type(error).__name__}") from None
+                delay = self.backoff * 2 ** (attempt - 1)
+                logger.warning("MongoDB write failed (%s), attempt %d of %d; retrying in %.1fs",
+                               type(error).__name__, attempt, self.attempts, delay)
+                await asyncio.sleep(delay)
+
+    def dead_letter(self, records: list[dict], error: str):
+        self.deadletter.write(records, error)
+        self.stats.inc_value("news/store/dead_lettered", len(records))
+        logger.warning("%d records dead-lettered to %s: %s", len(records), self.deadletter.path, error)

@@ -1,0 +1,158 @@
+"""Rendering the lazy "More to Read" block with scrapy-playwright, and only that.
+
+All `PLAYWRIGHT_*` settings are derived here, once, from the project's own settings; requests opt
+in through `render_meta()`. The block is driven by one script evaluated in the page, so a render
+costs one round trip between Scrapy and the browser, and the script bounds its own time: a slow
+block ends as `partial` or `unavailable`, never as an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+
+from scrapy_playwright.page import PageMethod
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+# Scrolls the sentinel into view until the placeholder is gone and no card arrives during a
+# quiet period; returns what it saw. Plain data in, plain data out: JOBDIR can pickle it.
+RELATED_BLOCK_SCRIPT = """
+async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs, settleMs}) => {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const deadline = Date.now() + timeoutMs;
+  const list = document.querySelector(listSelector);
+  if (!list) return {status: "unavailable", cards: 0, reason: "no-block"};
+  const count = () => list.querySelectorAll(cardSelector).length;
+  const loading = () => list.querySelector(loadingSelector) !== null;
+  const scroll = () => {
+    const target = document.querySelector(sentinelSelector) || list;
+    target.scrollIntoView({block: "end"});
+    window.scrollBy(0, 1);
+  };
+  let seen = -1, quietSince = Date.now();
+  while (Date.now() < deadline) {
+    scroll();
+    await sleep(50);
+    const now = count();
+    if (loading() || now !== seen) {
+      seen = now;
+      quietSince = Date.now();
+      continue;
+    }
+    if (Date.now() - quietSince >= settleMs) return {status: "complete", cards: now};
+  }
+  const cards = count();
+  return {status: cards && !loading() ? "complete" : cards ? "partial" : "unavailable", cards, reason: "timeout"};
+}
+"""
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """Every rendering knob, read once from the crawler's settings."""
+
+    enabled: bool
+    chromium_path: str | None
+    related_timeout_ms: int
+    settle_ms: int
+    max_pages: int
+    pages_per_context: int
+    navigation_timeout_ms: int
+    user_agent: str
+
+    @classmethod
+    def from_settings(cls, settings) -> "RenderConfig":
+        return cls(
+            enabled=settings.getbool("NEWS_RENDER_RELATED", True),
+            chromium_path=chromium_path(settings.get("NEWS_CHROMIUM_PATH")),
+            related_timeout_ms=int(settings.getfloat("NEWS_RELATED_TIMEOUT", 15.0) * 1000),
+            settle_ms=settings.getint("NEWS_RELATED_SETTLE_MS", 400),
+            max_pages=settings.getint("NEWS_RENDER_CONCURRENCY", 4),
+            pages_per_context=settings.getint("NEWS_PAGES_PER_CONTEXT", 100),
+            navigation_timeout_ms=int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000),
+            user_agent=settings.get("USER_AGENT"),
+        )
+
+    def playwright_settings(self) -> dict:
+        launch = {"headless": True, "args": CHROMIUM_ARGS}
+        if self.chromium_path:
+            launch["executable_path"] = self.chromium_path
+        return {
+            "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": self.max_pages,
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": self.navigation_timeout_ms,
+            "PLAYWRIGHT_ABORT_REQUEST": "newscrawler.rendering.should_abort_request",
+            "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": None,  # navigation and fetches share Scrapy's headers
+        }
+
+    def context_kwargs(self) -> dict:
+        return {"timezone_id": "UTC", "user_agent": self.user_agent, "accept_downloads": False,
+                "java_script_enabled": True, "service_workers": "block"}
+
+
+def chromium_path(configured: str | None) -> str | None:
+    """The browser to launch: the setting, else Debian's Chromium, else Playwright's own (None)."""
+    if configured:
+        return configured
+    return DEFAULT_CHROMIUM if os.path.exists(DEFAULT_CHROMIUM) else shutil.which("chromium")
+
+
+def should_abort_request(request) -> bool:
+    """Only the page, its scripts and its data calls load; no image, font, media or style."""
+    return request.resource_type in BLOCKED_RESOURCE_TYPES or not request.url.startswith(("http:", "https:"))
+
+
+def related_block_method(config: RenderConfig, profile) -> PageMethod:
+    return PageMethod("evaluate", RELATED_BLOCK_SCRIPT, {
+        "listSelector": profile.related_list,
+        "cardSelector": profile.related_cards.replace(profile.related_list, "").strip() or "a",
+        "loadingSelector": profile.related_loading.replace(profile.related_list, "").strip(),
+        "sentinelSelector": profile.related_sentinel,
+        "timeoutMs": config.related_timeout_ms,
+        "settleMs": config.settle_ms,
+    })
+
+
+class ContextRotation:
+    """Names browser contexts so that each serves at most `size` pages, then is closed once its
+    last page is done: a long-lived context keeps growing in memory."""
+
+    def __init__(self, size: int):
+        self.size = max(1, size)
+        self.generation = 0
+        self.assigned: dict[str, int] = {}
+        self.finished: dict[str, int] = {}
+
+    def next_name(self) -> str:
+        name = f"render-{self.generation}"
+        self.assigned[name] = self.assigned.get(name, 0) + 1
+        if self.assigned[name] >= self.size:
+            self.generation += 1
+        return name
+
+    def is_retired(self, name: str) -> bool:
+        return name != f"render-{self.generation}" and self.finished.get(name, 0) >= self.assigned.get(name, 0)
+
+    async def page_done(self, page, name: str | None) -> None:
+        """Close the page, and its context when that context is retired and now idle."""
+        if page is None:
+            return
+        if name:
+            self.finished[name] = self.finished.get(name, 0) + 1
+        try:
+            await page.close()
+            if name and self.is_retired(name) and not page.context.pages:
+                await page.context.close()
+                logger.debug("Closed browser context %s", name)
+        except Exception as error:  # the browser may already be gone; nothing to release then
+            logger.debug("Closing page or context %s failed: %s", name, error)

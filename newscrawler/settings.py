@@ -1,0 +1,98 @@
+"""Settings of newscrawler. Every project setting is listed in the README's configuration table.
+
+This module never raises: Scrapyd imports it on deploy (`scrapy list`), and one import error there
+breaks the deploy. Environment variables are read with defaults, never with `os.environ[...]`.
+"""
+
+import os
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["newscrawler.spiders"]
+NEWSPIDER_MODULE = "newscrawler.spiders"
+
+# -- the site -----------------------------------------------------------------------------------
+NEWS_SITE_PROFILE = os.environ.get("NEWS_SITE_PROFILE", "replica")
+NEWS_SITE_TIMEZONE = os.environ.get("NEWS_SITE_TIMEZONE", "")  # empty: the profile's (Asia/Seoul)
+NEWS_START_URLS = os.environ.get("NEWS_START_URLS", "")
+NEWS_MAX_PAGE_BYTES = 2_000_000
+
+# -- being a good citizen -----------------------------------------------------------------------
+USER_AGENT = "newscrawler/1.0 (+https://github.com/newscrawler/newscrawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_EXCEPTIONS = [
+    "twisted.internet.defer.TimeoutError",
+    "twisted.internet.error.TimeoutError",
+    "twisted.internet.error.DNSLookupError",
+    "twisted.internet.error.ConnectionRefusedError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    "twisted.internet.error.TCPTimedOutError",
+    "twisted.web.client.ResponseFailed",
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+    "builtins.OSError",
+    # A navigation that the browser could not finish (dropped connection, crashed page).
+    "playwright._impl._errors.Error",
+    "playwright._impl._errors.TimeoutError",
+]
+REDIRECT_MAX_TIMES = 5
+HTTPCACHE_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+}
+REQUEST_FINGERPRINTER_CLASS = "newscrawler.fingerprint.ArticleAwareFingerprinter"
+# Breadth-first-ish: listings and articles interleave instead of one branch exhausting memory.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# -- rendering the "More to Read" block (scrapy-playwright) --------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+NEWS_RENDER_RELATED = True
+NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")  # empty: /usr/bin/chromium, else Playwright's
+NEWS_RELATED_TIMEOUT = 15.0          # seconds a related block may take before it counts as partial
+NEWS_RELATED_SETTLE_MS = 400         # quiet time after the last card that means "no more cards"
+NEWS_RENDER_CONCURRENCY = 4          # pages open in the browser at once
+NEWS_PAGES_PER_CONTEXT = 100         # pages a browser context serves before it is replaced
+
+# -- pipelines and storage -----------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newscrawler.pipelines.dates.DatesPipeline": 100,
+    "newscrawler.pipelines.credits.ImageCreditsPipeline": 200,
+    "newscrawler.pipelines.dedupe.DedupePipeline": 300,
+    "newscrawler.pipelines.store.MongoStorePipeline": 900,
+}
+MONGO_URI = os.environ.get("MONGO_URI", "")
+MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "newscrawler")
+MONGO_COLLECTION = os.environ.get("MONGO_COLLECTION", "articles")
+MONGO_VERSIONS_COLLECTION = "article_versions"
+MONGO_BUFFER_SIZE = 100              # items per bulk write
+MONGO_FLUSH_INTERVAL = 5.0           # seconds between flushes of a partly filled buffer
+MONGO_CONNECT_TIMEOUT = 5.0
+MONGO_WRITE_RETRIES = 4              # attempts per batch, with exponential backoff, before dead-lettering
+MONGO_RETRY_BACKOFF = 0.5
+NEWS_DEADLETTER_PATH = os.environ.get("NEWS_DEADLETTER_PATH", "data/deadletter/%(spider)s-%(time)s.jsonl")
+
+# -- reporting ------------------------------------------------------------------------------------
+EXTENSIONS = {
+    "newscrawler.extensions.CrawlReport": 500,
+}
+NEWS_STATS_FILE = os.environ.get("NEWS_STATS_FILE", "")  # write the final stats here as JSON
+COMMANDS_MODULE = "newscrawler.commands"
+LOG_LEVEL = os.environ.get("NEWS_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,1 @@
+"""Storage backends: MongoDB (`mongo`) and the dead-letter file (`deadletter`)."""

@@ -1,0 +1,339 @@
+"""The replica's HTTP server: the URL scheme and markup of `shared/target-site.md`, plus fault modes.
+
+Runs in a thread of the calling process (tests, benchmarks) or as `python -m replica` (demo).
+It binds 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from .content import SITE_NAME, Article, SiteContent, format_card_date
+
+STATIC_DIR = Path(__file__).parent / "static"
+PAGE_SIZE = 10
+RELATED_BATCH = 3
+TRANSPARENT_GIF = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+
+@dataclass
+class Faults:
+    """Fault modes, all off by default; chosen per path from `seed` so runs are deterministic."""
+
+    seed: int = 0
+    error_rate: float = 0.0          # share of pages answering 500 or 503 once
+    slow_rate: float = 0.0           # share of pages answering after `slow_seconds`
+    slow_seconds: float = 2.0
+    drop_rate: float = 0.0           # share of pages whose connection drops mid-body once
+    never_load_related: set[int] = field(default_factory=set)
+    truncated: set[int] = field(default_factory=set)
+    no_title: set[int] = field(default_factory=set)
+    huge: set[int] = field(default_factory=set)        # answers a 5 MB page
+    non_html: set[int] = field(default_factory=set)    # answers application/pdf
+    redirect_loop: bool = False
+    offsite_links: bool = False
+
+    def picks(self, path: str, rate: float, salt: str) -> bool:
+        if rate <= 0:
+            return False
+        digest = hashlib.sha256(f"{self.seed}:{salt}:{path}".encode()).digest()
+        return int.from_bytes(digest[:4], "big") / 2**32 < rate
+
+
+def page(title: str, body: str, head: str = "") -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(title)} | {SITE_NAME}</title>{head}</head><body>{body}</body></html>")
+
+
+class ReplicaSite:
+    """Renders pages of a SiteContent; the handler only routes."""
+
+    def __init__(self, content: SiteContent, faults: Faults | None = None, related_delay_ms: int = 120):
+        self.content = content
+        self.faults = faults or Faults()
+        self.related_delay_ms = related_delay_ms
+        self.base_url = ""
+        self.hits: dict[str, int] = {}
+        self._failed_once: set[str] = set()
+        self.lock = threading.Lock()
+
+    # -- shared fragments -------------------------------------------------------------------
+    def header(self) -> str:
+        links = "".join(f'<a href="/section/{slug}">{escape(label)}</a> '
+                        for slug, label in self.content.sections)
+        return (f'<header class="site-header"><a class="logo" href="/">{SITE_NAME}</a>'
+                f'<nav class="sections">{links}</nav></header><a class="to-top" href="#top">Top</a>')
+
+    def card_href(self, article: Article, position: int) -> str:
+        """Some links carry tracking parameters or fragments, some use the short URL."""
+        if position % 7 == 3:
+            return f"/article/{article.id}"
+        if position % 5 == 1:
+            return f"{article.path}?utm_source=listing&utm_medium=web"
+        if position % 6 == 2:
+            return f"{article.path}#comments"
+        return article.path
+
+    def card(self, article: Article, position: int) -> str:
+        now = datetime.now(timezone.utc)
+        return (f'<a class="card" href="{escape(self.card_href(article, position))}">'
+                f'<div class="card-meta"><span class="card-section">{escape(article.section)}</span>·'
+                f'<span class="card-date">{format_card_date(article.published, now)}</span></div>'
+                f'<h3 class="card-title">{escape(article.title)}</h3>'
+                f'<div class="card-preview">{escape(article.preview())}</div>'
+                f'<span class="card-tag">news</span></a>')
+
+    def offsite_block(self) -> str:
+        if not self.faults.offsite_links:
+            return ""
+        return ('<div class="partners"><a href="https://offsite.invalid/article/1/elsewhere">Partner</a>'
+                '<a href="javascript:alert(1)">Script</a><a href="mailto:desk@example.invalid">Mail</a>'
+                '<a href="data:text/html,hi">Data</a><a href="file:///etc/passwd">File</a></div>')
+
+    # -- pages ------------------------------------------------------------------------------
+    def home(self) -> str:
+        featured = self.content.newest_first()[:4]
+        cards = "".join(self.card(a, i) for i, a in enumerate(featured))
+        loop = '<a class="promo" href="/loop/a">Promo</a>' if self.faults.redirect_loop else ""
+        body = (f'{self.header()}<main><h1 class="listing-title">Top stories</h1>'
+                f'<a class="view-all" href="/articles">View All</a>'
+                f'<div class="card-list">{cards}</div>{loop}{self.offsite_block()}</main>')
+        return page("Home", body)
+
+    def listing(self, articles: list[Article], number: int, title: str, section_page: bool) -> str | None:
+        pages = max(1, -(-len(articles) // PAGE_SIZE))
+        if number < 1 or number > pages:
+            return None
+        chunk = articles[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        cards = "".join(self.card(a, (number - 1) * PAGE_SIZE + i) for i, a in enumerate(chunk))
+        parts = [self.header(), f'<main><h1 class="listing-title">{escape(title)}</h1>']
+        if section_page:
+            parts.append('<a class="view-all" href="/articles">View All</a>')
+        parts.append(f'<div class="card-list">{cards}</div>')
+        if section_page:
+            links = "".join(f'<a href="?page={n}">{n}</a> ' for n in range(1, pages + 1))
+            if number < pages:
+                links += f'<a class="next" rel="next" href="?page={number + 1}">Next</a>'
+            parts.append(f'<nav class="pagination">{links}</nav>')
+        elif number < pages:
+            parts.append(f'<a class="load-more" href="/articles?page={number + 1}">Load more</a>')
+        parts.append("</main>")
+        return page(title, "".join(parts))
+
+    def article(self, article: Article) -> str:
+        base = self.base_url
+        canonical = base + article.path
+        head = [f'<link rel="canonical" href="{canonical}">',
+                '<meta property="og:type" content="article">',
+                f'<meta property="og:title" content="{escape(article.title)}">',
+                f'<meta property="og:description" content="{escape(article.summary)}">',
+                f'<meta property="og:url" content="{canonical}">',
+                '<meta property="og:site_name" content="Crypto Replica News">']
+        if article.hero_url:
+            head.append(f'<meta property="og:image" content="{base}{article.hero_url}">')
+        if article.jsonld:
+            data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+                    "datePublished": article.published.isoformat(), "articleSection": article.section,
+                    "url": canonical}
+            if article.modified:
+                data["dateModified"] = article.modified.isoformat()
+            head.append(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+        head.append('<link rel="stylesheet" href="/static/site.css">')
+        title = "" if article.id in self.faults.no_title else escape(article.title)
+        hero = ""
+        if article.hero_url:
+            hero = (f'<figure class="article-hero"><img src="{article.hero_url}" alt="{escape(article.hero_alt)}">'
+                    f'<figcaption>{escape(article.hero_credit.text)}</figcaption></figure>')
+        blocks = "".join(f"<{'h2' if b.kind == 'h2' else 'p'}>{escape(b.text)}</{'h2' if b.kind == 'h2' else 'p'}>"
+                         for b in article.blocks)
+        tags = "".join(f"<li>{escape(t)}</li>" for t in article.tags)
+        delay = 10**9 if article.id in self.faults.never_load_related else self.related_delay_ms
+        body = (f'{self.header()}<main><article class="article" data-article-id="{article.id}">'
+                f'<h1 class="article-title">{title}</h1>'
+                f'<div class="article-meta"><a class="article-section" href="/section/{article.section_slug}">'
+                f'{escape(article.section)}</a>·<span class="article-date">{escape(article.date_raw)}</span></div>'
+                f'{hero}<div class="article-body">{blocks}</div><ul class="article-tags">{tags}</ul>'
+                f'</article>{self.offsite_block()}<section class="more-to-read"><div class="more-to-read-head">'
+                f'<h2>More to Read</h2><a class="view-all" href="/articles">View All</a></div>'
+                f'<div class="related-list" data-article-id="{article.id}" data-delay="{delay}">'
+                f'<div class="loading">Loading</div></div><div class="related-sentinel"></div></section>'
+                f'</main><script src="/static/related.js"></script>')
+        html = page(article.title, body, "".join(head))
+        if article.id in self.faults.truncated:
+            html = html[: html.index('<div class="article-meta">') - 40]
+        return html
+
+    def related(self, article: Article, offset: int) -> dict:
+        ids = article.related_ids
+        now = datetime.now(timezone.utc)
+        cards = []
+        for related_id in ids[offset: offset + RELATED_BATCH]:
+            other = self.content.articles[related_id]
+            cards.append({"url": f"{other.path}?ref=related", "title": other.title, "section": other.section,
+                          "date": format_card_date(other.published, now), "preview": other.preview()})
+        return {"total": len(ids), "cards": cards}
+
+    def robots(self) -> str:
+        return "User-agent: *\nDisallow: /admin/\n"
+
+    def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
+        """True the first time a path picked for this fault is requested."""
+        if not self.faults.picks(path, rate, salt):
+            return False
+        with self.lock:
+            key = f"{salt}:{path}"
+            if key in self._failed_once:
+                return False
+            self._failed_once.add(key)
+            return True
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "ReplicaHTTPServer"
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # quiet: tests read the crawler's log, not the server's
+
+    def send(self, status: int, body: bytes | str, content_type: str = "text/html; charset=utf-8",
+             headers: dict | None = None, drop: bool = False) -> None:
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if drop:
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        site = self.server.site
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        with site.lock:
+            site.hits[path] = site.hits.get(path, 0) + 1
+        faults = site.faults
+        is_page = not path.startswith(("/static/", "/img/", "/api/")) and path != "/robots.txt"
+        if is_page and faults.picks(path, faults.slow_rate, "slow"):
+            time.sleep(faults.slow_seconds)
+        if is_page and site.should_fail_once(path, faults.error_rate, "error"):
+            return self.send(503 if faults.picks(path, 0.5, "which") else 500, "Server error")
+        drop = is_page and site.should_fail_once(path, faults.drop_rate, "drop")
+        try:
+            number = int(query.get("page", ["1"])[0])
+        except ValueError:
+            number = 0
+        segments = [s for s in path.split("/") if s]
+        if path == "/robots.txt":
+            return self.send(200, site.robots(), "text/plain")
+        if path == "/":
+            return self.send(200, site.home(), drop=drop)
+        if path.startswith("/static/") and (STATIC_DIR / segments[-1]).is_file():
+            kind = "application/javascript" if path.endswith(".js") else "text/css"
+            return self.send(200, (STATIC_DIR / segments[-1]).read_bytes(), kind)
+        if segments[:1] == ["img"]:
+            return self.send(200, TRANSPARENT_GIF, "image/gif")
+        if segments[:1] == ["loop"] and len(segments) == 2:
+            return self.send(302, "", headers={"Location": "/loop/b" if segments[1] == "a" else "/loop/a"})
+        if path == "/articles":
+            html = site.listing(site.content.newest_first(), number, "All Articles", section_page=False)
+            return self.send(200, html, drop=drop) if html else self.send(404, "Not found")
+        if segments[:1] == ["section"] and len(segments) == 2:
+            label = site.content.section_label(segments[1])
+            html = label and site.listing(site.content.newest_first(section=segments[1]), number, label, True)
+            return self.send(200, html, drop=drop) if html else self.send(404, "Not found")
+        if segments[:1] == ["api"] and len(segments) == 4 and segments[1] == "articles":
+            article = site.content.articles.get(int(segments[2])) if segments[2].isdigit() else None
+            if not article:
+                return self.send(404, "{}", "application/json")
+            offset = int(query.get("offset", ["0"])[0] or 0)
+            return self.send(200, json.dumps(site.related(article, offset)), "application/json")
+        if segments[:1] == ["article"] and len(segments) in (2, 3) and segments[1].isdigit():
+            return self.article_page(site, int(segments[1]), segments[2:], drop)
+        return self.send(404, "Not found")
+
+    def article_page(self, site: ReplicaSite, article_id: int, slug: list[str], drop: bool):
+        article = site.content.articles.get(article_id)
+        if not article:
+            return self.send(404, "Not found")
+        if not slug or slug[0] != article.slug:
+            return self.send(301, "", headers={"Location": article.path})
+        if article_id in site.faults.non_html:
+            return self.send(200, b"%PDF-1.4 not a page", "application/pdf")
+        html = site.article(article)
+        if article_id in site.faults.huge:
+            html += "<!--" + "x" * 5_000_000 + "-->"
+        return self.send(200, html, drop=drop)
+
+
+class ReplicaHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, site: ReplicaSite, port: int = 0):
+        super().__init__(("127.0.0.1", port), Handler)
+        self.site = site
+
+
+class Replica:
+    """A running replica: `with Replica(SiteContent(...)) as replica: replica.base_url`."""
+
+    def __init__(self, content: SiteContent, faults: Faults | None = None, port: int = 0,
+                 related_delay_ms: int = 120):
+        self.site = ReplicaSite(content, faults, related_delay_ms)
+        self.server = ReplicaHTTPServer(self.site, port)
+        self.site.base_url = self.base_url
+        self._thread: threading.Thread | None = None
+
+    @property
+    def content(self) -> SiteContent:
+        return self.site.content
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Replica":
+        self._thread = threading.Thread(target=self.server.serve_forever, name="replica", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def ground_truth(self) -> dict[str, dict]:
+        return self.content.ground_truth(self.base_url)
+
+    def __enter__(self) -> "Replica":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
