@@ -68,7 +68,6 @@ NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")  # empty: /usr/bin
 NEWS_RELATED_TIMEOUT = 15.0          # seconds a related block may take before it counts as partial
 NEWS_RELATED_SETTLE_MS = 400         # quiet time after the last card that means "no more cards"
 NEWS_RENDER_CONCURRENCY = 4          # pages open in the browser at once
-NEWS_PAGES_PER_CONTEXT = 100         # pages a browser context serves before it is replaced
 
 # -- pipelines and storage -----------------------------------------------------------------------
 ITEM_PIPELINES = {

@@ -19,7 +19,7 @@ from ..cleaning.dates import parse_site_date
 from ..items import ArticleItem
 from ..parsing import ArticleParseError, parse_article, parse_listing
 from ..profiles import load_profile
-from ..rendering import ContextRotation, RenderConfig, related_block_method
+from ..rendering import RenderConfig, RenderContexts, related_block_method
 from ..urls import article_id, canonicalize, host_of, is_listing
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class NewsSpider(scrapy.Spider):
     def configure(self, settings) -> None:
         self.profile = load_profile(settings.get("NEWS_SITE_PROFILE", "replica"))
         self.render = RenderConfig.from_settings(settings)
-        self.rotation = ContextRotation(self.render.pages_per_context)
+        self.contexts = RenderContexts()
         self.start_urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or [DEFAULT_START_URL]
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
@@ -107,9 +107,12 @@ class NewsSpider(scrapy.Spider):
         meta = {"linked_as": url}
         if self.render.enabled:
             meta.update({
+                # Render time is our own scrolling and waiting, not the site's load: AutoThrottle
+                # follows the plain listing fetches instead.
+                "autothrottle_dont_adjust_delay": True,
                 "playwright": True,
                 "playwright_include_page": True,
-                "playwright_context": self.rotation.next_name(),
+                "playwright_context": self.contexts.next_name(),
                 "playwright_context_kwargs": self.render.context_kwargs(),
                 "playwright_page_methods": [related_block_method(self.render, self.profile)],
             })
@@ -157,8 +160,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ---------------------------------------------------------------------------
     async def parse_article(self, response):
-        page = response.meta.get("playwright_page")
-        await self.rotation.page_done(page, response.meta.get("playwright_context"))
+        await self.contexts.release(response.meta.get("playwright_page"))
         stats = self.crawler.stats
         stats.inc_value("news/pages/article")
         if not isinstance(response, TextResponse):
@@ -224,7 +226,7 @@ class NewsSpider(scrapy.Spider):
     # -- failures: one line each, no traceback ----------------------------------------------
     async def article_failed(self, failure):
         request = failure.request
-        await self.rotation.page_done(request.meta.get("playwright_page"), request.meta.get("playwright_context"))
+        await self.contexts.release(request.meta.get("playwright_page"))
         self.request_failed(failure)
 
     def request_failed(self, failure):
