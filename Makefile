@@ -1,0 +1,38 @@
+# make install | demo | test | test-fast | bench   (see README)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install demo test test-fast bench clean
+
+install: $(STAMP) $(CHROMIUM)
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+# Reinstalls only when a requirements file changed.
+$(STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "Chromium is missing: run 'sudo apt-get install -y chromium' (needs root), or set NEWS_CHROMIUM_PATH"; exit 1; \
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+demo: install
+	$(PY) -m newscrawler.demo
+
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not slow"
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache

@@ -1,0 +1,116 @@
+"""Servers the tests start: SecantusDB (MongoDB wire protocol) and scrapy crawls in subprocesses.
+
+Every server binds 127.0.0.1 and is stopped by whoever started it, even when a test fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymongo
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class MongoServer:
+    """A SecantusDB process: `storage` is a directory (kept across restarts) or ':memory:'."""
+
+    def __init__(self, storage: str = ":memory:", port: int | None = None):
+        self.storage = storage
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}"
+
+    def start(self) -> "MongoServer":
+        self.process = subprocess.Popen(
+            [str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", self.storage],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        client = pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=10000)
+        client.admin.command("ping")
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            stop_process(self.process)
+            self.process = None
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    items: list[dict]
+    stats: dict
+    log: str
+
+    def stat(self, key: str, default=0):
+        return self.stats.get(key, default)
+
+
+def scrapy_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWS_", "SCRAPY_"))}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(ROOT)
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_crawl(tmp_path: Path, start_url: str, mongo_uri: str | None = None, database: str = "newscrawler",
+              settings: dict | None = None, args: dict | None = None, timeout: float = 600,
+              name: str = "crawl") -> CrawlResult:
+    """`scrapy crawl news` as a user runs it; returns its items, final stats and log."""
+    items_file = tmp_path / f"{name}-items.jsonl"
+    stats_file = tmp_path / f"{name}-stats.json"
+    log_file = tmp_path / f"{name}.log"
+    command = [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={start_url}", "-O", f"{items_file}:jsonlines",
+               "--logfile", str(log_file), "-s", f"NEWS_STATS_FILE={stats_file}",
+               "-s", f"NEWS_DEADLETTER_PATH={tmp_path}/deadletter/{name}-%(time)s.jsonl"]
+    for key, value in (args or {}).items():
+        command += ["-a", f"{key}={value}"]
+    for key, value in (settings or {}).items():
+        command += ["-s", f"{key}={value}"]
+    env = scrapy_env(**({"MONGO_URI": mongo_uri, "MONGO_DATABASE": database} if mongo_uri else {}))
+    completed = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout, capture_output=True, text=True)
+    items = [json.loads(line) for line in items_file.read_text().splitlines()] if items_file.exists() else []
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    log = (log_file.read_text() if log_file.exists() else "") + completed.stderr
+    return CrawlResult(completed.returncode, items, stats, log)
