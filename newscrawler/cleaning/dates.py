@@ -26,11 +26,9 @@ class ParsedDate:
 def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     """Attach the site's zone. Times that do not exist (spring-forward gap) move forward by the
     gap, as clocks do; ambiguous times (fall-back) take the first, summer-time reading."""
-    aware = naive.replace(tzinfo=zone, fold=0)
-    round_trip = aware.astimezone(timezone.utc).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != naive:  # inside a gap
-        aware = naive.replace(tzinfo=zone, fold=1).astimezone(timezone.utc).astimezone(zone)
-    return aware
+    # fold=0 does both: in a gap it applies the offset from before the change (2:30 EST is
+    # 3:30 EDT); in a repeated hour it picks the first occurrence.
+    return naive.replace(tzinfo=zone, fold=0)
 
 
 def parse_relative(text: str, now: datetime) -> datetime | None:

@@ -20,9 +20,10 @@ class SiteProfile:
     view_all_link: str = "a.view-all::attr(href)"
     card: str = "a.card"
     card_date: str = ".card-date::text"
+    # Only the next page: walking page by page lets `since` stop a listing where it gets too old
+    # (numbered links would schedule every page at once).
     next_page_links: tuple[str, ...] = (
         "nav.pagination a.next::attr(href)",
-        "nav.pagination a::attr(href)",
         "a.load-more::attr(href)",
     )
     # Article pages

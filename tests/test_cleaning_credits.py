@@ -1,0 +1,64 @@
+"""Image credits: every form the site uses, glued or alone, and sentences that only mention photos."""
+
+from pathlib import Path
+
+import pytest
+
+from newscrawler.cleaning.credits import credit_of_block, strip_body_credits, strip_credits, strip_inline_credits
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article-page-snapshot.txt"
+
+
+@pytest.mark.parametrize("text, photographer, provider", [
+    ("©Pexels/RODNAE Productions", "RODNAE Productions", "Pexels"),
+    ("© Reuters", None, "Reuters"),
+    ("Photo by Thought Catalog on Unsplash", "Thought Catalog", "Unsplash"),
+    ("Photo by Engin Akyurt on Pexels", "Engin Akyurt", "Pexels"),
+    ("Image: Shutterstock", None, "Shutterstock"),
+    ("Credit: Jane Roe/Getty Images", "Jane Roe", "Getty Images"),
+    ("Credit: Reuters", None, "Reuters"),
+    ("Credit: Jane Roe", "Jane Roe", None),
+    ("Photo by Kim Min-jun on Some Local Agency", "Kim Min-jun", "Some Local Agency"),
+])
+def test_credit_alone_in_a_block(text, photographer, provider):
+    credit = credit_of_block(text)
+    assert credit is not None
+    assert credit.as_dict() == {"text": text, "photographer": photographer, "provider": provider}
+    assert strip_credits(text) == (None, [credit])
+
+
+@pytest.mark.parametrize("sentence", [
+    "A photo by the agency showed crowds queuing outside the exchange.",
+    "The image of a falling chart circulated widely on social media.",
+    "Photos shared online showed the new mining facility in Almaty.",
+    "He said the photo by Reuters was misleading and asked for a correction in the next edition.",
+    "Image quality matters: traders prefer clear charts.",
+    "Credit card payments in crypto rose 4% this year.",
+    "",
+])
+def test_sentences_that_mention_photos_stay(sentence):
+    assert strip_credits(sentence) == (sentence, [])
+
+
+def test_credits_glued_into_running_text():
+    text = ("Bitmain resolved its cash flow issues.Photo by Thought Catalog on\u00a0UnsplashCash flow challenges"
+            "News of the payment emerged.Image: ShutterstockInternal conflicts©Pexels/RODNAE Productions")
+    cleaned, credits = strip_inline_credits(text)
+    assert [(c.photographer, c.provider) for c in credits] == [
+        ("Thought Catalog", "Unsplash"), (None, "Shutterstock"), ("RODNAE Productions", "Pexels")]
+    assert "Photo by" not in cleaned and "Shutterstock" not in cleaned and "©" not in cleaned
+    assert cleaned.startswith("Bitmain resolved its cash flow issues. Cash flow challengesNews of the payment")
+
+
+def test_snapshot_of_the_real_site():
+    cleaned, credits = strip_inline_credits(SNAPSHOT.read_text())
+    assert [c.provider for c in credits] == ["Pexels", "Unsplash", "Unsplash", "Pexels"]
+    assert [c.photographer for c in credits] == ["RODNAE Productions", "Thought Catalog", "Jiho Choi", "Engin Akyurt"]
+    assert "Photo by" not in cleaned
+
+
+def test_body_blocks():
+    body = "First paragraph.\n\n© Reuters\n\nSkeptics\n\nA photo by the agency showed a queue."
+    cleaned, credits = strip_body_credits(body)
+    assert cleaned == "First paragraph.\n\nSkeptics\n\nA photo by the agency showed a queue."
+    assert [c.text for c in credits] == ["© Reuters"]

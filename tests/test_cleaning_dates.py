@@ -1,0 +1,66 @@
+"""Dates: every form the site shows, its time zone, and edges around midnight and DST."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from newscrawler.cleaning.dates import parse_site_date
+
+NOW = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("April 14, 2023, 2:14 AM", utc(2023, 4, 13, 17, 14)),       # KST is UTC+9: the day before in UTC
+    ("April 14, 2023, 2:14 PM", utc(2023, 4, 14, 5, 14)),
+    ("Oct 11, 2023", utc(2023, 10, 10, 15, 0)),                  # local midnight
+    ("2023-04-14T02:14:00+09:00", utc(2023, 4, 13, 17, 14)),
+    ("2023-04-14T02:14:00Z", utc(2023, 4, 14, 2, 14)),
+    ("2023-04-14", utc(2023, 4, 13, 15, 0)),
+    ("5 minutes ago", utc(2025, 11, 20, 11, 55)),
+    ("3 hours ago", utc(2025, 11, 20, 9, 0)),
+    ("an hour ago", utc(2025, 11, 20, 11, 0)),
+    ("Yesterday", utc(2025, 11, 19, 12, 0)),
+    ("  December 31, 2024, 11:59 PM ", utc(2024, 12, 31, 14, 59)),
+    ("January 1, 2025, 12:00 AM", utc(2024, 12, 31, 15, 0)),     # midnight local, previous day UTC
+])
+def test_seoul(text, expected):
+    assert parse_site_date(text, "Asia/Seoul", NOW).value == expected
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("", "empty"), (None, "empty"), ("Sometime soon", "unparseable"), ("12", "unparseable"),
+    ("April 99, 2023, 2:14 AM", "unparseable"), ("December 1, 2026, 1:00 PM", "future"),
+])
+def test_refused(text, problem):
+    parsed = parse_site_date(text, "Asia/Seoul", NOW)
+    assert parsed.value is None and parsed.problem == problem
+
+
+def test_result_is_aware_utc():
+    value = parse_site_date("April 14, 2023, 2:14 AM", "Asia/Seoul", NOW).value
+    assert value.tzinfo is timezone.utc
+
+
+@pytest.mark.parametrize("text, zone, expected", [
+    # New York spring forward (2024-03-10 02:00 -> 03:00): 2:30 does not exist, read as 3:30 EDT.
+    ("March 10, 2024, 2:30 AM", "America/New_York", utc(2024, 3, 10, 7, 30)),
+    ("March 10, 2024, 1:59 AM", "America/New_York", utc(2024, 3, 10, 6, 59)),
+    ("March 10, 2024, 3:00 AM", "America/New_York", utc(2024, 3, 10, 7, 0)),
+    # Fall back (2024-11-03 02:00 -> 01:00): 1:30 happens twice; the first (EDT) reading is taken.
+    ("November 3, 2024, 1:30 AM", "America/New_York", utc(2024, 11, 3, 5, 30)),
+    ("November 3, 2024, 2:30 AM", "America/New_York", utc(2024, 11, 3, 7, 30)),
+    # Berlin, around midnight on the DST change day.
+    ("March 31, 2024, 12:30 AM", "Europe/Berlin", utc(2024, 3, 30, 23, 30)),
+    ("March 31, 2024, 11:30 PM", "Europe/Berlin", utc(2024, 3, 31, 21, 30)),
+])
+def test_dst_edges(text, zone, expected):
+    assert parse_site_date(text, zone, NOW).value == expected
+
+
+def test_relative_dates_count_from_the_response_time():
+    just_after_midnight = datetime(2025, 1, 1, 0, 5, tzinfo=timezone.utc)
+    assert parse_site_date("10 minutes ago", "Asia/Seoul", just_after_midnight).value == utc(2024, 12, 31, 23, 55)

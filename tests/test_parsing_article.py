@@ -1,0 +1,108 @@
+"""Article parser on saved replica pages and hand-made edge cases."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from newscrawler.cleaning.credits import strip_body_credits
+from newscrawler.parsing import ArticleParseError, parse_article
+from newscrawler.profiles import load_profile
+
+PAGES = Path(__file__).parent / "data" / "pages"
+PROFILE = load_profile("replica")
+SAVED = sorted(p.name[: -len(".html.gz")] for p in PAGES.glob("*.html.gz"))
+
+
+@pytest.mark.parametrize("name", SAVED)
+def test_saved_page(name):
+    case = json.loads((PAGES / f"{name}.json").read_text())
+    html = gzip.decompress((PAGES / f"{name}.html.gz").read_bytes()).decode()
+    parsed = parse_article(html, case["url"], PROFILE)
+    expected = case["expected"]
+    assert parsed.url == expected["url"]
+    assert parsed.article_id == expected["article_id"]
+    assert parsed.title == expected["title"]
+    assert parsed.section == expected["section"]
+    assert parsed.date_text == expected["published_at_raw"]
+    assert parsed.summary == expected["summary"]
+    assert strip_body_credits(parsed.body)[0] == expected["body"]
+    assert parsed.headings == expected["headings"]
+    assert parsed.tags == expected["tags"]
+    assert parsed.related == expected["related"]
+    assert parsed.language == "en"
+
+
+def page(article: str = "", head: str = "", related: str = '<div class="loading">Loading</div>') -> str:
+    return (f"<html lang=\"en\"><head>{head}</head><body><main><article class=\"article\" data-article-id=\"42\">"
+            f"{article}</article><section class=\"more-to-read\"><div class=\"related-list\">{related}</div>"
+            f"</section></main></body></html>")
+
+
+BASIC = ('<h1 class="article-title">  Bitcoin &amp; the\n   “Banks”  </h1>'
+         '<div class="article-meta"><a class="article-section">Policy &amp; Regulation</a>·'
+         '<span class="article-date"> April 14, 2023,\u00a02:14 AM </span></div>'
+         '<div class="article-body"><p>First   paragraph &lt;one&gt;.</p><p>Second.</p></div>')
+
+
+def test_markup_only_page_without_hero_headings_or_json_ld():
+    parsed = parse_article(page(BASIC), "http://site.test/article/42/x?utm_source=a#top", PROFILE)
+    assert parsed.title == "Bitcoin & the “Banks”"
+    assert parsed.section == "Policy & Regulation"
+    assert parsed.date_text == "April 14, 2023, 2:14 AM"
+    assert parsed.date_iso is None
+    assert parsed.body == "First paragraph <one>.\n\nSecond."
+    assert parsed.headings == []
+    assert parsed.image is None
+    assert parsed.url == "http://site.test/article/42/x"
+    assert parsed.related == [] and parsed.related_loading
+
+
+def test_json_ld_and_open_graph_win_over_markup():
+    head = ('<meta property="og:title" content="OG title"><meta property="og:description" content=" Summary ">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "LD title", '
+            '"datePublished": "2023-04-14T02:14:00+09:00", "articleSection": "Markets"}</script>'
+            '<link rel="canonical" href="/article/42/canonical-slug">')
+    parsed = parse_article(page(BASIC, head), "http://site.test/article/42", PROFILE)
+    assert parsed.title == "LD title"
+    assert parsed.section == "Markets"
+    assert parsed.date_iso == "2023-04-14T02:14:00+09:00"
+    assert parsed.summary == "Summary"
+    assert parsed.url == "http://site.test/article/42/canonical-slug"
+
+
+def test_broken_json_ld_is_ignored():
+    head = '<script type="application/ld+json">{not json</script>'
+    assert parse_article(page(BASIC, head), "http://site.test/article/42", PROFILE).title == "Bitcoin & the “Banks”"
+
+
+def test_hero_headings_and_related_cards_in_order():
+    article = BASIC.replace('<div class="article-body">',
+                            '<figure class="article-hero"><img src="/img/1.jpg" alt="A chart">'
+                            '<figcaption>©Pexels/RODNAE Productions</figcaption></figure><div class="article-body">'
+                            '<h2>Skeptics</h2>')
+    related = ('<a class="card" href="/article/7/b?ref=related">b</a><a class="card" href="/article/3/a#x">a</a>'
+               '<a class="card" href="/article/7/b">dup</a><a class="card" href="javascript:alert(1)">x</a>')
+    parsed = parse_article(page(article, related=related), "http://site.test/article/42/x", PROFILE)
+    assert parsed.image == {"url": "http://site.test/img/1.jpg", "alt": "A chart",
+                            "caption": "©Pexels/RODNAE Productions"}
+    assert parsed.headings == ["Skeptics"]
+    assert parsed.body.startswith("Skeptics\n\nFirst paragraph")
+    assert parsed.related == ["http://site.test/article/7/b", "http://site.test/article/3/a"]
+    assert not parsed.related_loading
+
+
+@pytest.mark.parametrize("html, reason", [
+    (page(BASIC.replace("Bitcoin &amp; the\n   “Banks”", "")), "missing_title"),
+    (page(BASIC.replace("<p>First   paragraph &lt;one&gt;.</p><p>Second.</p>", "")), "missing_body"),
+    (page(BASIC)[:200], "truncated_html"),
+    ("", "truncated_html"),
+    ("%PDF-1.4 binary", "truncated_html"),
+])
+def test_pages_that_are_not_articles(html, reason):
+    with pytest.raises(ArticleParseError) as error:
+        parse_article(html, "http://site.test/article/42/x", PROFILE)
+    assert error.value.reason == reason
