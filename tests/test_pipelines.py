@@ -1,0 +1,115 @@
+"""Dates, image-credit and dedupe pipelines, each built from a crawler as Scrapy builds them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from newscrawler.items import ArticleItem
+from newscrawler.pipelines.credits import ImageCreditsPipeline
+from newscrawler.pipelines.dates import DatesPipeline
+from newscrawler.pipelines.dedupe import DedupePipeline
+from newscrawler.signals import alias_found
+
+FETCHED = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def item(**fields) -> ArticleItem:
+    base = {"url": "http://site.test/article/1/a", "site": "replica", "article_id": "1", "title": "Title",
+            "body": "Body.", "fetched_at": FETCHED}
+    return ArticleItem(**{**base, **fields})
+
+
+def build(cls, **settings):
+    crawler = get_crawler(settings_dict=settings)
+    return build_from_crawler(cls, crawler), crawler
+
+
+def test_dates_prefer_json_ld_and_keep_the_raw_text():
+    pipeline, _ = build(DatesPipeline)
+    result = pipeline.process_item(item(published_at_raw="April 14, 2023, 2:14 AM",
+                                        published_at_iso="2023-04-14T02:14:00+09:00",
+                                        modified_at_raw="2023-04-15T10:00:00+09:00"))
+    assert result.published_at == datetime(2023, 4, 13, 17, 14, tzinfo=timezone.utc)
+    assert result.published_at_raw == "April 14, 2023, 2:14 AM"
+    assert result.modified_at == datetime(2023, 4, 15, 1, 0, tzinfo=timezone.utc)
+
+
+def test_dates_use_the_configured_zone():
+    pipeline, _ = build(DatesPipeline, NEWS_SITE_TIMEZONE="Europe/London")
+    result = pipeline.process_item(item(published_at_raw="July 1, 2023, 9:00 AM"))
+    assert result.published_at == datetime(2023, 7, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def test_unparseable_date_is_null_counted_and_the_item_kept(caplog):
+    pipeline, crawler = build(DatesPipeline)
+    result = pipeline.process_item(item(published_at_raw="sometime last spring"))
+    assert result.published_at is None and result.published_at_raw == "sometime last spring"
+    assert crawler.stats.get_value("news/dates/unparseable") == 1
+    assert "http://site.test/article/1/a" in caplog.text
+
+
+def test_bad_zone_is_a_configuration_error():
+    with pytest.raises(NotConfigured):
+        build(DatesPipeline, NEWS_SITE_TIMEZONE="Mars/Olympus")
+
+
+def test_credits_leave_caption_body_and_summary():
+    pipeline, _ = build(ImageCreditsPipeline)
+    result = pipeline.process_item(item(
+        image={"url": "http://site.test/i.jpg", "alt": "chart", "caption": "©Pexels/RODNAE Productions"},
+        summary="Markets fell.Image: ShutterstockTraders left.",
+        body="Para one.\n\nPhoto by Jiho Choi on Unsplash\n\nA photo by the agency showed a queue."))
+    adapter = ItemAdapter(result)
+    assert adapter["image"]["caption"] is None
+    assert adapter["summary"] == "Markets fell. Traders left."
+    assert adapter["body"] == "Para one.\n\nA photo by the agency showed a queue."
+    assert [c["text"] for c in adapter["image_credits"]] == [
+        "©Pexels/RODNAE Productions", "Image: Shutterstock", "Photo by Jiho Choi on Unsplash"]
+
+
+def test_credits_pipeline_accepts_missing_fields():
+    pipeline, _ = build(ImageCreditsPipeline)
+    result = pipeline.process_item(item(body="", summary=None, image=None))
+    assert result.image_credits == [] and result.body == ""
+
+
+@pytest.fixture
+def dedupe():
+    pipeline, crawler = build(DedupePipeline)
+    aliases = []
+    crawler.signals.connect(lambda key, urls: aliases.append((key, urls)), signal=alias_found, weak=False)
+    return pipeline, crawler, aliases
+
+
+def test_same_article_twice_is_dropped_and_aliased(dedupe):
+    pipeline, crawler, aliases = dedupe
+    pipeline.process_item(item())
+    with pytest.raises(DropItem) as dropped:
+        pipeline.process_item(item(url="http://site.test/article/1/a", aliases=["http://site.test/article/1"]))
+    assert dropped.value.log_level == "DEBUG"
+    assert aliases == [("replica:1", ["http://site.test/article/1/a", "http://site.test/article/1"])]
+    assert crawler.stats.get_value("news/duplicates/same_id") == 1
+
+
+def test_syndicated_copy_is_dropped_and_aliased(dedupe):
+    pipeline, crawler, aliases = dedupe
+    first = pipeline.process_item(item())
+    with pytest.raises(DropItem):
+        pipeline.process_item(item(url="http://site.test/article/2/a", article_id="2", title=" title ",
+                                   body="Body.  "))
+    assert aliases == [("replica:1", ["http://site.test/article/2/a"])]
+    assert first.content_hash and len(first.content_hash) == 64
+    assert crawler.stats.get_value("news/duplicates/same_content") == 1
+
+
+def test_different_articles_pass(dedupe):
+    pipeline, _, aliases = dedupe
+    pipeline.process_item(item())
+    pipeline.process_item(item(url="http://site.test/article/2/b", article_id="2", body="Another body."))
+    assert aliases == []

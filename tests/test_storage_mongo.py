@@ -1,0 +1,124 @@
+"""MongoDB store against a real server: versions, aliases, idempotence, dead letters and replay."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newscrawler.storage.deadletter import DeadLetterFile, read_records
+from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore, StoreUnavailable, mask_uri, safe_keys
+from servers import BIN, ROOT, free_port, scrapy_env
+
+T0 = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def doc(article_id="1", body="Body.", **fields) -> ArticleDoc:
+    base = {"site": "replica", "article_id": article_id, "url": f"http://site.test/article/{article_id}/a",
+            "title": f"Title {article_id}", "body": body, "content_hash": f"hash-{article_id}-{body}",
+            "related": [], "related_status": "complete", "published_at": T0}
+    return ArticleDoc(f"replica:{article_id}", {**base, **fields}, [])
+
+
+@pytest.fixture
+def store(mongo_uri, mongo_db):
+    store = MongoArticleStore(mongo_uri, mongo_db.name)
+    store.ensure_indexes()
+    yield store
+    store.close()
+
+
+def test_new_then_unchanged_only_moves_last_seen(store, mongo_db):
+    assert store.write([doc("1"), doc("2")], T0).new == 2
+    before = mongo_db.articles.find_one({"_id": "replica:1"})
+    result = store.write([doc("1"), doc("2")], T0 + timedelta(hours=1))
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
+    after = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert after.pop("last_seen_at") == T0 + timedelta(hours=1)
+    assert before.pop("last_seen_at") == T0
+    assert after == before
+    assert before["first_seen_at"] == before["content_changed_at"] == T0 and before["version"] == 1
+
+
+def test_changed_content_makes_a_version(store, mongo_db):
+    store.write([doc("1")], T0)
+    later = T0 + timedelta(days=1)
+    assert store.write([doc("1", body="Edited body.")], later).updated == 1
+    current = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert (current["version"], current["body"], current["content_changed_at"]) == (2, "Edited body.", later)
+    assert current["first_seen_at"] == T0
+    old = mongo_db.article_versions.find_one({"article_key": "replica:1"})
+    assert old["_id"] == "replica:1:v1" and old["body"] == "Body." and old["superseded_at"] == later
+    # Writing the same edit again (a retry, a replay) changes nothing more.
+    assert store.write([doc("1", body="Edited body.")], later).unchanged == 1
+    assert mongo_db.article_versions.count_documents({}) == 1
+
+
+def test_aliases_accumulate_without_duplicates(store, mongo_db):
+    first = doc("1")
+    first.aliases = ["http://site.test/article/1"]
+    store.write([first], T0)
+    assert store.add_aliases({"replica:1": ["http://site.test/article/9/copy", "http://site.test/article/1"],
+                              "replica:404": ["http://x.test/"]}) == 1
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert stored["aliases"] == ["http://site.test/article/1", "http://site.test/article/9/copy"]
+
+
+def test_page_data_never_becomes_an_operator(store, mongo_db):
+    hostile = doc("1", image={"$where": "sleep(1000)", "a.b": {"$gt": ""}}, title="$set")
+    store.write([hostile], T0)
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert stored["title"] == "$set"
+    assert stored["image"] == {"\uff04where": "sleep(1000)", "a\uff0eb": {"\uff04gt": ""}}
+    assert safe_keys({"x": [{"$y": 1}]}) == {"x": [{"\uff04y": 1}]}
+
+
+def test_duplicate_url_is_reported_not_raised(store):
+    store.write([doc("1")], T0)
+    clash = doc("2", url="http://site.test/article/1/a")
+    result = store.write([clash, doc("3")], T0)
+    assert result.new == 1 and [d.key for d, _ in result.failed] == ["replica:2"]
+
+
+def test_indexes(store, mongo_db):
+    names = set(mongo_db.articles.index_information())
+    assert {"url_unique", "published_at_desc", "section_published_at", "last_seen_at", "content_changed_at"} <= names
+
+
+def test_unreachable_server_names_host_and_hides_password():
+    store = MongoArticleStore(f"mongodb://crawler:s3cret@127.0.0.1:{free_port()}/?authSource=admin", "newsdb",
+                              timeout_s=0.5)
+    with pytest.raises(StoreUnavailable) as error:
+        try:
+            store.check()
+        finally:
+            store.close()
+    assert "127.0.0.1" in str(error.value) and "newsdb" in str(error.value)
+    assert "s3cret" not in str(error.value)
+    assert mask_uri("mongodb://u:p@h:1/db?x=1") == "mongodb://u:****@h:1/db?x=1"
+    assert mask_uri("mongodb://h:1") == "mongodb://h:1"
+
+
+def test_dead_letters_replay_idempotently(tmp_path, mongo_uri, mongo_db):
+    dead = DeadLetterFile(str(tmp_path / "dl-%(spider)s.jsonl"), "news")
+    dead.write([doc("1").to_record(), doc("2").to_record(),
+                {"kind": "aliases", "key": "replica:1", "urls": ["http://site.test/article/1"]}], "server down")
+    assert [r["fields"]["published_at"] for r in read_records(dead.path)[:2]] == [T0, T0]
+    command = [str(BIN / "scrapy"), "replay", str(dead.path)]
+    env = scrapy_env(MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
+    for _ in range(2):
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert "new=0, updated=0, unchanged=2" in done.stdout
+    assert mongo_db.articles.count_documents({}) == 2
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["aliases"] == ["http://site.test/article/1"]
+    assert mongo_db.articles.find_one({"_id": "replica:2"})["published_at"] == T0
+
+
+def test_replay_of_a_corrupt_file_fails_clearly(tmp_path, mongo_uri):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("{not json\n")
+    done = subprocess.run([str(BIN / "scrapy"), "replay", str(path)], cwd=ROOT, env=scrapy_env(MONGO_URI=mongo_uri),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "bad.jsonl:1" in done.stderr and "Traceback" not in done.stderr
