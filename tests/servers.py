@@ -94,23 +94,41 @@ def scrapy_env(**extra) -> dict:
     return env
 
 
+class Crawl:
+    """`scrapy crawl news` as a user runs it, in a subprocess; `finish()` returns its results."""
+
+    def __init__(self, tmp_path: Path, start_url: str, mongo_uri: str | None = None, database: str = "newscrawler",
+                 settings: dict | None = None, args: dict | None = None, name: str = "crawl"):
+        self.items_file = tmp_path / f"{name}-items.jsonl"
+        self.stats_file = tmp_path / f"{name}-stats.json"
+        self.log_file = tmp_path / f"{name}.log"
+        self.deadletter_dir = tmp_path / "deadletter"
+        command = [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={start_url}",
+                   "-O", f"{self.items_file}:jsonlines", "--logfile", str(self.log_file),
+                   "-s", f"NEWS_STATS_FILE={self.stats_file}",
+                   "-s", f"NEWS_DEADLETTER_PATH={self.deadletter_dir}/{name}-%(time)s.jsonl"]
+        for key, value in (args or {}).items():
+            command += ["-a", f"{key}={value}"]
+        for key, value in (settings or {}).items():
+            command += ["-s", f"{key}={value}"]
+        env = scrapy_env(**({"MONGO_URI": mongo_uri, "MONGO_DATABASE": database} if mongo_uri else {}))
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True)
+
+    def finish(self, timeout: float = 600) -> CrawlResult:
+        try:
+            _, stderr = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, stderr = self.process.communicate()
+        items = [json.loads(line) for line in self.items_file.read_text().splitlines()] if self.items_file.exists() else []
+        stats = json.loads(self.stats_file.read_text()) if self.stats_file.exists() else {}
+        log = (self.log_file.read_text() if self.log_file.exists() else "") + (stderr or "")
+        return CrawlResult(self.process.returncode, items, stats, log)
+
+
 def run_crawl(tmp_path: Path, start_url: str, mongo_uri: str | None = None, database: str = "newscrawler",
               settings: dict | None = None, args: dict | None = None, timeout: float = 600,
               name: str = "crawl") -> CrawlResult:
-    """`scrapy crawl news` as a user runs it; returns its items, final stats and log."""
-    items_file = tmp_path / f"{name}-items.jsonl"
-    stats_file = tmp_path / f"{name}-stats.json"
-    log_file = tmp_path / f"{name}.log"
-    command = [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={start_url}", "-O", f"{items_file}:jsonlines",
-               "--logfile", str(log_file), "-s", f"NEWS_STATS_FILE={stats_file}",
-               "-s", f"NEWS_DEADLETTER_PATH={tmp_path}/deadletter/{name}-%(time)s.jsonl"]
-    for key, value in (args or {}).items():
-        command += ["-a", f"{key}={value}"]
-    for key, value in (settings or {}).items():
-        command += ["-s", f"{key}={value}"]
-    env = scrapy_env(**({"MONGO_URI": mongo_uri, "MONGO_DATABASE": database} if mongo_uri else {}))
-    completed = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout, capture_output=True, text=True)
-    items = [json.loads(line) for line in items_file.read_text().splitlines()] if items_file.exists() else []
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    log = (log_file.read_text() if log_file.exists() else "") + completed.stderr
-    return CrawlResult(completed.returncode, items, stats, log)
+    """A whole crawl; returns its items, final stats and log."""
+    return Crawl(tmp_path, start_url, mongo_uri, database, settings, args, name).finish(timeout)

@@ -1,0 +1,90 @@
+"""Crawls into a real MongoDB server: re-crawls, edits, copies, and a server that goes away."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pymongo
+import pytest
+
+from replica import Replica, SiteContent
+from servers import BIN, ROOT, Crawl, MongoServer, free_port, run_crawl, scrapy_env
+
+pytestmark = pytest.mark.slow
+
+
+def test_recrawl_edit_and_syndicated_copy(tmp_path, mongo_uri, mongo_db):
+    content = SiteContent(seed=5, sections=3, articles=25)
+    with Replica(content) as replica:
+        crawl = lambda name: run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name=name)  # noqa: E731
+        first = crawl("first")
+        assert first.stat("news/store/new") == 25
+        seen_first = {d["_id"]: d["last_seen_at"] for d in mongo_db.articles.find()}
+
+        second = crawl("second")
+        assert (second.stat("news/store/new"), second.stat("news/store/unchanged")) == (0, 25)
+        assert mongo_db.articles.count_documents({}) == 25
+        for doc in mongo_db.articles.find():
+            assert doc["last_seen_at"] > seen_first[doc["_id"]] and doc["version"] == 1
+
+        edited = content.newest_first()[3]
+        content.edit_article(edited.id, paragraph="An update: the exchange confirmed the licence.")
+        copy = content.add_syndicated_copy(content.newest_first()[5].id)
+        third = crawl("third")
+        original_key = f"replica:{content.newest_first()[5].id}"
+        copy_url = replica.base_url + copy.path
+
+    stored = mongo_db.articles.find_one({"_id": f"replica:{edited.id}"})
+    assert stored["version"] == 2 and stored["body"].endswith("confirmed the licence.")
+    assert stored["content_changed_at"] > stored["first_seen_at"]
+    assert mongo_db.article_versions.count_documents({}) == 1
+    assert mongo_db.article_versions.find_one()["_id"] == f"replica:{edited.id}:v1"
+    assert third.stat("news/store/updated") == 1 and third.stat("news/duplicates/same_content") == 1
+    assert mongo_db.articles.count_documents({}) == 25
+    assert copy_url in mongo_db.articles.find_one({"_id": original_key})["aliases"]
+    for result in (first, second, third):
+        assert "Traceback" not in result.log and " ERROR: " not in result.log
+
+
+def test_unreachable_store_closes_the_spider_before_crawling(tmp_path, shared_replica):
+    uri = f"mongodb://crawler:s3cret@127.0.0.1:{free_port()}/"
+    result = run_crawl(tmp_path, shared_replica.base_url + "/", uri, "newsdb", settings={"MONGO_CONNECT_TIMEOUT": 1})
+    assert result.stats["finish_reason"] == "mongodb_unreachable"
+    errors = [line for line in result.log.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and "127.0.0.1" in errors[0] and "newsdb" in errors[0]
+    assert "s3cret" not in result.log
+    assert result.stat("news/pages/article") == 0 and result.items == []
+    assert "Traceback" not in result.log
+
+
+def test_store_outage_mid_crawl_loses_nothing(tmp_path):
+    server = MongoServer(storage=str(tmp_path / "mongo")).start()
+    content = SiteContent(seed=9, sections=3, articles=30)
+    try:
+        with Replica(content) as replica:
+            crawl = Crawl(tmp_path, replica.base_url + "/", server.uri, "outage", settings={
+                "MONGO_BUFFER_SIZE": 2, "MONGO_FLUSH_INTERVAL": 0.5, "MONGO_WRITE_RETRIES": 2,
+                "MONGO_RETRY_BACKOFF": 0.2, "MONGO_CONNECT_TIMEOUT": 1, "NEWS_RENDER_CONCURRENCY": 2})
+            client = pymongo.MongoClient(server.uri, serverSelectionTimeoutMS=2000)
+            deadline = time.monotonic() + 120
+            while client.outage.articles.count_documents({}) < 4 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            client.close()
+            server.stop()            # down while the crawl goes on
+            time.sleep(6)
+            server.start()           # same port, same storage
+            result = crawl.finish()
+        dead_files = sorted(crawl.deadletter_dir.glob("*.jsonl"))
+        assert result.stat("news/store/dead_lettered") > 0 and dead_files
+        for path in dead_files:
+            done = subprocess.run([str(BIN / "scrapy"), "replay", str(path)], cwd=ROOT, capture_output=True,
+                                  text=True, env=scrapy_env(MONGO_URI=server.uri, MONGO_DATABASE="outage"), timeout=120)
+            assert done.returncode == 0, done.stderr
+        client = pymongo.MongoClient(server.uri)
+        urls = [d["url"] for d in client.outage.articles.find()]
+        client.close()
+        assert sorted(urls) == sorted(content.ground_truth(replica.base_url))
+        assert "Traceback" not in result.log
+    finally:
+        server.stop()
