@@ -23,7 +23,7 @@ $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 demo: install
-	$(PY) -m newscrawler.demo
+	$(PY) demo.py
 
 test: install
 	$(PY) -m pytest
