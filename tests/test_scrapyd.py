@@ -1,0 +1,111 @@
+"""End to end on a real Scrapyd: deploy the egg with scrapyd-deploy, schedule, judge the job by its
+log and stats (Scrapyd lists crashed jobs as finished too)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pymongo
+import pytest
+import requests
+
+from replica import Replica, SiteContent
+from servers import BIN, ROOT, free_port, stop_process, wait_for_port
+
+pytestmark = pytest.mark.slow
+USER, PASSWORD = "crawler", "test-password"
+
+
+def chromium_pids() -> set[int]:
+    found = set()
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if "chrom" in (process.info["name"] or "") or any("chromium" in part for part in process.info["cmdline"] or []):
+            found.add(process.pid)
+    return found
+
+
+@pytest.fixture(scope="module")
+def scrapyd(tmp_path_factory, mongo_uri):
+    home = tmp_path_factory.mktemp("scrapyd")
+    port = free_port()
+    config = (Path(ROOT) / "deploy" / "scrapyd.conf").read_text()
+    config = config.replace("http_port    = 6800", f"http_port    = {port}").replace("change-me", PASSWORD) \
+        .replace("username     = newscrawler", f"username     = {USER}")
+    (home / "scrapyd.conf").write_text(config)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWS_", "PYTHONPATH"))}
+    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE="scrapyd_e2e", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    with open(home / "scrapyd.out", "w") as output:
+        process = subprocess.Popen([str(BIN / "scrapyd")], cwd=home, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}", home
+    finally:
+        stop_process(process)
+        client = pymongo.MongoClient(mongo_uri)
+        client.drop_database("scrapyd_e2e")
+        client.close()
+
+
+def deploy(url: str) -> dict:
+    env = {**os.environ, "SCRAPYD_URL": url, "SCRAPYD_USERNAME": USER, "SCRAPYD_PASSWORD": PASSWORD}
+    done = subprocess.run([str(BIN / "scrapyd-deploy"), "env", "-p", "newscrawler", "-v", "e2e"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    # scrapyd-deploy exits 0 even when Scrapyd rejects the egg: read its answer.
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_job(url: str, start_url: str, stats_file: Path) -> tuple[dict, str]:
+    answer = requests.post(f"{url}/schedule.json", auth=(USER, PASSWORD), timeout=30, data={
+        "project": "newscrawler", "spider": "news", "start_url": start_url, "unknown_arg": "ignored",
+        "setting": [f"NEWS_STATS_FILE={stats_file}", "NEWS_DEADLETTER_PATH=deadletter/%(time)s.jsonl"]}).json()
+    assert answer["status"] == "ok", answer
+    job = answer["jobid"]
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        jobs = requests.get(f"{url}/listjobs.json", params={"project": "newscrawler"}, auth=(USER, PASSWORD),
+                            timeout=30).json()
+        if any(j["id"] == job for j in jobs["finished"]):
+            break
+        time.sleep(1)
+    else:
+        pytest.fail(f"job {job} did not finish")
+    log = requests.get(f"{url}/logs/newscrawler/news/{job}.log", auth=(USER, PASSWORD), timeout=30).text
+    return json.loads(stats_file.read_text()), log
+
+
+def test_deploy_schedule_and_run_twice(scrapyd, mongo_uri, tmp_path):
+    url, home = scrapyd
+    assert deploy(url)["status"] == "ok"
+    before = chromium_pids()
+    content = SiteContent(seed=13, sections=3, articles=24)
+    with Replica(content) as replica:
+        stats, log = run_job(url, replica.base_url + "/", tmp_path / "first.json")
+        assert stats["finish_reason"] == "finished"
+        assert " ERROR: " not in log and "Traceback" not in log
+        client = pymongo.MongoClient(mongo_uri)
+        docs = list(client.scrapyd_e2e.articles.find())
+        assert sorted(d["url"] for d in docs) == sorted(content.ground_truth(replica.base_url))
+        assert all(d["related_status"] == "complete" for d in docs)
+        assert stats["news/renders"] == len(docs)
+
+        time.sleep(1)
+        assert not (chromium_pids() - before), "Chromium processes left after the job"
+
+        stats, log = run_job(url, replica.base_url + "/", tmp_path / "second.json")
+        assert stats["finish_reason"] == "finished" and stats.get("news/store/new", 0) == 0
+        assert client.scrapyd_e2e.articles.count_documents({}) == len(docs)
+        client.close()
+
+
+def test_wrong_password_is_refused(scrapyd):
+    url, _ = scrapyd
+    answer = requests.post(f"{url}/schedule.json", auth=(USER, "wrong"), timeout=30,
+                           data={"project": "newscrawler", "spider": "news"})
+    assert answer.status_code == 401
+    assert requests.get(f"{url}/listjobs.json", timeout=30).status_code == 401
