@@ -12,13 +12,14 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import pymongo
-from pymongo import MongoClient, ReplaceOne, UpdateOne
+from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 TEXT_INDEX_UNSUPPORTED = 67  # CannotCreateIndex: servers without text search
+DUPLICATE_KEY = 11000
 # Fields that describe the page around the article rather than its content: refreshed by every
 # crawl that saw them completely, without making a new version.
 SURROUNDINGS = ("related", "related_status")
@@ -173,7 +174,10 @@ class MongoArticleStore:
         version_ops, article_ops, changed = [], [], set()
         for doc in docs:
             old = existing.get(doc.key)
-            if old and old.get("content_hash") != doc.fields.get("content_hash"):
+            if old is None:
+                # Known to be absent: a plain insert costs the server far less than an upsert.
+                article_ops.append(self.insert_op(doc, now))
+            elif old.get("content_hash") != doc.fields.get("content_hash"):
                 version_ops.append(self.version_op(old, now))
                 article_ops.append(self.changed_op(doc, old, now))
                 changed.add(doc.key)
@@ -181,23 +185,44 @@ class MongoArticleStore:
                 article_ops.append(self.upsert_op(doc, now))
         if version_ops:
             self.versions.bulk_write(version_ops, ordered=False)
-        failed_index = {}
-        try:
-            outcome = self.articles.bulk_write(article_ops, ordered=False)
-            upserted = set(outcome.upserted_ids.values())
-        except BulkWriteError as error:
-            failed_index = {e["index"]: e.get("errmsg", "write error") for e in error.details.get("writeErrors", [])}
-            upserted = {u["_id"] for u in error.details.get("upserted", [])}
+        errors, inserted = self.bulk(article_ops)
+        # Inserted meanwhile by another crawler process: store it the way an upsert would.
+        raced = [i for i, (code, _) in errors.items() if code == DUPLICATE_KEY and isinstance(article_ops[i], InsertOne)]
+        if raced:
+            retry_errors, _ = self.bulk([self.upsert_op(docs[i], now) for i in raced])
+            for position, index in enumerate(raced):
+                inserted.discard(index)
+                if position in retry_errors:
+                    errors[index] = retry_errors[position]
+                else:
+                    errors.pop(index)
         for index, doc in enumerate(docs):
-            if index in failed_index:
-                result.failed.append((doc, failed_index[index]))
-            elif doc.key in upserted:
+            if index in errors:
+                result.failed.append((doc, errors[index][1]))
+            elif index in inserted:
                 result.new += 1
             elif doc.key in changed:
                 result.updated += 1
             else:
                 result.unchanged += 1
         return result
+
+    def bulk(self, ops: list) -> tuple[dict[int, tuple[int, str]], set[int]]:
+        """One unordered bulk write: ({op index: (error code, message)}, indexes of inserted docs)."""
+        inserts = {i for i, op in enumerate(ops) if isinstance(op, InsertOne)}
+        try:
+            self.articles.bulk_write(ops, ordered=False)
+            return {}, inserts
+        except BulkWriteError as error:
+            errors = {e["index"]: (e.get("code"), e.get("errmsg", "write error"))
+                      for e in error.details.get("writeErrors", [])}
+            return errors, inserts - set(errors)
+
+    def insert_op(self, doc: ArticleDoc, now: datetime) -> InsertOne:
+        fields = safe_keys(doc.fields)
+        return InsertOne({"_id": doc.key, **fields, "aliases": list(dict.fromkeys(doc.aliases)),
+                          "first_seen_at": now, "last_seen_at": now, "content_changed_at": now,
+                          "version": 1, "schema_version": SCHEMA_VERSION})
 
     def upsert_op(self, doc: ArticleDoc, now: datetime) -> UpdateOne:
         """New article: the whole document. Known and unchanged: only `last_seen_at` (and the
