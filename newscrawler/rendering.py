@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 
 from scrapy_playwright.page import PageMethod
@@ -132,11 +133,13 @@ class RenderContexts:
     """
 
     def __init__(self):
+        # Names stay unique across a JOBDIR resume, whose queued requests carry the old run's names.
+        self.run = uuid.uuid4().hex[:8]
         self.sequence = 0
 
     def next_name(self) -> str:
         self.sequence += 1
-        return f"article-{self.sequence}"
+        return f"article-{self.run}-{self.sequence}"
 
     @staticmethod
     async def release(page) -> None:

@@ -48,6 +48,10 @@ RETRY_EXCEPTIONS = [
     "playwright._impl._errors.TimeoutError",
 ]
 REDIRECT_MAX_TIMES = 5
+DOWNLOADER_MIDDLEWARES = {
+    # Next to the download handler: sees every rendered response before retries or callbacks.
+    "newscrawler.middlewares.RenderedPageCleanup": 950,
+}
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

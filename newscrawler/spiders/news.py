@@ -159,8 +159,7 @@ class NewsSpider(scrapy.Spider):
         return False
 
     # -- articles ---------------------------------------------------------------------------
-    async def parse_article(self, response):
-        await self.contexts.release(response.meta.get("playwright_page"))
+    def parse_article(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/article")
         if not isinstance(response, TextResponse):
@@ -224,9 +223,7 @@ class NewsSpider(scrapy.Spider):
         return status
 
     # -- failures: one line each, no traceback ----------------------------------------------
-    async def article_failed(self, failure):
-        request = failure.request
-        await self.contexts.release(request.meta.get("playwright_page"))
+    def article_failed(self, failure):
         self.request_failed(failure)
 
     def request_failed(self, failure):
