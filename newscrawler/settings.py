@@ -15,6 +15,8 @@ NEWS_SITE_PROFILE = os.environ.get("NEWS_SITE_PROFILE", "replica")
 NEWS_SITE_TIMEZONE = os.environ.get("NEWS_SITE_TIMEZONE", "")  # empty: the profile's (Asia/Seoul)
 NEWS_START_URLS = os.environ.get("NEWS_START_URLS", "")
 NEWS_MAX_PAGE_BYTES = 2_000_000
+NEWS_INCREMENTAL = True              # fetch only articles not stored yet (plus the re-visit policy's)
+NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently are fetched again
 
 # -- being a good citizen -----------------------------------------------------------------------
 USER_AGENT = "newscrawler/1.0 (+https://github.com/newscrawler/newscrawler)"

@@ -65,6 +65,7 @@ class ReplicaSite:
         self.related_delay_ms = related_delay_ms
         self.base_url = ""
         self.hits: dict[str, int] = {}
+        self.requests: list[str] = []   # every request's path and query, in order
         self._failed_once: set[str] = set()
         self.lock = threading.Lock()
 
@@ -233,6 +234,7 @@ class Handler(BaseHTTPRequestHandler):
         path, query = parts.path, parse_qs(parts.query)
         with site.lock:
             site.hits[path] = site.hits.get(path, 0) + 1
+            site.requests.append(self.path)
         faults = site.faults
         is_page = not path.startswith(("/static/", "/img/", "/api/")) and path != "/robots.txt"
         if is_page and faults.picks(path, faults.slow_rate, "slow"):

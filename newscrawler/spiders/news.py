@@ -6,20 +6,24 @@ It routes requests and turns parser output into items; what a page means lives i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from pymongo.errors import PyMongoError
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from ..cleaning.dates import parse_site_date
+from ..incremental import KnownArticles
 from ..items import ArticleItem
 from ..parsing import ArticleParseError, parse_article, parse_listing
 from ..profiles import load_profile
 from ..rendering import RenderConfig, RenderContexts, related_block_method
+from ..storage.mongo import MongoArticleStore, StoreUnavailable
 from ..urls import article_id, canonicalize, host_of, is_listing
 
 logger = logging.getLogger(__name__)
@@ -38,13 +42,15 @@ def split_arg(value) -> list[str]:
 
 class NewsSpider(scrapy.Spider):
     """Arguments: `start_url` (comma-separated for several), `sections` (section slugs),
-    `since` (a date: stop walking a listing once a whole page is older), `max_articles`.
-    Unknown arguments are accepted and ignored: Scrapyd passes its own."""
+    `since` (a date: stop walking a listing once a whole page is older), `max_articles`,
+    `incremental` (`false` for a full re-crawl). Unknown arguments are accepted and ignored:
+    Scrapyd passes its own."""
 
     name = "news"
 
-    def __init__(self, start_url=None, sections=None, since=None, max_articles=None, **kwargs):
+    def __init__(self, start_url=None, sections=None, since=None, max_articles=None, incremental=None, **kwargs):
         super().__init__(**kwargs)
+        self.incremental_arg = incremental
         self.start_url_args = split_arg(start_url)
         self.section_filter = set(split_arg(sections))
         self.since_arg = since
@@ -85,11 +91,34 @@ class NewsSpider(scrapy.Spider):
                 raise NotConfigured(f"since: cannot read a date from {self.since_arg!r}")
             self.since = parsed.value
         self.scheduled_articles: set[tuple[str, str]] = set()
+        self.incremental = settings.getbool("NEWS_INCREMENTAL", True) if self.incremental_arg in (None, "") \
+            else str(self.incremental_arg).lower() in ("1", "true", "yes", "on")
+        self.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS", 2)
+        self.store = MongoArticleStore.from_settings(settings)
+        self.known = KnownArticles()
 
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
+        await self.load_known_articles()
         for url in self.start_urls:
             yield self.listing_request(url)
+
+    async def load_known_articles(self) -> None:
+        """In incremental mode, learn what is stored so that only new articles are fetched."""
+        if not (self.incremental and self.store):
+            return
+        try:
+            self.known = await asyncio.to_thread(KnownArticles.load, self.store, self.profile.name,
+                                                 self.revisit_days, datetime.now(timezone.utc))
+        except (StoreUnavailable, PyMongoError) as error:
+            logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)",
+                           type(error).__name__)
+        finally:
+            self.store.close()
+        self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))
+        self.crawler.stats.set_value("news/incremental/revisit", len(self.known.revisit))
+        logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
+                    len(self.known.ids), len(self.known.revisit), self.revisit_days)
 
     def listing_request(self, url: str) -> Request:
         return Request(canonicalize(url, self.profile), callback=self.parse_listing, errback=self.request_failed)
@@ -99,6 +128,9 @@ class NewsSpider(scrapy.Spider):
         url = canonicalize(url, self.profile)
         key = (host_of(url), article_id(url, self.profile))
         if key in self.scheduled_articles or host_of(url) not in self.allowed_domains:
+            return None
+        if not self.known.should_fetch(key[1]):
+            self.crawler.stats.inc_value("news/articles/skipped_known")
             return None
         if self.max_articles is not None and len(self.scheduled_articles) >= self.max_articles:
             self.crawler.stats.inc_value("news/articles/over_budget")
@@ -140,7 +172,7 @@ class NewsSpider(scrapy.Spider):
         links = [url for url in listing.section_links if self.wants_section(url)]
         if listing.view_all and not self.section_filter:
             links.append(listing.view_all)
-        if not self.page_is_older_than_since(listing, response):
+        if not (self.page_is_older_than_since(listing) or self.page_is_all_known(listing)):
             links.extend(listing.next_pages)
         return [url for url in links if is_listing(url, self.profile) and host_of(url) in self.allowed_domains]
 
@@ -148,7 +180,15 @@ class NewsSpider(scrapy.Spider):
         slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
         return not self.section_filter or slug in self.section_filter
 
-    def page_is_older_than_since(self, listing, response) -> bool:
+    def page_is_all_known(self, listing) -> bool:
+        """Listings run newest first: past a page of stored articles there is nothing new."""
+        ids = [article_id(card.url, self.profile) for card in listing.cards]
+        if self.known.all_known([i for i in ids if i]):
+            self.crawler.stats.inc_value("news/pages/listing_stopped_known")
+            return True
+        return False
+
+    def page_is_older_than_since(self, listing) -> bool:
         if self.since is None or not listing.cards:
             return False
         now = datetime.now(timezone.utc)
