@@ -17,7 +17,11 @@ pytestmark = pytest.mark.slow
 def test_recrawl_edit_and_syndicated_copy(tmp_path, mongo_uri, mongo_db):
     content = SiteContent(seed=5, sections=3, articles=25)
     with Replica(content) as replica:
-        crawl = lambda name: run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name=name)  # noqa: E731
+        def crawl(name):
+            # Full re-crawls: each run must see every article again (incremental mode would skip them).
+            return run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, args={"incremental": "false"},
+                             name=name)
+
         first = crawl("first")
         assert first.stat("news/store/new") == 25
         seen_first = {d["_id"]: d["last_seen_at"] for d in mongo_db.articles.find()}
