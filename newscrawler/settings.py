@@ -34,21 +34,22 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_EXCEPTIONS = [
-    "twisted.internet.defer.TimeoutError",
-    "twisted.internet.error.TimeoutError",
-    "twisted.internet.error.DNSLookupError",
-    "twisted.internet.error.ConnectionRefusedError",
+    # Scrapy's own list...
+    "scrapy.exceptions.CannotResolveHostError",
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
     "twisted.internet.error.ConnectionDone",
     "twisted.internet.error.ConnectError",
     "twisted.internet.error.ConnectionLost",
-    "twisted.internet.error.TCPTimedOutError",
-    "twisted.web.client.ResponseFailed",
-    "scrapy.core.downloader.handlers.http11.TunnelError",
     "builtins.OSError",
-    # A navigation that the browser could not finish (dropped connection, crashed page).
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+    # ...plus a navigation the browser could not finish (dropped connection, killed browser).
     "playwright._impl._errors.Error",
-    "playwright._impl._errors.TimeoutError",
 ]
+# A page that still fails after its retries is the site's doing: a warning, not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     # Next to the download handler: sees every rendered response before retries or callbacks.

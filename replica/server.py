@@ -38,7 +38,8 @@ class Faults:
     drop_rate: float = 0.0           # share of pages whose connection drops mid-body once
     never_load_related: set[int] = field(default_factory=set)
     truncated: set[int] = field(default_factory=set)
-    no_title: set[int] = field(default_factory=set)
+    no_title: set[int] = field(default_factory=set)    # no h1, og:title, JSON-LD headline or <title>
+    bad_date: set[int] = field(default_factory=set)    # a date no parser reads, and no JSON-LD
     huge: set[int] = field(default_factory=set)        # answers a 5 MB page
     non_html: set[int] = field(default_factory=set)    # answers application/pdf
     redirect_loop: bool = False
@@ -135,15 +136,16 @@ class ReplicaSite:
     def article(self, article: Article) -> str:
         base = self.base_url
         canonical = base + article.path
+        titled = article.id not in self.faults.no_title
         head = [f'<link rel="canonical" href="{canonical}">',
                 '<meta property="og:type" content="article">',
-                f'<meta property="og:title" content="{escape(article.title)}">',
+                f'<meta property="og:title" content="{escape(article.title)}">' if titled else "",
                 f'<meta property="og:description" content="{escape(article.summary)}">',
                 f'<meta property="og:url" content="{canonical}">',
                 '<meta property="og:site_name" content="Crypto Replica News">']
         if article.hero_url:
             head.append(f'<meta property="og:image" content="{base}{article.hero_url}">')
-        if article.jsonld:
+        if article.jsonld and titled and article.id not in self.faults.bad_date:
             data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
                     "datePublished": article.published.isoformat(), "articleSection": article.section,
                     "url": canonical}
@@ -151,7 +153,8 @@ class ReplicaSite:
                 data["dateModified"] = article.modified.isoformat()
             head.append(f'<script type="application/ld+json">{json.dumps(data)}</script>')
         head.append('<link rel="stylesheet" href="/static/site.css">')
-        title = "" if article.id in self.faults.no_title else escape(article.title)
+        title = escape(article.title) if titled else ""
+        date_text = "Sometime last spring" if article.id in self.faults.bad_date else article.date_raw
         hero = ""
         if article.hero_url:
             hero = (f'<figure class="article-hero"><img src="{article.hero_url}" alt="{escape(article.hero_alt)}">'
@@ -163,14 +166,14 @@ class ReplicaSite:
         body = (f'{self.header()}<main><article class="article" data-article-id="{article.id}">'
                 f'<h1 class="article-title">{title}</h1>'
                 f'<div class="article-meta"><a class="article-section" href="/section/{article.section_slug}">'
-                f'{escape(article.section)}</a>·<span class="article-date">{escape(article.date_raw)}</span></div>'
+                f'{escape(article.section)}</a>·<span class="article-date">{escape(date_text)}</span></div>'
                 f'{hero}<div class="article-body">{blocks}</div><ul class="article-tags">{tags}</ul>'
                 f'</article>{self.offsite_block()}<section class="more-to-read"><div class="more-to-read-head">'
                 f'<h2>More to Read</h2><a class="view-all" href="/articles">View All</a></div>'
                 f'<div class="related-list" data-article-id="{article.id}" data-delay="{delay}">'
                 f'<div class="loading">Loading</div></div><div class="related-sentinel"></div></section>'
                 f'</main><script src="/static/related.js"></script>')
-        html = page(article.title, body, "".join(head))
+        html = page(article.title if titled else "", body, "".join(head))
         if article.id in self.faults.truncated:
             html = html[: html.index('<div class="article-meta">') - 40]
         return html

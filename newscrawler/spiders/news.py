@@ -154,8 +154,9 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/listing")
-        if not isinstance(response, TextResponse):
-            self.refuse(response, "non_html")
+        refusal = self.refusal_reason(response)
+        if refusal:
+            self.refuse(response, refusal)
             return
         listing = parse_listing(response.text, response.url, self.profile)
         for card in listing.cards:
@@ -202,11 +203,9 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/article")
-        if not isinstance(response, TextResponse):
-            self.refuse(response, "non_html")
-            return
-        if len(response.body) > self.crawler.settings.getint("NEWS_MAX_PAGE_BYTES", 2_000_000):
-            self.refuse(response, "too_large")
+        refusal = self.refusal_reason(response)
+        if refusal:
+            self.refuse(response, refusal)
             return
         try:
             parsed = parse_article(response.text, response.url, self.profile)
@@ -276,8 +275,21 @@ class NewsSpider(scrapy.Spider):
         logger.warning("Fetch failed (%s): %s %s", reason, request.url, str(failure.value).splitlines()[0][:200]
                        if str(failure.value) else "")
 
+    def refusal_reason(self, response) -> str | None:
+        """Why a response is no article page to parse; judged on what the server sent (headers),
+        since a rendered body is the browser's HTML whatever the server answered."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or (content_type and "html" not in content_type):
+            return "non_html"
+        limit = self.crawler.settings.getint("NEWS_MAX_PAGE_BYTES", 2_000_000)
+        declared = response.headers.get("Content-Length", b"0").decode("latin-1")
+        if len(response.body) > limit or (declared.isdigit() and int(declared) > limit):
+            return "too_large"
+        return None
+
     def refuse(self, response, reason: str):
         self.crawler.stats.inc_value(f"news/refused/{reason}")
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        logger.warning("Page refused (%s, %s, %d bytes): %s", reason, content_type or "no content type",
-                       len(response.body), response.url)
+        headers = response.headers
+        content_type = headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+        size = headers.get("Content-Length", b"").decode("latin-1") or str(len(response.body))
+        logger.warning("Page refused (%s: %s, %s bytes): %s", reason, content_type, size, response.url)

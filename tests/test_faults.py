@@ -1,0 +1,116 @@
+"""Faults of the site, the browser and their combination: the crawl finishes, stores every article
+that can be retrieved exactly once, and says what failed in one line each, without a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import psutil
+import pytest
+
+from replica import Faults, Replica, SiteContent
+from servers import Crawl, run_crawl
+
+pytestmark = pytest.mark.slow
+
+
+def assert_clean_log(log: str):
+    assert "Traceback" not in log
+    assert " ERROR: " not in log
+
+
+def kill_chromium_once_after(crawl: Crawl, items_file, at_least: int, timeout: float = 120) -> int:
+    """Kill every Chromium process of the crawl once it has yielded `at_least` items."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if items_file.exists() and len(items_file.read_text().splitlines()) >= at_least:
+            break
+        time.sleep(0.1)
+    killed = 0
+    for child in psutil.Process(crawl.process.pid).children(recursive=True):
+        try:
+            if "chrom" in child.name() and "--type=" not in " ".join(child.cmdline()):
+                os.kill(child.pid, signal.SIGKILL)
+                killed += 1
+        except psutil.Error:
+            pass
+    return killed
+
+
+def test_pages_that_cannot_be_articles(tmp_path):
+    content = SiteContent(seed=31, sections=2, articles=16, related_only_share=0)
+    ids = [a.id for a in content.newest_first()]
+    faults = Faults(truncated={ids[1]}, no_title={ids[2]}, bad_date={ids[3]}, huge={ids[4]}, non_html={ids[5]},
+                    redirect_loop=True, offsite_links=True)
+    with Replica(content, faults) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_RELATED_TIMEOUT": 3})
+        url = {i: replica.base_url + content.articles[i].path for i in ids}
+        requested = list(replica.site.requests)
+    by_url = {item["url"]: item for item in result.items}
+    assert result.stats["finish_reason"] == "finished"
+    assert set(by_url) == {url[i] for i in ids} - {url[i] for i in ids[1:3] + ids[4:6]}
+    assert by_url[url[ids[3]]]["published_at"] is None
+    assert by_url[url[ids[3]]]["published_at_raw"] == "Sometime last spring"
+    expected_lines = {ids[1]: "Article not parsed (missing_body)", ids[2]: "Article not parsed (missing_title)",
+                      ids[4]: "Page refused (too_large", ids[5]: "Page refused (non_html"}
+    warnings = [line for line in result.log.splitlines() if " WARNING: " in line]
+    for article, text in expected_lines.items():
+        assert len([w for w in warnings if text in w and url[article] in w]) == 1, text
+    assert result.stat("news/parse_failed/missing_body") == result.stat("news/parse_failed/missing_title") == 1
+    assert result.stat("news/refused/too_large") == result.stat("news/refused/non_html") == 1
+    assert result.stat("news/dates/unparseable") == 1
+    assert not [path for path in requested if path.startswith("/loop/")]   # never followed
+    assert_clean_log(result.log)
+
+
+def test_errors_slow_and_dropped_responses(tmp_path):
+    content = SiteContent(seed=37, sections=3, articles=40)
+    faults = Faults(seed=5, error_rate=0.1, drop_rate=0.1, slow_rate=0.1, slow_seconds=2)
+    with Replica(content, faults) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/")
+        truth = content.ground_truth(replica.base_url)
+    urls = [item["url"] for item in result.items]
+    assert sorted(urls) == sorted(truth)
+    assert all(item["related"] == truth[item["url"]]["related"] for item in result.items)
+    assert result.stat("retry/count") >= 4
+    assert_clean_log(result.log)
+
+
+def test_browser_killed_mid_crawl(tmp_path):
+    content = SiteContent(seed=41, sections=3, articles=30)
+    with Replica(content) as replica:
+        crawl = Crawl(tmp_path, replica.base_url + "/", name="killed")
+        assert kill_chromium_once_after(crawl, crawl.items_file, at_least=8) >= 1
+        result = crawl.finish()
+        truth = content.ground_truth(replica.base_url)
+    assert sorted(item["url"] for item in result.items) == sorted(truth)
+    assert result.stat("playwright/browser_count") >= 2    # relaunched
+    assert "Traceback" not in result.log
+
+
+def test_everything_at_once(tmp_path, mongo_uri, mongo_db):
+    content = SiteContent(seed=43, sections=6, articles=200)
+    ids = [a.id for a in content.newest_first()]
+    copy = content.add_syndicated_copy(ids[20])
+    unavailable = {ids[7], ids[30]}
+    lost = {ids[11], ids[12], ids[40], ids[41]}
+    faults = Faults(seed=3, error_rate=0.1, drop_rate=0.05, slow_rate=0.03, slow_seconds=2,
+                    never_load_related=unavailable, truncated={ids[11]}, no_title={ids[12]}, huge={ids[40]},
+                    non_html={ids[41]}, bad_date={ids[50]}, redirect_loop=True, offsite_links=True)
+    with Replica(content, faults) as replica:
+        crawl = Crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name,
+                      settings={"NEWS_RELATED_TIMEOUT": 3}, name="everything")
+        kill_chromium_once_after(crawl, crawl.items_file, at_least=60, timeout=300)
+        result = crawl.finish()
+        base = replica.base_url
+    retrievable = {base + a.path for a in content.articles.values() if a.id not in lost | {copy.id}}
+    docs = list(mongo_db.articles.find())
+    assert sorted(d["url"] for d in docs) == sorted(retrievable)          # each exactly once
+    statuses = {d["article_id"]: d["related_status"] for d in docs}
+    assert {statuses[str(i)] for i in unavailable} == {"unavailable"}
+    assert base + copy.path in mongo_db.articles.find_one({"_id": f"replica:{ids[20]}"})["aliases"]
+    assert mongo_db.articles.find_one({"_id": f"replica:{ids[50]}"})["published_at"] is None
+    assert result.stats["finish_reason"] == "finished"
+    assert_clean_log(result.log)
