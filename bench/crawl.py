@@ -14,7 +14,7 @@ from newscrawler.spiders.news import NewsSpider  # noqa: E402
 from spiders import CeilingSpider, NaiveSpider  # noqa: E402
 
 MODES = {
-    "ceiling": (CeilingSpider, {"ITEM_PIPELINES": {}, "EXTENSIONS": {"newscrawler.extensions.CrawlReport": 500},
+    "ceiling": (CeilingSpider, {"ITEM_PIPELINES": {}, "EXTENSIONS": {"newscrawler.extensions.CrawlReport": 900},
                                 "NEWS_RENDER_RELATED": False}),
     "plain": (NewsSpider, {"NEWS_RENDER_RELATED": False}),
     "shipped": (NewsSpider, {}),

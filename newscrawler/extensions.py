@@ -14,10 +14,12 @@ logger = logging.getLogger(__name__)
 SUMMARY_KEYS = [
     ("pages", "news/pages/article"), ("listings", "news/pages/listing"), ("renders", "news/renders"),
     ("new", "news/store/new"), ("updated", "news/store/updated"), ("unchanged", "news/store/unchanged"),
-    ("duplicates", "news/duplicates/"), ("parse_failures", "news/parse_failed/"),
-    ("render_incomplete", "news/related/unavailable"), ("retries", "retry/count"),
-    ("dead_lettered", "news/store/dead_lettered"),
+    ("duplicates", "news/duplicates/"), ("parse_failures", "news/parse_failed/"), ("refused", "news/refused/"),
+    ("render_timeouts", "news/related/unavailable"), ("render_partial", "news/related/partial"),
+    ("retries", "retry/count"), ("dead_lettered", "news/store/dead_lettered"),
+    ("monitors_failed", "news/monitors/failed"),
 ]
+BREAKDOWNS = ("news/parse_failed/", "news/refused/", "news/duplicates/")
 
 
 class NoTraceback(logging.Filter):
@@ -31,13 +33,17 @@ class NoTraceback(logging.Filter):
 
 
 def summary(stats: dict) -> dict:
-    """The closing numbers; a key ending in `/` sums every stat under that prefix."""
+    """The closing numbers; a key ending in `/` sums every stat under that prefix, and the
+    failures are also given by reason (`parse_failed/missing_title=1`)."""
     result = {}
     for name, key in SUMMARY_KEYS:
         if key.endswith("/"):
             result[name] = sum(v for k, v in stats.items() if k.startswith(key) and isinstance(v, int))
         else:
             result[name] = stats.get(key, 0)
+    for prefix in BREAKDOWNS:
+        for key in sorted(k for k in stats if k.startswith(prefix)):
+            result[key.removeprefix("news/")] = stats[key]
     return result
 
 

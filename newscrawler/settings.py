@@ -96,8 +96,24 @@ NEWS_DEADLETTER_PATH = os.environ.get("NEWS_DEADLETTER_PATH", "data/deadletter/%
 
 # -- reporting ------------------------------------------------------------------------------------
 EXTENSIONS = {
-    "newscrawler.extensions.CrawlReport": 500,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    # Loaded after Spidermon, so its report and stats file include the monitors' results.
+    "newscrawler.extensions.CrawlReport": 900,
 }
+# Data-quality monitors after each crawl (newscrawler/monitors.py); thresholds below.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("newscrawler.monitors.CrawlQualitySuite",)
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True   # an incremental run with nothing new is fine
+SPIDERMON_MIN_ITEMS = 0                           # incremental runs may find nothing new
+SPIDERMON_MAX_ERRORS = 0
+SPIDERMON_FIELD_COVERAGE_RULES = {
+    "ArticleItem/title": 0.99,
+    "ArticleItem/published_at": 0.99,
+    "ArticleItem/body": 0.99,
+}
+NEWS_MAX_RENDER_TIMEOUT_RATIO = 0.05              # share of related blocks allowed to time out
 NEWS_STATS_FILE = os.environ.get("NEWS_STATS_FILE", "")  # write the final stats here as JSON
 COMMANDS_MODULE = "newscrawler.commands"
 LOG_LEVEL = os.environ.get("NEWS_LOG_LEVEL", "INFO")

@@ -73,7 +73,8 @@ def test_related_block_that_never_loads(tmp_path):
     content = SiteContent(seed=3, sections=2, articles=12, related_only_share=0)
     broken = content.newest_first()[0].id
     with Replica(content, Faults(never_load_related={broken})) as replica:
-        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_RELATED_TIMEOUT": 2})
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_RELATED_TIMEOUT": 2,
+                                                                           "NEWS_MAX_RENDER_TIMEOUT_RATIO": 0.5})
         url = replica.base_url + content.articles[broken].path
     by_url = {item["url"]: item for item in result.items}
     assert result.stats["finish_reason"] == "finished"

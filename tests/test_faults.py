@@ -45,7 +45,10 @@ def test_pages_that_cannot_be_articles(tmp_path):
     faults = Faults(truncated={ids[1]}, no_title={ids[2]}, bad_date={ids[3]}, huge={ids[4]}, non_html={ids[5]},
                     redirect_loop=True, offsite_links=True)
     with Replica(content, faults) as replica:
-        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_RELATED_TIMEOUT": 3})
+        # One date in twelve is unreadable on purpose: let the coverage monitor accept that.
+        lenient = '{"ArticleItem/title": 0.99, "ArticleItem/published_at": 0.9, "ArticleItem/body": 0.99}'
+        result = run_crawl(tmp_path, replica.base_url + "/",
+                           settings={"NEWS_RELATED_TIMEOUT": 3, "SPIDERMON_FIELD_COVERAGE_RULES": lenient})
         url = {i: replica.base_url + content.articles[i].path for i in ids}
         requested = list(replica.site.requests)
     by_url = {item["url"]: item for item in result.items}
@@ -114,3 +117,13 @@ def test_everything_at_once(tmp_path, mongo_uri, mongo_db):
     assert mongo_db.articles.find_one({"_id": f"replica:{ids[50]}"})["published_at"] is None
     assert result.stats["finish_reason"] == "finished"
     assert_clean_log(result.log)
+
+
+def test_failed_monitor_is_visible_in_stats_and_log(tmp_path):
+    content = SiteContent(seed=47, sections=2, articles=8, related_only_share=0)
+    with Replica(content, Faults(bad_date={content.newest_first()[0].id})) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"SPIDERMON_MIN_ITEMS": 100})
+    assert result.stat("news/monitors/failed") == 2          # item count and date coverage
+    failed = [k for k in result.stats if k.startswith("news/monitors/failed/")]
+    assert any("Item" in k for k in failed) and any("Coverage" in k for k in failed)
+    assert any("Data-quality monitors failed" in line for line in result.log.splitlines())

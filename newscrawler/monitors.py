@@ -1,0 +1,73 @@
+"""Data-quality monitors run by Spidermon when the spider closes.
+
+Thresholds are settings: `SPIDERMON_MIN_ITEMS`, `SPIDERMON_MAX_ERRORS`,
+`SPIDERMON_FIELD_COVERAGE_RULES` and `NEWS_MAX_RENDER_TIMEOUT_RATIO`. A failed monitor shows in the
+log (Spidermon's report and one WARNING line naming it) and in the stats
+(`news/monitors/failed`, `news/monitors/failed/<name>`).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.contrib.monitors.mixins import StatsMonitorMixin
+from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FieldCoverageMonitor, ItemCountMonitor
+from spidermon.core.actions import Action
+
+logger = logging.getLogger(__name__)
+# Spidermon 1.27 reports through the deprecated Spider.log(): silence that one warning only.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning,
+                        module=r"spidermon\.")
+
+
+class OnlyAfterACrawl:
+    """Skips the monitor when the spider closed before crawling (its one error line says why)."""
+
+    def setUp(self):
+        super().setUp()
+        if self.data.crawler.stats.get_value("news/store/unavailable_at_start"):
+            self.skipTest("the spider closed before crawling")
+
+
+class ItemCount(OnlyAfterACrawl, ItemCountMonitor):
+    pass
+
+
+class ErrorCount(OnlyAfterACrawl, ErrorCountMonitor):
+    pass
+
+
+class FieldCoverage(OnlyAfterACrawl, FieldCoverageMonitor):
+    pass
+
+
+@monitors.name("Related blocks")
+class RenderTimeoutMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
+    @monitors.name("Render timeouts under the threshold")
+    def test_render_timeouts_under_threshold(self):
+        stats = self.stats
+        renders = stats.get("news/renders", 0)
+        timeouts = stats.get("news/related/unavailable", 0) + stats.get("news/related/partial", 0)
+        ratio = self.data.crawler.settings.getfloat("NEWS_MAX_RENDER_TIMEOUT_RATIO", 0.05)
+        self.assertLessEqual(timeouts, ratio * renders,
+                             msg=f"{timeouts} of {renders} related blocks timed out (allowed: {ratio:.0%})")
+
+
+class RecordFailedMonitors(Action):
+    """Puts failed monitors into the stats and the log, where schedulers and people look."""
+
+    def run_action(self):
+        failed = [result.monitor.name for result in self.result.monitors_failed_results]
+        stats = self.data.crawler.stats
+        stats.set_value("news/monitors/failed", len(failed))
+        for name in failed:
+            stats.set_value(f"news/monitors/failed/{name}", 1)
+        logger.warning("Data-quality monitors failed: %s", "; ".join(failed))
+
+
+class CrawlQualitySuite(MonitorSuite):
+    monitors = [ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor]
+    monitors_failed_actions = [RecordFailedMonitors]
