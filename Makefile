@@ -3,10 +3,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+REDIS := /usr/bin/redis-server
 
 .PHONY: install demo test test-fast bench clean
 
-install: $(STAMP) $(CHROMIUM)
+install: $(STAMP) $(CHROMIUM) $(REDIS)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -21,6 +22,13 @@ $(CHROMIUM):
 		echo "Chromium is missing: run 'sudo apt-get install -y chromium' (needs root), or set NEWS_CHROMIUM_PATH"; exit 1; \
 	fi
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+# Redis serves the distributed mode (and its tests); the crawler itself never needs it.
+$(REDIS):
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "redis-server is missing: run 'sudo apt-get install -y redis-server' (needs root)"; exit 1; \
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 
 demo: install
 	$(PY) demo.py

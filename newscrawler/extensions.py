@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +75,34 @@ class CrawlReport:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps({**stats, "finish_reason": reason, "summary": numbers},
                                        default=str, indent=1, sort_keys=True))
+
+
+class WaitForPeers:
+    """Keeps an idle process open for `NEWS_REDIS_IDLE_BEFORE_CLOSE` seconds: another process may
+    still be rendering an article whose related links will arrive in the shared queue. (A blocking
+    pop would freeze the reactor; the idle signal does not.)"""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.patience = crawler.settings.getfloat("NEWS_REDIS_IDLE_BEFORE_CLOSE", 15)
+        self.idle_since: float | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("REDIS_URL"):
+            raise NotConfigured("REDIS_URL is not set: single-process crawl")
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(extension.busy, signal=signals.request_scheduled)
+        crawler.signals.connect(extension.busy, signal=signals.response_received)
+        return extension
+
+    def busy(self, *args, **kwargs):
+        self.idle_since = None
+
+    def spider_idle(self, spider):
+        now = time.monotonic()
+        if self.idle_since is None:
+            self.idle_since = now
+        if now - self.idle_since < self.patience:
+            raise DontCloseSpider("waiting for other processes of this crawl")

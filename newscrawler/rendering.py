@@ -18,6 +18,7 @@ from scrapy_playwright.page import PageMethod
 
 logger = logging.getLogger(__name__)
 
+RENDER_SLOT = "chromium"  # the download slot of every rendered request: the browser's capacity
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,11 +26,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 
-# Scrolls the sentinel into view until the placeholder is gone and no card arrives during a
-# quiet period; returns what it saw. Plain data in, plain data out: JOBDIR can pickle it.
+# Scrolls the sentinel into view until the placeholder is gone and no card arrives during a quiet
+# period; returns what it saw. The quiet period counts rendering frames as well as time: under
+# load, IntersectionObserver reports (which arrive with frames) come late, and a time-only wait
+# took a slow batch for the end of the block. Plain data in, plain data out: JOBDIR can pickle it.
 RELATED_BLOCK_SCRIPT = """
 async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs, settleMs}) => {
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const frame = () => Promise.race([new Promise((resolve) => requestAnimationFrame(resolve)), sleep(1000)]);
   const deadline = Date.now() + timeoutMs;
   const list = document.querySelector(listSelector);
   if (!list) return {status: "unavailable", cards: 0, reason: "no-block"};
@@ -40,17 +44,21 @@ async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs
     target.scrollIntoView({block: "end"});
     window.scrollBy(0, 1);
   };
-  let seen = -1, quietSince = Date.now();
+  let seen = -1, quietSince = Date.now(), quietChecks = 0;
   while (Date.now() < deadline) {
     scroll();
+    await frame();
+    await frame();
     await sleep(50);
     const now = count();
     if (loading() || now !== seen) {
       seen = now;
       quietSince = Date.now();
+      quietChecks = 0;
       continue;
     }
-    if (Date.now() - quietSince >= settleMs) return {status: "complete", cards: now};
+    quietChecks += 1;
+    if (quietChecks >= 3 && Date.now() - quietSince >= settleMs) return {status: "complete", cards: now};
   }
   const cards = count();
   return {status: cards && !loading() ? "complete" : cards ? "partial" : "unavailable", cards, reason: "timeout"};
@@ -88,12 +96,17 @@ class RenderConfig:
             launch["executable_path"] = self.chromium_path
         return {
             "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
-            "PLAYWRIGHT_MAX_CONTEXTS": self.max_pages,
+            # Renders are bounded by their download slot (RENDER_SLOT), not by scrapy-playwright's
+            # context semaphore: a browser killed mid-render never gives its slots back to that
+            # semaphore, and the crawl then waits forever (seen here).
             "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 1,
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": self.navigation_timeout_ms,
             "PLAYWRIGHT_ABORT_REQUEST": "newscrawler.rendering.should_abort_request",
             "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": None,  # navigation and fetches share Scrapy's headers
         }
+
+    def download_slots(self, existing: dict) -> dict:
+        return {**existing, RENDER_SLOT: {"concurrency": self.max_pages, "delay": 0}}
 
     def context_kwargs(self) -> dict:
         return {"timezone_id": "UTC", "user_agent": self.user_agent, "accept_downloads": False,

@@ -76,6 +76,13 @@ NEWS_RELATED_TIMEOUT = 15.0          # seconds a related block may take before i
 NEWS_RELATED_SETTLE_MS = 400         # quiet time after the last card that means "no more cards"
 NEWS_RENDER_CONCURRENCY = 4          # pages open in the browser at once
 
+# -- distributed mode (scrapy-redis): off unless REDIS_URL is set --------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+NEWS_CRAWL_ID = os.environ.get("NEWS_CRAWL_ID", "")  # processes of one crawl share it; empty: "default"
+NEWS_REDIS_IDLE_BEFORE_CLOSE = 15    # seconds an idle process waits for its peers' new requests
+NEWS_REDIS_HEARTBEAT_TTL = 10        # a process silent this long is dead; its taken requests go back
+NEWS_REDIS_KEY_TTL = 2 * 86400       # seconds the frontier of a crawl is kept in Redis
+
 # -- pipelines and storage -----------------------------------------------------------------------
 ITEM_PIPELINES = {
     "newscrawler.pipelines.dates.DatesPipeline": 100,

@@ -132,3 +132,27 @@ def run_crawl(tmp_path: Path, start_url: str, mongo_uri: str | None = None, data
               name: str = "crawl") -> CrawlResult:
     """A whole crawl; returns its items, final stats and log."""
     return Crawl(tmp_path, start_url, mongo_uri, database, settings, args, name).finish(timeout)
+
+
+class RedisServer:
+    """Debian's redis-server on a free loopback port, without persistence."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--protected-mode", "yes"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            stop_process(self.process)
+            self.process = None

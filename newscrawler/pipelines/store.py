@@ -17,7 +17,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from ..cleaning.hashing import article_key
-from ..signals import alias_found
+from ..signals import alias_found, store_flush_done, store_flush_started
 from ..storage.deadletter import DeadLetterFile
 from ..storage.mongo import TRANSIENT_ERRORS, ArticleDoc, MongoArticleStore, StoreUnavailable, document_fields
 
@@ -95,12 +95,15 @@ class MongoStorePipeline:
         async with self.lock:
             docs, self.buffer = self.buffer, []
             aliases, self.pending_aliases = self.pending_aliases, defaultdict(list)
+            signals = self.crawler.signals
+            signals.send_catch_log(store_flush_started)
             for doc in docs:  # aliases of an article in this batch travel with it
                 doc.aliases = list(dict.fromkeys(doc.aliases + aliases.pop(doc.key, [])))
             if docs:
                 await self.write_articles(docs)
             if aliases:
                 await self.write_aliases(dict(aliases))
+            signals.send_catch_log(store_flush_done)
 
     async def write_articles(self, docs: list[ArticleDoc]):
         now = datetime.now(timezone.utc)

@@ -22,7 +22,7 @@ from ..incremental import KnownArticles
 from ..items import ArticleItem
 from ..parsing import ArticleParseError, parse_article, parse_listing
 from ..profiles import load_profile
-from ..rendering import RenderConfig, RenderContexts, related_block_method
+from ..rendering import RENDER_SLOT, RenderConfig, RenderContexts, related_block_method
 from ..storage.mongo import MongoArticleStore, StoreUnavailable
 from ..urls import article_id, canonicalize, host_of, is_listing
 
@@ -59,11 +59,17 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
+        if settings.get("REDIS_URL"):
+            from ..distributed import distributed_settings  # scrapy-redis only when asked for
+
+            for name, value in distributed_settings(settings).items():
+                settings.set(name, value, priority="spider")
         config = RenderConfig.from_settings(settings)
         if not config.enabled:
             return
         for name, value in config.playwright_settings().items():
             settings.set(name, value, priority="spider")
+        settings.set("DOWNLOAD_SLOTS", config.download_slots(settings.getdict("DOWNLOAD_SLOTS")), priority="spider")
         handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
         handlers.update({"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER})
         settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
@@ -142,6 +148,7 @@ class NewsSpider(scrapy.Spider):
                 # Render time is our own scrolling and waiting, not the site's load: AutoThrottle
                 # follows the plain listing fetches instead.
                 "autothrottle_dont_adjust_delay": True,
+                "download_slot": RENDER_SLOT,
                 "playwright": True,
                 "playwright_include_page": True,
                 "playwright_context": self.contexts.next_name(),

@@ -1,0 +1,209 @@
+"""Distributed mode: several crawler processes share one frontier in Redis (scrapy-redis).
+
+Off unless `REDIS_URL` is set. Then every process of the same crawl (`NEWS_CRAWL_ID`) takes
+requests from one Redis queue and checks one Redis duplicate filter, keyed by the same article-aware
+fingerprints as a single process, so an article is fetched once whichever process met it first.
+
+Requests survive a dead process: each process keeps the requests it has taken in a Redis hash of its
+own and renews a heartbeat key; when a heartbeat expires, any live process of the crawl claims the
+dead one's taken requests (one `HDEL` per request, so exactly one process gets each) and puts them
+back in the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+from redis.exceptions import RedisError
+from scrapy import signals
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from .fingerprint import ArticleAwareFingerprinter
+from .signals import store_flush_done, store_flush_started
+
+logger = logging.getLogger(__name__)
+
+
+class ArticleDupeFilter(RFPDupeFilter):
+    """scrapy-redis's filter with the project's fingerprints (an article id, not a URL)."""
+
+    fingerprinter: ArticleAwareFingerprinter | None = None
+
+    def request_fingerprint(self, request) -> str:
+        if self.fingerprinter is None:
+            self.fingerprinter = ArticleAwareFingerprinter()
+        return self.fingerprinter.fingerprint(request).hex()
+
+    def log(self, request, spider):
+        if self.debug or not self.logdupes:
+            return super().log(request, spider)
+        self.logdupes = False  # like Scrapy's own filter: say it once, at DEBUG
+        logger.debug("Filtered duplicate request %s (shared filter; no more duplicates will be shown)", request)
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis's scheduler, plus taken requests that outlive their process.
+
+    It also avoids scrapy-redis's deprecated calls (`stats.inc_value(spider=...)`, `spider.log`), so
+    the log stays clean without hiding other warnings, and lets the crawl's keys expire
+    (`NEWS_REDIS_KEY_TTL`)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        settings = crawler.settings
+        scheduler.key_ttl = settings.getint("NEWS_REDIS_KEY_TTL", 2 * 86400)
+        scheduler.heartbeat_ttl = settings.getint("NEWS_REDIS_HEARTBEAT_TTL", 10)
+        scheduler.owner = uuid.uuid4().hex[:12]
+        scheduler.last_rescue = 0.0
+        scheduler.in_buffer, scheduler.flushing = [], []
+        connect = crawler.signals.connect
+        connect(scheduler.download_done, signal=signals.request_left_downloader)
+        connect(scheduler.request_done, signal=signals.request_dropped)
+        connect(scheduler.item_buffered, signal=signals.item_scraped)
+        connect(scheduler.flush_started, signal=store_flush_started)
+        connect(scheduler.flush_done, signal=store_flush_done)
+        return scheduler
+
+    # -- keys -------------------------------------------------------------------------------
+    @property
+    def prefix(self) -> str:
+        return self.queue.key.rsplit(":", 1)[0]
+
+    def taken_key(self, owner: str) -> str:
+        return f"{self.prefix}:taken:{owner}"
+
+    def alive_key(self, owner: str) -> str:
+        return f"{self.prefix}:alive:{owner}"
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def open(self, spider):
+        stats, self.stats = self.stats, None
+        log = spider.log  # the base class announces a resumed queue through the deprecated Spider.log
+        spider.log = lambda message, *args, **kwargs: logger.info(message)
+        try:
+            super().open(spider)
+        finally:
+            spider.log = log
+            self.stats = stats
+        self.beat()
+        # Beat on a timer, not on next_request(): a process busy rendering may not ask for
+        # requests for longer than the heartbeat lives, and must not look dead.
+        self.heartbeat = asyncio.ensure_future(self.keep_alive())
+        for key in (self.queue.key, self.df.key):
+            self.server.expire(key, self.key_ttl)
+
+    async def keep_alive(self):
+        while True:
+            await asyncio.sleep(self.heartbeat_ttl / 3)
+            try:
+                self.beat()
+            except RedisError as error:
+                logger.warning("Redis heartbeat failed: %s", type(error).__name__)
+
+    def close(self, reason):
+        self.heartbeat.cancel()
+        super().close(reason)
+        # Closing comes after the pipelines closed (their last flush): everything taken is done.
+        self.server.delete(self.taken_key(self.owner), self.alive_key(self.owner))
+
+    def beat(self) -> None:
+        self.server.set(self.alive_key(self.owner), 1, ex=self.heartbeat_ttl)
+
+    # -- requests ---------------------------------------------------------------------------
+    def enqueue_request(self, request):
+        self.request_done(request)  # a retried request is back in the queue, no longer taken
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self):
+        now = time.monotonic()
+        request = self.queue.pop()  # never blocks the reactor; WaitForPeers handles idle time
+        if request is None and now - self.last_rescue > self.heartbeat_ttl / 2:
+            self.last_rescue = now
+            self.rescue_dead_peers()
+            request = self.queue.pop()
+        if request is None:
+            return None
+        token = uuid.uuid4().hex
+        request.meta["shared_token"] = token
+        self.server.hset(self.taken_key(self.owner), token, self.queue._encode_request(request))
+        self.server.expire(self.taken_key(self.owner), self.key_ttl)
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    # -- when a taken request is done ------------------------------------------------------
+    # A listing is done when its download is (its links are in the queue soon after). An article
+    # is done only when its item is durable: stored or dead-lettered by a store flush. Until then
+    # a dead process's article requests are re-queued by its peers.
+    def download_done(self, request, *args, **kwargs):
+        if "linked_as" not in request.meta:
+            self.request_done(request)
+
+    def item_buffered(self, item, response, *args, **kwargs):
+        token = response.meta.get("shared_token")
+        if token:
+            self.in_buffer.append(token)
+
+    def flush_started(self, *args, **kwargs):
+        self.flushing, self.in_buffer = self.in_buffer, []
+
+    def flush_done(self, *args, **kwargs):
+        if self.flushing:
+            self.server.hdel(self.taken_key(self.owner), *self.flushing)
+        self.flushing = []
+
+    def request_done(self, request, *args, **kwargs):
+        token = request.meta.pop("shared_token", None)
+        if token:
+            self.server.hdel(self.taken_key(self.owner), token)
+
+    def rescue_dead_peers(self) -> None:
+        for key in self.server.scan_iter(match=f"{self.prefix}:taken:*"):
+            owner = key.decode().rsplit(":", 1)[-1] if isinstance(key, bytes) else key.rsplit(":", 1)[-1]
+            if owner != self.owner and not self.server.exists(self.alive_key(owner)):
+                self.rescue(owner)
+
+    def rescue(self, owner: str) -> None:
+        """Put an owner's taken requests back in the queue; HDEL makes each claim exclusive."""
+        key = self.taken_key(owner)
+        rescued = 0
+        for token, data in self.server.hgetall(key).items():
+            if self.server.hdel(key, token):
+                request = self.queue._decode_request(data)
+                request.meta.pop("shared_token", None)
+                request.dont_filter = True  # its fingerprint is in the filter already
+                self.queue.push(request)
+                rescued += 1
+        if rescued and owner != self.owner:
+            logger.warning("Re-queued %d requests taken by a crawler process that stopped (%s)", rescued, owner)
+            if self.stats:
+                self.stats.inc_value("news/distributed/rescued", rescued)
+
+
+def distributed_settings(settings) -> dict:
+    """The scrapy-redis settings implied by `REDIS_URL` and `NEWS_CRAWL_ID`."""
+    crawl_id = settings.get("NEWS_CRAWL_ID") or "default"
+    extensions = {**settings.getdict("EXTENSIONS"), "newscrawler.extensions.WaitForPeers": 910}
+    return {
+        "EXTENSIONS": extensions,
+        "SCHEDULER": "newscrawler.distributed.SharedScheduler",
+        "SCHEDULER_DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
+        "DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": f"%(spider)s:{crawl_id}:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"%(spider)s:{crawl_id}:dupefilter",
+        # The frontier belongs to the crawl, not to one process: a process that finishes first
+        # must not flush what the others still work on.
+        "SCHEDULER_PERSIST": True,
+    }

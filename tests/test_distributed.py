@@ -1,0 +1,94 @@
+"""Distributed mode: three crawler processes share one frontier in a real Redis."""
+
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from collections import Counter
+from urllib.parse import urlsplit
+
+import psutil
+import pytest
+
+from replica import Replica, SiteContent
+from servers import Crawl, RedisServer, run_crawl
+
+pytestmark = pytest.mark.slow
+PROCESSES = 3
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    server = RedisServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with Replica(SiteContent(seed=53, sections=6, articles=200)) as replica:
+        yield replica
+
+
+@pytest.fixture
+def small_replica():
+    with Replica(SiteContent(seed=59, sections=4, articles=80)) as replica:
+        yield replica
+
+
+def start_processes(tmp_path, replica, mongo_uri, database, redis_url, crawl_id):
+    settings = {"REDIS_URL": redis_url, "NEWS_CRAWL_ID": crawl_id, "NEWS_RENDER_CONCURRENCY": 2,
+                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 15, "NEWS_REDIS_HEARTBEAT_TTL": 6}
+    return [Crawl(tmp_path, replica.base_url + "/", mongo_uri, database, settings, name=f"node{n}")
+            for n in range(PROCESSES)]
+
+
+def canonical_fetches(replica) -> Counter:
+    """How often each article's canonical page was requested."""
+    counts = Counter()
+    for path in replica.site.requests:
+        parts = urlsplit(path).path.split("/")
+        if len(parts) == 4 and parts[1] == "article":
+            counts[parts[2]] += 1
+    return counts
+
+
+def test_three_processes_fetch_and_store_each_article_once(tmp_path, replica, mongo_uri, mongo_db, redis_url):
+    replica.site.requests.clear()
+    crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
+    results = [crawl.finish() for crawl in crawls]
+    truth = replica.ground_truth()
+    assert sum(r.stat("news/pages/article") for r in results) == len(truth)
+    assert all(r.stat("news/pages/article") > 0 for r in results)          # the work was shared
+    fetches = canonical_fetches(replica)
+    assert set(fetches.values()) == {1} and len(fetches) == len(truth)
+    docs = list(mongo_db.articles.find())
+    assert sorted(d["url"] for d in docs) == sorted(truth)
+    for doc in docs:
+        assert doc["related_status"] == "complete" and doc["related"] == truth[doc["url"]]["related"]
+    for result in results:
+        assert "Traceback" not in result.log and " ERROR: " not in result.log
+        assert "ScrapyDeprecationWarning" not in result.log
+
+
+def test_a_killed_process_loses_nothing(tmp_path, small_replica, mongo_uri, mongo_db, redis_url):
+    replica = small_replica
+    crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
+    deadline = time.monotonic() + 300
+    while mongo_db.articles.count_documents({}) < 30 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    # The node dies with everything it runs (its browser included).
+    node = psutil.Process(crawls[0].process.pid)
+    for process in [node, *node.children(recursive=True)]:
+        process.send_signal(signal.SIGKILL)
+    crawls[0].finish()
+    results = [crawl.finish() for crawl in crawls[1:]]
+    # One more incremental run, as the scheduled job would be, finds whatever is still missing.
+    final = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name="after")
+    urls = [d["url"] for d in mongo_db.articles.find()]
+    assert sorted(urls) == sorted(replica.ground_truth())
+    assert sum(r.stat("news/distributed/rescued") for r in results) >= 1    # survivors took over
+    assert final.stat("news/store/new") == 0                                 # nothing was left for it
