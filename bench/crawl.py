@@ -27,7 +27,8 @@ def main():
     spider, overrides = MODES[mode]
     settings = get_project_settings()
     settings.setdict({"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "NEWS_STATS_FILE": stats_file,
-                      "MONGO_URI": "", **overrides}, priority="cmdline")
+                      "MONGO_URI": "", "NEWS_RENDER_CONCURRENCY": int(os.environ.get("NEWS_BENCH_RENDER_CONCURRENCY", 4)),
+                      **overrides}, priority="cmdline")
     process = CrawlerProcess(settings)
     kwargs = {"urls_file": urls_file} if spider is CeilingSpider else {"start_url": start_url}
     process.crawl(spider, **kwargs)

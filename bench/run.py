@@ -1,6 +1,6 @@
 """`make bench`: crawl throughput of four modes on one replica, the render ceiling, and storage.
 
-    .venv/bin/python bench/run.py [--articles 500] [--concurrency 4] [--skip-naive]
+    .venv/bin/python bench/run.py [--articles 500] [--concurrency 4] [--modes ...] [--no-render-ceiling]
 
 Modes, on the same replica in one run: (a) ceiling: bare Scrapy fetching the same listing and
 article URLs, no parsing, no pipelines, no browser; (b) newscrawler with rendering off;
@@ -35,10 +35,10 @@ def listing_urls(replica: Replica) -> list[str]:
     return urls
 
 
-def crawl(mode: str, replica: Replica, urls_file: Path, tmp: Path) -> dict:
+def crawl(mode: str, replica: Replica, urls_file: Path, tmp: Path, concurrency: int) -> dict:
     stats_file = tmp / f"{mode}.json"
     measured = run_measured([str(BIN / "python"), str(ROOT / "bench" / "crawl.py"), mode, replica.base_url + "/",
-                             str(urls_file), str(stats_file)])
+                             str(urls_file), str(stats_file)], env={"NEWS_BENCH_RENDER_CONCURRENCY": str(concurrency)})
     stats = json.loads(stats_file.read_text())
     elapsed = stats.get("elapsed_time_seconds") or measured["wall_s"]
     pages = stats.get("news/pages/article", 0) + stats.get("news/pages/listing", 0)
@@ -63,7 +63,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=4, help="NEWS_RENDER_CONCURRENCY of mode (c)")
-    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--modes", nargs="+", default=["ceiling", "plain", "shipped", "naive"],
+                        choices=["ceiling", "plain", "shipped", "naive"])
+    parser.add_argument("--no-render-ceiling", action="store_true")
     args = parser.parse_args()
     content = SiteContent(seed=21, sections=6, articles=args.articles)
     results = {"machine": machine(), "articles": args.articles, "modes": {}}
@@ -72,17 +74,19 @@ def main():
         article_urls = [replica.base_url + a.path for a in content.articles.values()]
         urls_file = tmp / "urls.json"
         urls_file.write_text(json.dumps(listing_urls(replica) + article_urls))
-        for mode in ("ceiling", "plain", "shipped") + (() if args.skip_naive else ("naive",)):
-            results["modes"][mode] = crawl(mode, replica, urls_file, tmp)
+        for mode in args.modes:
+            results["modes"][mode] = crawl(mode, replica, urls_file, tmp, args.concurrency)
             print(mode, results["modes"][mode], flush=True)
-        results["render_ceiling"] = render_ceiling(article_urls, args.concurrency, tmp)
+        if not args.no_render_ceiling:
+            results["render_ceiling"] = render_ceiling(article_urls, args.concurrency, tmp)
     modes = results["modes"]
-    ratios = {
-        "plain_vs_ceiling_pages_per_s": modes["plain"]["pages_per_s"] / modes["ceiling"]["pages_per_s"],
-        "shipped_vs_render_ceiling_articles_per_s":
-            modes["shipped"]["articles_per_s"] / results["render_ceiling"]["articles_per_s"],
-    }
-    if "naive" in modes:
+    ratios = {}
+    if {"plain", "ceiling"} <= set(modes):
+        ratios["plain_vs_ceiling_pages_per_s"] = modes["plain"]["pages_per_s"] / modes["ceiling"]["pages_per_s"]
+    if "shipped" in modes and "render_ceiling" in results:
+        ratios["shipped_vs_render_ceiling_articles_per_s"] = \
+            modes["shipped"]["articles_per_s"] / results["render_ceiling"]["articles_per_s"]
+    if {"shipped", "naive"} <= set(modes):
         ratios["shipped_vs_naive_articles_per_s"] = modes["shipped"]["articles_per_s"] / modes["naive"]["articles_per_s"]
     results["ratios"] = {k: round(v, 2) for k, v in ratios.items()}
     print(f"\nmachine: {results['machine']}; replica: {args.articles} articles")
@@ -90,8 +94,10 @@ def main():
     for mode, row in modes.items():
         print(f"{mode:<10}{row['crawl_s']:>8}{row['pages_per_s']:>9}{row['articles_per_s']:>11}{row['renders']:>9}"
               f"{row['rss_crawler_mib']:>10} MiB{row['rss_browser_mib']:>11} MiB")
-    ceiling = results["render_ceiling"]
-    print(f"render ceiling (bare Playwright): {ceiling['articles_per_s']} articles/s, {ceiling['complete']}/{ceiling['pages']} complete")
+    if "render_ceiling" in results:
+        ceiling = results["render_ceiling"]
+        print(f"render ceiling (bare Playwright): {ceiling['articles_per_s']} articles/s, "
+              f"{ceiling['complete']}/{ceiling['pages']} complete")
     for name, value in results["ratios"].items():
         print(f"{name}: {value}")
     print("saved", save(f"crawl-{args.articles}", results))

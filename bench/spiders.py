@@ -44,6 +44,8 @@ class NaiveSpider(NewsSpider):
     def update_settings(cls, settings):
         super().update_settings(settings)
         settings.set("PLAYWRIGHT_ABORT_REQUEST", None, priority="spider")
+        # All its pages share the default context, as typical scrapers do, with the same page budget.
+        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", settings.getint("NEWS_RENDER_CONCURRENCY", 4), priority="spider")
 
     def naive_meta(self) -> dict:
         return {"playwright": True, "playwright_page_methods": [PageMethod(settle_like_a_naive_scraper)],

@@ -8,16 +8,20 @@ block ends as `partial` or `unavailable`, never as an exception.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import uuid
 from dataclasses import dataclass
 
+from scrapy.exceptions import DownloadTimeoutError
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
 logger = logging.getLogger(__name__)
 
+CLOSE_TIMEOUT_S = 10
 RENDER_SLOT = "chromium"  # the download slot of every rendered request: the browser's capacity
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -160,6 +164,29 @@ class RenderContexts:
         if page is None:
             return
         try:
-            await page.context.close()
+            # Bounded: closing a context of a browser that just died can wait forever.
+            await asyncio.wait_for(page.context.close(), CLOSE_TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - any Playwright error means "already closed"
             logger.debug("Closing a render context failed: %s", error)
+
+
+class TimeboxedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler with a time limit on the whole render.
+
+    Scrapy's DOWNLOAD_TIMEOUT does not reach inside a download handler, and a render can wait
+    forever when the browser dies at the wrong moment (seen here: a crawl stalled after Chromium was
+    killed). Past navigation timeout + related-block timeout + a margin, the render fails with
+    DownloadTimeoutError, which RetryMiddleware retries like any timeout.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.timebox = settings.getfloat("DOWNLOAD_TIMEOUT", 30) + settings.getfloat("NEWS_RELATED_TIMEOUT", 15) + 15
+
+    async def _download_request(self, request, spider=None):
+        try:
+            return await asyncio.wait_for(super()._download_request(request, spider), self.timebox)
+        except asyncio.TimeoutError:
+            await RenderContexts.release(request.meta.pop("playwright_page", None))
+            raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None

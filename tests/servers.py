@@ -47,32 +47,48 @@ def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
             process.wait()
 
 
-class MongoServer:
-    """A SecantusDB process: `storage` is a directory (kept across restarts) or ':memory:'."""
+class LocalServer:
+    """A server process on a loopback port; `command()` says how to start it."""
 
-    def __init__(self, storage: str = ":memory:", port: int | None = None):
-        self.storage = storage
+    def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 
-    @property
-    def uri(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}"
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
-    def start(self) -> "MongoServer":
-        self.process = subprocess.Popen(
-            [str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", self.storage],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def start(self):
+        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
-        client = pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=10000)
-        client.admin.command("ping")
-        client.close()
         return self
 
     def stop(self) -> None:
         if self.process:
             stop_process(self.process)
             self.process = None
+
+
+class MongoServer(LocalServer):
+    """A SecantusDB process: `storage` is a directory (kept across restarts) or ':memory:'."""
+
+    def __init__(self, storage: str = ":memory:", port: int | None = None):
+        super().__init__(port)
+        self.storage = storage
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        return [str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(self.port), "--storage-path",
+                self.storage]
+
+    def start(self) -> "MongoServer":
+        super().start()
+        client = pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=10000)
+        client.admin.command("ping")
+        client.close()
+        return self
 
 
 @dataclass
@@ -134,25 +150,12 @@ def run_crawl(tmp_path: Path, start_url: str, mongo_uri: str | None = None, data
     return Crawl(tmp_path, start_url, mongo_uri, database, settings, args, name).finish(timeout)
 
 
-class RedisServer:
+class RedisServer(LocalServer):
     """Debian's redis-server on a free loopback port, without persistence."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> "RedisServer":
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--protected-mode", "yes"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
-        return self
-
-    def stop(self) -> None:
-        if self.process:
-            stop_process(self.process)
-            self.process = None
+    def command(self) -> list[str]:
+        return ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]

@@ -28,7 +28,7 @@ from ..urls import article_id, canonicalize, host_of, is_listing
 
 logger = logging.getLogger(__name__)
 
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+PLAYWRIGHT_HANDLER = "newscrawler.rendering.TimeboxedPlaywrightHandler"
 DEFAULT_START_URL = "http://127.0.0.1:8765/"
 
 
