@@ -55,8 +55,8 @@ class NaiveSpider(NewsSpider):
         request = super().listing_request(url)
         return request.replace(meta={**request.meta, **self.naive_meta()})
 
-    def article_request(self, url, referer=None):
-        request = super().article_request(url, referer)
+    def article_request(self, url):
+        request = super().article_request(url)
         if request is None:
             return None
         meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}

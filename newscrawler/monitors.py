@@ -1,6 +1,6 @@
 """Data-quality monitors run by Spidermon when the spider closes.
 
-Thresholds are settings: `SPIDERMON_MIN_ITEMS`, `SPIDERMON_MAX_ERRORS`,
+Thresholds are settings: `SPIDERMON_MIN_ITEMS` (articles seen must exceed it), `SPIDERMON_MAX_ERRORS`,
 `SPIDERMON_FIELD_COVERAGE_RULES` and `NEWS_MAX_RENDER_TIMEOUT_RATIO`. A failed monitor shows in the
 log (Spidermon's report and one WARNING line naming it) and in the stats
 (`news/monitors/failed`, `news/monitors/failed/<name>`).
@@ -14,7 +14,7 @@ import warnings
 from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.monitors.mixins import StatsMonitorMixin
-from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FieldCoverageMonitor, ItemCountMonitor
+from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FieldCoverageMonitor
 from spidermon.core.actions import Action
 
 logger = logging.getLogger(__name__)
@@ -32,8 +32,16 @@ class OnlyAfterACrawl:
             self.skipTest("the spider closed before crawling")
 
 
-class ItemCount(OnlyAfterACrawl, ItemCountMonitor):
-    pass
+@monitors.name("Item count")
+class ItemCount(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
+    """Articles seen, stored or already known: an incremental run may rightly store nothing new,
+    but a run that sees no article at all has lost the site (moved, or its markup changed)."""
+
+    @monitors.name("Articles seen above SPIDERMON_MIN_ITEMS")
+    def test_articles_seen(self):
+        seen = self.stats.get("item_scraped_count", 0) + self.stats.get("news/articles/skipped_known", 0)
+        minimum = self.data.crawler.settings.getint("SPIDERMON_MIN_ITEMS", 0)
+        self.assertGreater(seen, minimum, msg=f"{seen} articles seen, expected more than {minimum}")
 
 
 class ErrorCount(OnlyAfterACrawl, ErrorCountMonitor):

@@ -113,7 +113,7 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ("newscrawler.monitors.CrawlQualitySuite",)
 SPIDERMON_ADD_FIELD_COVERAGE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True   # an incremental run with nothing new is fine
-SPIDERMON_MIN_ITEMS = 0                           # incremental runs may find nothing new
+SPIDERMON_MIN_ITEMS = 0                           # articles seen (new or known) must exceed this
 SPIDERMON_MAX_ERRORS = 0
 SPIDERMON_FIELD_COVERAGE_RULES = {
     "ArticleItem/title": 0.99,

@@ -82,6 +82,7 @@ class NewsSpider(scrapy.Spider):
 
     def configure(self, settings) -> None:
         self.profile = load_profile(settings.get("NEWS_SITE_PROFILE", "replica"))
+        self.timezone = settings.get("NEWS_SITE_TIMEZONE") or self.profile.timezone
         self.render = RenderConfig.from_settings(settings)
         self.contexts = RenderContexts()
         self.start_urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or [DEFAULT_START_URL]
@@ -92,7 +93,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({host_of(url) for url in self.start_urls})
         self.since = None
         if self.since_arg:
-            parsed = parse_site_date(self.since_arg, self.profile.timezone, datetime.now(timezone.utc))
+            parsed = parse_site_date(self.since_arg, self.timezone, datetime.now(timezone.utc))
             if parsed.value is None:
                 raise NotConfigured(f"since: cannot read a date from {self.since_arg!r}")
             self.since = parsed.value
@@ -129,7 +130,7 @@ class NewsSpider(scrapy.Spider):
     def listing_request(self, url: str) -> Request:
         return Request(canonicalize(url, self.profile), callback=self.parse_listing, errback=self.request_failed)
 
-    def article_request(self, url: str, referer: str | None = None) -> Request | None:
+    def article_request(self, url: str) -> Request | None:
         """A request for an article page, or None when it was scheduled already or is over budget."""
         url = canonicalize(url, self.profile)
         key = (host_of(url), article_id(url, self.profile))
@@ -155,7 +156,7 @@ class NewsSpider(scrapy.Spider):
                 "playwright_context_kwargs": self.render.context_kwargs(),
                 "playwright_page_methods": [related_block_method(self.render, self.profile)],
             })
-        return Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
+        return Request(url, callback=self.parse_article, errback=self.request_failed, meta=meta)
 
     # -- listings ---------------------------------------------------------------------------
     def parse_listing(self, response):
@@ -171,10 +172,10 @@ class NewsSpider(scrapy.Spider):
                 request = self.article_request(card.url)
                 if request:
                     yield request
-        for url in self.listing_links(listing, response):
+        for url in self.listing_links(listing):
             yield self.listing_request(url)
 
-    def listing_links(self, listing, response) -> list[str]:
+    def listing_links(self, listing) -> list[str]:
         """Listings worth walking from this page: sections, View All, and the next page unless
         the whole page is older than `since`."""
         links = [url for url in listing.section_links if self.wants_section(url)]
@@ -200,7 +201,7 @@ class NewsSpider(scrapy.Spider):
         if self.since is None or not listing.cards:
             return False
         now = datetime.now(timezone.utc)
-        dates = [parse_site_date(card.date_text, self.profile.timezone, now).value for card in listing.cards]
+        dates = [parse_site_date(card.date_text, self.timezone, now).value for card in listing.cards]
         if all(date is not None and date < self.since for date in dates):
             self.crawler.stats.inc_value("news/pages/listing_stopped_by_since")
             return True
@@ -269,9 +270,6 @@ class NewsSpider(scrapy.Spider):
         return status
 
     # -- failures: one line each, no traceback ----------------------------------------------
-    def article_failed(self, failure):
-        self.request_failed(failure)
-
     def request_failed(self, failure):
         request = failure.request
         if failure.check(HttpError):
