@@ -65,7 +65,6 @@ class ReplicaSite:
         self.faults = faults or Faults()
         self.related_delay_ms = related_delay_ms
         self.base_url = ""
-        self.hits: dict[str, int] = {}
         self.requests: list[str] = []   # every request's path and query, in order
         self._failed_once: set[str] = set()
         self.lock = threading.Lock()
@@ -236,7 +235,6 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
         with site.lock:
-            site.hits[path] = site.hits.get(path, 0) + 1
             site.requests.append(self.path)
         faults = site.faults
         is_page = not path.startswith(("/static/", "/img/", "/api/")) and path != "/robots.txt"
