@@ -72,9 +72,12 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWS_RENDER_RELATED = True
 NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")  # empty: /usr/bin/chromium, else Playwright's
+# Defaults chosen by bench/run.py (README "Benchmarks"): a complete 9-card block took about 1-2 s
+# under load, so 15 s only trips on blocks that never load; 4 renders at once gave 1.72 articles/s
+# and 8 gave 1.73 on 2 cores (CPU-bound) with more memory, so 4.
 NEWS_RELATED_TIMEOUT = 15.0          # seconds a related block may take before it counts as partial
 NEWS_RELATED_SETTLE_MS = 400         # quiet time after the last card that means "no more cards"
-NEWS_RENDER_CONCURRENCY = 4          # pages open in the browser at once
+NEWS_RENDER_CONCURRENCY = 4          # pages rendered at once, one browser context each
 
 # -- distributed mode (scrapy-redis): off unless REDIS_URL is set --------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
