@@ -72,7 +72,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWS_RENDER_RELATED = True
 NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")  # empty: /usr/bin/chromium, else Playwright's
-# Defaults chosen by bench/run.py (README "Benchmarks"): a complete 9-card block took about 1-2 s
+# Defaults chosen by bench/run.py (README "Benchmarks"): a render took about 2.3 s with 4 at once
 # under load, so 15 s only trips on blocks that never load; 4 renders at once gave 1.72 articles/s
 # and 8 gave 1.73 on 2 cores (CPU-bound) with more memory, so 4.
 NEWS_RELATED_TIMEOUT = 15.0          # seconds a related block may take before it counts as partial
