@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from parsel import Selector
 
@@ -37,7 +37,6 @@ class ParsedArticle:
     related: list[str]
     related_loading: bool          # the block still shows its Loading placeholder
     related_present: bool          # the page has a related block at all
-    meta: dict = field(default_factory=dict)
 
     @property
     def body(self) -> str:
