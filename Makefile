@@ -3,11 +3,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+HEADLESS_SHELL := /usr/bin/chromium-headless-shell
 REDIS := /usr/bin/redis-server
 
 .PHONY: install demo test test-fast bench clean
 
-install: $(STAMP) $(CHROMIUM) $(REDIS)
+install: $(STAMP) $(CHROMIUM) $(HEADLESS_SHELL) $(REDIS)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -22,6 +23,14 @@ $(CHROMIUM):
 		echo "Chromium is missing: run 'sudo apt-get install -y chromium' (needs root), or set NEWS_CHROMIUM_PATH"; exit 1; \
 	fi
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+# The same Chromium built for headless pages only: what renders use when it is there (README
+# "Rendering, measured"); without it they use the full browser above.
+$(HEADLESS_SHELL):
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "chromium-headless-shell is missing: run 'sudo apt-get install -y chromium-headless-shell' (needs root)"; exit 1; \
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null
 
 # Redis serves the distributed mode (and its tests); the crawler itself never needs it.
 $(REDIS):

@@ -21,14 +21,18 @@ MODES = {
     "naive": (NaiveSpider, {}),
 }
 
+BENCH_OPTIONS = ("NEWS_RENDER_CONCURRENCY", "NEWS_RENDERS_PER_CONTEXT")
+
 
 def main():
     mode, start_url, urls_file, stats_file = sys.argv[1:5]
     spider, overrides = MODES[mode]
     settings = get_project_settings()
+    # bench/run.py's --concurrency and --renders-per-context, else the project's defaults.
+    chosen = {name: int(os.environ[f"NEWS_BENCH_{name[5:]}"]) for name in BENCH_OPTIONS
+              if os.environ.get(f"NEWS_BENCH_{name[5:]}")}
     settings.setdict({"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "NEWS_STATS_FILE": stats_file,
-                      "MONGO_URI": "", "NEWS_RENDER_CONCURRENCY": int(os.environ.get("NEWS_BENCH_RENDER_CONCURRENCY", 4)),
-                      **overrides}, priority="cmdline")
+                      "MONGO_URI": "", **chosen, **overrides}, priority="cmdline")
     process = CrawlerProcess(settings)
     kwargs = {"urls_file": urls_file} if spider is CeilingSpider else {"start_url": start_url}
     process.crawl(spider, **kwargs)

@@ -1,5 +1,8 @@
-"""Render ceiling: bare Playwright (no Scrapy) opening article pages with the crawler's concurrency,
-blocking the same resources and waiting for each related block with the same script."""
+"""`python bench/render_ceiling.py URLS_FILE CONCURRENCY SETTLE_MS RENDERS_PER_CONTEXT RESULT_FILE`
+
+Render ceiling: bare Playwright (no Scrapy) opening article pages with the crawler's concurrency,
+the same browser, the same blocked resources, the same page reuse and the same wait for each
+related block."""
 
 from __future__ import annotations
 
@@ -14,9 +17,9 @@ from newscrawler.profiles import load_profile
 from newscrawler.rendering import BLOCKED_RESOURCE_TYPES, CHROMIUM_ARGS, RenderConfig, chromium_path, related_block_method
 
 
-async def render_all(urls: list[str], concurrency: int, config: RenderConfig) -> int:
+async def render_all(urls: list[str], config: RenderConfig) -> int:
     method = related_block_method(config, load_profile("replica"))
-    gate = asyncio.Semaphore(concurrency)
+    queue = list(reversed(urls))
     complete = 0
 
     async def block(route):
@@ -25,30 +28,43 @@ async def render_all(urls: list[str], concurrency: int, config: RenderConfig) ->
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(None), args=CHROMIUM_ARGS)
 
-        async def one(url):
+        async def worker():
+            # One context with one page per worker, replaced after renders_per_context renders.
             nonlocal complete
-            async with gate:
-                context = await browser.new_context(timezone_id="UTC")
-                page = await context.new_page()
-                await page.route("**", block)
+            context = page = None
+            renders = 0
+            while queue:
+                url = queue.pop()
+                if page is None:
+                    context = await browser.new_context(timezone_id="UTC")
+                    page = await context.new_page()
+                    await page.route("**", block)
                 await page.goto(url)
                 result = await page.evaluate(*method.args)
                 await page.content()
                 complete += result["status"] == "complete"
+                renders += 1
+                if renders % config.renders_per_context == 0:
+                    await context.close()
+                    context = page = None
+            if context is not None:
                 await context.close()
 
-        await asyncio.gather(*(one(url) for url in urls))
+        await asyncio.gather(*(worker() for _ in range(config.max_pages)))
         await browser.close()
     return complete
 
 
 def main():
     urls = json.load(open(sys.argv[1]))
-    concurrency = int(sys.argv[2])
-    config = RenderConfig(True, None, 15000, 400, concurrency, 30000, "newscrawler-bench")
+    concurrency, settle_ms, renders_per_context = (int(value) for value in sys.argv[2:5])
+    result_file = sys.argv[5]
+    config = RenderConfig(True, None, 15000, settle_ms, concurrency, 30000, "newscrawler-bench", renders_per_context)
     started = time.monotonic()
-    complete = asyncio.run(render_all(urls, concurrency, config))
-    print(json.dumps({"pages": len(urls), "complete": complete, "wall_s": time.monotonic() - started}))
+    complete = asyncio.run(render_all(urls, config))
+    result = {"pages": len(urls), "complete": complete, "crawl_s": round(time.monotonic() - started, 2)}
+    with open(result_file, "w") as out:
+        json.dump(result, out)
 
 
 if __name__ == "__main__":

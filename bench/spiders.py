@@ -43,9 +43,12 @@ class NaiveSpider(NewsSpider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
+        # scrapy-playwright as it comes: a new page for every request, none kept open.
+        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", None, priority="spider")
         # All its pages share the default context, as typical scrapers do, with the same page budget.
-        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", settings.getint("NEWS_RENDER_CONCURRENCY", 4), priority="spider")
+        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", settings.getint("NEWS_RENDER_CONCURRENCY"), priority="spider")
 
     def naive_meta(self) -> dict:
         return {"playwright": True, "playwright_page_methods": [PageMethod(settle_like_a_naive_scraper)],

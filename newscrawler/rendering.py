@@ -24,16 +24,21 @@ logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 10
 RENDER_SLOT = "chromium"  # the download slot of every rendered request: the browser's capacity
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Debian's builds of Chromium, lightest first. The headless shell (package chromium-headless-shell,
+# the build Playwright itself runs for headless pages) rendered 2.8 times as many articles per
+# second as the full browser here, on the same CPU (README "Rendering, measured").
+DEBIAN_CHROMIUMS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
 
 # Scrolls the sentinel into view until the placeholder is gone and no card arrives during a quiet
-# period; returns what it saw. The quiet period counts rendering frames as well as time: under
-# load, IntersectionObserver reports (which arrive with frames) come late, and a time-only wait
-# took a slow batch for the end of the block. Plain data in, plain data out: JOBDIR can pickle it.
+# period; returns what it saw. It scrolls again the moment the list changes (a MutationObserver),
+# as a reader would: new cards push the sentinel out of view, and the next batch is only asked
+# for once it is back. The quiet period counts rendering frames as well as time: under load,
+# IntersectionObserver reports (which arrive with frames) come late, and a time-only wait took a
+# slow batch for the end of the block. Plain data in, plain data out: JOBDIR can pickle it.
 RELATED_BLOCK_SCRIPT = """
 async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs, settleMs}) => {
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,24 +53,32 @@ async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs
     target.scrollIntoView({block: "end"});
     window.scrollBy(0, 1);
   };
-  let seen = -1, quietSince = Date.now(), quietChecks = 0;
-  while (Date.now() < deadline) {
-    scroll();
-    await frame();
-    await frame();
-    await sleep(50);
-    const now = count();
-    if (loading() || now !== seen) {
-      seen = now;
-      quietSince = Date.now();
-      quietChecks = 0;
-      continue;
+  const untilQuiet = async () => {
+    let seen = -1, quietSince = Date.now(), quietChecks = 0;
+    while (Date.now() < deadline) {
+      scroll();
+      await frame();
+      await frame();
+      const now = count();
+      if (loading() || now !== seen) {
+        seen = now;
+        quietSince = Date.now();
+        quietChecks = 0;
+        continue;
+      }
+      quietChecks += 1;
+      if (quietChecks >= 3 && Date.now() - quietSince >= settleMs) return {status: "complete", cards: now};
     }
-    quietChecks += 1;
-    if (quietChecks >= 3 && Date.now() - quietSince >= settleMs) return {status: "complete", cards: now};
+    const cards = count();
+    return {status: cards && !loading() ? "complete" : cards ? "partial" : "unavailable", cards, reason: "timeout"};
+  };
+  const changes = new MutationObserver(scroll);
+  changes.observe(list, {childList: true, subtree: true});
+  try {
+    return await untilQuiet();
+  } finally {
+    changes.disconnect();
   }
-  const cards = count();
-  return {status: cards && !loading() ? "complete" : cards ? "partial" : "unavailable", cards, reason: "timeout"};
 }
 """
 
@@ -81,6 +94,7 @@ class RenderConfig:
     max_pages: int
     navigation_timeout_ms: int
     user_agent: str
+    renders_per_context: int = 10
 
     @classmethod
     def from_settings(cls, settings) -> "RenderConfig":
@@ -88,10 +102,11 @@ class RenderConfig:
             enabled=settings.getbool("NEWS_RENDER_RELATED", True),
             chromium_path=chromium_path(settings.get("NEWS_CHROMIUM_PATH")),
             related_timeout_ms=int(settings.getfloat("NEWS_RELATED_TIMEOUT", 15.0) * 1000),
-            settle_ms=settings.getint("NEWS_RELATED_SETTLE_MS", 400),
-            max_pages=settings.getint("NEWS_RENDER_CONCURRENCY", 4),
+            settle_ms=settings.getint("NEWS_RELATED_SETTLE_MS", 200),
+            max_pages=settings.getint("NEWS_RENDER_CONCURRENCY", 6),
             navigation_timeout_ms=int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000),
             user_agent=settings.get("USER_AGENT"),
+            renders_per_context=settings.getint("NEWS_RENDERS_PER_CONTEXT", 10),
         )
 
     def playwright_settings(self) -> dict:
@@ -121,7 +136,8 @@ def chromium_path(configured: str | None) -> str | None:
     """The browser to launch: the setting, else Debian's Chromium, else Playwright's own (None)."""
     if configured:
         return configured
-    return DEFAULT_CHROMIUM if os.path.exists(DEFAULT_CHROMIUM) else shutil.which("chromium")
+    installed = [path for path in DEBIAN_CHROMIUMS if os.path.exists(path)]
+    return installed[0] if installed else shutil.which("chromium")
 
 
 def should_abort_request(request) -> bool:
@@ -140,53 +156,122 @@ def related_block_method(config: RenderConfig, profile) -> PageMethod:
     })
 
 
-class RenderContexts:
-    """One short-lived browser context per rendered page.
+@dataclass
+class RenderSlot:
+    """One browser context with one page, kept open across renders."""
 
-    Measured here: pages that share a context are tabs of one window, and Chromium runs the
-    rendering steps of all but one of them late (IntersectionObserver reports arrived ~900 ms
-    after a scroll instead of ~20 ms), so lazy blocks looked finished before they were. A context
-    of its own gives each page its own window; closing it with the page keeps memory flat.
+    name: str  # the context's name for scrapy-playwright
+    page: object = None  # a playwright Page once the first render has opened it
+    renders: int = 0
+
+
+class RenderPagePool:
+    """Browser pages kept open between renders: one context each, recycled after a number of renders.
+
+    Measured here (bench/run.py, README "Rendering, measured"): a context and a page opened for
+    every render made the crawl about 25% slower than pages that navigate from article to article
+    and stay in their renderer process. Each page keeps a context
+    of its own because pages sharing one are tabs of one window, and Chromium runs the rendering
+    steps of background tabs late (lazy blocks looked finished before they were). A context is
+    closed after `renders_per_context` renders, so cookies, storage and memory a site piles up
+    in it never live long, and after any failure, so a broken page is never used again.
     """
 
-    def __init__(self):
-        # Names stay unique across a JOBDIR resume, whose queued requests carry the old run's names.
+    def __init__(self, renders_per_context: int, context_kwargs: dict):
+        self.renders_per_context = max(1, renders_per_context)
+        self.context_kwargs = context_kwargs
+        self.idle: list[RenderSlot] = []
+        # Names stay unique across a JOBDIR resume and a relaunched browser.
         self.run = uuid.uuid4().hex[:8]
         self.sequence = 0
+        self.opened = 0
 
-    def next_name(self) -> str:
+    def lease(self, meta: dict) -> RenderSlot:
+        """A slot for one render; its page (if any) and context name go into the request's meta."""
+        slot = self._idle_slot() or self._new_slot()
+        meta.update({"playwright_context": slot.name, "playwright_context_kwargs": self.context_kwargs,
+                     "playwright_include_page": True})
+        if slot.page is not None:
+            meta["playwright_page"] = slot.page
+        return slot
+
+    def give_back(self, slot: RenderSlot, meta: dict, succeeded: bool) -> bool:
+        """Keep the slot for the next render; False when it is spent or failed and must be closed."""
+        slot.page = meta.pop("playwright_page", None) or slot.page
+        slot.renders += 1
+        if succeeded and self._usable(slot.page) and slot.renders < self.renders_per_context:
+            self.idle.append(slot)
+            return True
+        return False
+
+    def _idle_slot(self) -> RenderSlot | None:
+        while self.idle:
+            slot = self.idle.pop()
+            if self._usable(slot.page):
+                return slot
+        return None
+
+    def _new_slot(self) -> RenderSlot:
         self.sequence += 1
-        return f"article-{self.run}-{self.sequence}"
+        self.opened += 1
+        return RenderSlot(f"render-{self.run}-{self.sequence}")
 
     @staticmethod
-    async def release(page) -> None:
-        """Close the page and its context; a browser that is already gone has nothing to free."""
-        if page is None:
-            return
-        try:
-            # Bounded: closing a context of a browser that just died can wait forever.
-            await asyncio.wait_for(page.context.close(), CLOSE_TIMEOUT_S)
-        except Exception as error:  # noqa: BLE001 - any Playwright error means "already closed"
-            logger.debug("Closing a render context failed: %s", error)
+    def _usable(page) -> bool:
+        return page is not None and not page.is_closed()
 
 
-class TimeboxedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's handler with a time limit on the whole render.
+async def close_context(context) -> None:
+    """Close a browser context; a browser that is already gone has nothing to free."""
+    try:
+        # Bounded: closing a context of a browser that just died can wait forever.
+        await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 - any Playwright error means "already closed"
+        logger.debug("Closing a render context failed: %s", error)
 
+
+class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler with pages kept open between renders and a time limit on each.
+
+    Requests that name their own page or context are left to scrapy-playwright as they are.
     Scrapy's DOWNLOAD_TIMEOUT does not reach inside a download handler, and a render can wait
     forever when the browser dies at the wrong moment (seen here: a crawl stalled after Chromium was
     killed). Past navigation timeout + related-block timeout + a margin, the render fails with
-    DownloadTimeoutError, which RetryMiddleware retries like any timeout.
+    DownloadTimeoutError, which RetryMiddleware retries like any timeout. The page never leaves
+    this handler: responses, retries and callbacks only see the rendered HTML.
     """
 
     def __init__(self, crawler):
         super().__init__(crawler)
         settings = crawler.settings
         self.timebox = settings.getfloat("DOWNLOAD_TIMEOUT", 30) + settings.getfloat("NEWS_RELATED_TIMEOUT", 15) + 15
+        config = RenderConfig.from_settings(settings)
+        self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
 
     async def _download_request(self, request, spider=None):
+        meta = request.meta
+        pooled = "playwright_page" not in meta and "playwright_context" not in meta
+        slot = self.pool.lease(meta) if pooled else None
         try:
-            return await asyncio.wait_for(super()._download_request(request, spider), self.timebox)
+            response = await asyncio.wait_for(super()._download_request(request, spider), self.timebox)
         except asyncio.TimeoutError:
-            await RenderContexts.release(request.meta.pop("playwright_page", None))
+            await self._finish(slot, meta, succeeded=False)
             raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None
+        except BaseException:
+            await self._finish(slot, meta, succeeded=False)
+            raise
+        await self._finish(slot, meta, succeeded=True)
+        return response
+
+    async def _finish(self, slot, meta: dict, succeeded: bool) -> None:
+        if slot is None:
+            return
+        if not self.pool.give_back(slot, meta, succeeded):
+            # By name: a render that failed before its page existed still has a context to free.
+            wrapper = self.context_wrappers.get(slot.name)
+            context = wrapper.context if wrapper else getattr(slot.page, "context", None)
+            if context is not None:
+                await close_context(context)
+        for key in ("playwright_context", "playwright_context_kwargs", "playwright_include_page"):
+            meta.pop(key, None)  # a retried copy of the request leases a slot of its own
+        self.stats.set_value("news/render/contexts_opened", self.pool.opened)

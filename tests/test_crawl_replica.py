@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
 
+from newscrawler import settings as project_settings
 from replica import Faults, Replica, SiteContent
 from servers import run_crawl
 
 pytestmark = pytest.mark.slow
+FULL_CHROMIUM = "/usr/bin/chromium"
 COMPARED_FIELDS = ["article_id", "title", "section", "published_at_raw", "summary", "body", "headings",
                    "image_credits", "related", "tags"]
 
@@ -43,8 +46,13 @@ def test_every_field_equals_the_truth(crawl, shared_replica):
 def test_only_article_pages_are_rendered(crawl):
     renders = crawl.stat("news/renders")
     assert renders == crawl.stat("news/pages/article") == len(crawl.items)
-    assert crawl.stat("playwright/page_count") == renders  # no listing went through the browser
     assert crawl.stat("news/pages/listing") > 0
+    # Every page the browser opened came from the render pool (no listing went through it), and
+    # pages were kept open between renders: at most one per NEWS_RENDERS_PER_CONTEXT renders,
+    # plus the partly used ones of each of the NEWS_RENDER_CONCURRENCY slots.
+    opened = crawl.stat("news/render/contexts_opened")
+    assert crawl.stat("playwright/page_count") == crawl.stat("playwright/context_count") == opened
+    assert opened <= renders // project_settings.NEWS_RENDERS_PER_CONTEXT + project_settings.NEWS_RENDER_CONCURRENCY
 
 
 def test_log_is_clean(crawl):
@@ -67,6 +75,19 @@ def test_articles_are_stored(crawl, shared_replica, mongo_uri):
         assert doc["_id"] == f"replica:{truth[doc['url']]['article_id']}"
         assert doc["published_at"] == truth[doc["url"]]["published_at"]
         assert doc["version"] == 1 and doc["schema_version"] == 1
+
+
+@pytest.mark.skipif(not os.path.exists(FULL_CHROMIUM), reason=f"{FULL_CHROMIUM} is not installed")
+def test_full_chromium_renders_every_block(tmp_path):
+    """Debian's full browser is what renders when the headless shell is not installed."""
+    content = SiteContent(seed=5, sections=2, articles=16)
+    with Replica(content) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_CHROMIUM_PATH": FULL_CHROMIUM})
+        truth = content.ground_truth(replica.base_url)
+    assert sorted(item["url"] for item in result.items) == sorted(truth)
+    for item in result.items:
+        assert (item["related_status"], item["related"]) == ("complete", truth[item["url"]]["related"])
+    assert "Traceback" not in result.log
 
 
 def test_related_block_that_never_loads(tmp_path):

@@ -22,13 +22,13 @@ from ..incremental import KnownArticles
 from ..items import ArticleItem
 from ..parsing import ArticleParseError, parse_article, parse_listing
 from ..profiles import load_profile
-from ..rendering import RENDER_SLOT, RenderConfig, RenderContexts, related_block_method
+from ..rendering import RENDER_SLOT, RenderConfig, related_block_method
 from ..storage.mongo import MongoArticleStore, StoreUnavailable
 from ..urls import article_id, canonicalize, host_of, is_listing
 
 logger = logging.getLogger(__name__)
 
-PLAYWRIGHT_HANDLER = "newscrawler.rendering.TimeboxedPlaywrightHandler"
+PLAYWRIGHT_HANDLER = "newscrawler.rendering.RenderingDownloadHandler"
 DEFAULT_START_URL = "http://127.0.0.1:8765/"
 
 
@@ -84,7 +84,6 @@ class NewsSpider(scrapy.Spider):
         self.profile = load_profile(settings.get("NEWS_SITE_PROFILE", "replica"))
         self.timezone = settings.get("NEWS_SITE_TIMEZONE") or self.profile.timezone
         self.render = RenderConfig.from_settings(settings)
-        self.contexts = RenderContexts()
         self.start_urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or [DEFAULT_START_URL]
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
@@ -150,10 +149,7 @@ class NewsSpider(scrapy.Spider):
                 # follows the plain listing fetches instead.
                 "autothrottle_dont_adjust_delay": True,
                 "download_slot": RENDER_SLOT,
-                "playwright": True,
-                "playwright_include_page": True,
-                "playwright_context": self.contexts.next_name(),
-                "playwright_context_kwargs": self.render.context_kwargs(),
+                "playwright": True,  # the download handler picks the page (RenderPagePool)
                 "playwright_page_methods": [related_block_method(self.render, self.profile)],
             })
         return Request(url, callback=self.parse_article, errback=self.request_failed, meta=meta)

@@ -1,0 +1,93 @@
+"""Rendering configuration and the pool of pages kept open between renders (no browser here:
+the crawl tests render through real Chromium)."""
+
+from __future__ import annotations
+
+from scrapy.settings import Settings
+
+from newscrawler import settings as project_settings
+from newscrawler.rendering import RenderConfig, RenderPagePool, chromium_path
+
+
+class OpenPage:
+    """What the pool asks of a Playwright page: whether it is closed."""
+
+    def __init__(self):
+        self.closed = False
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+
+def render(pool: RenderPagePool, page: OpenPage, succeeded: bool = True) -> tuple[str, bool]:
+    """One render as the download handler runs it: lease, scrapy-playwright puts the page in meta, give back."""
+    meta: dict = {}
+    slot = pool.lease(meta)
+    assert meta["playwright_include_page"] is True
+    meta.setdefault("playwright_page", page)
+    return meta["playwright_context"], pool.give_back(slot, meta, succeeded)
+
+
+def test_a_page_serves_renders_per_context_renders_then_is_replaced():
+    pool = RenderPagePool(renders_per_context=3, context_kwargs={"timezone_id": "UTC"})
+    page = OpenPage()
+    results = [render(pool, page) for _ in range(4)]
+    names = [name for name, _ in results]
+    assert names[0] == names[1] == names[2] != names[3]
+    assert [kept for _, kept in results] == [True, True, False, True]
+    assert pool.opened == 2
+
+
+def test_the_leased_page_is_handed_to_scrapy_playwright():
+    pool = RenderPagePool(renders_per_context=5, context_kwargs={"timezone_id": "UTC"})
+    page = OpenPage()
+    render(pool, page)
+    meta: dict = {}
+    pool.lease(meta)
+    assert meta["playwright_page"] is page
+    assert meta["playwright_context_kwargs"] == {"timezone_id": "UTC"}
+
+
+def test_a_failed_render_never_gives_its_page_to_another():
+    pool = RenderPagePool(renders_per_context=10, context_kwargs={})
+    first, kept = render(pool, OpenPage(), succeeded=False)
+    assert kept is False
+    second, _ = render(pool, OpenPage())
+    assert second != first
+
+
+def test_a_closed_page_is_dropped_from_the_pool():
+    """A killed browser closes every page: the next render opens a new context."""
+    pool = RenderPagePool(renders_per_context=10, context_kwargs={})
+    page = OpenPage()
+    first, _ = render(pool, page)
+    page.closed = True
+    second, _ = render(pool, OpenPage())
+    assert second != first
+    assert pool.opened == 2
+
+
+def test_concurrent_renders_get_pages_of_their_own():
+    pool = RenderPagePool(renders_per_context=10, context_kwargs={})
+    metas = [{} for _ in range(3)]
+    slots = [pool.lease(meta) for meta in metas]
+    assert len({meta["playwright_context"] for meta in metas}) == 3
+    for slot, meta in zip(slots, metas):
+        meta["playwright_page"] = OpenPage()
+        pool.give_back(slot, meta, succeeded=True)
+    assert len(pool.idle) == 3
+
+
+def test_render_settings_come_from_the_crawler_settings():
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.setdict({"NEWS_RENDERS_PER_CONTEXT": 7, "NEWS_RELATED_SETTLE_MS": 150, "NEWS_CHROMIUM_PATH": "/opt/c"})
+    config = RenderConfig.from_settings(settings)
+    assert (config.renders_per_context, config.settle_ms, config.chromium_path) == (7, 150, "/opt/c")
+    launch = config.playwright_settings()["PLAYWRIGHT_LAUNCH_OPTIONS"]
+    assert launch["executable_path"] == "/opt/c"
+    assert "--no-sandbox" in launch["args"]
+
+
+def test_browser_path_setting_wins_over_debian_builds():
+    assert chromium_path("/opt/chrome/chrome") == "/opt/chrome/chrome"
