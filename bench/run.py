@@ -1,7 +1,9 @@
-"""`make bench`: crawl throughput of four modes on one replica, the render ceiling, and storage.
+"""`make bench`: crawl throughput of four modes on one replica, and the render ceiling.
 
-    .venv/bin/python bench/run.py [--articles 500] [--concurrency 4] [--renders-per-context 20]
+    .venv/bin/python bench/run.py [--articles 500] [--concurrency N] [--renders-per-context N]
                                   [--modes ...] [--no-render-ceiling]
+
+--concurrency and --renders-per-context default to the project's settings.
 
 Modes, on the same replica in one run: (a) ceiling: bare Scrapy fetching the same listing and
 article URLs, no parsing, no pipelines, no browser; (b) newscrawler with rendering off;

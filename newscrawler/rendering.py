@@ -15,7 +15,7 @@ import shutil
 import uuid
 from dataclasses import dataclass
 
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
@@ -230,6 +230,19 @@ async def close_context(context) -> None:
         logger.debug("Closing a render context failed: %s", error)
 
 
+class NotAPage(IgnoreRequest):
+    """The browser took the answer for a file to download (a PDF, an archive): there is no page.
+
+    The full browser shows a PDF in its viewer, so its response reached the spider, which refuses
+    it by its headers; the headless shell has no viewer and starts a download, which the context
+    refuses (`accept_downloads` is off). Either way the spider reports the same refusal."""
+
+
+def is_refused_download(error: BaseException) -> bool:
+    # scrapy-playwright's words for a download that failed; the context refuses every download.
+    return isinstance(error, RuntimeError) and str(error).startswith("Failed to download")
+
+
 class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler with pages kept open between renders and a time limit on each.
 
@@ -257,8 +270,10 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
         except asyncio.TimeoutError:
             await self._finish(slot, meta, succeeded=False)
             raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None
-        except BaseException:
+        except BaseException as error:
             await self._finish(slot, meta, succeeded=False)
+            if is_refused_download(error):
+                raise NotAPage(f"the browser took {request.url} for a file to download") from None
             raise
         await self._finish(slot, meta, succeeded=True)
         return response

@@ -22,7 +22,7 @@ from ..incremental import KnownArticles
 from ..items import ArticleItem
 from ..parsing import ArticleParseError, parse_article, parse_listing
 from ..profiles import load_profile
-from ..rendering import RENDER_SLOT, RenderConfig, related_block_method
+from ..rendering import RENDER_SLOT, NotAPage, RenderConfig, related_block_method
 from ..storage.mongo import MongoArticleStore, StoreUnavailable
 from ..urls import article_id, canonicalize, host_of, is_listing
 
@@ -268,6 +268,10 @@ class NewsSpider(scrapy.Spider):
     # -- failures: one line each, no traceback ----------------------------------------------
     def request_failed(self, failure):
         request = failure.request
+        if failure.check(NotAPage):
+            self.crawler.stats.inc_value("news/refused/non_html")
+            logger.warning("Page refused (non_html: a file to download): %s", request.url)
+            return
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
         else:
