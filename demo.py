@@ -81,7 +81,9 @@ def summary(mongo_uri: str, database: str, replica: Replica, stats: dict, second
     print(f"articles on the replica:          {len(truth)}")
     print(f"articles stored in MongoDB:       {len(stored_ids & {str(i) for i in truth})} of {len(truth)}")
     print(f"reachable only via 'More to Read': {sum(str(a.id) in stored_ids for a in related_only)} of {len(related_only)} stored")
-    print(f"Chromium renders:                 {stats.get('news/renders', 0)} (listing pages rendered: 0)")
+    print(f"Chromium renders:                 {stats.get('news/renders', 0)} in "
+          f"{stats.get('news/render/contexts_opened', 0)} browser pages "
+          f"(listing pages rendered: {stats.get('news/pages/listing_rendered', 0)})")
     print(f"new / updated / unchanged:        {stats.get('news/store/new', 0)} / {stats.get('news/store/updated', 0)}"
           f" / {stats.get('news/store/unchanged', 0)}")
     print(f"duration:                         {seconds:.1f} s")

@@ -47,6 +47,7 @@ def test_only_article_pages_are_rendered(crawl):
     renders = crawl.stat("news/renders")
     assert renders == crawl.stat("news/pages/article") == len(crawl.items)
     assert crawl.stat("news/pages/listing") > 0
+    assert crawl.stat("news/pages/listing_rendered") == 0
     # Every page the browser opened came from the render pool (no listing went through it), and
     # pages were kept open between renders: at most one per NEWS_RENDERS_PER_CONTEXT renders,
     # plus the partly used ones of each of the NEWS_RENDER_CONCURRENCY slots.

@@ -158,6 +158,8 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/listing")
+        if "playwright" in response.flags:  # listings never need the browser: say so if one did
+            stats.inc_value("news/pages/listing_rendered")
         refusal = self.refusal_reason(response)
         if refusal:
             self.refuse(response, refusal)
