@@ -24,11 +24,11 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
 
 
-def browser() -> str:
-    """The Chromium that renders use, and its version."""
+def browser(configured: str | None = None) -> str:
+    """The Chromium that renders use (NEWS_CHROMIUM_PATH, else the default), and its version."""
     from newscrawler.rendering import chromium_path
 
-    path = chromium_path(None)
+    path = chromium_path(configured)
     if not path:
         return "Playwright's own Chromium"
     try:

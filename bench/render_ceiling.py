@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -26,7 +27,7 @@ async def render_all(urls: list[str], config: RenderConfig) -> int:
         await (route.abort() if route.request.resource_type in BLOCKED_RESOURCE_TYPES else route.continue_())
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(None), args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=config.chromium_path, args=CHROMIUM_ARGS)
 
         async def worker():
             # One context with one page per worker, replaced after renders_per_context renders.
@@ -59,7 +60,8 @@ def main():
     urls = json.load(open(sys.argv[1]))
     concurrency, settle_ms, renders_per_context = (int(value) for value in sys.argv[2:5])
     result_file = sys.argv[5]
-    config = RenderConfig(True, None, 15000, settle_ms, concurrency, 30000, "newscrawler-bench", renders_per_context)
+    config = RenderConfig(True, chromium_path(os.environ.get("NEWS_CHROMIUM_PATH")), 15000, settle_ms, concurrency,
+                          30000, "newscrawler-bench", renders_per_context)
     started = time.monotonic()
     complete = asyncio.run(render_all(urls, config))
     result = {"pages": len(urls), "complete": complete, "crawl_s": round(time.monotonic() - started, 2)}

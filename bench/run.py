@@ -1,9 +1,9 @@
 """`make bench`: crawl throughput of four modes on one replica, and the render ceiling.
 
     .venv/bin/python bench/run.py [--articles 500] [--concurrency N] [--renders-per-context N]
-                                  [--modes ...] [--no-render-ceiling]
+                                  [--chromium PATH] [--modes ...] [--no-render-ceiling] [--results NAME]
 
---concurrency and --renders-per-context default to the project's settings.
+--concurrency, --renders-per-context and --chromium default to the project's settings.
 
 Modes, on the same replica in one run: (a) ceiling: bare Scrapy fetching the same listing and
 article URLs, no parsing, no pipelines, no browser; (b) newscrawler with rendering off;
@@ -42,8 +42,7 @@ def crawl(mode: str, replica: Replica, urls_file: Path, tmp: Path, args) -> dict
     stats_file = tmp / f"{mode}.json"
     measured = run_measured([str(BIN / "python"), str(ROOT / "bench" / "crawl.py"), mode, replica.base_url + "/",
                              str(urls_file), str(stats_file)],
-                            env={"NEWS_BENCH_RENDER_CONCURRENCY": str(args.concurrency),
-                                 "NEWS_BENCH_RENDERS_PER_CONTEXT": str(args.renders_per_context)})
+                            env=browser_env(args))
     stats = json.loads(stats_file.read_text())
     elapsed = stats.get("elapsed_time_seconds") or measured["wall_s"]
     pages = stats.get("news/pages/article", 0) + stats.get("news/pages/listing", 0)
@@ -54,12 +53,20 @@ def crawl(mode: str, replica: Replica, urls_file: Path, tmp: Path, args) -> dict
             "cpu_ms_per_article": round(1000 * measured["cpu_s"] / max(articles, 1))}
 
 
+def browser_env(args) -> dict:
+    """The rendering options of this run, for bench/crawl.py and bench/render_ceiling.py."""
+    return {"NEWS_BENCH_RENDER_CONCURRENCY": str(args.concurrency),
+            "NEWS_BENCH_RENDERS_PER_CONTEXT": str(args.renders_per_context),
+            "NEWS_CHROMIUM_PATH": args.chromium or ""}
+
+
 def render_ceiling(article_urls: list[str], tmp: Path, args) -> dict:
     urls_file, result_file = tmp / "articles.json", tmp / "render-ceiling.json"
     urls_file.write_text(json.dumps(article_urls))
     settle_ms = get_project_settings().getint("NEWS_RELATED_SETTLE_MS")
     measured = run_measured([str(BIN / "python"), str(ROOT / "bench" / "render_ceiling.py"), str(urls_file),
-                             str(args.concurrency), str(settle_ms), str(args.renders_per_context), str(result_file)])
+                             str(args.concurrency), str(settle_ms), str(args.renders_per_context), str(result_file)],
+                            env=browser_env(args))
     result = {**measured, **json.loads(result_file.read_text())}
     result["articles_per_s"] = round(result["pages"] / result["crawl_s"], 2)
     result["cpu_ms_per_article"] = round(1000 * measured["cpu_s"] / max(result["pages"], 1))
@@ -74,12 +81,15 @@ def main():
                         help="NEWS_RENDER_CONCURRENCY: pages rendered at once in (c), (d) and the render ceiling")
     parser.add_argument("--renders-per-context", type=int, default=defaults.getint("NEWS_RENDERS_PER_CONTEXT"),
                         help="NEWS_RENDERS_PER_CONTEXT of (c) and the render ceiling")
+    parser.add_argument("--chromium", default=defaults.get("NEWS_CHROMIUM_PATH"),
+                        help="NEWS_CHROMIUM_PATH: the browser of (c), (d) and the render ceiling")
+    parser.add_argument("--results", help="name of the JSON file under bench/results/ (default crawl-<articles>)")
     parser.add_argument("--modes", nargs="+", default=["ceiling", "plain", "shipped", "naive"],
                         choices=["ceiling", "plain", "shipped", "naive"])
     parser.add_argument("--no-render-ceiling", action="store_true")
     args = parser.parse_args()
     content = SiteContent(seed=21, sections=6, articles=args.articles)
-    results = {"machine": machine(), "browser": browser(), "articles": args.articles, "concurrency": args.concurrency,
+    results = {"machine": machine(), "browser": browser(args.chromium), "articles": args.articles, "concurrency": args.concurrency,
                "renders_per_context": args.renders_per_context, "modes": {}}
     with Replica(content) as replica, tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -115,7 +125,7 @@ def main():
               f"{ceiling['cpu_ms_per_article']} CPU ms/article, {ceiling['complete']}/{ceiling['pages']} complete")
     for name, value in results["ratios"].items():
         print(f"{name}: {value}")
-    print("saved", save(f"crawl-{args.articles}", results))
+    print("saved", save(args.results or f"crawl-{args.articles}", results))
 
 
 if __name__ == "__main__":
