@@ -67,7 +67,8 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # -- rendering the "More to Read" block (scrapy-playwright) --------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWS_RENDER_RELATED = True
-NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")  # empty: Debian's headless shell, its full browser, Playwright's
+# The browser binary; empty: Debian's chromium-headless-shell, else its chromium, else Playwright's own.
+NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")
 # Defaults chosen by bench/run.py on 2 cores (README "Rendering, measured"). A complete block took
 # under a second, so 15 s only trips on blocks that never load. 150 articles: 4.71 articles/s with
 # 4 renders at once, 5.80 with 6, 6.50 with 8, where the CPU is full before any MongoDB write: 6.
