@@ -1,7 +1,8 @@
 """Rendering the lazy "More to Read" block with scrapy-playwright, and only that.
 
-All `PLAYWRIGHT_*` settings are derived here, once, from the project's own settings; requests opt
-in through `render_meta()`. The block is driven by one script evaluated in the page, so a render
+All `PLAYWRIGHT_*` settings are derived here, once, from the project's own settings; a request
+opts in with `meta["playwright"]` and `related_block_method()`, and the download handler below
+gives it a page from its pool. The block is driven by one script evaluated in the page, so a render
 costs one round trip between Scrapy and the browser, and the script bounds its own time: a slow
 block ends as `partial` or `unavailable`, never as an exception.
 """
@@ -169,12 +170,12 @@ class RenderPagePool:
     """Browser pages kept open between renders: one context each, recycled after a number of renders.
 
     Measured here (bench/run.py, README "Rendering, measured"): a context and a page opened for
-    every render made the crawl about 25% slower than pages that navigate from article to article
-    and stay in their renderer process. Each page keeps a context
-    of its own because pages sharing one are tabs of one window, and Chromium runs the rendering
-    steps of background tabs late (lazy blocks looked finished before they were). A context is
-    closed after `renders_per_context` renders, so cookies, storage and memory a site piles up
-    in it never live long, and after any failure, so a broken page is never used again.
+    every render made the crawl 20 to 30% slower than pages that navigate from article to article
+    and stay in their renderer process. Each page keeps a context of its own because pages sharing
+    one are tabs of one window, and Chromium runs the rendering steps of background tabs late (lazy
+    blocks looked finished before they were). A context is closed after `renders_per_context`
+    renders, so cookies, storage and memory a site piles up in it never live long, and after any
+    failure, so a broken page is never used again.
     """
 
     def __init__(self, renders_per_context: int, context_kwargs: dict):
