@@ -60,10 +60,9 @@ def browser_env(args) -> dict:
             "NEWS_CHROMIUM_PATH": args.chromium or ""}
 
 
-def render_ceiling(article_urls: list[str], tmp: Path, args) -> dict:
+def render_ceiling(article_urls: list[str], tmp: Path, args, settle_ms: int) -> dict:
     urls_file, result_file = tmp / "articles.json", tmp / "render-ceiling.json"
     urls_file.write_text(json.dumps(article_urls))
-    settle_ms = get_project_settings().getint("NEWS_RELATED_SETTLE_MS")
     measured = run_measured([str(BIN / "python"), str(ROOT / "bench" / "render_ceiling.py"), str(urls_file),
                              str(args.concurrency), str(settle_ms), str(args.renders_per_context), str(result_file)],
                             env=browser_env(args))
@@ -100,7 +99,8 @@ def main():
             results["modes"][mode] = crawl(mode, replica, urls_file, tmp, args)
             print(mode, results["modes"][mode], flush=True)
         if not args.no_render_ceiling:
-            results["render_ceiling"] = render_ceiling(article_urls, tmp, args)
+            results["render_ceiling"] = render_ceiling(article_urls, tmp, args,
+                                                       defaults.getint("NEWS_RELATED_SETTLE_MS"))
     modes = results["modes"]
     ratios = {}
     if {"plain", "ceiling"} <= set(modes):

@@ -184,8 +184,7 @@ class RenderPagePool:
         self.idle: list[RenderSlot] = []
         # Names stay unique across a JOBDIR resume and a relaunched browser.
         self.run = uuid.uuid4().hex[:8]
-        self.sequence = 0
-        self.opened = 0
+        self.opened = 0  # contexts opened so far; also numbers their names
 
     def lease(self, meta: dict) -> RenderSlot:
         """A slot for one render; its page (if any) and context name go into the request's meta."""
@@ -213,9 +212,8 @@ class RenderPagePool:
         return None
 
     def _new_slot(self) -> RenderSlot:
-        self.sequence += 1
         self.opened += 1
-        return RenderSlot(f"render-{self.run}-{self.sequence}")
+        return RenderSlot(f"render-{self.run}-{self.opened}")
 
     @staticmethod
     def _usable(page) -> bool:
@@ -284,10 +282,10 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
             return
         if not self.pool.give_back(slot, meta, succeeded):
             # By name: a render that failed before its page existed still has a context to free.
+            # scrapy-playwright forgets a context once it is closed, so a missing one is gone.
             wrapper = self.context_wrappers.get(slot.name)
-            context = wrapper.context if wrapper else getattr(slot.page, "context", None)
-            if context is not None:
-                await close_context(context)
+            if wrapper is not None:
+                await close_context(wrapper.context)
         for key in ("playwright_context", "playwright_context_kwargs", "playwright_include_page"):
             meta.pop(key, None)  # a retried copy of the request leases a slot of its own
         self.stats.set_value("news/render/contexts_opened", self.pool.opened)

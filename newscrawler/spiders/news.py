@@ -271,8 +271,7 @@ class NewsSpider(scrapy.Spider):
     def request_failed(self, failure):
         request = failure.request
         if failure.check(NotAPage):
-            self.crawler.stats.inc_value("news/refused/non_html")
-            logger.warning("Page refused (non_html: a file to download): %s", request.url)
+            self.count_refusal("non_html", "a file to download", request.url)
             return
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
@@ -295,8 +294,11 @@ class NewsSpider(scrapy.Spider):
         return None
 
     def refuse(self, response, reason: str):
-        self.crawler.stats.inc_value(f"news/refused/{reason}")
         headers = response.headers
         content_type = headers.get("Content-Type", b"").decode("latin-1") or "no content type"
         size = headers.get("Content-Length", b"").decode("latin-1") or str(len(response.body))
-        logger.warning("Page refused (%s: %s, %s bytes): %s", reason, content_type, size, response.url)
+        self.count_refusal(reason, f"{content_type}, {size} bytes", response.url)
+
+    def count_refusal(self, reason: str, what: str, url: str) -> None:
+        self.crawler.stats.inc_value(f"news/refused/{reason}")
+        logger.warning("Page refused (%s: %s): %s", reason, what, url)
