@@ -16,6 +16,7 @@ import shutil
 import uuid
 from dataclasses import dataclass
 
+from playwright._impl._errors import TargetClosedError  # where scrapy-playwright imports it from
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
@@ -242,6 +243,24 @@ def is_refused_download(error: BaseException) -> bool:
     return isinstance(error, RuntimeError) and str(error).startswith("Failed to download")
 
 
+def unless_page_closed(route_request):
+    """A route handler that drops a request whose page is gone instead of raising.
+
+    When the browser dies while a request of the page waits in scrapy-playwright's route handler,
+    its `all_headers()` raises TargetClosedError, which Playwright reports as an ERROR with a
+    traceback (seen once in about fifteen killed-browser crawls). Nothing is left to route then,
+    and the render itself fails and is retried.
+    """
+
+    async def route_unless_closed(route, playwright_request) -> None:
+        try:
+            await route_request(route, playwright_request)
+        except TargetClosedError:
+            logger.debug("Route of %s dropped: its page is gone", playwright_request.url)
+
+    return route_unless_closed
+
+
 class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler with pages kept open between renders and a time limit on each.
 
@@ -276,6 +295,9 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
             raise
         await self._finish(slot, meta, succeeded=True)
         return response
+
+    def _make_request_handler(self, *args, **kwargs):
+        return unless_page_closed(super()._make_request_handler(*args, **kwargs))
 
     async def _finish(self, slot, meta: dict, succeeded: bool) -> None:
         if slot is None:

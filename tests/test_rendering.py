@@ -3,10 +3,14 @@ the crawl tests render through real Chromium)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+from playwright._impl._errors import TargetClosedError
 from scrapy.settings import Settings
 
 from newscrawler import settings as project_settings
-from newscrawler.rendering import RenderConfig, RenderPagePool, chromium_path
+from newscrawler.rendering import RenderConfig, RenderPagePool, chromium_path, unless_page_closed
 
 
 class OpenPage:
@@ -91,3 +95,25 @@ def test_render_settings_come_from_the_crawler_settings():
 
 def test_browser_path_setting_wins_over_debian_builds():
     assert chromium_path("/opt/chrome/chrome") == "/opt/chrome/chrome"
+
+
+class ClosedRequest:
+    """A browser request whose page went away while it waited in the route handler."""
+
+    url = "http://127.0.0.1:1/article/1/a"
+
+    async def all_headers(self):
+        raise TargetClosedError()
+
+
+async def route_like_scrapy_playwright(route, playwright_request) -> None:
+    await playwright_request.all_headers()  # the call that meets a killed browser
+
+
+def test_a_request_of_a_closed_page_is_dropped_quietly(caplog):
+    """The route handler meets a killed browser: nothing raised, so nothing for Playwright to log."""
+    route_request = unless_page_closed(route_like_scrapy_playwright)
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(route_request(None, ClosedRequest()))
+    assert "its page is gone" in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
