@@ -16,7 +16,8 @@ import shutil
 import uuid
 from dataclasses import dataclass
 
-from playwright._impl._errors import TargetClosedError  # where scrapy-playwright imports it from
+import playwright
+from playwright._impl._errors import Error as PlaywrightError, TargetClosedError  # as scrapy-playwright does
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 10
 RENDER_SLOT = "chromium"  # the download slot of every rendered request: the browser's capacity
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
+PLAYWRIGHT_SOURCES = os.path.dirname(playwright.__file__) + os.sep  # whose tasks a dead browser strands
 # Debian's builds of Chromium, lightest first. The headless shell (package chromium-headless-shell,
 # the build Playwright itself runs for headless pages) crawled 2.3 times as many articles per
 # second as the full browser here with the same settings (README "Rendering, measured").
@@ -244,21 +246,64 @@ def is_refused_download(error: BaseException) -> bool:
 
 
 def unless_page_closed(route_request):
-    """A route handler that drops a request whose page is gone instead of raising.
+    """A route handler that hands a request whose page is gone back to Playwright instead of raising.
 
     When the browser dies while a request of the page waits in scrapy-playwright's route handler,
     its `all_headers()` raises TargetClosedError, which Playwright reports as an ERROR with a
-    traceback (seen once in about fifteen killed-browser crawls). Nothing is left to route then,
-    and the render itself fails and is retried.
+    traceback (seen once in about fifteen killed-browser crawls). The route must still be finished:
+    Playwright waits for every route it hands out, and a task waiting forever is reported as an
+    ERROR when it is collected ("Task was destroyed but it is pending!"). `fallback()` only tells
+    Playwright to go on without this handler, and Playwright's own continuation ignores a closed
+    page. The render itself fails and is retried.
     """
 
     async def route_unless_closed(route, playwright_request) -> None:
         try:
             await route_request(route, playwright_request)
         except TargetClosedError:
-            logger.debug("Route of %s dropped: its page is gone", playwright_request.url)
+            logger.debug("Route of %s handed back: its page is gone", playwright_request.url)
+            try:
+                await route.fallback()
+            except PlaywrightError:  # the route was finished before the error: nothing waits on it
+                pass
 
     return route_unless_closed
+
+
+def quiet_closed_target_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Make `loop` log what Playwright leaves behind a dead browser at DEBUG; everything else as before.
+
+    When the browser dies, Playwright rejects every call still waiting on it with one
+    TargetClosedError, and drops the tasks that waited on its answers. A call that nobody awaits
+    any more reaches the event loop as "Future exception was never retrieved", and a dropped task
+    as "Task was destroyed but it is pending!": two ERRORs without a traceback, seen in about one
+    killed-browser crawl in ten. The render that used the browser has already failed on its own
+    and is retried, so neither has anything to report. Installing twice is harmless.
+    """
+    previous = loop.get_exception_handler()
+    if getattr(previous, "quiets_closed_targets", False):
+        return
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if is_closed_target_leftover(context):
+            logger.debug("Left over after the browser closed: %s", context.get("message"))
+        elif previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handle.quiets_closed_targets = True
+    loop.set_exception_handler(handle)
+
+
+def is_closed_target_leftover(context: dict) -> bool:
+    if isinstance(context.get("exception"), TargetClosedError):
+        return True
+    task = context.get("task")
+    if task is None or task.done() or "exception" in context:
+        return False
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is not None and code.co_filename.startswith(PLAYWRIGHT_SOURCES)
 
 
 class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
@@ -280,6 +325,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
 
     async def _download_request(self, request, spider=None):
+        quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
         meta = request.meta
         pooled = "playwright_page" not in meta and "playwright_context" not in meta
         slot = self.pool.lease(meta) if pooled else None

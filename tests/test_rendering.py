@@ -7,10 +7,12 @@ import asyncio
 import logging
 
 from playwright._impl._errors import TargetClosedError
+from playwright._impl.isomorphic.manual_promise import LongStandingScope
 from scrapy.settings import Settings
 
 from newscrawler import settings as project_settings
-from newscrawler.rendering import RenderConfig, RenderPagePool, chromium_path, unless_page_closed
+from newscrawler.rendering import (RenderConfig, RenderPagePool, chromium_path, quiet_closed_target_leftovers,
+                                  unless_page_closed)
 
 
 class OpenPage:
@@ -106,14 +108,69 @@ class ClosedRequest:
         raise TargetClosedError()
 
 
+class RouteOfClosedPage:
+    """What the route handler asks of a Playwright route once the page is gone: to hand it back."""
+
+    def __init__(self):
+        self.handed_back = False
+
+    async def fallback(self):
+        self.handed_back = True
+
+
 async def route_like_scrapy_playwright(route, playwright_request) -> None:
     await playwright_request.all_headers()  # the call that meets a killed browser
 
 
-def test_a_request_of_a_closed_page_is_dropped_quietly(caplog):
-    """The route handler meets a killed browser: nothing raised, so nothing for Playwright to log."""
+def test_a_request_of_a_closed_page_is_handed_back_quietly(caplog):
+    """The route handler meets a killed browser: nothing raised, so nothing for Playwright to log,
+    and the route goes back to Playwright, so none of its tasks waits for it forever."""
     route_request = unless_page_closed(route_like_scrapy_playwright)
+    route = RouteOfClosedPage()
     with caplog.at_level(logging.DEBUG):
-        asyncio.run(route_request(None, ClosedRequest()))
+        asyncio.run(route_request(route, ClosedRequest()))
+    assert route.handed_back
     assert "its page is gone" in caplog.text
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def report_abandoned_future(loop: asyncio.AbstractEventLoop, error: BaseException) -> None:
+    """What asyncio reports when a failed future nobody awaited is collected."""
+    future = loop.create_future()
+    future.set_exception(error)
+    future.exception()  # retrieved here, so that only the report below speaks of it
+    loop.call_exception_handler({"message": "Future exception was never retrieved", "exception": error,
+                                 "future": future})
+
+
+def report_abandoned_task(loop: asyncio.AbstractEventLoop, coroutine) -> None:
+    """What asyncio reports when a task still waiting is collected."""
+    task = loop.create_task(coroutine)
+    loop.run_until_complete(asyncio.sleep(0))  # the task starts and waits
+    loop.call_exception_handler({"message": "Task was destroyed but it is pending!", "task": task})
+    task.cancel()
+    loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+
+
+async def wait_forever_in_our_code(never: asyncio.Future) -> None:
+    await never
+
+
+def test_what_a_dead_browser_leaves_behind_is_not_an_error_and_anything_else_still_is(caplog):
+    loop = asyncio.new_event_loop()
+    try:
+        quiet_closed_target_leftovers(loop)
+        quiet_closed_target_leftovers(loop)  # once per render: installing again changes nothing
+        with caplog.at_level(logging.DEBUG):
+            report_abandoned_future(loop, TargetClosedError())
+            report_abandoned_task(loop, LongStandingScope().safe_race(loop.create_future()))  # Playwright's own
+            report_abandoned_future(loop, ValueError("a real bug"))
+            report_abandoned_task(loop, wait_forever_in_our_code(loop.create_future()))
+    finally:
+        loop.close()
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 2
+    assert "never retrieved" in errors[0] and "a real bug" in errors[0]
+    assert "destroyed but it is pending" in errors[1] and "wait_forever_in_our_code" in errors[1]
+    quieted = [record.getMessage() for record in caplog.records if record.name == "newscrawler.rendering"]
+    assert len(quieted) == 2
