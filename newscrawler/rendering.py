@@ -274,11 +274,12 @@ def quiet_closed_target_leftovers(loop: asyncio.AbstractEventLoop) -> None:
     """Make `loop` log what Playwright leaves behind a dead browser at DEBUG; everything else as before.
 
     When the browser dies, Playwright rejects every call still waiting on it with one
-    TargetClosedError, and drops the tasks that waited on its answers. A call that nobody awaits
-    any more reaches the event loop as "Future exception was never retrieved", and a dropped task
-    as "Task was destroyed but it is pending!": two ERRORs without a traceback, seen in about one
-    killed-browser crawl in ten. The render that used the browser has already failed on its own
-    and is retried, so neither has anything to report. Installing twice is harmless.
+    TargetClosedError, and can strand a task that waited on an answer. A call that nobody awaits
+    any more reaches the event loop as "Future exception was never retrieved", and a stranded task
+    as "Task was destroyed but it is pending!": ERRORs without a traceback, from code that is not
+    ours (one failed a killed-browser crawl of the test suite). The render that used the browser
+    has already failed on its own and is retried, so neither has anything to report. Installing
+    twice is harmless.
     """
     previous = loop.get_exception_handler()
     if getattr(previous, "quiets_closed_targets", False):
@@ -297,6 +298,7 @@ def quiet_closed_target_leftovers(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def is_closed_target_leftover(context: dict) -> bool:
+    """A TargetClosedError nobody retrieved, or a pending task of Playwright's own code collected."""
     if isinstance(context.get("exception"), TargetClosedError):
         return True
     task = context.get("task")
