@@ -1,12 +1,18 @@
-"""MongoDB store against a real server: versions, aliases, idempotence, dead letters and replay."""
+"""MongoDB store against a real server: versions, aliases, idempotence, dead letters, replay, and the
+store pipeline closing in the middle of a timed flush."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
 
+from newscrawler.pipelines.store import MongoStorePipeline
+from newscrawler.signals import store_flush_started
 from newscrawler.storage.deadletter import DeadLetterFile, read_records
 from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore, StoreUnavailable, mask_uri, safe_keys
 from servers import BIN, ROOT, free_port, scrapy_env
@@ -122,3 +128,28 @@ def test_replay_of_a_corrupt_file_fails_clearly(tmp_path, mongo_uri):
     done = subprocess.run([str(BIN / "scrapy"), "replay", str(path)], cwd=ROOT, env=scrapy_env(MONGO_URI=mongo_uri),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "bad.jsonl:1" in done.stderr and "Traceback" not in done.stderr
+
+
+def article_item(article_id: str) -> dict:
+    return {**doc(article_id).fields, "fetched_at": T0}
+
+
+async def close_while_a_timed_flush_writes(pipeline: MongoStorePipeline, crawler, items: list[dict]) -> None:
+    """Buffer `items`, and close the spider the moment the timer's flush starts writing them."""
+    writing = asyncio.Event()
+    crawler.signals.connect(writing.set, signal=store_flush_started, weak=False)
+    await pipeline.open_spider()
+    for item in items:
+        await pipeline.process_item(item)
+    await writing.wait()
+    await pipeline.close_spider()
+
+
+def test_closing_during_a_timed_flush_counts_and_stores_its_batch(mongo_uri, mongo_db, tmp_path):
+    crawler = get_crawler(settings_dict={"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name,
+                                         "MONGO_BUFFER_SIZE": 100, "MONGO_FLUSH_INTERVAL": 0.05,
+                                         "NEWS_DEADLETTER_PATH": str(tmp_path / "dl-%(spider)s.jsonl")})
+    pipeline = build_from_crawler(MongoStorePipeline, crawler)
+    asyncio.run(close_while_a_timed_flush_writes(pipeline, crawler, [article_item(str(i)) for i in range(12)]))
+    assert crawler.stats.get_value("news/store/new") == 12
+    assert mongo_db.articles.count_documents({}) == 12

@@ -39,6 +39,7 @@ class MongoStorePipeline:
         self.pending_aliases: dict[str, list[str]] = defaultdict(list)
         self.lock = asyncio.Lock()
         self.timer: asyncio.Task | None = None
+        self.closing = asyncio.Event()
         self.deadletter: DeadLetterFile | None = None
 
     @classmethod
@@ -65,9 +66,11 @@ class MongoStorePipeline:
         self.timer = asyncio.ensure_future(self.flush_periodically())
 
     async def flush_periodically(self):
-        while True:
-            await asyncio.sleep(self.flush_interval)
-            await self.flush()
+        while not self.closing.is_set():
+            try:
+                await asyncio.wait_for(self.closing.wait(), self.flush_interval)
+            except asyncio.TimeoutError:
+                await self.flush()
 
     def on_alias(self, key: str, urls: list[str]):
         self.pending_aliases[key].extend(urls)
@@ -81,8 +84,11 @@ class MongoStorePipeline:
         return item
 
     async def close_spider(self):
+        # The timer is stopped, never cancelled: cancelling it in the middle of a timed flush lost
+        # that batch's counts, and could lose the batch itself (cancelled during a retry's wait).
+        self.closing.set()
         if self.timer:
-            self.timer.cancel()
+            await self.timer
         await self.flush()
         self.store.close()
         if self.deadletter and self.deadletter.count:
