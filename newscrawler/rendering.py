@@ -279,7 +279,7 @@ def quiet_closed_target_leftovers(loop: asyncio.AbstractEventLoop) -> None:
     as "Task was destroyed but it is pending!": ERRORs without a traceback, from code that is not
     ours (one failed a killed-browser crawl of the test suite). The render that used the browser
     has already failed on its own and is retried, so neither has anything to report. Installing
-    twice is harmless.
+    twice (two crawlers in one process share the loop) is harmless.
     """
     previous = loop.get_exception_handler()
     if getattr(previous, "quiets_closed_targets", False):
@@ -321,13 +321,15 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        settings = crawler.settings
-        self.timebox = settings.getfloat("DOWNLOAD_TIMEOUT", 30) + settings.getfloat("NEWS_RELATED_TIMEOUT", 15) + 15
-        config = RenderConfig.from_settings(settings)
+        config = RenderConfig.from_settings(crawler.settings)
+        self.timebox = (config.navigation_timeout_ms + config.related_timeout_ms) / 1000 + 15
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
 
-    async def _download_request(self, request, spider=None):
+    async def _launch(self):
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
+        await super()._launch()
+
+    async def _download_request(self, request, spider=None):
         meta = request.meta
         pooled = "playwright_page" not in meta and "playwright_context" not in meta
         slot = self.pool.lease(meta) if pooled else None

@@ -160,7 +160,7 @@ def test_what_a_dead_browser_leaves_behind_is_not_an_error_and_anything_else_sti
     loop = asyncio.new_event_loop()
     try:
         quiet_closed_target_leftovers(loop)
-        quiet_closed_target_leftovers(loop)  # once per render: installing again changes nothing
+        quiet_closed_target_leftovers(loop)  # a second crawler in the process: nothing changes
         with caplog.at_level(logging.DEBUG):
             report_abandoned_future(loop, TargetClosedError())
             report_abandoned_task(loop, LongStandingScope().safe_race(loop.create_future()))  # Playwright's own
