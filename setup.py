@@ -7,6 +7,6 @@ setup(
     version="1.0.0",
     packages=find_packages(include=["newscrawler", "newscrawler.*"]),
     entry_points={"scrapy": ["settings = newscrawler.settings"]},
-    package_data={"newscrawler": ["py.typed"]},
+    package_data={"newscrawler": ["py.typed", "rendering/*.js"]},
     python_requires=">=3.11",
 )

@@ -14,12 +14,12 @@ import time
 
 from playwright.async_api import async_playwright
 
-from newscrawler.profiles import load_profile
+from newscrawler.sites import load_site
 from newscrawler.rendering import BLOCKED_RESOURCE_TYPES, CHROMIUM_ARGS, RenderConfig, chromium_path, related_block_method
 
 
 async def render_all(urls: list[str], config: RenderConfig) -> int:
-    method = related_block_method(config, load_profile("replica"))
+    method = related_block_method(config, load_site("replica").article_page.related)
     queue = list(reversed(urls))
     complete = 0
 

@@ -33,6 +33,9 @@ async def settle_like_a_naive_scraper(page, pause_ms: int = 2000):
     for _ in range(3):
         await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         await page.wait_for_timeout(pause_ms // 3)
+    # What it saw, where the parser reads a render's outcome (newscrawler.pages.related).
+    await page.evaluate("""() => document.documentElement.setAttribute("data-newscrawler-related",
+        document.querySelector(".related-list .loading") ? "partial" : "complete")""")
 
 
 class NaiveSpider(NewsSpider):
@@ -54,8 +57,8 @@ class NaiveSpider(NewsSpider):
         return {"playwright": True, "playwright_page_methods": [PageMethod(settle_like_a_naive_scraper)],
                 "autothrottle_dont_adjust_delay": True}
 
-    def listing_request(self, url):
-        request = super().listing_request(url)
+    def listing_request(self, follow, source_index, start_url):
+        request = super().listing_request(follow, source_index, start_url)
         return request.replace(meta={**request.meta, **self.naive_meta()})
 
     def article_request(self, url):
@@ -65,6 +68,3 @@ class NaiveSpider(NewsSpider):
         meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}
         return request.replace(meta={**meta, **self.naive_meta()})
 
-    def related_status(self, parsed, response):
-        self.crawler.stats.inc_value("news/renders")
-        return "complete" if not parsed.related_loading else "partial"

@@ -22,20 +22,29 @@ from scrapy import signals
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from .fingerprint import ArticleAwareFingerprinter
+from . import meta
 from .signals import store_flush_done, store_flush_started
 
 logger = logging.getLogger(__name__)
 
+TAKEN = "news_taken"  # meta: the token under which this process holds the request in its taken hash
+
 
 class ArticleDupeFilter(RFPDupeFilter):
-    """scrapy-redis's filter with the project's fingerprints (an article id, not a URL)."""
+    """scrapy-redis's filter with the crawl's own fingerprints (an article id of the configured
+    site, not a URL): the same fingerprinter as the crawler's (`REQUEST_FINGERPRINTER_CLASS`)."""
 
-    fingerprinter: ArticleAwareFingerprinter | None = None
+    fingerprinter = None
+
+    @classmethod
+    def from_spider(cls, spider):
+        dupefilter = super().from_spider(spider)
+        dupefilter.fingerprinter = spider.crawler.request_fingerprinter
+        return dupefilter
 
     def request_fingerprint(self, request) -> str:
         if self.fingerprinter is None:
-            self.fingerprinter = ArticleAwareFingerprinter()
+            raise RuntimeError("ArticleDupeFilter is built by the shared scheduler (from_spider)")
         return self.fingerprinter.fingerprint(request).hex()
 
     def log(self, request, spider):
@@ -135,7 +144,7 @@ class SharedScheduler(Scheduler):
         if request is None:
             return None
         token = uuid.uuid4().hex
-        request.meta["shared_token"] = token
+        request.meta[TAKEN] = token
         self.server.hset(self.taken_key(self.owner), token, self.queue._encode_request(request))
         self.server.expire(self.taken_key(self.owner), self.key_ttl)
         if self.stats:
@@ -147,11 +156,11 @@ class SharedScheduler(Scheduler):
     # is done only when its item is durable: stored or dead-lettered by a store flush. Until then
     # a dead process's article requests are re-queued by its peers.
     def download_done(self, request, *args, **kwargs):
-        if "linked_as" not in request.meta:
+        if request.meta.get(meta.PAGE_KIND) != meta.ARTICLE:
             self.request_done(request)
 
     def item_buffered(self, item, response, *args, **kwargs):
-        token = response.meta.get("shared_token")
+        token = response.meta.get(TAKEN)
         if token:
             self.in_buffer.append(token)
 
@@ -164,7 +173,7 @@ class SharedScheduler(Scheduler):
         self.flushing = []
 
     def request_done(self, request, *args, **kwargs):
-        token = request.meta.pop("shared_token", None)
+        token = request.meta.pop(TAKEN, None)
         if token:
             self.server.hdel(self.taken_key(self.owner), token)
 
@@ -181,7 +190,7 @@ class SharedScheduler(Scheduler):
         for token, data in self.server.hgetall(key).items():
             if self.server.hdel(key, token):
                 request = self.queue._decode_request(data)
-                request.meta.pop("shared_token", None)
+                request.meta.pop(TAKEN, None)
                 request.dont_filter = True  # its fingerprint is in the filter already
                 self.queue.push(request)
                 rescued += 1
@@ -189,21 +198,3 @@ class SharedScheduler(Scheduler):
             logger.warning("Re-queued %d requests taken by a crawler process that stopped (%s)", rescued, owner)
             if self.stats:
                 self.stats.inc_value("news/distributed/rescued", rescued)
-
-
-def distributed_settings(settings) -> dict:
-    """The scrapy-redis settings implied by `REDIS_URL` and `NEWS_CRAWL_ID`."""
-    crawl_id = settings.get("NEWS_CRAWL_ID") or "default"
-    extensions = {**settings.getdict("EXTENSIONS"), "newscrawler.extensions.WaitForPeers": 910}
-    return {
-        "EXTENSIONS": extensions,
-        "SCHEDULER": "newscrawler.distributed.SharedScheduler",
-        "SCHEDULER_DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
-        "DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
-        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
-        "SCHEDULER_QUEUE_KEY": f"%(spider)s:{crawl_id}:requests",
-        "SCHEDULER_DUPEFILTER_KEY": f"%(spider)s:{crawl_id}:dupefilter",
-        # The frontier belongs to the crawl, not to one process: a process that finishes first
-        # must not flush what the others still work on.
-        "SCHEDULER_PERSIST": True,
-    }

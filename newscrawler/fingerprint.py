@@ -11,14 +11,12 @@ import hashlib
 
 from scrapy.utils.request import RequestFingerprinter
 
-from .profiles import load_profile
-from .urls import article_id, canonicalize
+from .sites import configured_site
 
 
 class ArticleAwareFingerprinter:
-    def __init__(self, crawler=None):
-        settings = crawler.settings if crawler else None
-        self.profile = load_profile(settings.get("NEWS_SITE_PROFILE", "replica") if settings else "replica")
+    def __init__(self, crawler):
+        self.urls = configured_site(crawler.settings).urls
         self.fallback = RequestFingerprinter(crawler)
 
     @classmethod
@@ -26,9 +24,9 @@ class ArticleAwareFingerprinter:
         return cls(crawler)
 
     def fingerprint(self, request) -> bytes:
-        the_id = article_id(request.url, self.profile)
+        the_id = self.urls.article_id(request.url)
         if the_id is None or request.method != "GET":
-            return self.fallback.fingerprint(request.replace(url=canonicalize(request.url, self.profile)))
+            return self.fallback.fingerprint(request.replace(url=self.urls.canonicalize(request.url)))
         # A redirect from a short URL lands on the canonical one: that is the same fetch, not a
         # duplicate, so redirected requests get a key of their own.
         hops = len(request.meta.get("redirect_urls", ()))

@@ -1,13 +1,42 @@
 """The item the spider yields and the pipelines complete: one article, shaped as stored.
 
-`docs/article-schema.md` is the contract with MongoDB consumers; field names here are the
-stored field names.
+`docs/article-schema.md` is the contract with MongoDB consumers: field names here are the stored
+field names, and the stored fields are derived from this class (`stored_fields()`): a field marked
+`not_stored` only carries data between the page and the pipelines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import datetime
+
+NOT_STORED = {"stored": False}
+
+
+def not_stored(default=None):
+    return field(default=default, metadata=NOT_STORED)
+
+
+@dataclass(frozen=True)
+class ImageCredit:
+    """A credit removed from the article's text, as the site showed it."""
+
+    text: str
+    photographer: str | None = None
+    provider: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Image:
+    """The hero image."""
+
+    url: str
+    alt: str | None = None
+    caption: str | None = None
+    """The caption without its credit; None when it was only a credit."""
 
 
 @dataclass
@@ -15,21 +44,21 @@ class ArticleItem:
     url: str
     """Canonical absolute URL: no tracking parameters, no fragment."""
     site: str
-    """The site profile's name, e.g. `replica`."""
+    """The site's name (`NEWS_SITE_PROFILE`), e.g. `replica`."""
     article_id: str
-    """The site's own id of the article."""
+    """The site's own id of the article (`<edition>:<id>` on sites with editions)."""
     title: str
     """Headline, whitespace-normalised."""
     section: str | None = None
     """Section label as the site shows it, e.g. `Policy & Regulation`."""
     published_at_raw: str | None = None
     """The date text as the page showed it."""
-    published_at_iso: str | None = None
-    """Machine-readable date from JSON-LD or meta tags, when the page has one (not stored)."""
+    published_at_iso: str | None = not_stored()
+    """Machine-readable date from JSON-LD, meta tags or the site's API, when there is one."""
     published_at: datetime | None = None
     """Publication time, aware UTC; set by the dates pipeline, None when nothing parsed."""
-    modified_at_raw: str | None = None
-    """Machine-readable modification date, when the page has one (not stored)."""
+    modified_at_raw: str | None = not_stored()
+    """Machine-readable modification date, when the page has one."""
     modified_at: datetime | None = None
     """Last modification, aware UTC, where the page says."""
     summary: str | None = None
@@ -38,10 +67,10 @@ class ArticleItem:
     """Plain text, blocks separated by a blank line; image credits removed by the credits pipeline."""
     headings: list[str] = field(default_factory=list)
     """The body's sub-headings, in order."""
-    image: dict | None = None
-    """Hero image: `url`, `alt`, `caption` (caption without the credit)."""
-    image_credits: list[dict] = field(default_factory=list)
-    """Every credit removed from the article: `text`, `photographer`, `provider`."""
+    image: Image | None = None
+    """Hero image (caption without the credit)."""
+    image_credits: list[ImageCredit] = field(default_factory=list)
+    """Every credit removed from the article."""
     related: list[str] = field(default_factory=list)
     """Canonical URLs of the "More to Read" cards, in page order."""
     related_status: str = "unavailable"
@@ -49,10 +78,29 @@ class ArticleItem:
     tags: list[str] = field(default_factory=list)
     """Tags or labels shown with the article."""
     language: str | None = None
-    """E.g. `en`."""
-    aliases: list[str] = field(default_factory=list)
-    """Other URLs seen for this article (the URL it was requested under, duplicate copies)."""
+    """E.g. `en`; on sites with editions, the edition."""
+    aliases: list[str] = not_stored(None)
+    """Other URLs seen for this article (the URL it was requested under, redirects); the store
+    adds them to the stored `aliases` rather than replacing them."""
     content_hash: str | None = None
     """SHA-256 hex of the normalised title and body; set by the dedupe pipeline."""
-    fetched_at: datetime | None = None
-    """When the page was fetched (aware UTC): relative dates count back from it (not stored)."""
+    fetched_at: datetime | None = not_stored()
+    """When the page was fetched (aware UTC): relative dates count back from it."""
+
+    def __post_init__(self):
+        if self.aliases is None:
+            self.aliases = []
+
+
+def stored_fields() -> tuple[str, ...]:
+    """Names of the item's fields that the store writes to the document."""
+    return tuple(f.name for f in fields(ArticleItem) if f.metadata.get("stored", True))
+
+
+def plain(value):
+    """A field's value as MongoDB and JSON take it: typed parts become dicts."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

@@ -12,7 +12,7 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 
 # -- the site -----------------------------------------------------------------------------------
 NEWS_SITE_PROFILE = os.environ.get("NEWS_SITE_PROFILE", "replica")
-NEWS_SITE_TIMEZONE = os.environ.get("NEWS_SITE_TIMEZONE", "")  # empty: the profile's (Asia/Seoul)
+NEWS_SITE_TIMEZONE = os.environ.get("NEWS_SITE_TIMEZONE", "")  # empty: the site's (replica: Asia/Seoul)
 NEWS_START_URLS = os.environ.get("NEWS_START_URLS", "")
 NEWS_MAX_PAGE_BYTES = 2_000_000
 NEWS_INCREMENTAL = True              # fetch only articles not stored yet (plus the re-visit policy's)
@@ -59,6 +59,15 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "en",
 }
 REQUEST_FINGERPRINTER_CLASS = "newscrawler.fingerprint.ArticleAwareFingerprinter"
+DOWNLOADER_MIDDLEWARES = {
+    # Between redirects (600) and retries (550): judges the final response of each request.
+    "newscrawler.refusals.RefusalMiddleware": 590,
+}
+# Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
+ADDONS = {
+    "newscrawler.addons.RenderingAddon": 100,   # NEWS_RENDER_RELATED, NEWS_CHROMIUM_PATH, ...
+    "newscrawler.addons.DistributedAddon": 200,  # REDIS_URL, NEWS_CRAWL_ID, ...
+}
 # Breadth-first-ish: listings and articles interleave instead of one branch exhausting memory.
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"

@@ -1,9 +1,5 @@
 """Signals of this project, sent through the crawler's signal manager."""
 
-# Sent by the dedupe pipeline when it drops a duplicate: `key` (the kept article's `_id`) and
-# `urls` (the duplicate's URLs) must end up in the stored document's `aliases`.
-alias_found = object()
-
 # Sent by the store pipeline around each flush: items in the buffer when a flush starts are durable
 # (stored or dead-lettered) once it is done. Distributed mode releases its taken requests then.
 store_flush_started = object()

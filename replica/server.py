@@ -294,8 +294,8 @@ class ReplicaHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, site: ReplicaSite, port: int = 0):
-        super().__init__(("127.0.0.1", port), Handler)
+    def __init__(self, site, port: int = 0, handler=None):
+        super().__init__(("127.0.0.1", port), handler or Handler)
         self.site = site
 
 

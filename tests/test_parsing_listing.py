@@ -1,10 +1,13 @@
 """Listing parser and URL rules."""
 
-from newscrawler.parsing import parse_listing
-from newscrawler.profiles import load_profile
-from newscrawler.urls import absolute, article_id, canonicalize, is_listing
+from newscrawler.sites import absolute, load_site
+from newscrawler.sites.replica import ReplicaListingPage
 
-PROFILE = load_profile("replica")
+URLS = load_site("replica").urls
+
+
+def parse_listing(html, url):
+    return ReplicaListingPage(html, url).to_listing()
 SECTION_PAGE = """<html><body><header class="site-header"><nav class="sections">
 <a href="/section/markets">Markets</a><a href="/section/defi">DeFi</a></nav></header>
 <main><h1 class="listing-title">Markets</h1><a class="view-all" href="/articles">View All</a>
@@ -16,7 +19,7 @@ SECTION_PAGE = """<html><body><header class="site-header"><nav class="sections">
 
 
 def test_section_listing():
-    listing = parse_listing(SECTION_PAGE, "http://site.test/section/markets", PROFILE)
+    listing = parse_listing(SECTION_PAGE, "http://site.test/section/markets")
     assert [c.url for c in listing.cards] == ["http://site.test/article/5/five?utm_source=x", "http://site.test/article/6"]
     assert [c.date_text for c in listing.cards] == ["Oct 11, 2023", "5 minutes ago"]
     assert listing.next_pages == ["http://site.test/section/markets?page=2"]
@@ -26,18 +29,18 @@ def test_section_listing():
 
 def test_load_more_listing():
     html = '<main><div class="card-list"></div><a class="load-more" href="/articles?page=3">Load more</a></main>'
-    assert parse_listing(html, "http://site.test/articles?page=2", PROFILE).next_pages == ["http://site.test/articles?page=3"]
+    assert parse_listing(html, "http://site.test/articles?page=2").next_pages == ["http://site.test/articles?page=3"]
 
 
 def test_canonical_urls():
-    assert canonicalize("HTTP://Site.Test/article/5/x?utm_source=a&ref=related&b=2#frag", PROFILE) == \
+    assert URLS.canonicalize("HTTP://Site.Test/article/5/x?utm_source=a&ref=related&b=2#frag") == \
         "http://site.test/article/5/x?b=2"
-    assert canonicalize("http://site.test/articles?page=2&utm_medium=web", PROFILE) == "http://site.test/articles?page=2"
-    assert article_id("http://site.test/article/5", PROFILE) == "5"
-    assert article_id("http://site.test/article/5/slug", PROFILE) == "5"
-    assert article_id("http://site.test/section/markets", PROFILE) is None
-    assert is_listing("http://site.test/section/markets?page=3", PROFILE)
-    assert not is_listing("http://site.test/loop/a", PROFILE)
+    assert URLS.canonicalize("http://site.test/articles?page=2&utm_medium=web") == "http://site.test/articles?page=2"
+    assert URLS.article_id("http://site.test/article/5") == "5"
+    assert URLS.article_id("http://site.test/article/5/slug") == "5"
+    assert URLS.article_id("http://site.test/section/markets") is None
+    assert URLS.is_listing("http://site.test/section/markets?page=3")
+    assert not URLS.is_listing("http://site.test/loop/a")
 
 
 def test_only_web_links_are_followed():

@@ -10,11 +10,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawler.items import ArticleItem
+from newscrawler.items import ArticleItem, Image
 from newscrawler.pipelines.credits import ImageCreditsPipeline
 from newscrawler.pipelines.dates import DatesPipeline
 from newscrawler.pipelines.dedupe import DedupePipeline
-from newscrawler.signals import alias_found
 
 FETCHED = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
 
@@ -62,14 +61,14 @@ def test_bad_zone_is_a_configuration_error():
 def test_credits_leave_caption_body_and_summary():
     pipeline, _ = build(ImageCreditsPipeline)
     result = pipeline.process_item(item(
-        image={"url": "http://site.test/i.jpg", "alt": "chart", "caption": "©Pexels/RODNAE Productions"},
+        image=Image("http://site.test/i.jpg", "chart", "©Pexels/RODNAE Productions"),
         summary="Markets fell.Image: ShutterstockTraders left.",
         body="Para one.\n\nPhoto by Jiho Choi on Unsplash\n\nA photo by the agency showed a queue."))
     adapter = ItemAdapter(result)
-    assert adapter["image"]["caption"] is None
+    assert adapter["image"].caption is None
     assert adapter["summary"] == "Markets fell. Traders left."
     assert adapter["body"] == "Para one.\n\nA photo by the agency showed a queue."
-    assert [c["text"] for c in adapter["image_credits"]] == [
+    assert [c.text for c in adapter["image_credits"]] == [
         "©Pexels/RODNAE Productions", "Image: Shutterstock", "Photo by Jiho Choi on Unsplash"]
 
 
@@ -79,12 +78,21 @@ def test_credits_pipeline_accepts_missing_fields():
     assert result.image_credits == [] and result.body == ""
 
 
+class AliasRecorder:
+    """Stands where the store pipeline takes a dropped duplicate's URLs."""
+
+    def __init__(self):
+        self.calls = []
+
+    def add_aliases(self, key, urls):
+        self.calls.append((key, urls))
+
+
 @pytest.fixture
 def dedupe():
     pipeline, crawler = build(DedupePipeline)
-    aliases = []
-    crawler.signals.connect(lambda key, urls: aliases.append((key, urls)), signal=alias_found, weak=False)
-    return pipeline, crawler, aliases
+    pipeline.alias_sink = AliasRecorder()
+    return pipeline, crawler, pipeline.alias_sink.calls
 
 
 def test_same_article_twice_is_dropped_and_aliased(dedupe):

@@ -172,5 +172,29 @@ def test_what_a_dead_browser_leaves_behind_is_not_an_error_and_anything_else_sti
     assert len(errors) == 2
     assert "never retrieved" in errors[0] and "a real bug" in errors[0]
     assert "destroyed but it is pending" in errors[1] and "wait_forever_in_our_code" in errors[1]
-    quieted = [record.getMessage() for record in caplog.records if record.name == "newscrawler.rendering"]
+    quieted = [record.getMessage() for record in caplog.records if record.name == "newscrawler.rendering.quirks"]
     assert len(quieted) == 2
+
+
+def test_scrapy_playwright_still_has_the_private_members_the_adapter_relies_on():
+    """Fails loudly when an upgrade of scrapy-playwright renames or removes one of them."""
+    import inspect
+
+    from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+    from newscrawler.rendering.playwright_adapter import INSTANCE_MEMBERS, PRIVATE_MEMBERS
+
+    for name in PRIVATE_MEMBERS:
+        assert callable(getattr(ScrapyPlaywrightDownloadHandler, name, None)), f"scrapy-playwright lost {name}"
+    init = inspect.getsource(ScrapyPlaywrightDownloadHandler.__init__)
+    for name in INSTANCE_MEMBERS:
+        assert f"self.{name}" in init, f"scrapy-playwright no longer sets {name}"
+    assert list(inspect.signature(ScrapyPlaywrightDownloadHandler._download_request).parameters)[:2] == \
+        ["self", "request"]
+
+
+def test_the_related_block_script_ships_inside_the_package():
+    from newscrawler.rendering import script
+
+    text = script("related_block")
+    assert text.startswith("async (") and "data-newscrawler-related" in text

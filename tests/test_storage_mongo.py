@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawler.pipelines.store import MongoStorePipeline
 from newscrawler.signals import store_flush_started
+from newscrawler.storage import crawl_store
 from newscrawler.storage.deadletter import DeadLetterFile, read_records
 from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore, StoreUnavailable, mask_uri, safe_keys
 from servers import BIN, ROOT, free_port, scrapy_env
@@ -151,5 +152,6 @@ def test_closing_during_a_timed_flush_counts_and_stores_its_batch(mongo_uri, mon
                                          "NEWS_DEADLETTER_PATH": str(tmp_path / "dl-%(spider)s.jsonl")})
     pipeline = build_from_crawler(MongoStorePipeline, crawler)
     asyncio.run(close_while_a_timed_flush_writes(pipeline, crawler, [article_item(str(i)) for i in range(12)]))
+    crawl_store(crawler).close()  # what spider_closed does in a crawl
     assert crawler.stats.get_value("news/store/new") == 12
     assert mongo_db.articles.count_documents({}) == 12

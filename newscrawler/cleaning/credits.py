@@ -10,7 +10,8 @@ every form needs its capitalised keyword and a capitalised name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..items import ImageCredit
 
 KNOWN_PROVIDERS = [
     "Getty Images", "Shutterstock", "Unsplash", "Pexels", "Pixabay", "Reuters", "AFP", "AP",
@@ -41,16 +42,6 @@ INLINE_FORMS = [
     re.compile(rf"{_INLINE_START}©{_SP}?(?P<provider>{_PROVIDER})(?![a-z])"),
     re.compile(rf"{_INLINE_START}(?:Image|Photo):{_SP}(?P<provider>{_PROVIDER})(?![a-z])"),
 ]
-
-
-@dataclass(frozen=True)
-class ImageCredit:
-    text: str
-    photographer: str | None
-    provider: str | None
-
-    def as_dict(self) -> dict:
-        return {"text": self.text, "photographer": self.photographer, "provider": self.provider}
 
 
 def _credit(match: re.Match) -> ImageCredit:

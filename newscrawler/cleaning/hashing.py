@@ -2,7 +2,7 @@
 
 import hashlib
 
-from ..parsing.text import clean_text
+from ..pages.text import clean_text
 
 
 def normalise_for_hash(text: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from itemadapter import ItemAdapter
 
 from ..cleaning.credits import strip_body_credits, strip_credits
@@ -19,9 +21,9 @@ class ImageCreditsPipeline:
         adapter = ItemAdapter(item)
         credits = []
         image = adapter.get("image")
-        if image and image.get("caption"):
-            caption, found = strip_credits(image["caption"])
-            adapter["image"] = {**image, "caption": caption or None}
+        if image and image.caption:
+            caption, found = strip_credits(image.caption)
+            adapter["image"] = replace(image, caption=caption or None)
             credits.extend(found)
         summary, found = strip_credits(adapter.get("summary"))
         adapter["summary"] = summary or None
@@ -29,6 +31,6 @@ class ImageCreditsPipeline:
         body, found = strip_body_credits(adapter.get("body") or "")
         adapter["body"] = body
         credits.extend(found)
-        adapter["image_credits"] = list(adapter.get("image_credits") or []) + [c.as_dict() for c in credits]
+        adapter["image_credits"] = list(adapter.get("image_credits") or []) + credits
         self.stats.inc_value("news/credits/removed", len(credits))
         return item

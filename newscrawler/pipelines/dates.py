@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from ..cleaning.dates import parse_site_date
-from ..profiles import load_profile
+from ..sites import SiteConfigError, configured_site
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +22,10 @@ class DatesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        name = settings.get("NEWS_SITE_TIMEZONE") or load_profile(settings.get("NEWS_SITE_PROFILE", "replica")).timezone
         try:
-            zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise NotConfigured(f"NEWS_SITE_TIMEZONE is not an IANA time zone: {name!r}") from None
+            zone = configured_site(crawler.settings).zone
+        except SiteConfigError as error:
+            raise NotConfigured(str(error)) from None
         return cls(zone, crawler.stats)
 
     def process_item(self, item):

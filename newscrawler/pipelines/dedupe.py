@@ -1,8 +1,8 @@
 """Dedupe pipeline: one document per article, within a crawl and across crawls.
 
 The same article under several URLs (same id) and a syndicated copy (another id, the same
-normalised title and body) are dropped; their URLs travel to the kept article's `aliases` through
-the `alias_found` signal, which the store pipeline turns into updates.
+normalised title and body) are dropped; their URLs go to the kept article's `aliases` through the
+store pipeline (`MongoStorePipeline.add_aliases`).
 """
 
 from __future__ import annotations
@@ -14,36 +14,40 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.hashing import article_key, content_hash
-from ..signals import alias_found
-from ..storage.mongo import MongoArticleStore, StoreUnavailable
+from ..storage import crawl_store
+from ..storage.mongo import StoreUnavailable
+from .store import MongoStorePipeline
 
 logger = logging.getLogger(__name__)
 
+STAT_PREFIX = "news/duplicates/"
+
 
 class DedupePipeline:
-    def __init__(self, crawler, store: MongoArticleStore | None):
+    def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.store = store
         self.seen_keys: set[str] = set()
         self.key_by_hash: dict[str, str] = {}
+        # Where a dropped duplicate's URLs go: the store pipeline, when the crawl stores.
+        self.alias_sink = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, MongoArticleStore.from_settings(crawler.settings))
+        return cls(crawler)
 
     async def open_spider(self):
         """Learn the stored articles' hashes, so a copy of an article stored by an earlier crawl
         is recognised too. Without a reachable store this pipeline still dedupes within the crawl
         (the store pipeline reports the unreachable server)."""
-        if self.store is None:
+        self.alias_sink = self.alias_sink or self.crawler.get_item_pipeline(MongoStorePipeline)
+        store = crawl_store(self.crawler)
+        if store is None:
             return
         try:
-            self.key_by_hash = await asyncio.to_thread(self.store.content_hashes)
+            self.key_by_hash = await asyncio.to_thread(store.content_hashes)
         except StoreUnavailable as error:
             logger.debug("Dedupe starts without stored hashes: %s", error)
-        finally:
-            self.store.close()
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
@@ -61,6 +65,7 @@ class DedupePipeline:
         return item
 
     def drop(self, reason: str, kept_key: str, urls: list[str], item):
-        self.stats.inc_value(f"news/duplicates/{reason}")
-        self.crawler.signals.send_catch_log(alias_found, key=kept_key, urls=urls)
+        self.stats.inc_value(STAT_PREFIX + reason)
+        if self.alias_sink is not None:
+            self.alias_sink.add_aliases(kept_key, urls)
         raise DropItem(f"duplicate ({reason}) of {kept_key}: {urls[0]}", log_level="DEBUG")

@@ -17,7 +17,8 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from ..cleaning.hashing import article_key
-from ..signals import alias_found, store_flush_done, store_flush_started
+from ..signals import store_flush_done, store_flush_started
+from ..storage import crawl_store
 from ..storage.deadletter import DeadLetterFile
 from ..storage.mongo import TRANSIENT_ERRORS, ArticleDoc, MongoArticleStore, StoreUnavailable, document_fields
 
@@ -44,12 +45,10 @@ class MongoStorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = MongoArticleStore.from_settings(crawler.settings)
+        store = crawl_store(crawler)
         if store is None:
             raise NotConfigured("MONGO_URI is not set: articles are not stored")
-        pipeline = cls(crawler, store)
-        crawler.signals.connect(pipeline.on_alias, signal=alias_found)
-        return pipeline
+        return cls(crawler, store)
 
     async def open_spider(self):
         spider_name = self.crawler.spider.name if self.crawler.spider else "crawl"
@@ -72,7 +71,9 @@ class MongoStorePipeline:
             except asyncio.TimeoutError:
                 await self.flush()
 
-    def on_alias(self, key: str, urls: list[str]):
+    def add_aliases(self, key: str, urls: list[str]) -> None:
+        """URLs to add to the stored article `key`'s aliases (a duplicate of it was dropped):
+        written with the next flush, with the article itself when it is in the same batch."""
         self.pending_aliases[key].extend(urls)
 
     async def process_item(self, item):
@@ -90,7 +91,6 @@ class MongoStorePipeline:
         if self.timer:
             await self.timer
         await self.flush()
-        self.store.close()
         if self.deadletter and self.deadletter.count:
             self.stats.set_value("news/store/deadletter_file", str(self.deadletter.path))
             logger.warning("%d records could not be stored; they are in %s. Store them later with: "
@@ -132,11 +132,8 @@ class MongoStorePipeline:
         if missing:
             # The kept article is not stored (it went to the dead letters too): keep its aliases
             # with it, so a replay adds them after the article.
-            stored = await self.with_retries(self.stored_keys, list(aliases))
+            stored = await self.with_retries(self.store.stored_keys, list(aliases))
             self.dead_letter([r for r in records if r["key"] not in stored], "article not stored yet")
-
-    def stored_keys(self, keys: list[str]) -> set[str]:
-        return {doc["_id"] for doc in self.store.articles.find({"_id": {"$in": keys}}, {"_id": 1})}
 
     async def with_retries(self, function, *args):
         """Run a store call in a thread; retry transient failures with exponential backoff."""

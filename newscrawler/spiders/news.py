@@ -1,35 +1,37 @@
-"""The `news` spider: walks listings, reaches every article, renders only the related block.
+"""The `news` spider: routes requests. It starts the site's sources, turns the cards they list into
+article requests, and article pages into items through the site's page class.
 
-It routes requests and turns parser output into items; what a page means lives in
-`newscrawler.parsing`, what a site looks like in `newscrawler.profiles`.
+What a site looks like lives in `newscrawler.sites`, how a page becomes fields in
+`newscrawler.pages`, how listings are discovered in `newscrawler.sources`; rendering and the
+distributed mode are configured by add-ons (`newscrawler.addons`), storage by `newscrawler.storage`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from pymongo.errors import PyMongoError
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..incremental import KnownArticles
-from ..items import ArticleItem
-from ..parsing import ArticleParseError, parse_article, parse_listing
-from ..profiles import load_profile
-from ..rendering import RENDER_SLOT, NotAPage, RenderConfig, related_block_method
-from ..storage.mongo import MongoArticleStore, StoreUnavailable
-from ..urls import article_id, canonicalize, host_of, is_listing
+from ..pages import ArticleParseError
+from ..refusals import PageRefused
+from ..rendering import RENDER_SLOT, RenderConfig
+from ..rendering.scripts import article_page_methods, listing_page_methods
+from ..sites import SiteConfigError, configured_site, host_of
+from ..sources import Follow, SourceFailed
+from ..storage import crawl_store
+from ..storage.mongo import StoreUnavailable
 
 logger = logging.getLogger(__name__)
-
-PLAYWRIGHT_HANDLER = "newscrawler.rendering.RenderingDownloadHandler"
-DEFAULT_START_URL = "http://127.0.0.1:8765/"
 
 
 def split_arg(value) -> list[str]:
@@ -40,100 +42,128 @@ def split_arg(value) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
+def slug_of(text: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
+
+
 class NewsSpider(scrapy.Spider):
-    """Arguments: `start_url` (comma-separated for several), `sections` (section slugs),
-    `since` (a date: stop walking a listing once a whole page is older), `max_articles`,
-    `incremental` (`false` for a full re-crawl). Unknown arguments are accepted and ignored:
-    Scrapyd passes its own."""
+    """Arguments: `start_url` (comma-separated for several), `editions` (on sites with language
+    editions: start at these editions' listings), `sections` (section slugs or names), `since`
+    (a date: stop walking a listing once a whole page is older), `max_articles`, `incremental`
+    (`false` for a full re-crawl). Unknown arguments are accepted and ignored: Scrapyd passes its own."""
 
     name = "news"
 
-    def __init__(self, start_url=None, sections=None, since=None, max_articles=None, incremental=None, **kwargs):
+    def __init__(self, start_url=None, sections=None, since=None, max_articles=None, incremental=None,
+                 editions=None, **kwargs):
         super().__init__(**kwargs)
         self.incremental_arg = incremental
         self.start_url_args = split_arg(start_url)
-        self.section_filter = set(split_arg(sections))
+        self.edition_args = split_arg(editions)
+        self.section_filter = {slug_of(s) for s in split_arg(sections)}
         self.since_arg = since
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
 
     @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        if settings.get("REDIS_URL"):
-            from ..distributed import distributed_settings  # scrapy-redis only when asked for
-
-            for name, value in distributed_settings(settings).items():
-                settings.set(name, value, priority="spider")
-        config = RenderConfig.from_settings(settings)
-        if not config.enabled:
-            return
-        for name, value in config.playwright_settings().items():
-            settings.set(name, value, priority="spider")
-        settings.set("DOWNLOAD_SLOTS", config.download_slots(settings.getdict("DOWNLOAD_SLOTS")), priority="spider")
-        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-        handlers.update({"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER})
-        settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
-
-    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.configure(crawler.settings)
+        spider.configure(crawler)
         return spider
 
-    def configure(self, settings) -> None:
-        self.profile = load_profile(settings.get("NEWS_SITE_PROFILE", "replica"))
-        self.timezone = settings.get("NEWS_SITE_TIMEZONE") or self.profile.timezone
+    def configure(self, crawler) -> None:
+        settings = crawler.settings
+        try:
+            self.site = configured_site(settings)
+        except SiteConfigError as error:
+            raise NotConfigured(str(error)) from None
         self.render = RenderConfig.from_settings(settings)
-        self.start_urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or [DEFAULT_START_URL]
+        self.start_urls = self.choose_start_urls(settings)
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
             raise NotConfigured(f"start_url must be http(s): {bad}")
-        # Only the sites we were pointed at are followed: no off-site link, ever.
-        self.allowed_domains = sorted({host_of(url) for url in self.start_urls})
-        self.since = None
-        if self.since_arg:
-            parsed = parse_site_date(self.since_arg, self.timezone, datetime.now(timezone.utc))
-            if parsed.value is None:
-                raise NotConfigured(f"since: cannot read a date from {self.since_arg!r}")
-            self.since = parsed.value
+        # Only the sites we were pointed at (and the site's own API hosts) are followed: no
+        # off-site link, ever.
+        self.site_hosts = {host_of(url) for url in self.start_urls}
+        self.allowed_domains = sorted(self.site_hosts | self.site.extra_hosts())
+        self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
+        self.failed_sources: set[tuple[str, int]] = set()
         self.incremental = settings.getbool("NEWS_INCREMENTAL", True) if self.incremental_arg in (None, "") \
             else str(self.incremental_arg).lower() in ("1", "true", "yes", "on")
         self.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS", 2)
-        self.store = MongoArticleStore.from_settings(settings)
+        self.store = crawl_store(crawler)
         self.known = KnownArticles()
+
+    def choose_start_urls(self, settings) -> list[str]:
+        urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or list(self.site.site.start_urls)
+        if self.edition_args:
+            template = self.site.site.edition_listing
+            if not template:
+                raise NotConfigured(f"site {self.site.name!r} has no editions")
+            default = self.site.urls.default_edition
+            bases = dict.fromkeys(f"{p.scheme}://{p.netloc}" for p in map(urlsplit, urls))
+            urls = [base + template.format(prefix="" if e == default else f"/{e}")
+                    for base in bases for e in self.edition_args]
+        return urls
+
+    def parse_since(self) -> datetime | None:
+        if not self.since_arg:
+            return None
+        parsed = parse_site_date(self.since_arg, self.site.zone, datetime.now(timezone.utc))
+        if parsed.value is None:
+            raise NotConfigured(f"since: cannot read a date from {self.since_arg!r}")
+        return parsed.value
 
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
         await self.load_known_articles()
         for url in self.start_urls:
-            yield self.listing_request(url)
+            for request in self.start_source(url, 0):
+                yield request
 
     async def load_known_articles(self) -> None:
         """In incremental mode, learn what is stored so that only new articles are fetched."""
         if not (self.incremental and self.store):
             return
         try:
-            self.known = await asyncio.to_thread(KnownArticles.load, self.store, self.profile.name,
-                                                 self.revisit_days, datetime.now(timezone.utc))
-        except (StoreUnavailable, PyMongoError) as error:
-            logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)",
-                           type(error).__name__)
-        finally:
-            self.store.close()
+            self.known = await asyncio.to_thread(self.store.known_articles, self.site.name, self.revisit_days,
+                                                 datetime.now(timezone.utc))
+        except StoreUnavailable as error:
+            logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
         self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))
         self.crawler.stats.set_value("news/incremental/revisit", len(self.known.revisit))
         logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
                     len(self.known.ids), len(self.known.revisit), self.revisit_days)
 
-    def listing_request(self, url: str) -> Request:
-        return Request(canonicalize(url, self.profile), callback=self.parse_listing, errback=self.request_failed)
+    def start_source(self, start_url: str, index: int) -> list[Request]:
+        source = self.site.sources[index]
+        return [self.listing_request(follow, index, start_url) for follow in source.first(start_url, self.site)]
+
+    def listing_request(self, follow: Follow, source_index: int, start_url: str) -> Request:
+        source = self.site.sources[source_index]
+        meta = {m.PAGE_KIND: m.LISTING, m.SOURCE: source_index, m.STEP: follow.step, m.START_URL: start_url,
+                m.FORMAT: getattr(source, "format", "html")}
+        if follow.render and self.render.enabled:
+            meta.update(self.render_meta(listing_page_methods(self.render, source, follow)))
+        return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
+                       errback=self.listing_failed, meta=meta)
+
+    def render_meta(self, page_methods: list) -> dict:
+        return {
+            # Render time is our own scrolling and waiting, not the site's load: AutoThrottle
+            # follows the plain fetches instead.
+            "autothrottle_dont_adjust_delay": True,
+            "download_slot": RENDER_SLOT,
+            "playwright": True,  # the download handler picks the page (RenderPagePool)
+            "playwright_page_methods": page_methods,
+        }
 
     def article_request(self, url: str) -> Request | None:
         """A request for an article page, or None when it was scheduled already or is over budget."""
-        url = canonicalize(url, self.profile)
-        key = (host_of(url), article_id(url, self.profile))
-        if key in self.scheduled_articles or host_of(url) not in self.allowed_domains:
+        urls = self.site.urls
+        url = urls.canonicalize(url)
+        key = (host_of(url), urls.article_id(url))
+        if key[1] is None or key in self.scheduled_articles or key[0] not in self.site_hosts:
             return None
         if not self.known.should_fetch(key[1]):
             self.crawler.stats.inc_value("news/articles/skipped_known")
@@ -142,163 +172,128 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("news/articles/over_budget")
             return None
         self.scheduled_articles.add(key)
-        meta = {"linked_as": url}
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url}
         if self.render.enabled:
-            meta.update({
-                # Render time is our own scrolling and waiting, not the site's load: AutoThrottle
-                # follows the plain listing fetches instead.
-                "autothrottle_dont_adjust_delay": True,
-                "download_slot": RENDER_SLOT,
-                "playwright": True,  # the download handler picks the page (RenderPagePool)
-                "playwright_page_methods": [related_block_method(self.render, self.profile)],
-            })
-        return Request(url, callback=self.parse_article, errback=self.request_failed, meta=meta)
+            meta.update(self.render_meta(article_page_methods(self.render, self.site.article_page)))
+        return Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
     # -- listings ---------------------------------------------------------------------------
     def parse_listing(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/listing")
-        if "playwright" in response.flags:  # listings never need the browser: say so if one did
-            stats.inc_value("news/pages/listing_rendered")
-        refusal = self.refusal_reason(response)
-        if refusal:
-            self.refuse(response, refusal)
+        index = response.meta.get(m.SOURCE, 0)
+        try:
+            found = self.site.sources[index].parse(response, self.site)
+        except SourceFailed as error:
+            yield from self.source_failed(response.meta, str(error) or type(error).__name__)
             return
-        listing = parse_listing(response.text, response.url, self.profile)
-        for card in listing.cards:
-            if article_id(card.url, self.profile):
-                request = self.article_request(card.url)
-                if request:
-                    yield request
-        for url in self.listing_links(listing):
-            yield self.listing_request(url)
+        if "playwright" in response.flags:  # only a source that cannot do without it renders listings
+            stats.inc_value("news/pages/listing_rendered")
+        for card in found.cards:
+            request = self.article_request(card.url)
+            if request:
+                yield request
+        start_url = response.meta.get(m.START_URL, response.url)
+        for follow in self.follows_worth_walking(found):
+            if host_of(follow.url) in self.allowed_domains:
+                yield self.listing_request(follow, index, start_url)
 
-    def listing_links(self, listing) -> list[str]:
-        """Listings worth walking from this page: sections, View All, and the next page unless
-        the whole page is older than `since`."""
-        links = [url for url in listing.section_links if self.wants_section(url)]
-        if listing.view_all and not self.section_filter:
-            links.append(listing.view_all)
-        if not (self.page_is_older_than_since(listing) or self.page_is_all_known(listing)):
-            links.extend(listing.next_pages)
-        return [url for url in links if is_listing(url, self.profile) and host_of(url) in self.allowed_domains]
+    def follows_worth_walking(self, found) -> list[Follow]:
+        """Sections (those asked for), View All (unless sections were asked for), and the next page
+        unless the whole page is older than `since` or already stored."""
+        worth = [f for f in found.follows if f.kind == "index"]
+        worth += [f for f in found.follows if f.kind == "section" and self.wants_section(f)]
+        if not self.section_filter:
+            worth += [f for f in found.follows if f.kind == "view_all"]
+        if not (self.page_is_older_than_since(found.cards) or self.page_is_all_known(found.cards)):
+            worth += [f for f in found.follows if f.kind == "next"]
+        return worth
 
-    def wants_section(self, url: str) -> bool:
-        slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-        return not self.section_filter or slug in self.section_filter
+    def wants_section(self, follow: Follow) -> bool:
+        slug = urlsplit(follow.url).path.rstrip("/").rsplit("/", 1)[-1]
+        return not self.section_filter or slug in self.section_filter or slug_of(follow.label) in self.section_filter
 
-    def page_is_all_known(self, listing) -> bool:
+    def page_is_all_known(self, cards) -> bool:
         """Listings run newest first: past a page of stored articles there is nothing new."""
-        ids = [article_id(card.url, self.profile) for card in listing.cards]
+        ids = [self.site.urls.article_id(card.url) for card in cards]
         if self.known.all_known([i for i in ids if i]):
             self.crawler.stats.inc_value("news/pages/listing_stopped_known")
             return True
         return False
 
-    def page_is_older_than_since(self, listing) -> bool:
-        if self.since is None or not listing.cards:
+    def page_is_older_than_since(self, cards) -> bool:
+        if self.since is None or not cards:
             return False
         now = datetime.now(timezone.utc)
-        dates = [parse_site_date(card.date_text, self.timezone, now).value for card in listing.cards]
+        dates = [parse_site_date(card.date_text, self.site.zone, now).value for card in cards]
         if all(date is not None and date < self.since for date in dates):
             self.crawler.stats.inc_value("news/pages/listing_stopped_by_since")
             return True
         return False
 
+    def listing_failed(self, failure):
+        self.count_failure(failure)
+        reason = "refused" if failure.check(PageRefused) else self.failure_reason(failure)
+        yield from self.source_failed(failure.request.meta, reason)
+
+    def source_failed(self, meta: dict, reason: str):
+        """The source cannot read this start URL's listings: say so once, and start the URL again
+        with the site's next source, if it has one."""
+        index, start_url = meta.get(m.SOURCE, 0), meta.get(m.START_URL)
+        if start_url is None or (start_url, index) in self.failed_sources:
+            return
+        self.failed_sources.add((start_url, index))
+        source = self.site.sources[index]
+        self.crawler.stats.inc_value(f"news/sources/failed/{source.name}")
+        if index + 1 < len(self.site.sources):
+            fallback = self.site.sources[index + 1]
+            logger.warning("Source %s failed for %s (%s): falling back to %s", source.name, start_url, reason,
+                           fallback.name)
+            yield from self.start_source(start_url, index + 1)
+        elif len(self.site.sources) > 1:
+            logger.warning("Source %s failed for %s (%s), and it was the last", source.name, start_url, reason)
+
     # -- articles ---------------------------------------------------------------------------
     def parse_article(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/article")
-        refusal = self.refusal_reason(response)
-        if refusal:
-            self.refuse(response, refusal)
-            return
+        page = self.site.article_page(response.text, response.url, self.site.urls)
+        seen_as = [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
         try:
-            parsed = parse_article(response.text, response.url, self.profile)
+            item = page.to_item(self.site.name, datetime.now(timezone.utc), seen_as)
         except ArticleParseError as error:
             stats.inc_value(f"news/parse_failed/{error.reason}")
             logger.warning("Article not parsed (%s): %s", error.reason, response.url)
             return
-        item = self.build_item(parsed, response)
+        if response.meta.get("playwright"):
+            self.count_render(item, response.url)
         yield item
         for url in item.related:
             request = self.article_request(url)
             if request:
                 yield request
 
-    def build_item(self, parsed, response) -> ArticleItem:
-        related_status = self.related_status(parsed, response)
-        seen_as = [response.meta.get("linked_as"), *response.meta.get("redirect_urls", ()), response.url]
-        aliases = list(dict.fromkeys(canonicalize(u, self.profile) for u in seen_as if u))
-        return ArticleItem(
-            url=parsed.url,
-            site=self.profile.name,
-            article_id=parsed.article_id,
-            title=parsed.title,
-            section=parsed.section,
-            published_at_raw=parsed.date_text or parsed.date_iso,
-            published_at_iso=parsed.date_iso,
-            modified_at_raw=parsed.modified_iso,
-            summary=parsed.summary,
-            body=parsed.body,
-            headings=parsed.headings,
-            image=parsed.image,
-            related=parsed.related if related_status != "unavailable" else [],
-            related_status=related_status,
-            tags=parsed.tags,
-            language=parsed.language,
-            aliases=[url for url in aliases if url != parsed.url],
-            fetched_at=datetime.now(timezone.utc),
-        )
-
-    def related_status(self, parsed, response) -> str:
+    def count_render(self, item, url: str) -> None:
         stats = self.crawler.stats
-        methods = response.meta.get("playwright_page_methods") or []
-        result = getattr(methods[0], "result", None) if methods else None
-        if not self.render.enabled:
-            return "unavailable"
-        status = result.get("status") if isinstance(result, dict) else None
-        if status not in ("complete", "partial"):
-            status = "unavailable"
         stats.inc_value("news/renders")
-        stats.inc_value(f"news/related/{status}")
-        if status != "complete":
-            logger.warning("Related block %s (%s cards before the timeout): %s", status,
-                           len(parsed.related), response.url)
-        return status
+        stats.inc_value(f"news/related/{item.related_status}")
+        if item.related_status != "complete":
+            logger.warning("Related block %s (%s cards before the timeout): %s", item.related_status,
+                           len(item.related), url)
+
+    def article_failed(self, failure):
+        self.count_failure(failure)
 
     # -- failures: one line each, no traceback ----------------------------------------------
-    def request_failed(self, failure):
-        request = failure.request
-        if failure.check(NotAPage):
-            self.count_refusal("non_html", "a file to download", request.url)
-            return
+    def failure_reason(self, failure) -> str:
         if failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
-        else:
-            reason = type(failure.value).__name__
+            return f"http_{failure.value.response.status}"
+        return type(failure.value).__name__
+
+    def count_failure(self, failure) -> None:
+        if failure.check(PageRefused):
+            return  # counted and logged by RefusalMiddleware
+        reason = self.failure_reason(failure)
         self.crawler.stats.inc_value(f"news/fetch_failed/{reason}")
-        logger.warning("Fetch failed (%s): %s %s", reason, request.url, str(failure.value).splitlines()[0][:200]
-                       if str(failure.value) else "")
-
-    def refusal_reason(self, response) -> str | None:
-        """Why a response is no article page to parse; judged on what the server sent (headers),
-        since a rendered body is the browser's HTML whatever the server answered."""
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or (content_type and "html" not in content_type):
-            return "non_html"
-        limit = self.crawler.settings.getint("NEWS_MAX_PAGE_BYTES", 2_000_000)
-        declared = response.headers.get("Content-Length", b"0").decode("latin-1")
-        if len(response.body) > limit or (declared.isdigit() and int(declared) > limit):
-            return "too_large"
-        return None
-
-    def refuse(self, response, reason: str):
-        headers = response.headers
-        content_type = headers.get("Content-Type", b"").decode("latin-1") or "no content type"
-        size = headers.get("Content-Length", b"").decode("latin-1") or str(len(response.body))
-        self.count_refusal(reason, f"{content_type}, {size} bytes", response.url)
-
-    def count_refusal(self, reason: str, what: str, url: str) -> None:
-        self.crawler.stats.inc_value(f"news/refused/{reason}")
-        logger.warning("Page refused (%s: %s): %s", reason, what, url)
+        detail = str(failure.value).splitlines()[0][:200] if str(failure.value) else ""
+        logger.warning("Fetch failed (%s): %s %s", reason, failure.request.url, detail)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import pymongo
 from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
+
+from ..incremental import KnownArticles
+from ..items import plain, stored_fields
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +26,7 @@ DUPLICATE_KEY = 11000
 # Fields that describe the page around the article rather than its content: refreshed by every
 # crawl that saw them completely, without making a new version.
 SURROUNDINGS = ("related", "related_status")
-STORED_FIELDS = (
-    "site", "article_id", "url", "title", "section", "published_at", "published_at_raw", "modified_at",
-    "summary", "body", "headings", "image", "image_credits", "related", "related_status", "tags",
-    "language", "content_hash",
-)
+STORED_FIELDS = stored_fields()
 
 
 class StoreUnavailable(RuntimeError):
@@ -150,13 +149,37 @@ class MongoArticleStore:
             logger.info("This MongoDB server has no text indexes; the title/body text index was not created")
             return False
 
+    # -- reading ----------------------------------------------------------------------------
+    def unavailable(self, error: Exception) -> StoreUnavailable:
+        return StoreUnavailable(f"MongoDB unreachable at {self.describe()}: {type(error).__name__}")
+
     def content_hashes(self) -> dict[str, str]:
         """{content_hash: _id} of every stored article."""
         try:
             cursor = self.articles.find({}, {"content_hash": 1})
             return {doc["content_hash"]: doc["_id"] for doc in cursor if doc.get("content_hash")}
         except PyMongoError as error:
-            raise StoreUnavailable(f"MongoDB unreachable at {self.describe()}: {type(error).__name__}") from None
+            raise self.unavailable(error) from None
+
+    def known_articles(self, site: str, revisit_days: float, now: datetime) -> KnownArticles:
+        """The ids stored for `site`, and those published in the last `revisit_days` (or without a
+        date: a later crawl may read it), which incremental crawls fetch again. Reads only ids and
+        dates (a projection), not the documents. Raises StoreUnavailable."""
+        recent = now - timedelta(days=revisit_days)
+        known = KnownArticles()
+        try:
+            for doc in self.articles.find({"site": site}, {"_id": 0, "article_id": 1, "published_at": 1}):
+                known.ids.add(doc["article_id"])
+                published = doc.get("published_at")
+                if published is None or published >= recent:
+                    known.revisit.add(doc["article_id"])
+        except PyMongoError as error:
+            raise self.unavailable(error) from None
+        return known
+
+    def stored_keys(self, keys: list[str]) -> set[str]:
+        """Which of `keys` are stored articles."""
+        return {doc["_id"] for doc in self.articles.find({"_id": {"$in": keys}}, {"_id": 1})}
 
     # -- writing ----------------------------------------------------------------------------
     def write(self, docs: list[ArticleDoc], now: datetime) -> WriteResult:
@@ -276,8 +299,8 @@ def merge_same_key(docs: list[ArticleDoc]) -> list[ArticleDoc]:
 
 
 def document_fields(adapter) -> dict:
-    """The stored fields of an item (read through ItemAdapter)."""
-    return {name: adapter.get(name) for name in STORED_FIELDS}
+    """The stored fields of an item (read through ItemAdapter), typed parts as plain dicts."""
+    return {name: plain(adapter.get(name)) for name in STORED_FIELDS}
 
 
 TRANSIENT_ERRORS = (ConnectionFailure,)

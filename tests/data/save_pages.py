@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from newscrawler.profiles import load_profile  # noqa: E402
+from newscrawler.sites import load_site  # noqa: E402
 from newscrawler.rendering import CHROMIUM_ARGS, RenderConfig, chromium_path, related_block_method  # noqa: E402
 from replica import Replica, SiteContent  # noqa: E402
 
@@ -47,7 +47,7 @@ def pick_cases(content: SiteContent) -> dict[str, int]:
 
 async def render(urls: dict[str, str]) -> dict[str, str]:
     config = RenderConfig(True, None, 15000, 200, 1, 30000, "newscrawler-tests")
-    method = related_block_method(config, load_profile("replica"))
+    method = related_block_method(config, load_site("replica").article_page.related)
     pages = {}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(None), args=CHROMIUM_ARGS)

@@ -1,0 +1,48 @@
+"""Add-ons (Scrapy's `ADDONS`): features that swap handlers, slots or schedulers configure Scrapy
+here, from settings, at add-on priority (a `-s` on the command line still wins)."""
+
+from __future__ import annotations
+
+from .rendering.config import HANDLER, RenderConfig
+
+
+class RenderingAddon:
+    """Renders with scrapy-playwright (unless `NEWS_RENDER_RELATED` is off): its download handler for
+    http(s), a download slot sized to the browser, and every `PLAYWRIGHT_*` setting from one
+    `RenderConfig`. Requests that do not ask for the browser still use Scrapy's own HTTP download."""
+
+    def update_settings(self, settings) -> None:
+        config = RenderConfig.from_settings(settings)
+        if not config.enabled:
+            return
+        for name, value in config.playwright_settings().items():
+            settings.set(name, value, priority="addon")
+        # Component dictionaries are updated in place, as Scrapy's add-on docs do: a project that
+        # defines its own keeps them.
+        for name, value in config.download_slots({}).items():
+            settings["DOWNLOAD_SLOTS"].set(name, value, priority="addon")
+        for scheme in ("http", "https"):
+            settings["DOWNLOAD_HANDLERS"].set(scheme, HANDLER, priority="addon")
+
+
+class DistributedAddon:
+    """Several processes share one frontier in Redis when `REDIS_URL` is set (newscrawler.distributed)."""
+
+    def update_settings(self, settings) -> None:
+        if not settings.get("REDIS_URL"):
+            return
+        crawl_id = settings.get("NEWS_CRAWL_ID") or "default"
+        settings["EXTENSIONS"].set("newscrawler.extensions.WaitForPeers", 910, priority="addon")
+        values = {
+            "SCHEDULER": "newscrawler.distributed.SharedScheduler",
+            "SCHEDULER_DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
+            "DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
+            "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+            "SCHEDULER_QUEUE_KEY": f"%(spider)s:{crawl_id}:requests",
+            "SCHEDULER_DUPEFILTER_KEY": f"%(spider)s:{crawl_id}:dupefilter",
+            # The frontier belongs to the crawl, not to one process: a process that finishes first
+            # must not flush what the others still work on.
+            "SCHEDULER_PERSIST": True,
+        }
+        for name, value in values.items():
+            settings.set(name, value, priority="addon")

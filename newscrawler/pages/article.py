@@ -1,0 +1,167 @@
+"""Article pages: one small method per field, JSON-LD and meta tags first, the page's markup second.
+
+`ArticlePage` reads the markup its class attributes name; a site subclasses it with its own
+selectors, and a redesign subclasses that again, overriding only what changed. `to_item()` gives
+the typed `ArticleItem` the pipelines complete.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+
+from parsel import Selector
+
+from ..items import ArticleItem, Image
+from ..sites import UrlRules, absolute
+from .html import first_text, json_ld_article, meta_content
+from .related import RelatedBlock, RelatedSelectors
+from .text import clean_text, element_text
+
+
+class ArticleParseError(ValueError):
+    """A page that is not a usable article; `reason` is a short stats-friendly code."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+class ArticlePage:
+    """An article page of the markup of `docs/target-site.md`; subclasses name other selectors."""
+
+    article = "article.article"
+    article_id_attr = "data-article-id"
+    title_css = "h1.article-title"
+    section_css = ".article-meta .article-section"
+    date_css = ".article-meta .article-date"
+    hero_css = "figure.article-hero, figure"
+    body_css = ".article-body"
+    body_blocks_css = "p, h2"
+    tags_css = "ul.article-tags li"
+    related = RelatedSelectors(list=".related-list", cards="a.card", loading=".loading", sentinel=".related-sentinel")
+    default_language = "en"
+
+    def __init__(self, html: str, url: str, urls: UrlRules):
+        self.html = html
+        self.url = url
+        self.urls = urls
+        self.sel = Selector(text=html)
+
+    # -- what the page declares about itself ------------------------------------------------------
+    @cached_property
+    def ld(self) -> dict:
+        return json_ld_article(self.sel)
+
+    def meta(self, name: str) -> str | None:
+        return meta_content(self.sel, name)
+
+    def markup_text(self, css: str) -> str:
+        return element_text(self.sel.css(css)[:1])
+
+    # -- fields ------------------------------------------------------------------------------------
+    def canonical_url(self) -> str:
+        declared = absolute(self.url, self.sel.css('link[rel="canonical"]::attr(href)').get()) \
+            or absolute(self.url, self.meta("og:url"))
+        return self.urls.canonicalize(declared or self.url)
+
+    def article_id(self) -> str | None:
+        node = self.sel.css(self.article)[:1]
+        declared = node.attrib.get(self.article_id_attr) if node else None
+        return declared or self.urls.article_id(self.canonical_url()) or self.urls.article_id(self.url)
+
+    def title(self) -> str | None:
+        return first_text(self.ld.get("headline"), self.meta("og:title"), self.markup_text(self.title_css))
+
+    def section(self) -> str | None:
+        declared = self.ld.get("articleSection")
+        return first_text(declared if isinstance(declared, str) else None, self.markup_text(self.section_css),
+                          self.meta("article:section"))
+
+    def published_raw(self) -> str | None:
+        return first_text(self.markup_text(self.date_css))
+
+    def published_iso(self) -> str | None:
+        return first_text(self.ld.get("datePublished"), self.meta("article:published_time"))
+
+    def modified_iso(self) -> str | None:
+        return first_text(self.ld.get("dateModified"), self.meta("article:modified_time"))
+
+    def summary(self) -> str | None:
+        return first_text(self.ld.get("description"), self.meta("og:description"), self.meta("description"))
+
+    @cached_property
+    def blocks(self) -> list[tuple[str, str]]:
+        """("p" | "h2", text) in page order."""
+        found = []
+        for node in self.sel.css(self.body_css).css(self.body_blocks_css):
+            text = element_text(node)
+            if text:
+                tag = node.root.tag if isinstance(node.root.tag, str) else "p"
+                found.append(("h2" if tag in ("h2", "h3") else "p", text))
+        return found
+
+    def body(self) -> str:
+        return "\n\n".join(text for _, text in self.blocks)
+
+    def headings(self) -> list[str]:
+        return [text for kind, text in self.blocks if kind == "h2"]
+
+    def image(self) -> Image | None:
+        hero = self.sel.css(self.hero_css)[:1]
+        src = hero.css("img::attr(src)").get() if hero else None
+        url = absolute(self.url, src) or absolute(self.url, self.meta("og:image"))
+        if not url:
+            return None
+        if not hero:
+            return Image(url)
+        return Image(url, alt=clean_text(hero.css("img::attr(alt)").get()) or None,
+                     caption=element_text(hero.css("figcaption")[:1]) or None)
+
+    def tags(self) -> list[str]:
+        return [t for t in (element_text(node) for node in self.sel.css(self.tags_css)) if t]
+
+    def language(self) -> str | None:
+        return clean_text(self.sel.css("html::attr(lang)").get()) or self.default_language
+
+    def related_urls(self) -> list[str]:
+        """Canonical URLs of the related cards, in page order, each once."""
+        seen: dict[str, None] = {}
+        cards = self.sel.css(self.related.list).css(self.related.cards)
+        for href in cards.css("::attr(href)").getall():
+            url = absolute(self.url, href)
+            if url:
+                seen.setdefault(self.urls.canonicalize(url), None)
+        return list(seen)
+
+    def related_block(self) -> RelatedBlock:
+        return RelatedBlock.read(self.sel, self.related, self.related_urls())
+
+    # -- the whole -----------------------------------------------------------------------------------
+    def is_truncated(self) -> bool:
+        return "</html>" not in self.html[-2000:].lower()
+
+    def validate(self) -> None:
+        """Raise ArticleParseError unless the page is a usable article."""
+        if not self.title():
+            raise ArticleParseError("truncated_html" if self.is_truncated() else "missing_title", self.url)
+        if not self.blocks:
+            raise ArticleParseError("truncated_html" if self.is_truncated() else "missing_body", self.url)
+        if not self.article_id():
+            raise ArticleParseError("missing_article_id", self.url)
+
+    def to_item(self, site: str, fetched_at: datetime | None = None, seen_as: list[str] = ()) -> ArticleItem:
+        """The article as an item; `seen_as` are the URLs it was reached under (they become aliases)."""
+        self.validate()
+        url = self.canonical_url()
+        related = self.related_block()
+        aliases = dict.fromkeys(self.urls.canonicalize(u) for u in seen_as if u)
+        raw = self.published_raw()
+        iso = self.published_iso()
+        return ArticleItem(
+            url=url, site=site, article_id=str(self.article_id()), title=self.title(), section=self.section(),
+            published_at_raw=raw or iso, published_at_iso=iso, modified_at_raw=self.modified_iso(),
+            summary=self.summary(), body=self.body(), headings=self.headings(), image=self.image(),
+            related=related.stored_urls, related_status=related.status, tags=self.tags(),
+            language=self.language(), aliases=[u for u in aliases if u != url], fetched_at=fetched_at,
+        )

@@ -1,0 +1,65 @@
+"""The download handler of rendered requests: a page from the pool, a time limit on each render."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.exceptions import DownloadTimeoutError
+
+from .config import RenderConfig
+from .playwright_adapter import PlaywrightHandlerAdapter
+from .pool import RenderPagePool
+from .quirks import NotAPage, close_context, is_refused_download, quiet_closed_target_leftovers, unless_page_closed
+
+
+class RenderingDownloadHandler(PlaywrightHandlerAdapter):
+    """scrapy-playwright's handler with pages kept open between renders and a time limit on each.
+
+    Requests that name their own page or context are left to scrapy-playwright as they are.
+    Scrapy's DOWNLOAD_TIMEOUT does not reach inside a download handler, and a render can wait
+    forever when the browser dies at the wrong moment (seen here: a crawl stalled after Chromium was
+    killed). Past navigation timeout + related-block timeout + a margin, the render fails with
+    DownloadTimeoutError, which RetryMiddleware retries like any timeout. The page never leaves
+    this handler: responses, retries and callbacks only see the rendered HTML.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        config = RenderConfig.from_settings(crawler.settings)
+        self.timebox = config.timebox_s
+        self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
+
+    async def on_launch(self) -> None:
+        quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
+
+    def wrap_route_handler(self, handler):
+        return unless_page_closed(handler)
+
+    async def download(self, request, spider=None):
+        meta = request.meta
+        pooled = "playwright_page" not in meta and "playwright_context" not in meta
+        slot = self.pool.lease(meta) if pooled else None
+        try:
+            response = await asyncio.wait_for(self.render(request, spider), self.timebox)
+        except asyncio.TimeoutError:
+            await self._finish(slot, meta, succeeded=False)
+            raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None
+        except BaseException as error:
+            await self._finish(slot, meta, succeeded=False)
+            if is_refused_download(error):
+                raise NotAPage(f"the browser took {request.url} for a file to download") from None
+            raise
+        await self._finish(slot, meta, succeeded=True)
+        return response
+
+    async def _finish(self, slot, meta: dict, succeeded: bool) -> None:
+        if slot is None:
+            return
+        if not self.pool.give_back(slot, meta, succeeded):
+            # By name: a render that failed before its page existed still has a context to free.
+            context = self.context_of(slot.name)
+            if context is not None:
+                await close_context(context)
+        for key in ("playwright_context", "playwright_context_kwargs", "playwright_include_page"):
+            meta.pop(key, None)  # a retried copy of the request leases a slot of its own
+        self.stats.set_value("news/render/contexts_opened", self.pool.opened)

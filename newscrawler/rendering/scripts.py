@@ -1,0 +1,40 @@
+"""In-page scripts (`*.js` beside this module, read with pkgutil so a Scrapyd egg carries them) and
+the page methods that run them. Plain data in, plain data out: JOBDIR can pickle the requests."""
+
+from __future__ import annotations
+
+import pkgutil
+from functools import lru_cache
+
+from scrapy_playwright.page import PageMethod
+
+
+@lru_cache(maxsize=None)
+def script(name: str) -> str:
+    """The script `name`.js without its leading comment lines (evaluate() wants an expression)."""
+    text = pkgutil.get_data(__package__, f"{name}.js").decode("utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("//")).strip()
+
+
+def related_block_method(config, selectors) -> PageMethod:
+    """Scroll the "More to Read" block until it is complete; `selectors` a RelatedSelectors."""
+    return PageMethod("evaluate", script("related_block"), {
+        **selectors.script_args(), "timeoutMs": config.related_timeout_ms, "settleMs": config.settle_ms,
+    })
+
+
+def article_page_methods(config, page_class) -> list[PageMethod]:
+    """What a render of an article page does: wait until the page's own script has drawn the
+    article (on sites that build pages in the browser: `page_class.rendered_css`), then drive the
+    related block."""
+    methods = []
+    ready = getattr(page_class, "rendered_css", None)
+    if ready:
+        methods.append(PageMethod("wait_for_selector", ready, state="attached", timeout=config.navigation_timeout_ms))
+    methods.append(related_block_method(config, page_class.related))
+    return methods
+
+
+def listing_page_methods(config, source, follow) -> list[PageMethod]:
+    """What a render of a listing does: the source's own page methods."""
+    return list(source.page_methods(follow, config))

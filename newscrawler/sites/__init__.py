@@ -1,0 +1,162 @@
+"""Sites: everything that is specific to one site, one module each.
+
+A site module defines `SITE`, a `Site` that declares its name, time zone, default start URLs, URL
+rules (which paths are articles, which are listings, how an article id is read), its sources (how
+articles are discovered) and its page classes (how a page becomes fields). No selector or URL
+pattern lives outside these modules. `NEWS_SITE_PROFILE` names the module; `configured_site()` is
+the one place where settings become a site and its zone, for every component that needs them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import import_module
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+FOLLOWED_SCHEMES = ("http", "https")
+# Query parameters that only track where a click came from: they name the same page.
+TRACKING_PARAMS = re.compile(r"^(utm_.*|ref|fbclid|gclid|mc_[a-z]+|ocid)$", re.I)
+
+
+class SiteConfigError(ValueError):
+    """A site name or zone that settings cannot be resolved to."""
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """`href` made absolute against `base`; None for links that are not http(s)."""
+    if not href:
+        return None
+    url = urljoin(base, href.strip())
+    return url if urlsplit(url).scheme in FOLLOWED_SCHEMES else None
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class UrlRules:
+    """Which URLs are articles and listings, and what names the same page.
+
+    `article_path` matches an article's path; its group `id` is the site's id of the article, and
+    an optional group `edition` (a language edition with its own id space) makes the id
+    `<edition>:<id>`, with `default_edition` for paths that name none.
+    """
+
+    article_path: re.Pattern
+    listing_paths: tuple[re.Pattern, ...] = ()
+    tracking_params: re.Pattern = TRACKING_PARAMS
+    default_edition: str | None = None
+
+    def canonicalize(self, url: str) -> str:
+        """Drop tracking parameters and the fragment; keep every other parameter, sorted."""
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if not self.tracking_params.match(k)]
+        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(sorted(query)), ""))
+
+    def article_match(self, url: str) -> re.Match | None:
+        return self.article_path.match(urlsplit(url).path)
+
+    def article_id(self, url: str) -> str | None:
+        match = self.article_match(url)
+        if not match:
+            return None
+        edition = match.groupdict().get("edition") or self.default_edition
+        return f"{edition}:{match.group('id')}" if edition else match.group("id")
+
+    def edition(self, url: str) -> str | None:
+        match = self.article_match(url) or self.listing_match(url)
+        return (match.groupdict().get("edition") if match else None) or self.default_edition
+
+    def listing_match(self, url: str) -> re.Match | None:
+        path = urlsplit(url).path or "/"
+        return next((m for m in (p.match(path) for p in self.listing_paths) if m), None)
+
+    def is_listing(self, url: str) -> bool:
+        return self.listing_match(url) is not None
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site: what it is, where its articles are found, and how its pages are read."""
+
+    name: str
+    timezone: str
+    start_urls: tuple[str, ...]
+    urls: UrlRules
+    sources: tuple  # newscrawler.sources.Source objects, tried in order for each start URL
+    article_page: type  # a newscrawler.pages.article.ArticlePage subclass
+    language: str = "en"
+    edition_listing: str | None = None
+    """Path of an edition's listing, `{prefix}` standing for `/<edition>` (empty for the default
+    edition): lets `-a editions=en,ko` name start URLs."""
+    settings: dict = field(default_factory=dict)
+    """Settings this site reads, with their defaults (e.g. the base URL of its API)."""
+    host_settings: tuple[str, ...] = ()
+    """Of those, the ones naming another host the site's sources call: followed like the site's own."""
+
+
+@dataclass(frozen=True)
+class ConfiguredSite:
+    """The site a crawl is for, with the zone its local times are read in and its settings."""
+
+    site: Site
+    zone: ZoneInfo
+    settings: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.site.name
+
+    @property
+    def urls(self) -> UrlRules:
+        return self.site.urls
+
+    def setting(self, name: str, default=None):
+        return self.settings.get(name, default)
+
+    @property
+    def sources(self) -> tuple:
+        return self.site.sources
+
+    @property
+    def article_page(self) -> type:
+        return self.site.article_page
+
+    def extra_hosts(self) -> set[str]:
+        return {host_of(self.settings.get(name) or "") for name in self.site.host_settings} - {""}
+
+
+def load_site(name: str) -> Site:
+    """The site named `name`: a module of this package with a `SITE` attribute."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name or ""):
+        raise SiteConfigError(f"invalid site name: {name!r}")
+    try:
+        module = import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError:
+        raise SiteConfigError(f"unknown site: {name!r} (NEWS_SITE_PROFILE)") from None
+    return module.SITE
+
+
+@lru_cache(maxsize=32)
+def _configured(name: str, zone_name: str, frozen_settings: tuple) -> ConfiguredSite:
+    site = load_site(name)
+    zone_name = zone_name or site.timezone
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteConfigError(f"NEWS_SITE_TIMEZONE is not an IANA time zone: {zone_name!r}") from None
+    return ConfiguredSite(site, zone, dict(frozen_settings))
+
+
+def configured_site(settings) -> ConfiguredSite:
+    """The site and zone that `settings` name (`NEWS_SITE_PROFILE`, `NEWS_SITE_TIMEZONE`), with
+    the values of the settings the site declares it reads. Raises SiteConfigError."""
+    name = settings.get("NEWS_SITE_PROFILE") or "replica"
+    site = load_site(name)
+    values = tuple((key, settings.get(key) or default) for key, default in sorted(site.settings.items()))
+    return _configured(name, settings.get("NEWS_SITE_TIMEZONE") or "", values)

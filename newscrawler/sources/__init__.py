@@ -1,0 +1,59 @@
+"""Sources: how a site's articles are discovered, declared by the site (`Site.sources`).
+
+A source turns a start URL into the first listing requests and a listing response into what it
+lists: article cards and further listings to follow, each marked with what it is, so that the
+spider applies the same rules to every source (`sections`, `since`, incremental stops, budgets).
+A source that cannot read a start URL's listings raises `SourceFailed`; the spider then starts
+that URL again with the site's next source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..pages.listing import Card
+
+
+class SourceFailed(Exception):
+    """The source cannot serve this start URL (an API that errs or answers in a shape it does not know)."""
+
+
+@dataclass(frozen=True)
+class Follow:
+    """A listing to fetch next.
+
+    `kind`: `section` (walked unless a `sections` filter excludes its `label` or slug), `view_all`
+    (walked unless a `sections` filter is given), `next` (the next page of the same listing: walked
+    unless the page it comes from is all older than `since` or all stored) or `index` (always)."""
+
+    url: str
+    kind: str
+    label: str | None = None
+    step: str | None = None
+    render: bool = False
+
+
+@dataclass
+class Discovered:
+    """What one listing response lists."""
+
+    cards: list[Card] = field(default_factory=list)
+    follows: list[Follow] = field(default_factory=list)
+
+
+class Source:
+    """Base class: a source starts at the start URL itself, read as a listing."""
+
+    name = "source"
+    render = False  # whether its listing requests go through the browser
+    format = "html"  # what its listing responses are (newscrawler.refusals refuses anything else)
+
+    def first(self, start_url: str, site) -> list[Follow]:
+        return [Follow(start_url, "index", render=self.render)]
+
+    def parse(self, response, site) -> Discovered:
+        raise NotImplementedError
+
+    def page_methods(self, follow: Follow, render_config) -> list:
+        """scrapy-playwright page methods of a rendered listing request."""
+        return []

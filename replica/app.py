@@ -1,0 +1,315 @@
+"""The replica's app mode (`docs/live-site.md`): the shape of the real site.
+
+Two origins on two loopback ports: the site, which answers every page with the same app shell, and
+the API the app's script reads (feed, categories, article, related). Editions (`en` under `/en`,
+`ko` without a prefix) have their own id spaces: the same id names different articles. Class names
+are styled-components names whose hashes come from the build id; `rebuild()` changes them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from .content import SITE_TZ, Article, SiteContent, format_page_date
+from .server import Faults, Handler, ReplicaHTTPServer
+
+STATIC_DIR = Path(__file__).parent / "static"
+FEED_LIMIT_MAX = 50
+RELATED_BATCH = 3
+COMPONENTS = [
+    "ArticleListContainer", "CategoryBar", "CategoryButton", "ArticleList", "ArticleWrapper", "ArticleTitle",
+    "ArticleDesc", "TimeWrap", "ButtonWrapper", "ArticleHeader", "ArticleMeta", "ArticleDetailTitle",
+    "CategoryName", "PublishDate", "HeroFigure", "ArticleContent", "TagList", "MoreToRead", "MoreToReadHead",
+    "RelatedList", "RelatedCard", "Loading", "RelatedSentinel", "NotFound", "ErrorView",
+]
+EDITION_PREFIX = {"en": "/en", "ko": ""}
+OUTSIDE_OUTLET = "https://outlet.example/news"
+
+
+def hash_letters(*parts: str) -> str:
+    digest = hashlib.sha256(":".join(parts).encode()).digest()
+    return "".join(string.ascii_letters[b % 52] for b in digest[:6])
+
+
+def class_names(build: str) -> dict[str, str]:
+    """`<Component>-sc-<h1>-<n> <h2>` for every component: stable names, hashes from the build."""
+    return {name: f"{name}-sc-{hash_letters(build, name).lower()}-{i % 3} {hash_letters(build, name, 'css')}"
+            for i, name in enumerate(COMPONENTS)}
+
+
+@dataclass
+class AppFaults(Faults):
+    """The classic fault modes (pages) plus the API's own, all off by default."""
+
+    api_error_rate: float = 0.0      # share of API paths answering 500 or 503 once
+    api_slow_rate: float = 0.0       # share of API paths answering after `slow_seconds`
+    feed_html: bool = False          # the feed answers an HTML page (a proxy's error page), status 200
+    feed_off: bool = False           # the feed answers 503, always
+
+
+class AppSite:
+    """Pages and API answers of the app mode; the handlers only route."""
+
+    def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
+                 related_delay_ms: int = 120):
+        self.editions = editions
+        self.faults = faults or AppFaults()
+        self.build = build
+        self.related_delay_ms = related_delay_ms
+        self.base_url = ""
+        self.api_url = ""
+        self.requests: list[str] = []    # every request's path and query (site and API), in order
+        self._failed_once: set[str] = set()
+        self.lock = threading.Lock()
+
+    def rebuild(self, build: str) -> None:
+        """A new build of the app: every class hash changes."""
+        self.build = build
+
+    # -- the site ------------------------------------------------------------------------------
+    def shell(self) -> str:
+        return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>CoinNess</title>'
+                '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+                f'<body><div id="root"></div><script src="/static/app.{self.build}.js"></script></body></html>')
+
+    def app_js(self) -> str:
+        config = {"api": self.api_url, "classes": class_names(self.build),
+                  "relatedDelay": self.related_delay_ms}
+        return f"window.__APP__ = {json.dumps(config)};\n" + (STATIC_DIR / "app.js").read_text()
+
+    def robots(self) -> str:
+        return "User-agent: *\nDisallow: /admin/\n"
+
+    # -- the API -------------------------------------------------------------------------------
+    def categories(self, content: SiteContent) -> list[dict]:
+        return [{"id": 0, "name": "All"}] + [{"id": i + 1, "name": label} for i, (_, label) in enumerate(content.sections)]
+
+    def category_id(self, content: SiteContent, article: Article) -> int:
+        return [slug for slug, _ in content.sections].index(article.section_slug) + 1
+
+    def link(self, edition: str, article: Article) -> str:
+        """The row's `link`: mostly the article's site path, sometimes the outlet it came from."""
+        if article.id % 9 == 4:
+            return f"{OUTSIDE_OUTLET}/{article.id}"
+        return f"{EDITION_PREFIX[edition]}/article/{article.id}"
+
+    def row(self, edition: str, content: SiteContent, article: Article) -> dict:
+        return {"id": article.id, "title": article.title, "description": article.summary,
+                "categoryId": self.category_id(content, article), "categoryName": article.section,
+                "publishAt": iso_z(article.published), "view": views(article), "link": self.link(edition, article),
+                "thumbnail": f"/img/{article.id}.jpg"}
+
+    def feed(self, edition: str, query: dict) -> list[dict]:
+        content = self.editions[edition]
+        category = int(query.get("categoryId", ["0"])[0] or 0)
+        limit = max(1, min(FEED_LIMIT_MAX, int(query.get("limit", ["10"])[0] or 10)))
+        rows = [a for a in content.newest_first() if category == 0 or self.category_id(content, a) == category]
+        if "lastId" in query and "lastAt" in query:
+            cursor = (parse_iso(query["lastAt"][0]), int(query["lastId"][0]))
+            rows = [a for a in rows if (a.published, a.id) < cursor]
+        return [self.row(edition, content, a) for a in rows[:limit]]
+
+    def article(self, edition: str, article: Article) -> dict:
+        image = None
+        if article.hero_url:
+            image = {"url": self.api_url + article.hero_url, "alt": article.hero_alt,
+                     "caption": article.hero_credit.text if article.hero_credit else None}
+        content = "".join(f"<{'h2' if b.kind == 'h2' else 'p'}>{escape(b.text)}</{'h2' if b.kind == 'h2' else 'p'}>"
+                          for b in article.blocks)
+        return {"id": article.id, "title": article.title, "description": article.summary,
+                "categoryName": article.section, "publishAt": iso_z(article.published),
+                "updatedAt": iso_z(article.modified or article.published), "image": image, "content": content,
+                "tags": article.tags}
+
+    def related(self, edition: str, article: Article, offset: int) -> dict:
+        content = self.editions[edition]
+        ids = article.related_ids
+        rows = [self.row(edition, content, content.articles[i]) for i in ids[offset: offset + RELATED_BATCH]]
+        return {"total": len(ids), "rows": rows}
+
+    def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
+        if not self.faults.picks(path, rate, salt):
+            return False
+        with self.lock:
+            key = f"{salt}:{path}"
+            if key in self._failed_once:
+                return False
+            self._failed_once.add(key)
+            return True
+
+    # -- ground truth --------------------------------------------------------------------------
+    def url_of(self, edition: str, article_id: int) -> str:
+        return f"{self.base_url}{EDITION_PREFIX[edition]}/article/{article_id}"
+
+    def ground_truth(self) -> dict[str, dict]:
+        """Every article as the crawler must store it, keyed by URL. Dates as a browser set to the
+        site's zone (Asia/Seoul) shows them; the app renders no summary."""
+        truth = {}
+        for edition, content in self.editions.items():
+            for article in content.articles.values():
+                url = self.url_of(edition, article.id)
+                truth[url] = {
+                    "article_id": f"{edition}:{article.id}", "url": url, "title": article.title,
+                    "section": article.section, "published_at": article.published.astimezone(timezone.utc),
+                    "published_at_raw": format_page_date(article.published), "summary": None,
+                    "body": article.body_text, "headings": article.headings,
+                    "image_credits": [c.as_dict() for c in article.credits],
+                    "related": [self.url_of(edition, i) for i in article.related_ids], "tags": article.tags,
+                    "listed": article.listed, "language": edition,
+                }
+        return truth
+
+
+def iso_z(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(SITE_TZ)
+
+
+def views(article: Article) -> int:
+    return (article.id * 37) % 1000
+
+
+def edition_of(query: dict) -> str:
+    return (query.get("languageCode") or ["ko"])[0]
+
+
+class AppPageHandler(Handler):
+    """The site's origin: the same shell for every page, the app's script, images, robots.txt."""
+
+    def do_GET(self):
+        site: AppSite = self.server.site
+        path = urlsplit(self.path).path
+        with site.lock:
+            site.requests.append(self.path)
+        faults = site.faults
+        if path == "/robots.txt":
+            return self.send(200, site.robots(), "text/plain")
+        if path.startswith("/static/app.") and path.endswith(".js"):
+            return self.send(200, site.app_js(), "application/javascript")
+        if path.startswith("/img/"):
+            return self.send(200, b"GIF89a", "image/gif")
+        if faults.picks(path, faults.slow_rate, "slow"):
+            import time
+            time.sleep(faults.slow_seconds)
+        if site.should_fail_once(path, faults.error_rate, "error"):
+            return self.send(503, "Server error")
+        return self.send(200, site.shell())
+
+
+class AppApiHandler(Handler):
+    """The API's origin: JSON, with CORS for the site's origin."""
+
+    def cors(self) -> dict:
+        return {"Access-Control-Allow-Origin": "*"}
+
+    def json(self, status: int, data) -> None:
+        self.send(status, json.dumps(data), "application/json", headers=self.cors())
+
+    def do_GET(self):
+        site: AppSite = self.server.site
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        with site.lock:
+            site.requests.append("api:" + self.path)
+        faults = site.faults
+        edition = edition_of(query)
+        if path == "/robots.txt":
+            return self.send(404, "Not found", "text/plain")
+        if edition not in site.editions:
+            return self.json(400, {"error": "unknown languageCode"})
+        content = site.editions[edition]
+        if faults.picks(self.path, faults.api_slow_rate, "api-slow"):
+            import time
+            time.sleep(faults.slow_seconds)
+        if site.should_fail_once(self.path, faults.api_error_rate, "api-error"):
+            return self.json(503 if faults.picks(path, 0.5, "which") else 500, {"error": "unavailable"})
+        segments = [s for s in path.split("/") if s]
+        if segments[:2] != ["feed", "v1"]:
+            return self.json(404, {"error": "not found"})
+        rest = segments[2:]
+        if rest == ["categories"]:
+            return self.json(200, site.categories(content))
+        if rest == ["articles"]:
+            if faults.feed_off:
+                return self.json(503, {"error": "feed disabled"})
+            if faults.feed_html:
+                return self.send(200, "<html><body>Service temporarily unavailable</body></html>", headers=self.cors())
+            return self.json(200, site.feed(edition, query))
+        if len(rest) in (2, 3) and rest[0] == "articles" and rest[1].isdigit():
+            article = content.articles.get(int(rest[1]))
+            if article is None:
+                return self.json(404, {"error": "not found"})
+            if len(rest) == 2:
+                return self.json(200, site.article(edition, article))
+            if rest[2] == "related":
+                offset = int(query.get("offset", ["0"])[0] or 0)
+                return self.json(200, site.related(edition, article, offset))
+        return self.json(404, {"error": "not found"})
+
+
+class AppReplica:
+    """A running app-mode replica: `site_url` serves pages, `api_url` the API."""
+
+    def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
+                 related_delay_ms: int = 120, port: int = 0, api_port: int = 0):
+        self.site = AppSite(editions, faults, build, related_delay_ms)
+        self.page_server = ReplicaHTTPServer(self.site, port, AppPageHandler)
+        self.api_server = ReplicaHTTPServer(self.site, api_port, AppApiHandler)
+        self.site.base_url = self.base_url
+        self.site.api_url = self.api_url
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.page_server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_server.server_address[1]}"
+
+    @property
+    def port(self) -> int:
+        return self.page_server.server_address[1]
+
+    def start_urls(self) -> str:
+        """Both editions' listings, as `-a start_url=` takes them."""
+        return ",".join(f"{self.base_url}{EDITION_PREFIX[e]}/article" for e in self.site.editions)
+
+    def start(self) -> "AppReplica":
+        for server in (self.page_server, self.api_server):
+            thread = threading.Thread(target=server.serve_forever, name="app-replica", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        for server in (self.page_server, self.api_server):
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def ground_truth(self) -> dict[str, dict]:
+        return self.site.ground_truth()
+
+    def __enter__(self) -> "AppReplica":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def app_editions(seed: int = 1, sections: int = 6, articles: int = 60) -> dict[str, SiteContent]:
+    """Two editions with overlapping ids (both count from 101) and different articles."""
+    return {"en": SiteContent(seed, sections, articles), "ko": SiteContent(seed + 1000, sections, articles)}

@@ -1,0 +1,170 @@
+// The replica's app (app mode): renders every page from the API, as the real site's React app does.
+// The server prepends `window.__APP__ = {api, classes, relatedDelay}`; class names carry build hashes.
+(function () {
+  var APP = window.__APP__;
+  var C = APP.classes;
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  var root = document.getElementById("root");
+  var path = location.pathname.replace(/\/+$/, "");
+  var match = path.match(/^(?:\/([a-z]{2,3}))?\/article(?:\/(\d+))?$/);
+  var lang = match && match[1] ? match[1] : "ko";
+  var prefix = match && match[1] ? "/" + match[1] : "";
+
+  function el(tag, component, text) {
+    var node = document.createElement(tag);
+    if (component) node.className = C[component];
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function api(url) {
+    return fetch(APP.api + url).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+  // Dates in the browser's own time zone, as a React app using Date shows them.
+  function clock(d) {
+    var h = d.getHours() % 12 || 12;
+    var m = ("0" + d.getMinutes()).slice(-2);
+    return h + ":" + m + " " + (d.getHours() < 12 ? "AM" : "PM");
+  }
+  function longDate(iso) {
+    var d = new Date(iso);
+    return MONTHS[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear() + ", " + clock(d);
+  }
+  function shortDate(iso) {
+    var d = new Date(iso);
+    var age = Date.now() - d.getTime();
+    if (age >= 0 && age < 3600e3) return Math.max(1, Math.floor(age / 60e3)) + " minutes ago";
+    if (age >= 0 && age < 86400e3) return Math.floor(age / 3600e3) + " hours ago";
+    return MONTHS[d.getMonth()].slice(0, 3) + " " + d.getDate() + ", " + d.getFullYear();
+  }
+  function card(row, component, href) {
+    var a = el("a", component);
+    a.href = href;
+    a.append(el("h3", "ArticleTitle", row.title), el("p", "ArticleDesc", row.description || ""),
+             el("span", "TimeWrap", shortDate(row.publishAt)));
+    return a;
+  }
+  function notFound() {
+    root.replaceChildren(el("div", "NotFound", "The page you are looking for does not exist."));
+  }
+  function failed() {
+    root.replaceChildren(el("div", "ErrorView", "Something went wrong. Please try again."));
+  }
+
+  function listing() {
+    var container = el("div", "ArticleListContainer");
+    var buttons = el("div", "CategoryBar");
+    var list = el("div", "ArticleList");
+    var more = el("button", "ButtonWrapper", "Load more");
+    var category = 0, last = null, position = 0;
+    container.append(buttons, list);
+    root.replaceChildren(container);
+    function page() {
+      var url = "/feed/v1/articles?limit=10&section=latest&categoryId=" + category + "&languageCode=" + lang;
+      if (last) url += "&lastId=" + last.id + "&lastAt=" + encodeURIComponent(last.publishAt) + "&lastView=" + last.view;
+      more.disabled = true;
+      return api(url).then(function (rows) {
+        rows.forEach(function (row) {
+          var href = prefix + "/article/" + row.id + (position % 5 === 1 ? "?utm_source=listing" : "");
+          list.append(card(row, "ArticleWrapper", href));
+          position += 1;
+        });
+        last = rows.length ? rows[rows.length - 1] : last;
+        more.disabled = false;
+        if (rows.length === 10) container.append(more); else more.remove();
+      }, failed);
+    }
+    more.addEventListener("click", page);
+    api("/feed/v1/categories?languageCode=" + lang).then(function (categories) {
+      categories.forEach(function (c) {
+        var b = el("button", "CategoryButton", c.name);
+        b.setAttribute("aria-pressed", c.id === category ? "true" : "false");
+        b.addEventListener("click", function () {
+          category = c.id; last = null; position = 0;
+          buttons.querySelectorAll("button").forEach(function (o) { o.setAttribute("aria-pressed", "false"); });
+          b.setAttribute("aria-pressed", "true");
+          list.replaceChildren();
+          page();
+        });
+        buttons.append(b);
+      });
+      return page();
+    }, failed);
+  }
+
+  function article(id) {
+    api("/feed/v1/articles/" + id + "?languageCode=" + lang).then(function (data) {
+      var header = el("div", "ArticleHeader");
+      var meta = el("div", "ArticleMeta");
+      meta.append(el("span", "CategoryName", data.categoryName), "\u00b7", el("span", "PublishDate", longDate(data.publishAt)));
+      header.append(el("a", null, "Top"), el("h1", "ArticleDetailTitle", data.title), meta);
+      var parts = [header];
+      if (data.image) {
+        var figure = el("figure", "HeroFigure");
+        var img = document.createElement("img");
+        img.src = data.image.url;
+        img.alt = data.image.alt || "";
+        figure.append(img);
+        if (data.image.caption) figure.append(el("figcaption", null, data.image.caption));
+        parts.push(figure);
+      }
+      var content = el("div", "ArticleContent");
+      content.innerHTML = data.content;
+      var tags = el("ul", "TagList");
+      (data.tags || []).forEach(function (t) { tags.append(el("li", null, t)); });
+      parts.push(content, tags, moreToRead(id));
+      root.replaceChildren.apply(root, parts);
+      observe();
+    }, function (error) {
+      if (String(error).indexOf("404") >= 0) notFound(); else failed();
+    });
+  }
+
+  var related, sentinel, offset = 0, busy = false, done = false, observer;
+  function moreToRead(id) {
+    var block = el("section", "MoreToRead");
+    var head = el("div", "MoreToReadHead");
+    var all = el("a", null, "View All");
+    all.href = prefix + "/article";
+    head.append(el("h2", null, "More to Read"), all);
+    related = el("div", "RelatedList");
+    related.setAttribute("data-id", id);
+    related.append(el("div", "Loading", "Loading"));
+    sentinel = el("div", "RelatedSentinel");
+    block.append(head, related, sentinel);
+    return block;
+  }
+  function observe() {
+    observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) loadRelated();
+    });
+    observer.observe(sentinel);
+  }
+  function loadRelated() {
+    if (busy || done) return;
+    busy = true;
+    if (!related.querySelector("." + C.Loading.split(" ")[1])) related.append(el("div", "Loading", "Loading"));
+    setTimeout(function () {
+      api("/feed/v1/articles/" + related.getAttribute("data-id") + "/related?languageCode=" + lang + "&offset=" + offset)
+        .then(function (data) {
+          var loading = related.querySelector("." + C.Loading.split(" ")[1]);
+          if (loading) loading.remove();
+          data.rows.forEach(function (row) {
+            related.append(card(row, "RelatedCard", prefix + "/article/" + row.id + "?ref=related"));
+          });
+          offset += data.rows.length;
+          busy = false;
+          if (!data.rows.length || offset >= data.total) { done = true; observer.disconnect(); return; }
+          observer.unobserve(sentinel);
+          observer.observe(sentinel);
+        }, function () { busy = false; setTimeout(loadRelated, 500); });  // retried, as data hooks do
+    }, APP.relatedDelay);
+  }
+
+  if (!match) notFound();
+  else if (match[2]) article(match[2]);
+  else listing();
+})();

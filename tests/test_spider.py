@@ -1,0 +1,119 @@
+"""The spider's callbacks on responses made here (no server, no browser): the arguments and
+settings that decide what is requested."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+
+from newscrawler import meta
+from newscrawler.spiders.news import NewsSpider
+from replica import SiteContent
+from replica.server import ReplicaSite
+
+BASE = "http://replica.test"
+REACTOR_SETTINGS = ("TWISTED_REACTOR", "TWISTED_REACTOR_ENABLED")
+
+
+@pytest.fixture(scope="module")
+def site():
+    replica = ReplicaSite(SiteContent(seed=3, sections=3, articles=45))
+    replica.base_url = BASE
+    return replica
+
+
+def spider_for(settings: dict | None = None, **args) -> NewsSpider:
+    project = {k: v for k, v in get_project_settings().copy_to_dict().items() if k not in REACTOR_SETTINGS}
+    crawler = get_crawler(NewsSpider, {**project, "MONGO_URI": "", "NEWS_START_URLS": "", **(settings or {})})
+    spider = NewsSpider.from_crawler(crawler, **args)
+    crawler.spider = spider
+    return spider
+
+
+def listing_response(spider: NewsSpider, url: str, html: str) -> HtmlResponse:
+    request = spider.listing_request(spider.site.sources[0].first(url, spider.site)[0], 0, url)
+    return HtmlResponse(url, body=html.encode(), encoding="utf-8", request=request)
+
+
+def requests_of(results) -> tuple[list[str], list[str]]:
+    """(listing URLs, article URLs) among a callback's results."""
+    requests = [r for r in results if isinstance(r, Request)]
+    listings = [r.url for r in requests if r.meta[meta.PAGE_KIND] == meta.LISTING]
+    articles = [r.url for r in requests if r.meta[meta.PAGE_KIND] == meta.ARTICLE]
+    return listings, articles
+
+
+def section_page(site, slug: str, number: int = 1) -> str:
+    return site.listing(site.content.newest_first(section=slug), number, site.content.section_label(slug), True)
+
+
+def test_home_page_leads_to_sections_view_all_and_articles(site):
+    spider = spider_for(start_url=BASE + "/")
+    listings, articles = requests_of(spider.parse_listing(listing_response(spider, BASE + "/", site.home())))
+    slugs = [slug for slug, _ in site.content.sections]
+    assert set(listings) == {f"{BASE}/section/{s}" for s in slugs} | {f"{BASE}/articles"}
+    assert len(articles) == 4 and all("/article/" in url for url in articles)
+    assert all("utm_" not in url and "#" not in url for url in articles)
+
+
+def test_sections_argument_walks_only_those_sections_and_skips_view_all(site):
+    slug = site.content.sections[1][0]
+    spider = spider_for(start_url=BASE + "/", sections=slug)
+    listings, _ = requests_of(spider.parse_listing(listing_response(spider, BASE + "/", site.home())))
+    assert listings == [f"{BASE}/section/{slug}"]
+
+
+def test_since_stops_a_listing_after_a_page_older_than_it(site):
+    slug = site.content.sections[0][0]
+    url = f"{BASE}/section/{slug}"
+    newest = site.content.newest_first(section=slug)[0].published
+    stopped = spider_for(start_url=url, since=(newest.astimezone(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    listings, _ = requests_of(stopped.parse_listing(listing_response(stopped, url, section_page(site, slug))))
+    assert f"{url}?page=2" not in listings
+    assert stopped.crawler.stats.get_value("news/pages/listing_stopped_by_since") == 1
+    walking = spider_for(start_url=url, since="2001-01-01")
+    listings, _ = requests_of(walking.parse_listing(listing_response(walking, url, section_page(site, slug))))
+    assert f"{url}?page=2" in listings
+
+
+def test_max_articles_caps_the_article_requests(site):
+    spider = spider_for(start_url=BASE + "/articles", max_articles="3")
+    html = site.listing(site.content.newest_first(), 1, "All Articles", section_page=False)
+    _, articles = requests_of(spider.parse_listing(listing_response(spider, BASE + "/articles", html)))
+    assert len(articles) == 3
+    assert spider.crawler.stats.get_value("news/articles/over_budget") == 7
+
+
+def test_start_urls_come_from_the_argument_then_the_setting_then_the_site():
+    assert spider_for(start_url="http://a.test/,http://b.test/x").start_urls == ["http://a.test/", "http://b.test/x"]
+    from_setting = spider_for({"NEWS_START_URLS": "http://c.test/"})
+    assert from_setting.start_urls == ["http://c.test/"] and from_setting.allowed_domains == ["c.test"]
+    assert spider_for().start_urls == ["http://127.0.0.1:8765/"]
+
+
+@pytest.mark.parametrize("args", [{"since": "sometime last spring"}, {"start_url": "ftp://site.test/"}])
+def test_bad_arguments_are_a_clear_error_at_start(args):
+    with pytest.raises(NotConfigured):
+        spider_for(**args)
+
+
+def test_an_article_becomes_an_item_and_its_related_links_requests(site):
+    article = next(a for a in site.content.articles.values() if len(a.related_ids) >= 3 and a.hero_alt)
+    spider = spider_for(start_url=BASE + "/")
+    cards = "".join(f'<a class="card" href="{site.content.articles[i].path}?ref=related">x</a>' for i in article.related_ids)
+    html = site.article(article).replace('<div class="loading">Loading</div>', cards) \
+        .replace('<html lang="en">', '<html lang="en" data-newscrawler-related="complete">')
+    request = spider.article_request(BASE + article.path + "?utm_source=x")
+    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+    results = list(spider.parse_article(response))
+    item = results[0]
+    assert item.url == BASE + article.path and item.related_status == "complete"
+    assert item.related == [BASE + site.content.articles[i].path for i in article.related_ids]
+    assert item.fetched_at <= datetime.now(timezone.utc)
+    _, articles = requests_of(results[1:])
+    assert articles == item.related
