@@ -1,9 +1,11 @@
 """`make demo`: crawl a local replica of the site into MongoDB and summarise what was stored.
 
-Starts the replica (6 sections, 120 articles) on 127.0.0.1, uses MONGO_URI when set or else an
-embedded SecantusDB server whose storage lives in ./data/mongo (kept between runs), runs
-`scrapy crawl news`, prints a summary read back from MongoDB, and stops what it started.
-`python demo.py --query` prints the latest stored articles.
+Starts the replica on 127.0.0.1: by default in its app mode, the shape of the real site (an app
+shell, a JSON API on a second port, editions `en` and `ko`, 60 articles each); `--mode classic` for
+the server-rendered one (120 articles). Uses MONGO_URI when set or else an embedded SecantusDB
+server whose storage lives in ./data/mongo (kept between runs), runs `scrapy crawl news` with its
+log in ./data/demo.log, shows its progress, prints a summary read back from MongoDB, and stops what
+it started. `python demo.py --query` prints the latest stored articles.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,7 +28,11 @@ DATA = ROOT / "data"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from newscrawler.storage.mongo import mask_uri  # noqa: E402
 from replica import Replica, SiteContent  # noqa: E402
+from replica.app import AppReplica, app_editions  # noqa: E402
+
+PROGRESS = re.compile(r"Crawled (\d+) pages .*?scraped (\d+) items")
 
 
 def free_port(preferred: int = 0) -> int:
@@ -59,36 +66,63 @@ def mongo_server():
         process.wait(15)
 
 
-def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path) -> int:
+def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path, log_file: Path, site: str,
+          settings: dict) -> int:
+    """`scrapy crawl news` with its log in `log_file`; the terminal shows one line of progress."""
     env = {**os.environ, "MONGO_URI": mongo_uri, "MONGO_DATABASE": database, "PYTHONPATH": str(ROOT),
            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     command = [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={start_url}",
-               "-s", f"NEWS_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=INFO"]
+               "-s", f"NEWS_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=INFO", "-s", "LOGSTATS_INTERVAL=2",
+               "--logfile", str(log_file)]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
     print("$", " ".join(command[1:]), flush=True)
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
-
-
-def summary(mongo_uri: str, database: str, replica: Replica, stats: dict, seconds: float) -> None:
-    client = pymongo.MongoClient(mongo_uri, tz_aware=True)
+    log_file.unlink(missing_ok=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=2000)
     try:
-        articles = client[database]["articles"]
-        stored_ids = {d["article_id"] for d in articles.find({"site": "replica"}, {"article_id": 1})}
+        before = client[database]["articles"].count_documents({"site": site})
+        while process.poll() is None:
+            time.sleep(1)
+            show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before)
+        show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before)
+        print(flush=True)
     finally:
         client.close()
-    truth = replica.content.articles
-    related_only = [a for a in truth.values() if not a.listed]
+    return process.returncode
+
+
+def show_progress(log_file: Path, stored: int) -> None:
+    """pages fetched (listings, feed pages and articles), articles parsed, articles newly stored."""
+    text = log_file.read_text(errors="replace") if log_file.exists() else ""
+    found = PROGRESS.findall(text)
+    pages, items = found[-1] if found else (0, 0)
+    print(f"\r  pages fetched {pages:>5}   articles parsed {items:>5}   newly stored {stored:>5}", end="", flush=True)
+
+
+def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, seconds: float,
+            log_file: Path) -> None:
+    client = pymongo.MongoClient(mongo_uri, tz_aware=True)
+    try:
+        stored_urls = {d["url"] for d in client[database]["articles"].find({"site": site}, {"url": 1})}
+    finally:
+        client.close()
+    related_only = [url for url, t in truth.items() if not t["listed"]]
     print("\n== newscrawler demo ==")
+    print(f"site:                             {site}")
     print(f"articles on the replica:          {len(truth)}")
-    print(f"articles stored in MongoDB:       {len(stored_ids & {str(i) for i in truth})} of {len(truth)}")
-    print(f"reachable only via 'More to Read': {sum(str(a.id) in stored_ids for a in related_only)} of {len(related_only)} stored")
+    print(f"articles stored in MongoDB:       {len(stored_urls & set(truth))} of {len(truth)}")
+    print(f"reachable only via 'More to Read': {sum(url in stored_urls for url in related_only)} of {len(related_only)} stored")
     print(f"Chromium renders:                 {stats.get('news/renders', 0)} in "
           f"{stats.get('news/render/contexts_opened', 0)} browser pages "
           f"(listing pages rendered: {stats.get('news/pages/listing_rendered', 0)})")
     print(f"new / updated / unchanged:        {stats.get('news/store/new', 0)} / {stats.get('news/store/updated', 0)}"
           f" / {stats.get('news/store/unchanged', 0)}")
     print(f"duration:                         {seconds:.1f} s")
+    print(f"the crawl's log:                  {log_file.relative_to(ROOT)}")
     print(f"\nQuery the results:  .venv/bin/python demo.py --query" if not os.environ.get("MONGO_URI") else
-          f"\nQuery the results:  mongosh '{database}' --eval 'db.articles.find().sort({{published_at:-1}}).limit(5)'")
+          f"\nQuery the results:  mongosh '{database}' --eval 'db.articles.find().sort({{published_at:-1}}).limit(5)'"
+          f"  (server {mask_uri(mongo_uri)})")
 
 
 def query(database: str, limit: int) -> None:
@@ -104,7 +138,9 @@ def query(database: str, limit: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=120)
+    parser.add_argument("--mode", choices=("app", "classic"), default="app",
+                        help="app: the real site's shape (default); classic: server-rendered pages")
+    parser.add_argument("--articles", type=int, default=None, help="per edition (app: 60, classic: 120)")
     parser.add_argument("--sections", type=int, default=6)
     parser.add_argument("--database", default=os.environ.get("MONGO_DATABASE", "newscrawler"))
     parser.add_argument("--query", action="store_true", help="print the latest stored articles and exit")
@@ -114,15 +150,26 @@ def main() -> int:
         query(args.database, args.limit)
         return 0
     DATA.mkdir(exist_ok=True)
-    stats_file = DATA / "demo-stats.json"
-    content = SiteContent(seed=1, sections=args.sections, articles=args.articles)
-    with Replica(content, port=free_port(8765)) as replica, mongo_server() as uri:
-        print(f"replica: {replica.base_url}/  ({args.articles} articles)   store: {uri}  database: {args.database}")
+    stats_file, log_file = DATA / "demo-stats.json", DATA / "demo.log"
+    if args.mode == "app":
+        replica = AppReplica(app_editions(1, args.sections, args.articles or 60), port=free_port(8765),
+                             api_port=free_port(8766))
+        site, start_url, settings = "coinness", replica.start_urls(), {"NEWS_SITE_PROFILE": "coinness",
+                                                                      "NEWS_API_URL": replica.api_url}
+        described = f"{replica.base_url}/ (app; editions en, ko; API {replica.api_url})"
+    else:
+        replica = Replica(SiteContent(seed=1, sections=args.sections, articles=args.articles or 120),
+                          port=free_port(8765))
+        site, start_url, settings = "replica", replica.base_url + "/", {}
+        described = f"{replica.base_url}/ (classic)"
+    with replica, mongo_server() as uri:
+        truth = replica.ground_truth()
+        print(f"replica: {described}, {len(truth)} articles   store: {mask_uri(uri)}  database: {args.database}")
         started = time.monotonic()
-        code = crawl(replica.base_url + "/", uri, args.database, stats_file)
+        code = crawl(start_url, uri, args.database, stats_file, log_file, site, settings)
         seconds = time.monotonic() - started
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-        summary(uri, args.database, replica, stats, seconds)
+        summary(uri, args.database, site, truth, stats, seconds, log_file)
     return code
 
 

@@ -55,6 +55,9 @@ class ArticleItem:
     """The date text as the page showed it."""
     published_at_iso: str | None = not_stored()
     """Machine-readable date from JSON-LD, meta tags or the site's API, when there is one."""
+    published_at_zone: str | None = not_stored()
+    """The IANA zone the date text is written in when it is not the site's (a date a browser wrote
+    in its own zone); None: the site's zone (`NEWS_SITE_TIMEZONE`)."""
     published_at: datetime | None = None
     """Publication time, aware UTC; set by the dates pipeline, None when nothing parsed."""
     modified_at_raw: str | None = not_stored()

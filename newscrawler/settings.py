@@ -138,3 +138,7 @@ NEWS_STATS_FILE = os.environ.get("NEWS_STATS_FILE", "")  # write the final stats
 COMMANDS_MODULE = "newscrawler.commands"
 LOG_LEVEL = os.environ.get("NEWS_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
+
+# -- sites with an API (coinness) ------------------------------------------------------------------
+NEWS_API_URL = os.environ.get("NEWS_API_URL", "")  # empty: the site's own default
+NEWS_BROWSER_TIMEZONE = os.environ.get("NEWS_BROWSER_TIMEZONE", "")  # empty: the site's zone

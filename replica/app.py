@@ -51,8 +51,10 @@ class AppFaults(Faults):
 
     api_error_rate: float = 0.0      # share of API paths answering 500 or 503 once
     api_slow_rate: float = 0.0       # share of API paths answering after `slow_seconds`
-    feed_html: bool = False          # the feed answers an HTML page (a proxy's error page), status 200
-    feed_off: bool = False           # the feed answers 503, always
+    # The feed as a bot wall shows it to clients that are not the site's own app (no `Origin` of the
+    # site): the app still works, a crawler reading the feed directly does not.
+    feed_html: bool = False          # answers an HTML page, status 200
+    feed_off: bool = False           # answers 403
 
 
 class AppSite:
@@ -241,9 +243,10 @@ class AppApiHandler(Handler):
         if rest == ["categories"]:
             return self.json(200, site.categories(content))
         if rest == ["articles"]:
-            if faults.feed_off:
-                return self.json(503, {"error": "feed disabled"})
-            if faults.feed_html:
+            from_app = self.headers.get("Origin") == site.base_url
+            if faults.feed_off and not from_app:
+                return self.json(403, {"error": "forbidden"})
+            if faults.feed_html and not from_app:
                 return self.send(200, "<html><body>Service temporarily unavailable</body></html>", headers=self.cors())
             return self.json(200, site.feed(edition, query))
         if len(rest) in (2, 3) and rest[0] == "articles" and rest[1].isdigit():

@@ -6,7 +6,7 @@ import pytest
 
 from newscrawler.cleaning.credits import credit_of_block, strip_body_credits, strip_credits, strip_inline_credits
 
-SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article-page-snapshot.txt"
+SNAPSHOT = Path(__file__).parent / "data" / "seed" / "article-page-snapshot.txt"
 
 
 @pytest.mark.parametrize("text, photographer, provider", [

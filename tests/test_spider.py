@@ -117,3 +117,23 @@ def test_an_article_becomes_an_item_and_its_related_links_requests(site):
     assert item.fetched_at <= datetime.now(timezone.utc)
     _, articles = requests_of(results[1:])
     assert articles == item.related
+
+
+def test_the_distributed_filter_uses_the_configured_sites_url_rules():
+    """Editions of the `coinness` site have their own ids: /en/article/5 and /article/5 are two
+    articles, while tracking parameters name the same one (the replica's rules know neither path)."""
+    from newscrawler.distributed import ArticleDupeFilter
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "coinness", "NEWS_API_URL": "http://api.test",
+                         "REDIS_URL": "redis://127.0.0.1:9/0"}, start_url="http://site.test/en/article")
+    dupefilter = ArticleDupeFilter.from_spider(spider)
+    key = lambda url: dupefilter.request_fingerprint(Request(url))  # noqa: E731
+    assert key("http://site.test/en/article/5") == key("http://site.test/en/article/5?utm_source=x#top")
+    assert key("http://site.test/en/article/5") != key("http://site.test/article/5")
+    assert spider.allowed_domains == ["api.test", "site.test"]
+
+
+def test_editions_argument_names_each_editions_listing():
+    spider = spider_for({"NEWS_SITE_PROFILE": "coinness"}, start_url="http://site.test/en/article", editions="en,ko")
+    assert spider.start_urls == ["http://site.test/en/article", "http://site.test/article"]
+    assert spider_for({"NEWS_SITE_PROFILE": "coinness"}, editions="en").start_urls == ["https://coinness.com/en/article"]

@@ -22,9 +22,10 @@ from .text import clean_text, element_text
 class ArticleParseError(ValueError):
     """A page that is not a usable article; `reason` is a short stats-friendly code."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", retry: bool = False):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.retry = retry  # the page may well be fine next time (the site's app failed to draw it)
 
 
 class ArticlePage:
@@ -41,6 +42,10 @@ class ArticlePage:
     tags_css = "ul.article-tags li"
     related = RelatedSelectors(list=".related-list", cards="a.card", loading=".loading", sentinel=".related-sentinel")
     default_language = "en"
+    # Whether the page's own script writes the date, in the browser's zone (an app), rather than
+    # the server in the site's.
+    dates_in_browser_zone = False
+    rendered_css: str | None = None  # on pages built in the browser: what shows the app has drawn them
 
     def __init__(self, html: str, url: str, urls: UrlRules):
         self.html = html
@@ -83,6 +88,13 @@ class ArticlePage:
 
     def published_iso(self) -> str | None:
         return first_text(self.ld.get("datePublished"), self.meta("article:published_time"))
+
+    def published_zone(self) -> str | None:
+        """The zone of `published_raw()` when it is not the site's: the browser's, as the render
+        recorded it."""
+        if not self.dates_in_browser_zone:
+            return None
+        return self.sel.css("html::attr(data-newscrawler-timezone)").get() or None
 
     def modified_iso(self) -> str | None:
         return first_text(self.ld.get("dateModified"), self.meta("article:modified_time"))
@@ -160,7 +172,8 @@ class ArticlePage:
         iso = self.published_iso()
         return ArticleItem(
             url=url, site=site, article_id=str(self.article_id()), title=self.title(), section=self.section(),
-            published_at_raw=raw or iso, published_at_iso=iso, modified_at_raw=self.modified_iso(),
+            published_at_raw=raw or iso, published_at_iso=iso, published_at_zone=self.published_zone(),
+            modified_at_raw=self.modified_iso(),
             summary=self.summary(), body=self.body(), headings=self.headings(), image=self.image(),
             related=related.stored_urls, related_status=related.status, tags=self.tags(),
             language=self.language(), aliases=[u for u in aliases if u != url], fetched_at=fetched_at,

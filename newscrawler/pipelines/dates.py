@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
@@ -28,14 +28,24 @@ class DatesPipeline:
             raise NotConfigured(str(error)) from None
         return cls(zone, crawler.stats)
 
+    def zone_of(self, name: str | None) -> ZoneInfo:
+        """The zone a page says its date text is in, else the site's."""
+        if not name:
+            return self.zone
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return self.zone
+
     def process_item(self, item):
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)
         # A machine-readable date (JSON-LD) wins over the text; the text is kept either way.
         candidates = [adapter.get("published_at_iso"), adapter.get("published_at_raw")]
         parsed = None
+        zone = self.zone_of(adapter.get("published_at_zone"))
         for text in filter(None, candidates):
-            parsed = parse_site_date(text, self.zone, now)
+            parsed = parse_site_date(text, zone, now)
             if parsed.value:
                 break
         adapter["published_at"] = parsed.value if parsed else None

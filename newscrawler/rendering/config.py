@@ -44,7 +44,7 @@ class RenderConfig:
             navigation_timeout_ms=int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000),
             user_agent=settings.get("USER_AGENT"),
             renders_per_context=settings.getint("NEWS_RENDERS_PER_CONTEXT", 10),
-            timezone_id=settings.get("NEWS_BROWSER_TIMEZONE") or "UTC",
+            timezone_id=settings.get("NEWS_BROWSER_TIMEZONE") or site_zone(settings),
         )
 
     @property
@@ -73,6 +73,17 @@ class RenderConfig:
     def context_kwargs(self) -> dict:
         return {"timezone_id": self.timezone_id, "user_agent": self.user_agent, "accept_downloads": False,
                 "java_script_enabled": True, "service_workers": "block"}
+
+
+def site_zone(settings) -> str:
+    """The browser's default zone: the site's, so that a date the page's own script writes reads
+    as the site's readers see it."""
+    from ..sites import SiteConfigError, configured_site
+
+    try:
+        return configured_site(settings).zone.key
+    except SiteConfigError:
+        return "UTC"
 
 
 def chromium_path(configured: str | None) -> str | None:

@@ -11,7 +11,10 @@ async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs
   const list = document.querySelector(listSelector);
   // The outcome goes into the page itself, so the response's HTML carries it to the parser.
   const stamp = (outcome) => {
-    document.documentElement.setAttribute("data-newscrawler-related", outcome.status);
+    const root = document.documentElement;
+    root.setAttribute("data-newscrawler-related", outcome.status);
+    // The zone the browser wrote its dates in, for pages whose script formats them.
+    root.setAttribute("data-newscrawler-timezone", Intl.DateTimeFormat().resolvedOptions().timeZone);
     return outcome;
   };
   if (!list) return stamp({status: "unavailable", cards: 0, reason: "no-block"});

@@ -35,6 +35,6 @@ def article_page_methods(config, page_class) -> list[PageMethod]:
     return methods
 
 
-def listing_page_methods(config, source, follow) -> list[PageMethod]:
+def listing_page_methods(config, source, follow, state: dict) -> list[PageMethod]:
     """What a render of a listing does: the source's own page methods."""
-    return list(source.page_methods(follow, config))
+    return list(source.page_methods(follow, config, state))

@@ -54,6 +54,7 @@ class Source:
     def parse(self, response, site) -> Discovered:
         raise NotImplementedError
 
-    def page_methods(self, follow: Follow, render_config) -> list:
-        """scrapy-playwright page methods of a rendered listing request."""
+    def page_methods(self, follow: Follow, render_config, state: dict) -> list:
+        """scrapy-playwright page methods of a rendered listing request; `state` is what the crawl
+        knows (`known_ids`: stored article ids, `since_ms`: the `since` bound in epoch ms or None)."""
         return []

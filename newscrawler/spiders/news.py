@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import meta as m
@@ -144,9 +145,14 @@ class NewsSpider(scrapy.Spider):
         meta = {m.PAGE_KIND: m.LISTING, m.SOURCE: source_index, m.STEP: follow.step, m.START_URL: start_url,
                 m.FORMAT: getattr(source, "format", "html")}
         if follow.render and self.render.enabled:
-            meta.update(self.render_meta(listing_page_methods(self.render, source, follow)))
+            meta.update(self.render_meta(listing_page_methods(self.render, source, follow, self.discovery_state())))
         return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
                        errback=self.listing_failed, meta=meta)
+
+    def discovery_state(self) -> dict:
+        """What a rendered listing's script needs to know to stop where the crawl would."""
+        return {"known_ids": sorted(self.known.ids - self.known.revisit),
+                "since_ms": int(self.since.timestamp() * 1000) if self.since else None}
 
     def render_meta(self, page_methods: list) -> dict:
         return {
@@ -262,6 +268,11 @@ class NewsSpider(scrapy.Spider):
         try:
             item = page.to_item(self.site.name, datetime.now(timezone.utc), seen_as)
         except ArticleParseError as error:
+            if error.retry:
+                retry = get_retry_request(response.request, spider=self, reason=f"page_{error.reason}")
+                if retry is not None:
+                    yield retry
+                    return
             stats.inc_value(f"news/parse_failed/{error.reason}")
             logger.warning("Article not parsed (%s): %s", error.reason, response.url)
             return
