@@ -1,4 +1,4 @@
-"""`python bench/render_ceiling.py URLS_FILE CONCURRENCY SETTLE_MS RENDERS_PER_CONTEXT RESULT_FILE`
+"""`python bench/render_ceiling.py URLS_FILE CONCURRENCY SETTLE_MS RENDERS_PER_CONTEXT RESULT_FILE [SITE]`
 
 Render ceiling: bare Playwright (no Scrapy) opening article pages with the crawler's concurrency,
 the same browser, the same blocked resources, the same page reuse and the same wait for each
@@ -15,11 +15,12 @@ import time
 from playwright.async_api import async_playwright
 
 from newscrawler.sites import load_site
-from newscrawler.rendering import BLOCKED_RESOURCE_TYPES, CHROMIUM_ARGS, RenderConfig, chromium_path, related_block_method
+from newscrawler.rendering import BLOCKED_RESOURCE_TYPES, CHROMIUM_ARGS, RenderConfig, chromium_path
+from newscrawler.rendering.scripts import article_page_methods
 
 
-async def render_all(urls: list[str], config: RenderConfig) -> int:
-    method = related_block_method(config, load_site("replica").article_page.related)
+async def render_all(urls: list[str], config: RenderConfig, site: str) -> int:
+    methods = article_page_methods(config, load_site(site).article_page)  # the crawler's own wait
     queue = list(reversed(urls))
     complete = 0
 
@@ -37,11 +38,12 @@ async def render_all(urls: list[str], config: RenderConfig) -> int:
             while queue:
                 url = queue.pop()
                 if page is None:
-                    context = await browser.new_context(timezone_id="UTC")
+                    context = await browser.new_context(timezone_id=config.timezone_id)
                     page = await context.new_page()
                     await page.route("**", block)
                 await page.goto(url)
-                result = await page.evaluate(*method.args)
+                for method in methods:
+                    result = await getattr(page, method.method)(*method.args, **method.kwargs)
                 await page.content()
                 complete += result["status"] == "complete"
                 renders += 1
@@ -60,10 +62,11 @@ def main():
     urls = json.load(open(sys.argv[1]))
     concurrency, settle_ms, renders_per_context = (int(value) for value in sys.argv[2:5])
     result_file = sys.argv[5]
+    site = sys.argv[6] if len(sys.argv) > 6 else "replica"
     config = RenderConfig(True, chromium_path(os.environ.get("NEWS_CHROMIUM_PATH")), 15000, settle_ms, concurrency,
-                          30000, "newscrawler-bench", renders_per_context)
+                          30000, "newscrawler-bench", renders_per_context, "Asia/Seoul")
     started = time.monotonic()
-    complete = asyncio.run(render_all(urls, config))
+    complete = asyncio.run(render_all(urls, config, site))
     result = {"pages": len(urls), "complete": complete, "crawl_s": round(time.monotonic() - started, 2)}
     with open(result_file, "w") as out:
         json.dump(result, out)

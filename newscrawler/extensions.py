@@ -34,6 +34,15 @@ class NoTraceback(logging.Filter):
         return True
 
 
+class MonitorDetails(logging.Filter):
+    """Spidermon writes each failed monitor as an ERROR with the assertion's traceback. The
+    monitors' own lines say which failed and why (newscrawler.monitors: one WARNING, and the
+    `news/monitors/failed/<name>` stats), so the traceback lines are left out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and str(record.msg).startswith("[Spidermon]"))
+
+
 def summary(stats: dict) -> dict:
     """The closing numbers; a key ending in `/` sums every stat under that prefix, and the
     failures are also given by reason (`parse_failed/missing_title=1`)."""
@@ -54,6 +63,7 @@ class CrawlReport:
         self.crawler = crawler
         self.stats_file = crawler.settings.get("NEWS_STATS_FILE")
         self.filter = NoTraceback()
+        self.monitor_details = MonitorDetails()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -64,9 +74,12 @@ class CrawlReport:
 
     def spider_opened(self, spider):
         logging.getLogger("scrapy-playwright").addFilter(self.filter)
+        logging.getLogger(spider.name).addFilter(self.monitor_details)
 
     def spider_closed(self, spider, reason):
         logging.getLogger("scrapy-playwright").removeFilter(self.filter)
+        # Spidermon's monitors ran before (its extension connected first).
+        logging.getLogger(spider.name).removeFilter(self.monitor_details)
         stats = self.crawler.stats.get_stats()
         numbers = summary(stats)
         logger.info("Crawl summary (%s): %s", reason, ", ".join(f"{k}={v}" for k, v in numbers.items()))

@@ -20,6 +20,10 @@ START_URL = "news_start"
 LINKED_AS = "news_linked_as"
 """The URL an article was linked under, before canonicalisation: it becomes an alias."""
 
+SERVER_HTML_COMPLETE = "news_server_html_complete"
+"""Whether the HTML the server sent for a rendered article ended (set by the rendering handler from
+the navigation's own bytes; the rendered DOM always ends). The article page judges truncation on it."""
+
 FORMAT = "news_format"
 """What the response must be (`html`, the default, or `json`): anything else is refused
 (newscrawler.refusals)."""

@@ -318,9 +318,10 @@ class SiteContent:
         return article
 
     def add_syndicated_copy(self, article_id: int) -> Article:
-        """Another id with the same title and body: the site republished an article."""
+        """Another id with the same title and body, published a minute later: the site republished an
+        article (listings, newest first, show the copy before the original)."""
         original = self.articles[article_id]
-        copy = self._create(original.published - timedelta(minutes=1))
+        copy = self._create(original.published + timedelta(minutes=1))
         copy.title, copy.blocks, copy.summary = original.title, list(original.blocks), original.summary
         copy.section_slug, copy.section = original.section_slug, original.section
         return copy

@@ -95,21 +95,27 @@ class ReplicaSite:
                 f'<div class="card-preview">{escape(article.preview())}</div>'
                 f'<span class="card-tag">news</span></a>')
 
-    def offsite_block(self) -> str:
-        if not self.faults.offsite_links:
-            return ""
-        return ('<div class="partners"><a href="https://offsite.invalid/article/1/elsewhere">Partner</a>'
-                '<a href="javascript:alert(1)">Script</a><a href="mailto:desk@example.invalid">Mail</a>'
-                '<a href="data:text/html,hi">Data</a><a href="file:///etc/passwd">File</a></div>')
+    # Links a crawler must not follow, as cards where it looks for articles (listings and the
+    # related block): another host's article, other schemes, and a redirect loop on the site.
+    OFFSITE_HREFS = ("https://offsite.invalid/article/1/elsewhere", "javascript:alert(1)",
+                     "mailto:desk@example.invalid", "data:text/html,hi", "file:///etc/passwd")
+    LOOP_HREF = "/loop/a"
+
+    def trap_hrefs(self) -> list[str]:
+        hrefs = list(self.OFFSITE_HREFS) if self.faults.offsite_links else []
+        return hrefs + ([self.LOOP_HREF] if self.faults.redirect_loop else [])
+
+    def trap_cards(self) -> str:
+        return "".join(f'<a class="card" href="{escape(href)}"><h3 class="card-title">Partner</h3></a>'
+                       for href in self.trap_hrefs())
 
     # -- pages ------------------------------------------------------------------------------
     def home(self) -> str:
         featured = self.content.newest_first()[:4]
         cards = "".join(self.card(a, i) for i, a in enumerate(featured))
-        loop = '<a class="promo" href="/loop/a">Promo</a>' if self.faults.redirect_loop else ""
         body = (f'{self.header()}<main><h1 class="listing-title">Top stories</h1>'
                 f'<a class="view-all" href="/articles">View All</a>'
-                f'<div class="card-list">{cards}</div>{loop}{self.offsite_block()}</main>')
+                f'<div class="card-list">{cards}{self.trap_cards()}</div></main>')
         return page("Home", body)
 
     def listing(self, articles: list[Article], number: int, title: str, section_page: bool) -> str | None:
@@ -121,7 +127,7 @@ class ReplicaSite:
         parts = [self.header(), f'<main><h1 class="listing-title">{escape(title)}</h1>']
         if section_page:
             parts.append('<a class="view-all" href="/articles">View All</a>')
-        parts.append(f'<div class="card-list">{cards}</div>')
+        parts.append(f'<div class="card-list">{cards}{self.trap_cards()}</div>')
         if section_page:
             links = "".join(f'<a href="?page={n}">{n}</a> ' for n in range(1, pages + 1))
             if number < pages:
@@ -167,14 +173,15 @@ class ReplicaSite:
                 f'<div class="article-meta"><a class="article-section" href="/section/{article.section_slug}">'
                 f'{escape(article.section)}</a>·<span class="article-date">{escape(date_text)}</span></div>'
                 f'{hero}<div class="article-body">{blocks}</div><ul class="article-tags">{tags}</ul>'
-                f'</article>{self.offsite_block()}<section class="more-to-read"><div class="more-to-read-head">'
+                f'</article><section class="more-to-read"><div class="more-to-read-head">'
                 f'<h2>More to Read</h2><a class="view-all" href="/articles">View All</a></div>'
                 f'<div class="related-list" data-article-id="{article.id}" data-delay="{delay}">'
                 f'<div class="loading">Loading</div></div><div class="related-sentinel"></div></section>'
                 f'</main><script src="/static/related.js"></script>')
         html = page(article.title if titled else "", body, "".join(head))
         if article.id in self.faults.truncated:
-            html = html[: html.index('<div class="article-meta">') - 40]
+            # Cut off mid-body: the title and the first paragraph arrive, the rest never does.
+            html = html[: html.index("</p>", html.index('<div class="article-body">')) + 4]
         return html
 
     def related(self, article: Article, offset: int) -> dict:
@@ -185,6 +192,9 @@ class ReplicaSite:
             other = self.content.articles[related_id]
             cards.append({"url": f"{other.path}?ref=related", "title": other.title, "section": other.section,
                           "date": format_card_date(other.published, now), "preview": other.preview()})
+        if offset + RELATED_BATCH >= len(ids):  # the last batch also carries links not to follow
+            cards += [{"url": href, "title": "Partner", "section": "", "date": "", "preview": ""}
+                      for href in self.trap_hrefs()]
         return {"total": len(ids), "cards": cards}
 
     def robots(self) -> str:

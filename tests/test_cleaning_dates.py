@@ -34,6 +34,10 @@ def test_seoul(text, expected):
 @pytest.mark.parametrize("text, problem", [
     ("", "empty"), (None, "empty"), ("Sometime soon", "unparseable"), ("12", "unparseable"),
     ("April 99, 2023, 2:14 AM", "unparseable"), ("December 1, 2026, 1:00 PM", "future"),
+    # Dates that do not exist or leave the calendar once in UTC: never an exception.
+    ("0000-00-00T00:00:00+00:00", "unparseable"), ("2023-02-30", "unparseable"),
+    ("0001-01-01T00:00:00+01:00", "unparseable"), ("999999999 days ago", "unparseable"),
+    ("9999-12-31T23:59:59-01:00", "unparseable"),
 ])
 def test_refused(text, problem):
     parsed = parse_site_date(text, "Asia/Seoul", NOW)

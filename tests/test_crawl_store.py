@@ -14,6 +14,37 @@ from servers import BIN, ROOT, Crawl, MongoServer, free_port, run_crawl, scrapy_
 pytestmark = pytest.mark.slow
 
 
+def test_the_original_met_in_a_later_crawl_replaces_its_copy(tmp_path, mongo_uri, mongo_db):
+    content = SiteContent(seed=6, sections=2, articles=12, related_only_share=0)
+    original = content.newest_first()[4]
+    copy = content.add_syndicated_copy(original.id)
+    original.listed = False                      # the first crawl can only meet the copy
+    for article in content.articles.values():
+        article.related_ids = [i for i in article.related_ids if i != original.id]
+    with Replica(content) as replica:
+        def crawl(name):
+            with replica.site.lock:
+                replica.site.requests.clear()
+            result = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name=name)
+            with replica.site.lock:
+                return result, list(replica.site.requests)
+
+        first, _ = crawl("copy-only")
+        assert mongo_db.articles.find_one({"_id": f"replica:{copy.id}"}) is not None
+        original.listed = True
+        second, _ = crawl("original-appears")
+        third, requested = crawl("after")
+        copy_url, original_url = replica.base_url + copy.path, replica.base_url + original.path
+    assert second.stat("news/duplicates/earlier_original") == 1
+    assert mongo_db.articles.find_one({"_id": f"replica:{copy.id}"}) is None
+    kept = mongo_db.articles.find_one({"_id": f"replica:{original.id}"})
+    assert kept["url"] == original_url and copy_url in kept["aliases"]
+    assert mongo_db.articles.count_documents({}) == 12
+    assert not [path for path in requested if path.startswith(f"/article/{copy.id}")]   # known by its alias
+    for result in (first, second, third):
+        assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+
+
 def test_recrawl_edit_and_syndicated_copy(tmp_path, mongo_uri, mongo_db):
     content = SiteContent(seed=5, sections=3, articles=25)
     with Replica(content) as replica:

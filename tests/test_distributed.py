@@ -92,3 +92,22 @@ def test_a_killed_process_loses_nothing(tmp_path, small_replica, mongo_uri, mong
     assert sorted(urls) == sorted(replica.ground_truth())
     assert sum(r.stat("news/distributed/rescued") for r in results) >= 1    # survivors took over
     assert final.stat("news/store/new") == 0                                 # nothing was left for it
+
+
+def test_three_processes_keep_one_document_per_content(tmp_path, mongo_uri, mongo_db, redis_url):
+    """Copies met by different processes at once: the database, not a process's memory of what
+    was stored when it started, keeps one document per content, the earliest published."""
+    content = SiteContent(seed=61, sections=3, articles=60)
+    originals = content.newest_first()[2:40:4]
+    copies = {content.add_syndicated_copy(a.id).id: a.id for a in originals}
+    with Replica(content) as replica:
+        crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
+        results = [crawl.finish() for crawl in crawls]
+        base = replica.base_url
+    docs = {d["_id"]: d for d in mongo_db.articles.find()}
+    assert len(docs) == len(content.articles) - len(copies)
+    for copy_id, original_id in copies.items():
+        assert f"replica:{copy_id}" not in docs
+        assert base + content.articles[copy_id].path in docs[f"replica:{original_id}"]["aliases"]
+    for result in results:
+        assert "Traceback" not in result.log and " ERROR: " not in result.log

@@ -123,3 +123,17 @@ def test_pages_that_are_not_articles(html, reason):
     with pytest.raises(ArticleParseError) as error:
         parse_article(html, "http://site.test/article/42/x")
     assert error.value.reason == reason
+
+
+@pytest.mark.parametrize("canonical", ["/", "https://other.test/article/42/x", "/section/markets"])
+def test_a_canonical_that_is_no_article_of_this_host_is_not_trusted(canonical):
+    head = f'<link rel="canonical" href="{canonical}"><meta property="og:url" content="{canonical}">'
+    parsed = parse_article(page(BASIC, head), "http://site.test/article/42/x?utm_source=a")
+    assert parsed.url == "http://site.test/article/42/x"
+
+
+def test_related_cards_that_are_no_articles_of_this_site_are_left_out():
+    related = ('<a class="card" href="/article/7/b">b</a><a class="card" href="https://offsite.test/article/1/x">x</a>'
+               '<a class="card" href="/loop/a">loop</a><a class="card" href="/section/markets">s</a>')
+    parsed = parse_article(page(BASIC, related=related), "http://site.test/article/42/x")
+    assert parsed.related == ["http://site.test/article/7/b"]

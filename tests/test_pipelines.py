@@ -53,6 +53,15 @@ def test_unparseable_date_is_null_counted_and_the_item_kept(caplog):
     assert "http://site.test/article/1/a" in caplog.text
 
 
+@pytest.mark.parametrize("text", ["0000-00-00T00:00:00+00:00", "2023-02-30", "0001-01-01T00:00:00+01:00",
+                                  "999999999 days ago"])
+def test_a_date_that_cannot_exist_is_null_and_the_article_kept(text):
+    pipeline, crawler = build(DatesPipeline)
+    result = pipeline.process_item(item(published_at_raw=text, published_at_iso=text, modified_at_raw=text))
+    assert result.published_at is None and result.modified_at is None and result.published_at_raw == text
+    assert crawler.stats.get_value("news/dates/unparseable") == 1
+
+
 def test_bad_zone_is_a_configuration_error():
     with pytest.raises(NotConfigured):
         build(DatesPipeline, NEWS_SITE_TIMEZONE="Mars/Olympus")
@@ -114,6 +123,19 @@ def test_syndicated_copy_is_dropped_and_aliased(dedupe):
     assert aliases == [("replica:1", ["http://site.test/article/2/a"])]
     assert first.content_hash and len(first.content_hash) == 64
     assert crawler.stats.get_value("news/duplicates/same_content") == 1
+
+
+def test_the_original_met_after_its_copy_is_kept(dedupe):
+    pipeline, crawler, aliases = dedupe
+    pipeline.process_item(item(url="http://site.test/article/2/a", article_id="2",
+                               published_at=datetime(2025, 11, 20, 10, 0, tzinfo=timezone.utc)))
+    original = pipeline.process_item(item(published_at=datetime(2025, 11, 20, 9, 0, tzinfo=timezone.utc)))
+    assert original.article_id == "1" and aliases == []            # the store retires the copy
+    assert crawler.stats.get_value("news/duplicates/earlier_original") == 1
+    with pytest.raises(DropItem):                                  # a later copy still goes
+        pipeline.process_item(item(url="http://site.test/article/3/a", article_id="3",
+                                   published_at=datetime(2025, 11, 21, tzinfo=timezone.utc)))
+    assert aliases == [("replica:1", ["http://site.test/article/3/a"])]
 
 
 def test_different_articles_pass(dedupe):

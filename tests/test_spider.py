@@ -137,3 +137,40 @@ def test_editions_argument_names_each_editions_listing():
     spider = spider_for({"NEWS_SITE_PROFILE": "coinness"}, start_url="http://site.test/en/article", editions="en,ko")
     assert spider.start_urls == ["http://site.test/en/article", "http://site.test/article"]
     assert spider_for({"NEWS_SITE_PROFILE": "coinness"}, editions="en").start_urls == ["https://coinness.com/en/article"]
+
+
+def test_a_page_without_a_related_block_is_no_render_timeout(site, caplog):
+    article = next(iter(site.content.articles.values()))
+    spider = spider_for(start_url=BASE + "/")
+    html = site.article(article)
+    html = html[:html.index('<section class="more-to-read">')] + "</main></body></html>"
+    html = html.replace('<html lang="en">', '<html lang="en" data-newscrawler-related="absent">')
+    request = spider.article_request(BASE + article.path)
+    item = next(iter(spider.parse_article(HtmlResponse(request.url, body=html.encode(), encoding="utf-8",
+                                                       request=request))))
+    assert (item.related, item.related_status) == ([], "complete")
+    stats = spider.crawler.stats
+    assert stats.get_value("news/related/absent") == 1 and stats.get_value("news/related/unavailable") is None
+    assert "Related block" not in caplog.text
+
+
+@pytest.mark.parametrize("rendered", [True, False])
+def test_a_page_the_server_cut_off_mid_body_is_not_stored(site, rendered):
+    """The browser completes any DOM: truncation is judged on the bytes the server sent."""
+    article = next(a for a in site.content.articles.values() if len(a.blocks) >= 3)
+    spider = spider_for({"NEWS_RENDER_RELATED": rendered}, start_url=BASE + "/")
+    sent = site.article(article)
+    sent = sent[: sent.index("</p>") + 4]                    # title and a first paragraph arrived
+    request = spider.article_request(BASE + article.path)
+    body = sent + "</div></article></main></body></html>" if rendered else sent  # the browser completes the DOM
+    if rendered:
+        request.meta[meta.SERVER_HTML_COMPLETE] = False      # what the rendering handler records
+    attempts = 0
+    while request is not None:   # the same cut page every time: retried, then given up, never stored
+        attempts += 1
+        results = list(spider.parse_article(HtmlResponse(request.url, body=body.encode(), encoding="utf-8",
+                                                         request=request)))
+        assert all(isinstance(r, Request) for r in results)
+        request = results[0] if results else None
+    assert attempts == 1 + spider.crawler.settings.getint("RETRY_TIMES")
+    assert spider.crawler.stats.get_value("news/parse_failed/truncated_html") == 1

@@ -62,6 +62,33 @@ def test_changed_content_makes_a_version(store, mongo_db):
     assert mongo_db.article_versions.count_documents({}) == 1
 
 
+def test_a_revisit_whose_related_block_timed_out_keeps_the_stored_list(store, mongo_db):
+    full = ["http://site.test/article/7/b", "http://site.test/article/8/c"]
+    store.write([doc("1", related=full)], T0)
+    store.write([doc("1", related=[], related_status="unavailable")], T0 + timedelta(hours=1))
+    store.write([doc("1", related=full[:1], related_status="partial", body="Edited.")], T0 + timedelta(hours=2))
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert (stored["related"], stored["related_status"], stored["version"]) == (full, "complete", 2)
+    store.write([doc("1", related=full[::-1], body="Edited.")], T0 + timedelta(hours=3))   # seen whole: replaced
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["related"] == full[::-1]
+    store.write([doc("2", related=full[:1], related_status="partial")], T0)               # new: what was seen
+    assert mongo_db.articles.find_one({"_id": "replica:2"})["related_status"] == "partial"
+
+
+def test_one_document_per_content_the_earliest_published(store, mongo_db):
+    original = doc("1", url="http://site.test/article/1/a", content_hash="same", published_at=T0)
+    copy = doc("2", url="http://site.test/article/2/a", content_hash="same", published_at=T0 + timedelta(hours=1))
+    late_copy = doc("3", url="http://site.test/article/3/a", content_hash="same", published_at=T0 + timedelta(days=1))
+    assert store.write([copy], T0).new == 1                        # the copy is met first
+    result = store.write([late_copy, original], T0 + timedelta(hours=2))   # then the original
+    assert (result.new, result.copies, result.retired) == (1, 2, ["replica:2"])
+    [stored] = list(mongo_db.articles.find())
+    assert stored["_id"] == "replica:1"
+    assert set(stored["aliases"]) == {"http://site.test/article/2/a", "http://site.test/article/3/a"}
+    again = store.write([copy], T0 + timedelta(hours=3))           # a copy met again only adds an alias
+    assert (again.new, again.copies) == (0, 1) and mongo_db.articles.count_documents({}) == 1
+
+
 def test_aliases_accumulate_without_duplicates(store, mongo_db):
     first = doc("1")
     first.aliases = ["http://site.test/article/1"]
@@ -155,3 +182,29 @@ def test_closing_during_a_timed_flush_counts_and_stores_its_batch(mongo_uri, mon
     crawl_store(crawler).close()  # what spider_closed does in a crawl
     assert crawler.stats.get_value("news/store/new") == 12
     assert mongo_db.articles.count_documents({}) == 12
+
+
+async def store_items(pipeline: MongoStorePipeline, items: list[dict]) -> None:
+    await pipeline.open_spider()
+    for item in items:
+        await pipeline.process_item(item)
+    await pipeline.close_spider()
+
+
+def test_a_write_the_server_refuses_is_dead_lettered_not_lost(mongo_uri, mongo_db, tmp_path):
+    """Not a lost connection: the server refuses the versions write (a validator here; a permission,
+    a full disk elsewhere). The edited article ends in the dead-letter file, and replays later."""
+    settings = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name, "MONGO_FLUSH_INTERVAL": 0.05,
+                "NEWS_DEADLETTER_PATH": str(tmp_path / "dl-%(spider)s.jsonl")}
+    first = get_crawler(settings_dict=settings)
+    asyncio.run(store_items(build_from_crawler(MongoStorePipeline, first), [article_item("1")]))
+    crawl_store(first).close()
+    mongo_db.command("collMod", "article_versions", validator={"$jsonSchema": {"required": ["never_there"]}})
+    second = get_crawler(settings_dict=settings)
+    edited = {**article_item("1"), "body": "Edited.", "content_hash": "hash-1-edited"}
+    asyncio.run(store_items(build_from_crawler(MongoStorePipeline, second), [edited, article_item("2")]))
+    crawl_store(second).close()
+    assert second.stats.get_value("news/store/dead_lettered") == 2
+    records = read_records(str(tmp_path / "dl-crawl.jsonl"))
+    assert sorted(r["key"] for r in records) == ["replica:1", "replica:2"]
+    assert "refused" in records[0]["error"] and "mongodb://" not in records[0]["error"].split(" at ")[0]

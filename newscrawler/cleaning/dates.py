@@ -64,15 +64,22 @@ def parse_absolute(text: str, zone: ZoneInfo) -> datetime | None:
 def parse_site_date(text: str | None, zone: str | ZoneInfo, now: datetime) -> ParsedDate:
     """`text` as the site shows it (`April 14, 2023, 2:14 AM`, `Oct 11, 2023`, ISO 8601,
     `5 minutes ago`, `Yesterday`), read in `zone` when it names no offset; relative forms count
-    back from `now` (the response's time). Dates more than a day ahead of `now` are refused."""
+    back from `now` (the response's time). Dates more than a day ahead of `now` are refused.
+
+    Never raises, whatever the text: a date that does not exist (`0000-00-00`, `2023-02-30`) or
+    falls outside the calendar once moved to UTC (`0001-01-01T00:00:00+01:00`, `999999999 days
+    ago`) is `unparseable`, so the article is kept with a null date and its raw text."""
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     text = (text or "").strip()
     if not text:
         return ParsedDate(None, "empty")
-    value = parse_relative(text, now) or parse_absolute(text, zone)
+    try:
+        value = parse_relative(text, now) or parse_absolute(text, zone)
+        value = value.astimezone(timezone.utc) if value is not None else None
+    except (ValueError, OverflowError):
+        value = None
     if value is None:
         return ParsedDate(None, "unparseable")
-    value = value.astimezone(timezone.utc)
     if value - now > MAX_FUTURE:
         return ParsedDate(None, "future")
     return ParsedDate(value)

@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from pymongo.errors import PyMongoError
+
 from ..storage.deadletter import read_records
 from ..storage.mongo import ArticleDoc, MongoArticleStore, StoreUnavailable
 
@@ -40,6 +42,13 @@ class Command(ScrapyCommand):
             totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "failed": 0}
             for path in args:
                 replay_file(store, path, totals)
+        except PyMongoError as error:
+            # The server went away midway: what was written stays written, and replaying the same
+            # files again stores the rest (a replay is idempotent).
+            print(f"replay failed: MongoDB at {store.describe()}: {type(error).__name__}; nothing is lost, "
+                  f"run the same replay again", file=sys.stderr)
+            self.exitcode = 1
+            return
         except (StoreUnavailable, ValueError, OSError) as error:
             print(f"replay failed: {error}", file=sys.stderr)
             self.exitcode = 1

@@ -13,8 +13,8 @@ from functools import cached_property
 from parsel import Selector
 
 from ..items import ArticleItem, Image
-from ..sites import UrlRules, absolute
-from .html import first_text, json_ld_article, meta_content
+from ..sites import UrlRules, absolute, host_of
+from .html import first_text, html_is_complete, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 from .text import clean_text, element_text
 
@@ -47,11 +47,13 @@ class ArticlePage:
     dates_in_browser_zone = False
     rendered_css: str | None = None  # on pages built in the browser: what shows the app has drawn them
 
-    def __init__(self, html: str, url: str, urls: UrlRules):
+    def __init__(self, html: str, url: str, urls: UrlRules, server_html_complete: bool | None = None):
         self.html = html
         self.url = url
         self.urls = urls
         self.sel = Selector(text=html)
+        # Whether the HTML the server sent ended; None: `html` is what it sent.
+        self.server_html_complete = server_html_complete
 
     # -- what the page declares about itself ------------------------------------------------------
     @cached_property
@@ -66,9 +68,18 @@ class ArticlePage:
 
     # -- fields ------------------------------------------------------------------------------------
     def canonical_url(self) -> str:
-        declared = absolute(self.url, self.sel.css('link[rel="canonical"]::attr(href)').get()) \
-            or absolute(self.url, self.meta("og:url"))
-        return self.urls.canonicalize(declared or self.url)
+        """The page's declared canonical URL when it is an article URL of this host; the URL it was
+        fetched under otherwise (a canonical pointing at the home page or at another host would make
+        this article collide with others)."""
+        for declared in (self.sel.css('link[rel="canonical"]::attr(href)').get(), self.meta("og:url")):
+            url = absolute(self.url, declared)
+            if url and self.is_article_here(url):
+                return self.urls.canonicalize(url)
+        return self.urls.canonicalize(self.url)
+
+    def is_article_here(self, url: str) -> bool:
+        """An article URL (by the site's rules) on the host this page came from."""
+        return host_of(url) == host_of(self.url) and self.urls.article_id(url) is not None
 
     def article_id(self) -> str | None:
         node = self.sel.css(self.article)[:1]
@@ -137,12 +148,12 @@ class ArticlePage:
         return clean_text(self.sel.css("html::attr(lang)").get()) or self.default_language
 
     def related_urls(self) -> list[str]:
-        """Canonical URLs of the related cards, in page order, each once."""
+        """Canonical URLs of the related cards that are articles of this site, in page order, each once."""
         seen: dict[str, None] = {}
         cards = self.sel.css(self.related.list).css(self.related.cards)
         for href in cards.css("::attr(href)").getall():
             url = absolute(self.url, href)
-            if url:
+            if url and self.is_article_here(url):
                 seen.setdefault(self.urls.canonicalize(url), None)
         return list(seen)
 
@@ -151,10 +162,17 @@ class ArticlePage:
 
     # -- the whole -----------------------------------------------------------------------------------
     def is_truncated(self) -> bool:
-        return "</html>" not in self.html[-2000:].lower()
+        """Judged on the bytes the server sent: a browser completes any DOM it was given."""
+        if self.server_html_complete is not None:
+            return not self.server_html_complete
+        return not html_is_complete(self.html)
 
     def validate(self) -> None:
-        """Raise ArticleParseError unless the page is a usable article."""
+        """Raise ArticleParseError unless the page is a usable article; a page the server cut off is
+        never one, even when what arrived has a title and some body (it would be stored partial)."""
+        if self.is_truncated() and self.server_html_complete is not None:
+            # A dropped connection cuts a page too: the whole page may well come next time.
+            raise ArticleParseError("truncated_html", self.url, retry=True)
         if not self.title():
             raise ArticleParseError("truncated_html" if self.is_truncated() else "missing_title", self.url)
         if not self.blocks:

@@ -36,3 +36,10 @@ def first_text(*values) -> str | None:
         if text:
             return text
     return None
+
+
+def html_is_complete(html: str) -> bool:
+    """Whether an HTML document as a server sent it reached its end: `</html>`, or `</body>` (which
+    many real pages end with), in its last bytes."""
+    tail = html[-4000:].lower()
+    return "</html>" in tail or "</body>" in tail

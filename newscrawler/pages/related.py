@@ -13,6 +13,7 @@ from parsel import Selector
 
 OUTCOME_ATTRIBUTE = "data-newscrawler-related"
 STATUSES = ("complete", "partial", "unavailable")
+OUTCOMES = (*STATUSES, "absent")  # absent: the page has no related block at all
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,20 @@ class RelatedBlock:
     def read(cls, sel: Selector, selectors: RelatedSelectors, urls: list[str]) -> "RelatedBlock":
         block = sel.css(selectors.list)[:1]
         outcome = sel.css(f"html::attr({OUTCOME_ATTRIBUTE})").get()
-        return cls(urls=urls, outcome=outcome if outcome in STATUSES else None, present=bool(block),
+        return cls(urls=urls, outcome=outcome if outcome in OUTCOMES else None, present=bool(block),
                    loading=bool(block.css(selectors.loading)) if block else False)
 
     @property
+    def absent(self) -> bool:
+        """The render found no related block on the page: nothing was missed."""
+        return self.outcome == "absent"
+
+    @property
     def status(self) -> str:
-        """`complete` or `partial` as the render saw it; `unavailable` when nothing (or no render)
-        showed a card in time."""
+        """`complete` or `partial` as the render saw it (a page without a block has its empty list
+        complete); `unavailable` when nothing (or no render) showed a card in time."""
+        if self.absent:
+            return "complete"
         return self.outcome if self.outcome in ("complete", "partial") else "unavailable"
 
     @property

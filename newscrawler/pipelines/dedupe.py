@@ -1,8 +1,10 @@
 """Dedupe pipeline: one document per article, within a crawl and across crawls.
 
 The same article under several URLs (same id) and a syndicated copy (another id, the same
-normalised title and body) are dropped; their URLs go to the kept article's `aliases` through the
-store pipeline (`MongoStorePipeline.add_aliases`).
+normalised title and body, published later) are dropped; their URLs go to the kept article's
+`aliases` through the store pipeline (`MongoStorePipeline.add_aliases`). Of two copies, the earliest
+published is the one kept, also when it is met second: it passes, and the store (where the
+database is the arbiter, across crawls and processes) retires the later copy it had kept.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from scrapy.exceptions import DropItem
 
 from ..cleaning.hashing import article_key, content_hash
 from ..storage import crawl_store
-from ..storage.mongo import StoreUnavailable
+from ..storage.mongo import StoreUnavailable, published_earlier
 from .store import MongoStorePipeline
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ class DedupePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.seen_keys: set[str] = set()
-        self.key_by_hash: dict[str, str] = {}
+        self.owner_by_hash: dict[str, tuple[str, object]] = {}  # content hash: (key, published_at)
         # Where a dropped duplicate's URLs go: the store pipeline, when the crawl stores.
         self.alias_sink = None
 
@@ -45,7 +47,7 @@ class DedupePipeline:
         if store is None:
             return
         try:
-            self.key_by_hash = await asyncio.to_thread(store.content_hashes)
+            self.owner_by_hash = await asyncio.to_thread(store.content_hashes)
         except StoreUnavailable as error:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 
@@ -57,11 +59,15 @@ class DedupePipeline:
         urls = [adapter["url"], *(adapter.get("aliases") or [])]
         if key in self.seen_keys:
             return self.drop("same_id", key, urls, item)
-        original = self.key_by_hash.get(digest)
-        if original and original != key:
-            return self.drop("same_content", original, urls, item)
+        published = adapter.get("published_at")
+        owner = self.owner_by_hash.get(digest)
+        if owner and owner[0] != key:
+            if not published_earlier({"published_at": published}, key, {"published_at": owner[1]}, owner[0]):
+                return self.drop("same_content", owner[0], urls, item)
+            # The original, met after a copy of it: kept; the store retires the copy.
+            self.stats.inc_value(STAT_PREFIX + "earlier_original")
         self.seen_keys.add(key)
-        self.key_by_hash[digest] = key
+        self.owner_by_hash[digest] = (key, published)
         return item
 
     def drop(self, reason: str, kept_key: str, urls: list[str], item):

@@ -69,7 +69,7 @@ class MongoStorePipeline:
             try:
                 await asyncio.wait_for(self.closing.wait(), self.flush_interval)
             except asyncio.TimeoutError:
-                await self.flush()
+                await self.flush_quietly()
 
     def add_aliases(self, key: str, urls: list[str]) -> None:
         """URLs to add to the stored article `key`'s aliases (a duplicate of it was dropped):
@@ -111,14 +111,26 @@ class MongoStorePipeline:
                 await self.write_aliases(dict(aliases))
             signals.send_catch_log(store_flush_done)
 
+    async def flush_quietly(self):
+        """A timed flush: whatever happens, the timer goes on (its batch is stored or dead-lettered)."""
+        try:
+            await self.flush()
+        except Exception as error:  # noqa: BLE001 - the next flush and the final one must still run
+            logger.warning("A timed flush of the store failed (%s: %s); the next one goes on",
+                           type(error).__name__, error)
+
     async def write_articles(self, docs: list[ArticleDoc]):
         now = datetime.now(timezone.utc)
         try:
             result = await self.with_retries(self.store.write, docs, now)
         except StoreUnavailable as error:
             return self.dead_letter([doc.to_record() for doc in docs], str(error))
-        for name in ("new", "updated", "unchanged"):
+        except Exception as error:  # noqa: BLE001 - whatever it is, the batch must not be lost
+            return self.dead_letter([doc.to_record() for doc in docs], f"{type(error).__name__}: {error}")
+        for name in ("new", "updated", "unchanged", "copies"):
             self.stats.inc_value(f"news/store/{name}", getattr(result, name))
+        for key in result.retired:
+            logger.info("Stored copy %s replaced by the earlier original of the same content", key)
         for doc, error in result.failed:
             logger.warning("Article not stored (%s): %s", error, doc.fields.get("url"))
             self.dead_letter([doc.to_record()], error)
@@ -127,12 +139,14 @@ class MongoStorePipeline:
         records = [{"kind": "aliases", "key": key, "urls": urls} for key, urls in aliases.items()]
         try:
             missing = await self.with_retries(self.store.add_aliases, aliases)
-        except StoreUnavailable as error:
-            return self.dead_letter(records, str(error))
-        if missing:
             # The kept article is not stored (it went to the dead letters too): keep its aliases
             # with it, so a replay adds them after the article.
-            stored = await self.with_retries(self.store.stored_keys, list(aliases))
+            stored = await self.with_retries(self.store.stored_keys, list(aliases)) if missing else set(aliases)
+        except StoreUnavailable as error:
+            return self.dead_letter(records, str(error))
+        except Exception as error:  # noqa: BLE001 - whatever it is, the aliases must not be lost
+            return self.dead_letter(records, f"{type(error).__name__}: {error}")
+        if missing:
             self.dead_letter([r for r in records if r["key"] not in stored], "article not stored yet")
 
     async def with_retries(self, function, *args):
@@ -141,14 +155,20 @@ class MongoStorePipeline:
             try:
                 return await asyncio.to_thread(function, *args)
             except TRANSIENT_ERRORS as error:
-                self.stats.inc_value("news/store/retries")
-                if attempt == self.attempts:
-                    raise StoreUnavailable(f"MongoDB unreachable at {self.store.describe()} after "
-                                           f"{attempt} attempts: {type(error).__name__}") from None
-                delay = self.backoff * 2 ** (attempt - 1)
-                logger.warning("MongoDB write failed (%s), attempt %d of %d; retrying in %.1fs",
-                               type(error).__name__, attempt, self.attempts, delay)
-                await asyncio.sleep(delay)
+                error_name = type(error).__name__
+            except PyMongoError as error:
+                # Refused rather than unreachable (authentication, permissions, a full disk, a
+                # validator): retrying would not help.
+                raise StoreUnavailable(f"MongoDB refused the write at {self.store.describe()}: "
+                                       f"{type(error).__name__}: {str(error)[:200]}") from None
+            self.stats.inc_value("news/store/retries")
+            if attempt == self.attempts:
+                raise StoreUnavailable(f"MongoDB unreachable at {self.store.describe()} after "
+                                       f"{attempt} attempts: {error_name}")
+            delay = self.backoff * 2 ** (attempt - 1)
+            logger.warning("MongoDB write failed (%s), attempt %d of %d; retrying in %.1fs",
+                           error_name, attempt, self.attempts, delay)
+            await asyncio.sleep(delay)
 
     def dead_letter(self, records: list[dict], error: str):
         self.deadletter.write(records, error)

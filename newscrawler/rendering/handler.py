@@ -6,6 +6,10 @@ import asyncio
 
 from scrapy.exceptions import DownloadTimeoutError
 
+from playwright._impl._errors import Error as PlaywrightError
+
+from .. import meta as m
+from ..pages.html import html_is_complete
 from .config import RenderConfig
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
@@ -32,11 +36,22 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
     async def on_launch(self) -> None:
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
 
+    async def on_navigation_response(self, request, response) -> None:
+        """Judge truncation on the bytes the server sent: the rendered DOM always ends."""
+        if response is None or request.meta.get(m.PAGE_KIND) != m.ARTICLE:
+            return
+        try:
+            body = await response.body()
+        except PlaywrightError:
+            return  # no body to judge (a redirect, a closed page): the parser judges the DOM
+        request.meta[m.SERVER_HTML_COMPLETE] = html_is_complete(body.decode("utf-8", "replace"))
+
     def wrap_route_handler(self, handler):
         return unless_page_closed(handler)
 
     async def download(self, request, spider=None):
         meta = request.meta
+        meta.pop(m.SERVER_HTML_COMPLETE, None)  # a retried request's verdict is about another render
         pooled = "playwright_page" not in meta and "playwright_context" not in meta
         slot = self.pool.lease(meta) if pooled else None
         try:

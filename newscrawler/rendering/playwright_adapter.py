@@ -1,8 +1,8 @@
 """The one place that touches scrapy-playwright's private members.
 
-`RenderingDownloadHandler` needs four things scrapy-playwright keeps private: the hook where the
-browser is launched, the download of one request, the route handler it installs on every page, and
-its table of open contexts. This adapter names them once; `PRIVATE_MEMBERS` lists them, and a test
+`RenderingDownloadHandler` needs five things scrapy-playwright keeps private: the hook where the
+browser is launched, the download of one request, the route handler it installs on every page, the
+navigation's response, and its table of open contexts. This adapter names them once; `PRIVATE_MEMBERS` lists them, and a test
 fails loudly when an upgrade of scrapy-playwright renames or removes one.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-PRIVATE_MEMBERS = ("_launch", "_download_request", "_make_request_handler")
+PRIVATE_MEMBERS = ("_launch", "_download_request", "_make_request_handler", "_get_response_and_download")
 INSTANCE_MEMBERS = ("context_wrappers",)
 
 
@@ -32,6 +32,10 @@ class PlaywrightHandlerAdapter(ScrapyPlaywrightDownloadHandler):
         """The route handler installed on every page, wrapped; the default wraps nothing."""
         return handler
 
+    async def on_navigation_response(self, request, response) -> None:
+        """Called with the Playwright response of a request's navigation (None when there was none),
+        before any page method runs."""
+
     def context_of(self, name: str):
         """The open browser context called `name`, or None (scrapy-playwright forgets closed ones)."""
         wrapper = self.context_wrappers.get(name)
@@ -47,3 +51,8 @@ class PlaywrightHandlerAdapter(ScrapyPlaywrightDownloadHandler):
 
     def _make_request_handler(self, *args, **kwargs):
         return self.wrap_route_handler(super()._make_request_handler(*args, **kwargs))
+
+    async def _get_response_and_download(self, request, page, spider):
+        response, download = await super()._get_response_and_download(request, page, spider)
+        await self.on_navigation_response(request, response)
+        return response, download

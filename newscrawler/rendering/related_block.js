@@ -17,7 +17,7 @@ async ({listSelector, cardSelector, loadingSelector, sentinelSelector, timeoutMs
     root.setAttribute("data-newscrawler-timezone", Intl.DateTimeFormat().resolvedOptions().timeZone);
     return outcome;
   };
-  if (!list) return stamp({status: "unavailable", cards: 0, reason: "no-block"});
+  if (!list) return stamp({status: "absent", cards: 0, reason: "no-block"});
   const count = () => list.querySelectorAll(cardSelector).length;
   const loading = () => list.querySelector(loadingSelector) !== null;
   const scroll = () => {

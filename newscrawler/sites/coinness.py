@@ -67,8 +67,6 @@ class CoinnessArticlePage(ArticlePage):
             raise ArticleParseError("app_error", self.url, retry=True)
         super().validate()
 
-    def is_truncated(self) -> bool:
-        return False  # the browser's DOM always ends; an unfinished app shows its error view instead
 
 
 URLS = UrlRules(

@@ -24,6 +24,7 @@ from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..incremental import KnownArticles
 from ..pages import ArticleParseError
+from ..pages.html import html_is_complete
 from ..refusals import PageRefused
 from ..rendering import RENDER_SLOT, RenderConfig
 from ..rendering.scripts import article_page_methods, listing_page_methods
@@ -127,8 +128,9 @@ class NewsSpider(scrapy.Spider):
         if not (self.incremental and self.store):
             return
         try:
+            # Copies stored as aliases of their original are known too: not fetched again.
             self.known = await asyncio.to_thread(self.store.known_articles, self.site.name, self.revisit_days,
-                                                 datetime.now(timezone.utc))
+                                                 datetime.now(timezone.utc), self.site.urls.article_id)
         except StoreUnavailable as error:
             logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
         self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))
@@ -263,7 +265,10 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response):
         stats = self.crawler.stats
         stats.inc_value("news/pages/article")
-        page = self.site.article_page(response.text, response.url, self.site.urls)
+        complete = response.meta.get(m.SERVER_HTML_COMPLETE)
+        if complete is None and not response.meta.get("playwright"):
+            complete = html_is_complete(response.text)  # the body is what the server sent
+        page = self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete)
         seen_as = [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
         try:
             item = page.to_item(self.site.name, datetime.now(timezone.utc), seen_as)
@@ -277,16 +282,19 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Article not parsed (%s): %s", error.reason, response.url)
             return
         if response.meta.get("playwright"):
-            self.count_render(item, response.url)
+            self.count_render(item, page.related_block().absent, response.url)
         yield item
         for url in item.related:
             request = self.article_request(url)
             if request:
                 yield request
 
-    def count_render(self, item, url: str) -> None:
+    def count_render(self, item, block_absent: bool, url: str) -> None:
         stats = self.crawler.stats
         stats.inc_value("news/renders")
+        if block_absent:  # nothing to wait for, nothing missed
+            stats.inc_value("news/related/absent")
+            return
         stats.inc_value(f"news/related/{item.related_status}")
         if item.related_status != "complete":
             logger.warning("Related block %s (%s cards before the timeout): %s", item.related_status,

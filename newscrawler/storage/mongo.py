@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import pymongo
@@ -64,6 +64,10 @@ class ArticleDoc:
     def to_record(self) -> dict:
         return {"kind": "article", "key": self.key, "fields": self.fields, "aliases": self.aliases}
 
+    def urls(self) -> list[str]:
+        """Every URL of this article: its own and its aliases."""
+        return unique_urls([self.fields.get("url"), *self.aliases])
+
     @classmethod
     def from_record(cls, record: dict) -> "ArticleDoc":
         return cls(record["key"], record["fields"], list(record.get("aliases") or []))
@@ -74,7 +78,17 @@ class WriteResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    copies: int = 0          # articles whose content was stored already (or in the same batch) under another key
+    retired: list[str] = field(default_factory=list)  # stored later copies replaced by an earlier original
     failed: list[tuple[ArticleDoc, str]] = field(default_factory=list)
+
+    def absorb(self, other: "WriteResult") -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.copies += other.copies
+        self.retired += other.retired
+        self.failed += other.failed
 
 
 class MongoArticleStore:
@@ -138,7 +152,7 @@ class MongoArticleStore:
                               name="section_published_at")
         articles.create_index("last_seen_at", name="last_seen_at")
         articles.create_index("content_changed_at", name="content_changed_at")
-        articles.create_index("content_hash", name="content_hash")
+        self.ensure_one_document_per_content()
         self.versions.create_index("article_key", name="article_key")
         try:
             articles.create_index([("title", pymongo.TEXT), ("body", pymongo.TEXT)], name="title_body_text")
@@ -149,27 +163,44 @@ class MongoArticleStore:
             logger.info("This MongoDB server has no text indexes; the title/body text index was not created")
             return False
 
+    def ensure_one_document_per_content(self) -> None:
+        """A unique index on `content_hash`: the server, not each crawler process's memory, decides
+        that one content has one document (processes of a distributed crawl write concurrently).
+        A database that already holds copies keeps a plain index and says so."""
+        try:
+            self.articles.create_index("content_hash", unique=True, sparse=True, name="content_hash_unique")
+        except OperationFailure as error:
+            if error.code != DUPLICATE_KEY:
+                raise
+            logger.warning("Articles with the same content are stored more than once in %s; the content index "
+                           "stays non-unique until they are merged", self.describe())
+            self.articles.create_index("content_hash", name="content_hash")
+
     # -- reading ----------------------------------------------------------------------------
     def unavailable(self, error: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"MongoDB unreachable at {self.describe()}: {type(error).__name__}")
 
-    def content_hashes(self) -> dict[str, str]:
-        """{content_hash: _id} of every stored article."""
+    def content_hashes(self) -> dict[str, tuple[str, datetime | None]]:
+        """{content_hash: (_id, published_at)} of every stored article."""
         try:
-            cursor = self.articles.find({}, {"content_hash": 1})
-            return {doc["content_hash"]: doc["_id"] for doc in cursor if doc.get("content_hash")}
+            cursor = self.articles.find({}, {"content_hash": 1, "published_at": 1})
+            return {doc["content_hash"]: (doc["_id"], doc.get("published_at")) for doc in cursor if doc.get("content_hash")}
         except PyMongoError as error:
             raise self.unavailable(error) from None
 
-    def known_articles(self, site: str, revisit_days: float, now: datetime) -> KnownArticles:
+    def known_articles(self, site: str, revisit_days: float, now: datetime, id_of_url=None) -> KnownArticles:
         """The ids stored for `site`, and those published in the last `revisit_days` (or without a
-        date: a later crawl may read it), which incremental crawls fetch again. Reads only ids and
-        dates (a projection), not the documents. Raises StoreUnavailable."""
+        date: a later crawl may read it), which incremental crawls fetch again. With `id_of_url`,
+        the ids of the copies stored as aliases are known too (they are not fetched again). Reads
+        only ids, dates and aliases (a projection), not the documents. Raises StoreUnavailable."""
         recent = now - timedelta(days=revisit_days)
         known = KnownArticles()
+        fields = {"_id": 0, "article_id": 1, "published_at": 1, **({"aliases": 1} if id_of_url else {})}
         try:
-            for doc in self.articles.find({"site": site}, {"_id": 0, "article_id": 1, "published_at": 1}):
+            for doc in self.articles.find({"site": site}, fields):
                 known.ids.add(doc["article_id"])
+                if id_of_url:
+                    known.ids.update(filter(None, map(id_of_url, doc.get("aliases") or ())))
                 published = doc.get("published_at")
                 if published is None or published >= recent:
                     known.revisit.add(doc["article_id"])
@@ -182,7 +213,7 @@ class MongoArticleStore:
         return {doc["_id"] for doc in self.articles.find({"_id": {"$in": keys}}, {"_id": 1})}
 
     # -- writing ----------------------------------------------------------------------------
-    def write(self, docs: list[ArticleDoc], now: datetime) -> WriteResult:
+    def write(self, docs: list[ArticleDoc], now: datetime, _depth: int = 0) -> WriteResult:
         """Store a batch: unordered bulk upserts, versions kept on content changes.
 
         Idempotent: repeating a batch (a retry, a dead-letter replay) gives the same documents.
@@ -194,6 +225,7 @@ class MongoArticleStore:
             return result
         docs = merge_same_key(docs)
         existing = {d["_id"]: d for d in self.articles.find({"_id": {"$in": [doc.key for doc in docs]}})}
+        docs = self.resolve_copies(docs, existing, result)
         version_ops, article_ops, changed = [], [], set()
         for doc in docs:
             old = existing.get(doc.key)
@@ -209,17 +241,18 @@ class MongoArticleStore:
         if version_ops:
             self.versions.bulk_write(version_ops, ordered=False)
         errors, inserted = self.bulk(article_ops)
-        # Inserted meanwhile by another crawler process: store it the way an upsert would.
+        # Inserted meanwhile by another crawler process, under the same key or with the same
+        # content: written again, now that the database holds the other process's document.
         raced = [i for i, (code, _) in errors.items() if code == DUPLICATE_KEY and isinstance(article_ops[i], InsertOne)]
-        if raced:
-            retry_errors, _ = self.bulk([self.upsert_op(docs[i], now) for i in raced])
-            for position, index in enumerate(raced):
+        if raced and _depth < 2:
+            again = self.write([docs[i] for i in raced], now, _depth + 1)
+            result.absorb(again)
+            for index in raced:
+                errors.pop(index)
                 inserted.discard(index)
-                if position in retry_errors:
-                    errors[index] = retry_errors[position]
-                else:
-                    errors.pop(index)
         for index, doc in enumerate(docs):
+            if index in raced and _depth < 2:
+                continue
             if index in errors:
                 result.failed.append((doc, errors[index][1]))
             elif index in inserted:
@@ -230,9 +263,54 @@ class MongoArticleStore:
                 result.unchanged += 1
         return result
 
+    def resolve_copies(self, docs: list[ArticleDoc], existing: dict, result: "WriteResult") -> list[ArticleDoc]:
+        """One document per content, the earliest published: of a batch's copies and a stored
+        document with the same content under another key, the earliest published is written (the
+        others' URLs become its aliases, and a stored later copy is retired); a later copy only adds
+        its URLs to the stored document's aliases. Counted in `result.copies`."""
+        winners: dict[str, ArticleDoc] = {}
+        kept: list[ArticleDoc] = []
+        for doc in docs:
+            digest = doc.fields.get("content_hash")
+            if not digest or doc.key in existing:  # known keys keep their own versioning rules
+                kept.append(doc)
+                continue
+            rival = winners.get(digest)
+            if rival is None:
+                winners[digest] = doc
+                continue
+            first, copy = (doc, rival) if published_earlier(doc.fields, doc.key, rival.fields, rival.key) else (rival, doc)
+            first.aliases = unique_urls(first.aliases + copy.urls())
+            winners[digest] = first
+            result.copies += 1
+        if not winners:
+            return kept
+        owners = self.articles.find({"content_hash": {"$in": list(winners)}},
+                                    {"_id": 1, "url": 1, "aliases": 1, "published_at": 1, "content_hash": 1})
+        retired, aliases = [], {}
+        for owner in owners:
+            doc = winners.get(owner["content_hash"])
+            if doc is None or owner["_id"] == doc.key:
+                continue
+            result.copies += 1
+            if published_earlier(doc.fields, doc.key, owner, owner["_id"]):
+                doc.aliases = unique_urls(doc.aliases + [owner.get("url")] + list(owner.get("aliases") or []))
+                retired.append(owner["_id"])
+            else:
+                aliases[owner["_id"]] = unique_urls(aliases.get(owner["_id"], []) + doc.urls())
+                del winners[owner["content_hash"]]
+        if retired:  # before the insert: the unique content index admits one of them at a time
+            self.articles.delete_many({"_id": {"$in": retired}})
+            result.retired.extend(retired)
+        if aliases:
+            self.add_aliases(aliases)
+        return kept + list(winners.values())
+
     def bulk(self, ops: list) -> tuple[dict[int, tuple[int, str]], set[int]]:
         """One unordered bulk write: ({op index: (error code, message)}, indexes of inserted docs)."""
         inserts = {i for i, op in enumerate(ops) if isinstance(op, InsertOne)}
+        if not ops:
+            return {}, inserts
         try:
             self.articles.bulk_write(ops, ordered=False)
             return {}, inserts
@@ -255,7 +333,10 @@ class MongoArticleStore:
         on_insert.update(first_seen_at=now, content_changed_at=now, version=1, schema_version=SCHEMA_VERSION)
         update = {"$setOnInsert": on_insert, "$max": {"last_seen_at": now},
                   "$addToSet": {"aliases": {"$each": doc.aliases}}}
-        update["$set"] = self.surroundings(fields)
+        if seen_completely(fields):
+            update["$set"] = self.surroundings(fields)
+        else:  # a block that timed out never replaces a stored one; a new article keeps what was seen
+            on_insert.update(self.surroundings(fields))
         return UpdateOne({"_id": doc.key}, update, upsert=True)
 
     def surroundings(self, fields: dict) -> dict:
@@ -263,6 +344,8 @@ class MongoArticleStore:
 
     def changed_op(self, doc: ArticleDoc, old: dict, now: datetime) -> UpdateOne:
         fields = safe_keys(doc.fields)
+        if not seen_completely(fields) and old.get("related_status") == "complete":
+            fields = {k: v for k, v in fields.items() if k not in SURROUNDINGS}  # keep the complete list
         update = {
             "$set": {**fields, "content_changed_at": now, "version": int(old.get("version", 1)) + 1,
                      "schema_version": SCHEMA_VERSION},
@@ -284,6 +367,28 @@ class MongoArticleStore:
             return 0
         outcome = self.articles.bulk_write(ops, ordered=False)
         return len(ops) - outcome.matched_count
+
+
+def published_earlier(fields: dict, key: str, other: dict, other_key: str) -> bool:
+    """Whether `fields` were published before `other` (an undated article is never earlier; equal
+    times: the smaller key, so that every process decides the same)."""
+    mine, theirs = fields.get("published_at"), other.get("published_at")
+    if mine is None or theirs is None:
+        return theirs is None and mine is not None
+    if mine.tzinfo is None:  # read back from a dead-letter file without zone: UTC, as stored
+        mine = mine.replace(tzinfo=timezone.utc)
+    if theirs.tzinfo is None:
+        theirs = theirs.replace(tzinfo=timezone.utc)
+    return (mine, key) < (theirs, other_key)
+
+
+def unique_urls(urls) -> list[str]:
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+def seen_completely(fields: dict) -> bool:
+    """Whether this crawl saw the related block whole: only then does it replace a stored one."""
+    return fields.get("related_status") == "complete"
 
 
 def merge_same_key(docs: list[ArticleDoc]) -> list[ArticleDoc]:
