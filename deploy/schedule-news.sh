@@ -1,15 +1,59 @@
 #!/usr/bin/env bash
-# Schedule one `news` crawl on Scrapyd. Called by cron or the systemd timer in this folder.
-# Environment: SCRAPYD_URL (default http://127.0.0.1:6800), SCRAPYD_USERNAME, SCRAPYD_PASSWORD,
-# NEWS_START_URL (the site). MONGO_URI belongs to Scrapyd's own environment, not to this call.
+# Schedule one `news` crawl on Scrapyd, after reporting how the previous one ended. Called by cron or
+# the systemd timer in this folder, as the user that runs Scrapyd (never root).
+#
+# Settings come from an environment file (default /etc/newscrawler/schedule.env, see
+# schedule.env.example: plain KEY=VALUE lines, owned root:scrapyd, mode 640), read here so that cron,
+# systemd and a shell all get the same values, exported:
+#   SCRAPYD_URL (default http://127.0.0.1:6800), SCRAPYD_USERNAME, SCRAPYD_PASSWORD,
+#   NEWS_START_URL (the site's start URL(s), comma-separated), optional NEWS_SECTIONS,
+#   NEWS_SITE_PROFILE and NEWS_API_URL (passed to the job as settings).
+# MONGO_URI belongs to Scrapyd's own environment, not to this call.
+# Exit status: 0 scheduled; 1 not scheduled; 3 scheduled, but the previous job did not end well.
 set -euo pipefail
+env_file="${NEWS_SCHEDULE_ENV:-/etc/newscrawler/schedule.env}"
+if [[ -r "${env_file}" ]]; then
+  set -a
+  # shellcheck disable=SC1090
+  . "${env_file}"
+  set +a
+fi
 : "${SCRAPYD_USERNAME:?set SCRAPYD_USERNAME}" "${SCRAPYD_PASSWORD:?set SCRAPYD_PASSWORD}" "${NEWS_START_URL:?set NEWS_START_URL}"
-response=$(curl --silent --show-error --fail --max-time 30 \
-  --user "${SCRAPYD_USERNAME}:${SCRAPYD_PASSWORD}" \
-  "${SCRAPYD_URL:-http://127.0.0.1:6800}/schedule.json" \
-  --data project=newscrawler --data spider=news \
-  --data-urlencode "start_url=${NEWS_START_URL}" \
-  ${NEWS_SECTIONS:+--data-urlencode "sections=${NEWS_SECTIONS}"})
+scrapyd="${SCRAPYD_URL:-http://127.0.0.1:6800}"
+scrapyd="${scrapyd%/}"
+auth=(--user "${SCRAPYD_USERNAME}:${SCRAPYD_PASSWORD}")
+
+# How did the previous job end? Scrapyd lists a crashed job as finished too: judge it by its log's
+# closing summary line (newscrawler.extensions.CrawlReport).
+previous_ok=1
+jobs=$(curl --silent --show-error --fail --max-time 30 "${auth[@]}" "${scrapyd}/listjobs.json?project=newscrawler") || jobs=""
+last_job=$(python3 -c 'import json,sys
+try:
+    jobs = [j for j in json.load(sys.stdin).get("finished", []) if j.get("spider") == "news"]
+except ValueError:
+    jobs = []
+print(max(jobs, key=lambda j: j.get("end_time") or "")["id"] if jobs else "")' <<<"${jobs}")
+if [[ -n "${last_job}" ]]; then
+  summary=$(curl --silent --max-time 30 "${auth[@]}" "${scrapyd}/logs/newscrawler/news/${last_job}.log" \
+            | grep -o 'Crawl summary (.*' | tail -n 1 || true)
+  if [[ -z "${summary}" ]]; then
+    echo "previous job ${last_job} did not end well: its log has no closing summary (crashed or killed)" >&2
+    previous_ok=0
+  elif [[ "${summary}" != "Crawl summary (finished)"* || "${summary}" =~ (monitors_failed|dead_lettered)=[1-9] ]]; then
+    echo "previous job ${last_job} did not end well: ${summary}" >&2
+    previous_ok=0
+  fi
+fi
+
+args=(--data project=newscrawler --data spider=news --data-urlencode "start_url=${NEWS_START_URL}")
+[[ -n "${NEWS_SECTIONS:-}" ]] && args+=(--data-urlencode "sections=${NEWS_SECTIONS}")
+[[ -n "${NEWS_SITE_PROFILE:-}" ]] && args+=(--data-urlencode "setting=NEWS_SITE_PROFILE=${NEWS_SITE_PROFILE}")
+[[ -n "${NEWS_API_URL:-}" ]] && args+=(--data-urlencode "setting=NEWS_API_URL=${NEWS_API_URL}")
+response=$(curl --silent --show-error --fail --max-time 30 "${auth[@]}" "${scrapyd}/schedule.json" "${args[@]}") || {
+  echo "not scheduled: Scrapyd at ${scrapyd} did not answer" >&2
+  exit 1
+}
 echo "${response}"
 # Scrapyd answers 200 even when it refuses: trust only "status": "ok".
-grep -q '"status": *"ok"' <<<"${response}"
+grep -q '"status": *"ok"' <<<"${response}" || { echo "not scheduled: ${response}" >&2; exit 1; }
+[[ "${previous_ok}" == 1 ]] || exit 3

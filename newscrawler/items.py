@@ -59,7 +59,13 @@ class ArticleItem:
     """The IANA zone the date text is written in when it is not the site's (a date a browser wrote
     in its own zone); None: the site's zone (`NEWS_SITE_TIMEZONE`)."""
     published_at: datetime | None = None
-    """Publication time, aware UTC; set by the dates pipeline, None when nothing parsed."""
+    """Publication instant, aware UTC, where the page gives a time and its offset (or the site's
+    zone is known); None otherwise (only a day, a local time with no zone, nothing readable)."""
+    published_at_local: str | None = None
+    """The publication as the page states it, ISO 8601: with the page's own offset, a local time
+    without offset when it gives none and no zone is configured, or `YYYY-MM-DD` for only a day."""
+    published_at_precision: str | None = None
+    """`second`, `minute` or `day`."""
     modified_at_raw: str | None = not_stored()
     """Machine-readable modification date, when the page has one."""
     modified_at: datetime | None = None

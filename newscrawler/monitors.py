@@ -17,6 +17,8 @@ from spidermon.contrib.monitors.mixins import StatsMonitorMixin
 from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FieldCoverageMonitor
 from spidermon.core.actions import Action
 
+from .notify import NotifyOperator
+
 logger = logging.getLogger(__name__)
 # Spidermon 1.27 reports through the deprecated Spider.log(): silence that one warning only.
 warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning,
@@ -64,6 +66,21 @@ class RenderTimeoutMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
                              msg=f"{timeouts} of {renders} related blocks timed out (allowed: {ratio:.0%})")
 
 
+@monitors.name("Crawl outcome")
+class CrawlOutcome(Monitor, StatsMonitorMixin):
+    """How the crawl ended, whatever happened before: also when it closed before crawling."""
+
+    @monitors.name("Closed as finished")
+    def test_finished(self):
+        reason = self.data.crawler.stats.get_value("finish_reason")
+        self.assertEqual(reason, "finished", msg=f"the crawl closed with reason {reason!r}")
+
+    @monitors.name("Nothing dead-lettered")
+    def test_nothing_dead_lettered(self):
+        count = self.data.crawler.stats.get_value("news/store/dead_lettered", 0)
+        self.assertEqual(count, 0, msg=f"{count} records went to the dead-letter file")
+
+
 class RecordFailedMonitors(Action):
     """Puts failed monitors into the stats and the log, where schedulers and people look."""
 
@@ -77,5 +94,5 @@ class RecordFailedMonitors(Action):
 
 
 class CrawlQualitySuite(MonitorSuite):
-    monitors = [ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor]
-    monitors_failed_actions = [RecordFailedMonitors]
+    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor]
+    monitors_failed_actions = [RecordFailedMonitors, NotifyOperator]

@@ -60,6 +60,8 @@ DEFAULT_REQUEST_HEADERS = {
 }
 REQUEST_FINGERPRINTER_CLASS = "newscrawler.fingerprint.ArticleAwareFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
+    # After robots.txt (100): paces renders like the site's own fetches, and applies Crawl-delay.
+    "newscrawler.politeness.PolitenessMiddleware": 150,
     # Between redirects (600) and retries (550): judges the final response of each request.
     "newscrawler.refusals.RefusalMiddleware": 590,
 }
@@ -130,11 +132,18 @@ SPIDERMON_MIN_ITEMS = 0                           # articles seen (new or known)
 SPIDERMON_MAX_ERRORS = 0
 SPIDERMON_FIELD_COVERAGE_RULES = {
     "ArticleItem/title": 0.99,
-    "ArticleItem/published_at": 0.99,
+    "ArticleItem/published_at_local": 0.99,   # the date as stated (a day alone has no UTC instant)
     "ArticleItem/body": 0.99,
 }
 NEWS_MAX_RENDER_TIMEOUT_RATIO = 0.05              # share of related blocks allowed to time out
 NEWS_STATS_FILE = os.environ.get("NEWS_STATS_FILE", "")  # write the final stats here as JSON
+# Tell someone when monitors fail, the crawl does not finish, or anything is dead-lettered
+# (newscrawler/notify.py). Off unless one of these is set.
+NEWS_NOTIFY_WEBHOOK_URL = os.environ.get("NEWS_NOTIFY_WEBHOOK_URL", "")
+NEWS_NOTIFY_EMAIL_TO = os.environ.get("NEWS_NOTIFY_EMAIL_TO", "")
+NEWS_NOTIFY_EMAIL_FROM = os.environ.get("NEWS_NOTIFY_EMAIL_FROM", "newscrawler@localhost")
+NEWS_NOTIFY_SMTP_HOST = os.environ.get("NEWS_NOTIFY_SMTP_HOST", "localhost")
+NEWS_NOTIFY_SMTP_PORT = os.environ.get("NEWS_NOTIFY_SMTP_PORT", "25")
 COMMANDS_MODULE = "newscrawler.commands"
 LOG_LEVEL = os.environ.get("NEWS_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

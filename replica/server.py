@@ -42,6 +42,7 @@ class Faults:
     bad_date: set[int] = field(default_factory=set)    # a date no parser reads, and no JSON-LD
     huge: set[int] = field(default_factory=set)        # answers a 5 MB page
     non_html: set[int] = field(default_factory=set)    # answers application/pdf
+    crawl_delay: float = 0.0                          # robots.txt Crawl-delay, seconds (0: none)
     redirect_loop: bool = False
     offsite_links: bool = False
 
@@ -198,7 +199,8 @@ class ReplicaSite:
         return {"total": len(ids), "cards": cards}
 
     def robots(self) -> str:
-        return "User-agent: *\nDisallow: /admin/\n"
+        delay = f"Crawl-delay: {self.faults.crawl_delay:g}\n" if self.faults.crawl_delay else ""
+        return f"User-agent: *\nDisallow: /admin/\n{delay}"
 
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
         """True the first time a path picked for this fault is requested."""

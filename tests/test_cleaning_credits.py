@@ -62,3 +62,10 @@ def test_body_blocks():
     cleaned, credits = strip_body_credits(body)
     assert cleaned == "First paragraph.\n\nSkeptics\n\nA photo by the agency showed a queue."
     assert [c.text for c in credits] == ["© Reuters"]
+
+
+@pytest.mark.parametrize("text", ["Credit: markets rallied on the news", "Photo by a drone operator over the mine",
+                                  "Image: a chart of prices since the halving"])
+def test_a_paragraph_that_only_begins_like_a_credit_is_body_text(text):
+    assert credit_of_block(text) is None
+    assert strip_body_credits(f"First.\n\n{text}\n\nLast.")[0] == f"First.\n\n{text}\n\nLast."

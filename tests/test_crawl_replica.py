@@ -9,6 +9,7 @@ import pytest
 
 from newscrawler import settings as project_settings
 from replica import Faults, Replica, SiteContent
+from replica.content import SITE_TZ
 from servers import run_crawl
 
 pytestmark = pytest.mark.slow
@@ -75,7 +76,8 @@ def test_articles_are_stored(crawl, shared_replica, mongo_uri):
     for doc in docs:
         assert doc["_id"] == f"replica:{truth[doc['url']]['article_id']}"
         assert doc["published_at"] == truth[doc["url"]]["published_at"]
-        assert doc["version"] == 1 and doc["schema_version"] == 1
+        assert doc["version"] == 1 and doc["schema_version"] == 2
+        assert doc["published_at_local"] == doc["published_at"].astimezone(SITE_TZ).isoformat()
 
 
 @pytest.mark.skipif(not os.path.exists(FULL_CHROMIUM), reason=f"{FULL_CHROMIUM} is not installed")

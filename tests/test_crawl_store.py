@@ -65,9 +65,10 @@ def test_recrawl_edit_and_syndicated_copy(tmp_path, mongo_uri, mongo_db):
 
         edited = content.newest_first()[3]
         content.edit_article(edited.id, paragraph="An update: the exchange confirmed the licence.")
-        copy = content.add_syndicated_copy(content.newest_first()[5].id)
+        original = content.newest_first()[5]
+        copy = content.add_syndicated_copy(original.id)
         third = crawl("third")
-        original_key = f"replica:{content.newest_first()[5].id}"
+        original_key = f"replica:{original.id}"
         copy_url = replica.base_url + copy.path
 
     stored = mongo_db.articles.find_one({"_id": f"replica:{edited.id}"})

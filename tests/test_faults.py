@@ -52,7 +52,7 @@ def test_pages_that_cannot_be_articles(tmp_path):
                     redirect_loop=True, offsite_links=True)
     with Replica(content, faults) as replica:
         # One date in twelve is unreadable on purpose: let the coverage monitor accept that.
-        lenient = '{"ArticleItem/title": 0.99, "ArticleItem/published_at": 0.9, "ArticleItem/body": 0.99}'
+        lenient = '{"ArticleItem/title": 0.99, "ArticleItem/published_at_local": 0.9, "ArticleItem/body": 0.99}'
         result = run_crawl(tmp_path, replica.base_url + "/",
                            settings={"NEWS_RELATED_TIMEOUT": 3, "SPIDERMON_FIELD_COVERAGE_RULES": lenient})
         url = {i: replica.base_url + content.articles[i].path for i in ids}

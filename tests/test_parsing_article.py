@@ -137,3 +137,19 @@ def test_related_cards_that_are_no_articles_of_this_site_are_left_out():
                '<a class="card" href="/loop/a">loop</a><a class="card" href="/section/markets">s</a>')
     parsed = parse_article(page(BASIC, related=related), "http://site.test/article/42/x")
     assert parsed.related == ["http://site.test/article/7/b"]
+
+
+@pytest.mark.parametrize("json_ld", [
+    '{"@context": "https://schema.org", "@graph": {"@type": "NewsArticle", "headline": "LD title"}}',
+    '{"@graph": [{"@type": "WebPage"}, {"@graph": [{"@type": "ReportageNewsArticle", "headline": "LD title"}]}]}',
+    '[{"@type": "Organization"}, {"@type": ["BlogPosting"], "headline": "LD title"}]',
+])
+def test_json_ld_in_every_form(json_ld):
+    head = f'<script type="application/ld+json">{json_ld}</script>'
+    assert parse_article(page(BASIC, head), "http://site.test/article/42").title == "LD title"
+
+
+def test_json_ld_nested_too_deep_is_skipped_cleanly():
+    deep = "[" * 100_000 + "]" * 100_000
+    head = f'<script type="application/ld+json">{deep}</script>'
+    assert parse_article(page(BASIC, head), "http://site.test/article/42").title == "Bitcoin & the “Banks”"

@@ -60,12 +60,17 @@ def deploy(url: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_job(url: str, start_url: str, stats_file: Path) -> tuple[dict, str]:
+def run_job(url: str, start_url: str, stats_file: Path, settings: dict | None = None) -> tuple[dict, str]:
+    extra = [f"{name}={value}" for name, value in (settings or {}).items()]
     answer = requests.post(f"{url}/schedule.json", auth=(USER, PASSWORD), timeout=30, data={
         "project": "newscrawler", "spider": "news", "start_url": start_url, "unknown_arg": "ignored",
-        "setting": [f"NEWS_STATS_FILE={stats_file}", "NEWS_DEADLETTER_PATH=deadletter/%(time)s.jsonl"]}).json()
+        "setting": [f"NEWS_STATS_FILE={stats_file}", "NEWS_DEADLETTER_PATH=deadletter/%(time)s.jsonl", *extra]}).json()
     assert answer["status"] == "ok", answer
-    job = answer["jobid"]
+    return wait_for_job(url, answer["jobid"]), stats_file
+
+
+def wait_for_job(url: str, job: str) -> str:
+    """The job's log once Scrapyd lists it as finished."""
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         jobs = requests.get(f"{url}/listjobs.json", params={"project": "newscrawler"}, auth=(USER, PASSWORD),
@@ -75,7 +80,10 @@ def run_job(url: str, start_url: str, stats_file: Path) -> tuple[dict, str]:
         time.sleep(1)
     else:
         pytest.fail(f"job {job} did not finish")
-    log = requests.get(f"{url}/logs/newscrawler/news/{job}.log", auth=(USER, PASSWORD), timeout=30).text
+    return requests.get(f"{url}/logs/newscrawler/news/{job}.log", auth=(USER, PASSWORD), timeout=30).text
+
+
+def job_results(log: str, stats_file: Path) -> tuple[dict, str]:
     return json.loads(stats_file.read_text()), log
 
 
@@ -85,7 +93,7 @@ def test_deploy_schedule_and_run_twice(scrapyd, mongo_uri, tmp_path):
     before = chromium_pids()
     content = SiteContent(seed=13, sections=3, articles=24)
     with Replica(content) as replica:
-        stats, log = run_job(url, replica.base_url + "/", tmp_path / "first.json")
+        stats, log = job_results(*run_job(url, replica.base_url + "/", tmp_path / "first.json"))
         assert stats["finish_reason"] == "finished"
         assert " ERROR: " not in log and "Traceback" not in log
         client = pymongo.MongoClient(mongo_uri)
@@ -97,7 +105,7 @@ def test_deploy_schedule_and_run_twice(scrapyd, mongo_uri, tmp_path):
         time.sleep(1)
         assert not (chromium_pids() - before), "Chromium processes left after the job"
 
-        stats, log = run_job(url, replica.base_url + "/", tmp_path / "second.json")
+        stats, log = job_results(*run_job(url, replica.base_url + "/", tmp_path / "second.json"))
         assert stats["finish_reason"] == "finished" and stats.get("news/store/new", 0) == 0
         assert client.scrapyd_e2e.articles.count_documents({}) == len(docs)
         client.close()
@@ -109,3 +117,58 @@ def test_wrong_password_is_refused(scrapyd):
                            data={"project": "newscrawler", "spider": "news"})
     assert answer.status_code == 401
     assert requests.get(f"{url}/listjobs.json", timeout=30).status_code == 401
+
+
+def test_a_job_of_the_coinness_site(scrapyd, mongo_uri, tmp_path):
+    """The real site's shape (the app-mode replica, both editions) as a Scrapyd job."""
+    from replica.app import AppReplica, app_editions
+
+    url, _ = scrapyd
+    assert deploy(url)["status"] == "ok"
+    with AppReplica(app_editions(seed=14, sections=2, articles=10)) as app:
+        stats, log = job_results(*run_job(url, app.start_urls(), tmp_path / "coinness.json",
+                                          {"NEWS_SITE_PROFILE": "coinness", "NEWS_API_URL": app.api_url}))
+        truth = app.ground_truth()
+    assert stats["finish_reason"] == "finished" and " ERROR: " not in log and "Traceback" not in log
+    client = pymongo.MongoClient(mongo_uri)
+    try:
+        docs = list(client.scrapyd_e2e.articles.find({"site": "coinness"}))
+    finally:
+        client.close()
+    assert sorted(d["url"] for d in docs) == sorted(truth)
+    assert stats.get("news/pages/listing_rendered", 0) == 0
+    assert stats["news/renders"] == len(truth)
+
+
+def schedule(url: str, tmp_path: Path, start_url: str) -> subprocess.CompletedProcess:
+    """deploy/schedule-news.sh as cron or systemd runs it: no inherited environment, the settings file
+    made from the shipped example."""
+    example = (Path(ROOT) / "deploy" / "schedule.env.example").read_text()
+    values = {"SCRAPYD_URL": url, "SCRAPYD_USERNAME": USER, "SCRAPYD_PASSWORD": PASSWORD, "NEWS_START_URL": start_url,
+              "NEWS_SITE_PROFILE": "replica"}
+    lines = [f"{line.split('=', 1)[0]}={values[line.split('=', 1)[0]]}" if "=" in line and not line.startswith("#")
+             else line for line in example.splitlines()]
+    env_file = tmp_path / "schedule.env"
+    env_file.write_text("\n".join(lines) + "\n")
+    env_file.chmod(0o640)
+    return subprocess.run(["env", "-i", "PATH=/usr/bin:/bin", f"NEWS_SCHEDULE_ENV={env_file}", "/bin/bash",
+                           str(Path(ROOT) / "deploy" / "schedule-news.sh")], capture_output=True, text=True, timeout=120)
+
+
+def test_the_schedule_script_schedules_and_reports_a_job_that_ended_badly(scrapyd, tmp_path):
+    url, _ = scrapyd
+    assert deploy(url)["status"] == "ok"
+
+    def scheduled_job(done: subprocess.CompletedProcess) -> str:
+        return json.loads(done.stdout.strip().splitlines()[-1])["jobid"]
+
+    with Replica(SiteContent(seed=15, sections=2, articles=6)) as replica:
+        good = schedule(url, tmp_path, replica.base_url + "/")
+        assert good.returncode in (0, 3), good.stderr        # (0 unless an earlier test's job ended badly)
+        assert "Crawl summary (finished)" in wait_for_job(url, scheduled_job(good))
+    bad = schedule(url, tmp_path, "ftp://not-a-site.test/")   # a job that stops at start
+    assert bad.returncode == 0, bad.stderr                    # the job before it ended well
+    wait_for_job(url, scheduled_job(bad))
+    reported = schedule(url, tmp_path, "ftp://not-a-site.test/")
+    assert reported.returncode == 3 and "did not end well" in reported.stderr
+    wait_for_job(url, scheduled_job(reported))

@@ -54,14 +54,36 @@ def _credit(match: re.Match) -> ImageCredit:
     return ImageCredit(match.group(0).strip(), photographer, provider)
 
 
+# Lower-case words a name or an agency may contain ("Jan van der Berg", "Agence France-Presse via Getty").
+NAME_PARTICLES = {"de", "del", "della", "der", "den", "van", "von", "da", "di", "du", "la", "le", "y", "e",
+                  "and", "&", "for", "of", "via", "on", "the", "bin", "al", "el", "ter", "zu"}
+
+
+def looks_like_name(text: str | None) -> bool:
+    """A person's or an agency's name: a few words, each capitalised (or a particle), no sentence.
+    Tells `Credit: Jiho Choi/Reuters` from `Credit: markets rallied on the news`."""
+    if not text:
+        return True
+    words = re.split(r"[\s/]+", text.strip())
+    if not words or len(words) > 8 or text.rstrip().endswith((".", "!", "?")) and not re.search(r"\b[A-Z]\.$", text):
+        return False
+    first = words[0]
+    if not (first[:1].isupper() or first[:1].isdigit() or first.startswith(("©", "@"))):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in NAME_PARTICLES or not w[:1].isalpha()
+               for w in words if w)
+
+
 def credit_of_block(text: str) -> ImageCredit | None:
-    """The credit when `text` is nothing but a credit; None otherwise."""
+    """The credit when `text` is nothing but a credit; None otherwise. Its names must look like
+    names: a short paragraph that merely begins like a credit is body text."""
     text = text.strip()
     if not text or len(text) > 120:
         return None
     for form in WHOLE_FORMS:
         match = form.match(text)
-        if match:
+        if match and looks_like_name(match.groupdict().get("photographer")) \
+                and looks_like_name(match.groupdict().get("provider")):
             return _credit(match)
     return None
 

@@ -61,7 +61,7 @@ def parse_absolute(text: str, zone: ZoneInfo) -> datetime | None:
     return parsed if parsed.tzinfo else localize(parsed, zone)
 
 
-def parse_site_date(text: str | None, zone: str | ZoneInfo, now: datetime) -> ParsedDate:
+def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime) -> ParsedDate:
     """`text` as the site shows it (`April 14, 2023, 2:14 AM`, `Oct 11, 2023`, ISO 8601,
     `5 minutes ago`, `Yesterday`), read in `zone` when it names no offset; relative forms count
     back from `now` (the response's time). Dates more than a day ahead of `now` are refused.
@@ -69,7 +69,7 @@ def parse_site_date(text: str | None, zone: str | ZoneInfo, now: datetime) -> Pa
     Never raises, whatever the text: a date that does not exist (`0000-00-00`, `2023-02-30`) or
     falls outside the calendar once moved to UTC (`0001-01-01T00:00:00+01:00`, `999999999 days
     ago`) is `unparseable`, so the article is kept with a null date and its raw text."""
-    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone or ZoneInfo("UTC")  # no zone known: read as UTC
     text = (text or "").strip()
     if not text:
         return ParsedDate(None, "empty")
@@ -83,3 +83,99 @@ def parse_site_date(text: str | None, zone: str | ZoneInfo, now: datetime) -> Pa
     if value - now > MAX_FUTURE:
         return ParsedDate(None, "future")
     return ParsedDate(value)
+
+
+# -- publication dates as a page states them -----------------------------------------------------
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{8}$")
+HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}\d{2}")
+HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}|T\d{6}")
+HAS_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2}|\b(UTC|GMT)([+-]\d{1,2}(:?\d{2})?)?)\s*$", re.I)
+# `2024-04-30 16:38:37 +02:00`, `20201123T11:02:35Z`: ISO 8601 as pages write it, made strict.
+ISO_LOOSE = re.compile(r"^(?P<date>\d{4}-?\d{2}-?\d{2})(?:[T ](?P<time>\d{2}:?\d{2}(?::?\d{2}(?:[.,]\d+)?)?))?"
+                       r"\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication date as the page states it.
+
+    `instant`: aware UTC, when the page gives a time and its offset (or the site's zone is known);
+    `local`: ISO 8601 as stated: with the page's offset, a local time without offset, or only a day;
+    `precision`: `second`, `minute` or `day`."""
+
+    instant: datetime | None
+    local: str | None
+    precision: str | None
+    problem: str | None = None
+
+
+def normalise_iso(text: str) -> str | None:
+    """Loose ISO 8601 made strict (`20201123T11:02:35Z` -> `2020-11-23T11:02:35+00:00`); None when
+    `text` is no ISO date."""
+    match = ISO_LOOSE.match(text.strip())
+    if not match:
+        return None
+    date = match.group("date").replace("-", "")
+    result = f"{date[:4]}-{date[4:6]}-{date[6:8]}"
+    clock = (match.group("time") or "").replace(":", "")
+    if clock:
+        fraction = ""
+        if "." in clock or "," in clock:
+            clock, fraction = re.split(r"[.,]", clock, maxsplit=1)
+            fraction = "." + fraction[:6]
+        clock = clock.ljust(4, "0")
+        result += f"T{clock[:2]}:{clock[2:4]}" + (f":{clock[4:6]}{fraction}" if len(clock) > 4 else "")
+    offset = match.group("offset")
+    if offset and clock:
+        offset = "+00:00" if offset.upper() == "Z" else offset
+        if len(offset) == 3:
+            offset += ":00"
+        elif ":" not in offset:
+            offset = f"{offset[:3]}:{offset[3:]}"
+        result += offset
+    return result
+
+
+def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime) -> Publication:
+    """`text` as a page states a publication: ISO 8601 (also loose), or words (`April 14, 2023,
+    2:14 AM`, `5 minutes ago`). A day alone is kept as that day, never moved across midnight; a
+    time without an offset is read in `zone`, or kept as a local time when no zone is known.
+    Never raises."""
+    text = (text or "").strip()
+    if not text:
+        return Publication(None, None, None, "empty")
+    try:
+        return _read_publication(text, zone, now)
+    except (ValueError, OverflowError):
+        return Publication(None, None, None, "unparseable")
+
+
+def _read_publication(text: str, zone: ZoneInfo | None, now: datetime) -> Publication:
+    relative = parse_relative(text, now)
+    if relative is not None:
+        return _stated(relative.astimezone(zone) if zone else relative, "minute", now)
+    iso = normalise_iso(text)
+    if iso is not None:
+        if "T" not in iso:
+            return Publication(None, datetime.fromisoformat(iso).date().isoformat(), "day")
+        parsed = dateutil_parser.isoparse(iso)
+        precision = "second" if iso.count(":") >= 2 and len(iso.split("T")[1]) >= 8 else "minute"
+    else:
+        if not (MONTH_NAME.search(text) and YEAR.search(text)):
+            return Publication(None, None, None, "unparseable")
+        parsed = dateutil_parser.parse(text, default=datetime(2000, 1, 1))
+        if not HAS_TIME.search(text):
+            return Publication(None, parsed.date().isoformat(), "day")
+        precision = "second" if HAS_SECONDS.search(text) else "minute"
+    if parsed.tzinfo is None:
+        if zone is None:  # no offset, no zone: a local time, not an instant
+            return Publication(None, parsed.isoformat(timespec="seconds"), precision)
+        parsed = localize(parsed, zone)
+    return _stated(parsed, precision, now)
+
+
+def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
+    instant = moment.astimezone(timezone.utc)
+    if instant - now > MAX_FUTURE:
+        return Publication(None, None, None, "future")
+    return Publication(instant, moment.isoformat(timespec="seconds"), precision)

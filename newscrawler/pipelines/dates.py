@@ -1,4 +1,5 @@
-"""Dates pipeline: the page's date text, read in the site's zone, becomes aware UTC."""
+"""Dates pipeline: the page's date, read in the site's zone when it states none, becomes an aware UTC
+instant where one can be known, and is kept as stated (`published_at_local`) and as raw text."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from ..cleaning.dates import parse_site_date
+from ..cleaning.dates import read_publication
 from ..sites import SiteConfigError, configured_site
 
 logger = logging.getLogger(__name__)
 
 
 class DatesPipeline:
-    def __init__(self, zone: ZoneInfo, stats):
+    def __init__(self, zone: ZoneInfo | None, stats):
         self.zone = zone
         self.stats = stats
 
@@ -28,8 +29,8 @@ class DatesPipeline:
             raise NotConfigured(str(error)) from None
         return cls(zone, crawler.stats)
 
-    def zone_of(self, name: str | None) -> ZoneInfo:
-        """The zone a page says its date text is in, else the site's."""
+    def zone_of(self, name: str | None) -> ZoneInfo | None:
+        """The zone a page says its date text is in, else the site's (None: not known)."""
         if not name:
             return self.zone
         try:
@@ -40,19 +41,20 @@ class DatesPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)
-        # A machine-readable date (JSON-LD) wins over the text; the text is kept either way.
-        candidates = [adapter.get("published_at_iso"), adapter.get("published_at_raw")]
-        parsed = None
         zone = self.zone_of(adapter.get("published_at_zone"))
-        for text in filter(None, candidates):
-            parsed = parse_site_date(text, zone, now)
-            if parsed.value:
+        # A machine-readable date (JSON-LD, meta, an API) wins over the text; the text is kept either way.
+        publication = None
+        for text in filter(None, [adapter.get("published_at_iso"), adapter.get("published_at_raw")]):
+            publication = read_publication(text, zone, now)
+            if publication.local:
                 break
-        adapter["published_at"] = parsed.value if parsed else None
-        if adapter["published_at"] is None:
-            problem = parsed.problem if parsed else "empty"
+        adapter["published_at"] = publication.instant if publication else None
+        adapter["published_at_local"] = publication.local if publication else None
+        adapter["published_at_precision"] = publication.precision if publication else None
+        if adapter["published_at_local"] is None:
+            problem = publication.problem if publication else "empty"
             self.stats.inc_value(f"news/dates/{problem}")
             logger.warning("Publication date %s (%r): %s", problem, adapter.get("published_at_raw"), adapter.get("url"))
         modified = adapter.get("modified_at_raw")
-        adapter["modified_at"] = parse_site_date(modified, self.zone, now).value if modified else None
+        adapter["modified_at"] = read_publication(modified, zone, now).instant if modified else None
         return item

@@ -81,7 +81,8 @@ def site_zone(settings) -> str:
     from ..sites import SiteConfigError, configured_site
 
     try:
-        return configured_site(settings).zone.key
+        zone = configured_site(settings).zone
+        return zone.key if zone else "UTC"
     except SiteConfigError:
         return "UTC"
 

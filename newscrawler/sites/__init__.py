@@ -85,7 +85,7 @@ class Site:
     """One site: what it is, where its articles are found, and how its pages are read."""
 
     name: str
-    timezone: str
+    timezone: str | None  # None: the site states no zone (a local time without offset stays local)
     start_urls: tuple[str, ...]
     urls: UrlRules
     sources: tuple  # newscrawler.sources.Source objects, tried in order for each start URL
@@ -105,7 +105,7 @@ class ConfiguredSite:
     """The site a crawl is for, with the zone its local times are read in and its settings."""
 
     site: Site
-    zone: ZoneInfo
+    zone: ZoneInfo | None
     settings: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -146,6 +146,8 @@ def load_site(name: str) -> Site:
 def _configured(name: str, zone_name: str, frozen_settings: tuple) -> ConfiguredSite:
     site = load_site(name)
     zone_name = zone_name or site.timezone
+    if not zone_name:
+        return ConfiguredSite(site, None, dict(frozen_settings))
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):

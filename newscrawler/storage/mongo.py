@@ -20,7 +20,7 @@ from ..items import plain, stored_fields
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: published_at_local and published_at_precision (docs/article-schema.md)
 TEXT_INDEX_UNSUPPORTED = 67  # CannotCreateIndex: servers without text search
 DUPLICATE_KEY = 11000
 # Fields that describe the page around the article rather than its content: refreshed by every

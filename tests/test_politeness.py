@@ -1,0 +1,30 @@
+"""Renders keep to the site's limits like any request."""
+
+from __future__ import annotations
+
+import pytest
+
+from replica import Faults, Replica, SiteContent
+from servers import run_crawl
+
+pytestmark = pytest.mark.slow
+
+
+def test_renders_keep_to_the_robots_txt_crawl_delay(tmp_path):
+    content = SiteContent(seed=2, sections=1, articles=8, related_only_share=0)
+    with Replica(content, Faults(crawl_delay=1)) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/")
+    assert len(result.items) == 8 and result.stat("news/renders") == 8
+    assert result.stat("news/politeness/delay_max") == 1.0
+    # Scrapy spaces a slot's requests by 0.5 to 1.5 times its delay: 8 renders take at least 3.5 s.
+    assert result.stats["elapsed_time_seconds"] >= 3.5
+    assert "robots.txt of 127.0.0.1 asks for 1s" in result.log
+
+
+def test_renders_keep_to_download_delay(tmp_path):
+    content = SiteContent(seed=2, sections=1, articles=6, related_only_share=0)
+    with Replica(content) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"DOWNLOAD_DELAY": 0.8,
+                                                                        "AUTOTHROTTLE_ENABLED": False})
+    assert result.stat("news/renders") == 6 and result.stat("news/politeness/delay_max") == 0.8
+    assert result.stats["elapsed_time_seconds"] >= 5 * 0.8 * 0.5
