@@ -28,5 +28,8 @@ FORMAT = "news_format"
 """What the response must be (`html`, the default, or `json`): anything else is refused
 (newscrawler.refusals)."""
 
+DISCOVERY_DEPTH = "news_discovery_depth"
+"""Links away from a start URL, for sources that follow a site's own links (sources/discovery.py)."""
+
 LISTING = "listing"
 ARTICLE = "article"

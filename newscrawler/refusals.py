@@ -26,7 +26,7 @@ def refusal_reason(response, expected: str, limit: int) -> str | None:
     """Why a response is no page to parse; judged on what the server sent (headers), since a
     rendered body is the browser's HTML whatever the server answered."""
     content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-    if not isinstance(response, TextResponse) or (content_type and expected not in content_type):
+    if not isinstance(response, TextResponse) or (content_type and expected != "any" and expected not in content_type):
         return NON_HTML if expected == "html" else f"non_{expected}"
     declared = response.headers.get("Content-Length", b"0").decode("latin-1")
     if len(response.body) > limit or (declared.isdigit() and int(declared) > limit):

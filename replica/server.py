@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,9 +54,12 @@ class Faults:
         return int.from_bytes(digest[:4], "big") / 2**32 < rate
 
 
+FEED_LINK = '<link rel="alternate" type="application/rss+xml" title="Latest" href="/rss.xml">'
+
+
 def page(title: str, body: str, head: str = "") -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(title)} | {SITE_NAME}</title>{head}</head><body>{body}</body></html>")
+            f"<title>{escape(title)} | {SITE_NAME}</title>{FEED_LINK}{head}</head><body>{body}</body></html>")
 
 
 class ReplicaSite:
@@ -200,7 +204,29 @@ class ReplicaSite:
 
     def robots(self) -> str:
         delay = f"Crawl-delay: {self.faults.crawl_delay:g}\n" if self.faults.crawl_delay else ""
-        return f"User-agent: *\nDisallow: /admin/\n{delay}"
+        return f"User-agent: *\nDisallow: /admin/\n{delay}\nSitemap: {self.base_url}/sitemap.xml\n"
+
+    # -- what sites publish for crawlers and readers ---------------------------------------------
+    def sitemap_index(self) -> str:
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f'<sitemap><loc>{self.base_url}/sitemap-articles.xml</loc></sitemap></sitemapindex>')
+
+    def sitemap(self) -> str:
+        """Every article (listed or not), as a news sitemap: publication dates with their offset."""
+        entries = "".join(
+            f"<url><loc>{self.base_url}{a.path}</loc><news:news><news:publication_date>{a.published.isoformat()}"
+            f"</news:publication_date><news:title>{escape(a.title)}</news:title></news:news></url>"
+            for a in self.content.newest_first(listed_only=False))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}</urlset>')
+
+    def rss(self) -> str:
+        """The 20 newest listed articles."""
+        items = "".join(
+            f"<item><title>{escape(a.title)}</title><link>{self.base_url}{a.path}</link>"
+            f"<pubDate>{format_datetime(a.published)}</pubDate></item>" for a in self.content.newest_first()[:20])
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{SITE_NAME}</title>'
+                f"<link>{self.base_url}/</link>{items}</channel></rss>")
 
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
         """True the first time a path picked for this fault is requested."""
@@ -249,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
         with site.lock:
             site.requests.append(self.path)
         faults = site.faults
-        is_page = not path.startswith(("/static/", "/img/", "/api/")) and path != "/robots.txt"
+        is_page = not path.startswith(("/static/", "/img/", "/api/")) and path not in ("/robots.txt", "/sitemap.xml", "/sitemap-articles.xml", "/rss.xml")
         if is_page and faults.picks(path, faults.slow_rate, "slow"):
             time.sleep(faults.slow_seconds)
         if is_page and site.should_fail_once(path, faults.error_rate, "error"):
@@ -262,6 +288,9 @@ class Handler(BaseHTTPRequestHandler):
         segments = [s for s in path.split("/") if s]
         if path == "/robots.txt":
             return self.send(200, site.robots(), "text/plain")
+        if path in ("/sitemap.xml", "/sitemap-articles.xml", "/rss.xml"):
+            body = {"/sitemap.xml": site.sitemap_index, "/sitemap-articles.xml": site.sitemap, "/rss.xml": site.rss}[path]()
+            return self.send(200, body, "application/xml")
         if path == "/":
             return self.send(200, site.home(), drop=drop)
         if path.startswith("/static/") and (STATIC_DIR / segments[-1]).is_file():

@@ -127,3 +127,28 @@ def strip_body_credits(body: str) -> tuple[str, list[ImageCredit]]:
         if text:
             kept.append(text)
     return "\n\n".join(kept), credits
+
+
+def remove_credits(item) -> list[ImageCredit]:
+    """Credits leave an item's caption, summary and body for its `image_credits` (after those it
+    already has); returns the ones removed. What the credits pipeline does to every item."""
+    from dataclasses import replace
+
+    from itemadapter import ItemAdapter
+
+    adapter = ItemAdapter(item)
+    credits = []
+    image = adapter.get("image")
+    if image and image.caption:
+        caption, found = strip_credits(image.caption)
+        adapter["image"] = replace(image, caption=caption or None)
+        credits.extend(found)
+    summary, found = strip_credits(adapter.get("summary"))
+    adapter["summary"] = summary or None
+    credits.extend(found)
+    body, found = strip_body_credits(adapter.get("body") or "")
+    adapter["body"] = body
+    credits.extend(found)
+    known = {c.text for c in adapter.get("image_credits") or []}
+    adapter["image_credits"] = list(adapter.get("image_credits") or []) + [c for c in credits if c.text not in known]
+    return credits

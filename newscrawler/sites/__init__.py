@@ -46,7 +46,7 @@ class UrlRules:
     `<edition>:<id>`, with `default_edition` for paths that name none.
     """
 
-    article_path: re.Pattern
+    article_path: re.Pattern | None
     listing_paths: tuple[re.Pattern, ...] = ()
     tracking_params: re.Pattern = TRACKING_PARAMS
     default_edition: str | None = None
@@ -91,6 +91,9 @@ class Site:
     sources: tuple  # newscrawler.sources.Source objects, tried in order for each start URL
     article_page: type  # a newscrawler.pages.article.ArticlePage subclass
     language: str = "en"
+    render_articles: bool = True
+    """Whether article pages go through the browser (for their related block, or because an app
+    draws them); a site whose pages need no script reads them as the server sent them."""
     edition_listing: str | None = None
     """Path of an edition's listing, `{prefix}` standing for `/<edition>` (empty for the default
     edition): lets `-a editions=en,ko` name start URLs."""

@@ -142,10 +142,10 @@ class NewsSpider(scrapy.Spider):
         source = self.site.sources[index]
         return [self.listing_request(follow, index, start_url) for follow in source.first(start_url, self.site)]
 
-    def listing_request(self, follow: Follow, source_index: int, start_url: str) -> Request:
+    def listing_request(self, follow: Follow, source_index: int, start_url: str, depth: int = 0) -> Request:
         source = self.site.sources[source_index]
         meta = {m.PAGE_KIND: m.LISTING, m.SOURCE: source_index, m.STEP: follow.step, m.START_URL: start_url,
-                m.FORMAT: getattr(source, "format", "html")}
+                m.FORMAT: getattr(source, "format", "html"), m.DISCOVERY_DEPTH: depth}
         if follow.render and self.render.enabled:
             meta.update(self.render_meta(listing_page_methods(self.render, source, follow, self.discovery_state())))
         return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
@@ -166,7 +166,7 @@ class NewsSpider(scrapy.Spider):
             "playwright_page_methods": page_methods,
         }
 
-    def article_request(self, url: str) -> Request | None:
+    def article_request(self, url: str, depth: int = 0) -> Request | None:
         """A request for an article page, or None when it was scheduled already or is over budget."""
         urls = self.site.urls
         url = urls.canonicalize(url)
@@ -180,8 +180,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("news/articles/over_budget")
             return None
         self.scheduled_articles.add(key)
-        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url}
-        if self.render.enabled:
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.DISCOVERY_DEPTH: depth}
+        if self.render.enabled and self.site.site.render_articles:
             meta.update(self.render_meta(article_page_methods(self.render, self.site.article_page)))
         return Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
@@ -197,14 +197,19 @@ class NewsSpider(scrapy.Spider):
             return
         if "playwright" in response.flags:  # only a source that cannot do without it renders listings
             stats.inc_value("news/pages/listing_rendered")
+        yield from self.discovered(found, response, index)
+
+    def discovered(self, found, response, index: int):
+        """Requests for what a listing response lists: its articles, and the listings worth walking."""
+        depth = response.meta.get(m.DISCOVERY_DEPTH, 0)
         for card in found.cards:
-            request = self.article_request(card.url)
+            request = self.article_request(card.url, depth + 1)
             if request:
                 yield request
         start_url = response.meta.get(m.START_URL, response.url)
         for follow in self.follows_worth_walking(found):
             if host_of(follow.url) in self.allowed_domains:
-                yield self.listing_request(follow, index, start_url)
+                yield self.listing_request(follow, index, start_url, depth)
 
     def follows_worth_walking(self, found) -> list[Follow]:
         """Sections (those asked for), View All (unless sections were asked for), and the next page
@@ -264,11 +269,14 @@ class NewsSpider(scrapy.Spider):
     # -- articles ---------------------------------------------------------------------------
     def parse_article(self, response):
         stats = self.crawler.stats
-        stats.inc_value("news/pages/article")
         complete = response.meta.get(m.SERVER_HTML_COMPLETE)
         if complete is None and not response.meta.get("playwright"):
             complete = html_is_complete(response.text)  # the body is what the server sent
         page = self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete)
+        if not getattr(page, "is_article", lambda: True)():
+            yield from self.not_an_article(response)
+            return
+        stats.inc_value("news/pages/article")
         seen_as = [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
         try:
             item = page.to_item(self.site.name, datetime.now(timezone.utc), seen_as)
@@ -288,6 +296,15 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(url)
             if request:
                 yield request
+
+    def not_an_article(self, response):
+        """A page reached as a candidate that declares no article (sites without rules): a listing
+        to explore with the site's first source, which judges its links."""
+        self.crawler.stats.inc_value("news/pages/not_article")
+        source = self.site.sources[0]
+        explore = getattr(source, "links", None)
+        if explore is not None:
+            yield from self.discovered(explore(response, self.site), response, 0)
 
     def count_render(self, item, block_absent: bool, url: str) -> None:
         stats = self.crawler.stats

@@ -1,0 +1,301 @@
+"""Article pages of any news site, read without selectors.
+
+Fields come from what pages declare about themselves (JSON-LD of any `@type` ending in `Article`,
+microdata, OpenGraph and `article:` meta, `<time>` elements), then from the page's text: the main
+text by trafilatura (it finds the article body on pages it has never seen; our own code would need
+selectors), the date by htmldate when nothing is declared. What they lack is kept here: image
+credits out of the body and into structured credits, captions apart from the text.
+"""
+
+from __future__ import annotations
+
+import html as html_entities
+import re
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from ..items import Image, ImageCredit
+from ..sites import absolute, host_of
+from .article import ArticlePage
+from .html import first_text, is_article_type
+from .related import RelatedBlock
+from .text import clean_text, element_text
+
+# Meta tags that carry a publication date, most specific first.
+DATE_META = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
+             "publish-date", "publish_date", "date", "DC.date.issued", "dc.date.issued", "DC.date",
+             "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date", "citation_publication_date")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
+DATE_WORDS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                        r"\b\d{1,2}\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+YEAR_WORD = re.compile(r"\b(19|20)\d{2}\b")
+DATE_ONLY_TEXT = re.compile(r"^(\w+,?\s+)?(\d{1,2}\.?\s+\w+\.?|\w+\.?\s+\d{1,2}),?\s+\d{4}(,?\s+(at\s+)?\d{1,2}[:.]\d{2}.*)?$")
+BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
+CREDIT_CLASSES = re.compile(r"credit|copyright|photographer|source|byline", re.I)
+STATIC_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|css|js|pdf|zip|mp[34]|xml|json|ico|woff2?)$", re.I)
+
+
+def host_family(host: str) -> str:
+    """`www.example.com`, `amp.example.com` and `example.com` are one site."""
+    return re.sub(r"^(www\d?|m|amp|mobile)\.", "", host.lower())
+
+
+def page_key(url: str) -> str | None:
+    """An article key from a URL when the site has no id rule: host family and path; None for the
+    home page and for files."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if not path or STATIC_FILE.search(path):
+        return None
+    return host_family(parts.hostname or "") + path + (f"?{parts.query}" if parts.query else "")
+
+
+class GenericArticlePage(ArticlePage):
+    related = None  # no related block is known on a site without selectors
+    default_language = None
+
+    # -- what kind of page ----------------------------------------------------------------------
+    def is_article(self) -> bool:
+        """An article by what the page declares: JSON-LD, microdata, OpenGraph or `article:` meta."""
+        if self.ld:
+            return True
+        if (self.meta("og:type") or "").lower() in ("article", "news", "newsarticle"):
+            return True
+        if self.meta("article:published_time"):
+            return True
+        return bool(self.sel.xpath('//*[@itemtype][contains(@itemtype, "Article") or contains(@itemtype, "BlogPosting")]'))
+
+    # -- identity -------------------------------------------------------------------------------------
+    def is_article_here(self, url: str) -> bool:
+        return host_family(host_of(url)) == host_family(host_of(self.url)) and page_key(url) is not None
+
+    def article_id(self) -> str | None:
+        return page_key(self.canonical_url())
+
+    # -- fields ---------------------------------------------------------------------------------------
+    def microdata(self, prop: str) -> str | None:
+        node = self.sel.css(f'[itemprop="{prop}"]')[:1]
+        if not node:
+            return None
+        return node.attrib.get("content") or node.attrib.get("datetime") or element_text(node) or None
+
+    def headline_candidates(self) -> list[str]:
+        ld = self.ld.get("headline") or self.ld.get("name")
+        found = [ld if isinstance(ld, str) else None, self.meta("og:title"), self.meta("twitter:title"),
+                 self.microdata("headline")]
+        return [html_entities.unescape(clean_text(t)) for t in found if t and clean_text(t)]
+
+    def title(self) -> str | None:
+        """The headline as the page shows it: the `<h1>` that a declared headline confirms, else the
+        declared headline, else the document title without the site's name."""
+        declared = self.headline_candidates()
+        h1s = [t for t in (element_text(h) for h in self.sel.css("h1")) if t]
+        for h1 in h1s:
+            if any(same_headline(h1, d) for d in declared):
+                return h1
+        if declared:
+            site_name = self.meta("og:site_name")
+            return strip_site_name(declared[0], site_name)
+        if h1s:
+            return h1s[0]
+        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.meta("og:site_name")) or None
+
+    def section(self) -> str | None:
+        declared = self.ld.get("articleSection")
+        if isinstance(declared, list):
+            declared = next((d for d in declared if isinstance(d, str)), None)
+        return first_text(declared if isinstance(declared, str) else None, self.meta("article:section"))
+
+    def published_raw(self) -> str | None:
+        """The date as the page shows it to readers; else as it declares it; else htmldate's day."""
+        return self.visible_date() or self.published_iso() or self.htmldate()
+
+    def published_iso(self) -> str | None:
+        """The date the page declares for machines (JSON-LD, meta, microdata, `<time datetime>`)."""
+        declared = self.ld.get("datePublished") or self.ld.get("dateCreated")
+        values = [declared if isinstance(declared, str) else None, *(self.meta(n) for n in DATE_META),
+                  self.microdata("datePublished"), self.time_element()]
+        return first_text(*values)
+
+    def visible_date(self) -> str | None:
+        """The text of an element named like a date (`article-date`, `published`, `timestamp`) that
+        reads like one: a month name and a year, or a `<time>`'s text."""
+        nodes = self.sel.xpath('//time | //*[@class or @id][re:test(concat(@class, " ", @id), '
+                               '"(^|[-_ ])(date|time|published|pubdate|timestamp|dateline)([-_ ]|$)", "i")]',
+                               namespaces={"re": "http://exslt.org/regular-expressions"})
+        for node in nodes[:30]:
+            text = element_text(node)
+            if 6 <= len(text) <= 60 and DATE_WORDS.search(text) and YEAR_WORD.search(text):
+                return text
+        return None
+
+    def time_element(self) -> str | None:
+        for node in self.sel.css("article time[datetime], main time[datetime], time[datetime]")[:1]:
+            return clean_text(node.attrib.get("datetime")) or None
+        return None
+
+    def htmldate(self) -> str | None:
+        from htmldate import find_date
+
+        try:
+            return find_date(self.html, url=self.url, original_date=True, extensive_search=False)
+        except Exception:  # noqa: BLE001 - a heuristic on any page: no date is an answer
+            return None
+
+    def modified_iso(self) -> str | None:
+        declared = self.ld.get("dateModified")
+        return first_text(declared if isinstance(declared, str) else None, *(self.meta(n) for n in MODIFIED_META))
+
+    def summary(self) -> str | None:
+        found = first_text(self.ld.get("description") if isinstance(self.ld.get("description"), str) else None,
+                           self.meta("og:description"), self.meta("description"))
+        return html_entities.unescape(found) if found else None
+
+    @cached_property
+    def blocks(self) -> list[tuple[str, str]]:
+        """The main text by trafilatura: paragraphs, sub-headings and list items, in order; figure
+        captions are not text."""
+        import trafilatura
+
+        xml = trafilatura.extract(self.html, url=self.url, output_format="xml", include_comments=False,
+                                  include_tables=False, include_images=False, favor_precision=False,
+                                  deduplicate=False)
+        if not xml:
+            return []
+        blocks = []
+        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote"):
+            if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
+                continue
+            text = clean_text("".join(node.itertext()))
+            if text and not self.is_caption(text):
+                blocks.append(("h2" if node.tag == "head" else "p", text))
+        return self.without_header(blocks)
+
+    def without_header(self, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The headline, the dateline and a byline are the article's header, not its text: drop them
+        where the main text starts with them."""
+        header = {normalise(t) for t in (self.headline_candidates() + [element_text(h) for h in self.sel.css("h1")])}
+        date = normalise(self.visible_date() or "")
+        start = 0
+        while start < min(len(blocks), 4):
+            text = normalise(blocks[start][1])
+            if text in header or (date and text == date) or DATE_ONLY_TEXT.match(blocks[start][1]) \
+                    or BYLINE.match(blocks[start][1]):
+                start += 1
+                continue
+            break
+        return blocks[start:]
+
+    @cached_property
+    def captions(self) -> list[str]:
+        return [t for t in (element_text(f) for f in self.sel.css("figcaption")) if t]
+
+    def is_caption(self, text: str) -> bool:
+        return any(text == caption for caption in self.captions)
+
+    def image(self) -> Image | None:
+        figure = self.lead_figure()
+        src = figure.css("img::attr(src)").get() if figure else None
+        url = absolute(self.url, self.meta("og:image")) or absolute(self.url, src)
+        if not url:
+            return None
+        caption = self.caption_without_credit(figure) if figure else None
+        alt = clean_text(figure.css("img::attr(alt)").get()) or None if figure else None
+        return Image(url, alt=alt, caption=caption)
+
+    def lead_figure(self):
+        return (self.sel.css("article figure") or self.sel.css("main figure") or self.sel.css("figure"))[:1]
+
+    def caption_without_credit(self, figure) -> str | None:
+        caption = figure.css("figcaption")[:1]
+        if not caption:
+            return None
+        texts = [t for node in caption.xpath(".//text()[not(ancestor::*[contains(@class, 'credit') or "
+                                                 "contains(@class, 'copyright')])]") for t in [node.get()]]
+        return clean_text(" ".join(texts)) or None
+
+    def structured_credits(self) -> list[ImageCredit]:
+        """Credits the markup marks as such (a credit element in a figure, JSON-LD image credit)."""
+        found = []
+        for figure in self.sel.css("figure"):
+            for node in figure.xpath(".//*[@class]"):
+                if CREDIT_CLASSES.search(node.attrib.get("class", "")) and not node.xpath(".//*[@class]"):
+                    text = element_text(node)
+                    if text and len(text) < 120:
+                        found.append(credit_from_text(text))
+        image = self.ld.get("image")
+        images = image if isinstance(image, list) else [image]
+        for entry in images:
+            if isinstance(entry, dict):
+                holder = entry.get("creditText") or entry.get("copyrightHolder")
+                if isinstance(holder, dict):
+                    holder = holder.get("name")
+                if isinstance(holder, str) and clean_text(holder):
+                    found.append(credit_from_text(clean_text(holder)))
+        unique: dict[str, ImageCredit] = {}
+        for credit in found:
+            unique.setdefault(credit.text, credit)
+        return list(unique.values())
+
+    def tags(self) -> list[str]:
+        tags = [t for t in (clean_text(v) for v in self.sel.css('meta[property="article:tag"]::attr(content)').getall()) if t]
+        keywords = self.ld.get("keywords")
+        if not tags and isinstance(keywords, str):
+            tags = [k for k in (clean_text(k) for k in keywords.split(",")) if k]
+        elif not tags and isinstance(keywords, list):
+            tags = [clean_text(k) for k in keywords if isinstance(k, str) and clean_text(k)]
+        return tags
+
+    def related_urls(self) -> list[str]:
+        return []
+
+    def related_block(self) -> RelatedBlock:
+        return RelatedBlock(urls=[], outcome="absent", present=False, loading=False)
+
+    def to_item(self, site, fetched_at=None, seen_as=()):
+        item = super().to_item(site, fetched_at, seen_as)
+        item.title = html_entities.unescape(item.title)
+        item.image_credits = self.structured_credits()
+        return item
+
+
+def same_headline(shown: str, declared: str) -> bool:
+    a, b = normalise(shown), normalise(declared)
+    return bool(a) and (a == b or a in b or b in a)
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\W+", " ", html_entities.unescape(text)).strip().casefold()
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    """`Headline | The Site` -> `Headline`: the site's name (og:site_name, or a short last part
+    after a `|`) is no part of the headline."""
+    if not title:
+        return title
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name and normalise(parts[-1]) == normalise(site_name):
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
+    if site_name and normalise(parts[0]) == normalise(site_name):
+        return title[len(parts[0]):].lstrip(" |–—·•:-")
+    if " | " in title and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
+    return title
+
+
+def credit_from_text(text: str) -> ImageCredit:
+    from ..cleaning.credits import credit_of_block
+
+    credit = credit_of_block(text)
+    if credit:
+        return credit
+    provider = text.lstrip("©").strip()
+    photographer, _, agency = provider.partition("/")
+    if agency:
+        return ImageCredit(text, clean_text(photographer) or None, clean_text(agency) or None)
+    return ImageCredit(text, None, provider or None)

@@ -1,0 +1,98 @@
+"""Discovery on a site without rules: its sitemaps and feeds, and its pages judged by what they are.
+
+From a start URL: the site's robots.txt `Sitemap:` lines (else `/sitemap.xml`), sitemap indexes,
+sitemaps and news sitemaps (their `lastmod` / `news:publication_date` as card dates, for `since` and
+incremental stops), the RSS/Atom feeds the start page announces, and the start page's own links.
+Every page reached is fetched as a candidate article; one that turns out not to be an article (no
+JSON-LD article, no `og:type` article) is read as a listing whose links are followed within the
+site, up to `NEWS_DISCOVERY_DEPTH` links away from a start URL.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+from ..pages.generic import host_family, page_key
+from ..pages.listing import Card
+from ..sites import absolute, host_of
+from . import Discovered, Follow, Source
+
+SITEMAP_LINE = re.compile(r"^\s*sitemap:\s*(\S+)", re.I | re.M)
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml")
+NOT_PAGES = re.compile(r"/(tag|tags|author|authors|search|login|signup|account|cart|feed|wp-json|cdn-cgi)(/|$)", re.I)
+
+
+class SiteDiscovery(Source):
+    name = "discovery"
+    format = "any"  # robots.txt, XML sitemaps, feeds and HTML pages
+
+    def __init__(self, max_depth: int = 2, max_links_per_page: int = 300):
+        self.max_depth = max_depth
+        self.max_links_per_page = max_links_per_page
+
+    def first(self, start_url: str, site) -> list:
+        """The site's robots.txt (for its sitemaps), and the start URL itself: a listing to read when
+        it is the home page, else a page that may be an article (judged once fetched)."""
+        parts = urlsplit(start_url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        start = Card(start_url, None) if page_key(start_url) else Follow(start_url, "index", step="page")
+        return [Follow(f"{root}/robots.txt", "index", step="robots"), start]
+
+    def parse(self, response, site) -> Discovered:
+        from .. import meta
+
+        step = response.meta.get(meta.STEP) or "page"
+        if step == "robots":
+            return self.robots(response)
+        if step in ("sitemap", "feed"):
+            return self.xml(response, site)
+        return self.links(response, site)
+
+    def robots(self, response) -> Discovered:
+        sitemaps = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        parts = urlsplit(response.url)
+        sitemaps = sitemaps or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+        return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)])
+
+    def xml(self, response, site) -> Discovered:
+        """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), an RSS or Atom feed (its items)."""
+        sel = Selector(text=response.text, type="xml")
+        sel.remove_namespaces()
+        follows = [Follow(loc.strip(), "index", step="sitemap") for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
+        cards = []
+        for entry in sel.xpath("//urlset/url"):
+            loc = entry.xpath("loc/text()").get()
+            date = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
+            if loc:
+                cards.append(Card(loc.strip(), date.strip() if date else None))
+        for entry in sel.xpath("//channel/item | //feed/entry"):
+            link = entry.xpath("link/text()").get() or entry.xpath("link/@href").get()
+            date = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
+            if link:
+                cards.append(Card(absolute(response.url, link.strip()), date.strip() if date else None))
+        return Discovered([c for c in cards if self.is_candidate(c.url, response.url)], follows)
+
+    def links(self, response, site) -> Discovered:
+        """A page that is no article: its feeds, and its links within the site as candidates."""
+        from .. import meta
+
+        sel = Selector(text=response.text)
+        follows = []
+        for link in sel.css("link[rel=alternate]"):
+            if (link.attrib.get("type") or "").lower() in FEED_TYPES and link.attrib.get("href"):
+                follows.append(Follow(absolute(response.url, link.attrib["href"]), "index", step="feed"))
+        depth = response.meta.get(meta.DISCOVERY_DEPTH, 0)
+        cards = []
+        if depth < self.max_depth:
+            urls = [absolute(response.url, href) for href in sel.css("a::attr(href)").getall()]
+            urls = [u for u in dict.fromkeys(urls) if u and self.is_candidate(u, response.url)]
+            cards = [Card(url, None) for url in urls[: self.max_links_per_page]]
+        return Discovered(cards, [f for f in follows if f.url])
+
+    def is_candidate(self, url: str, base: str) -> bool:
+        """A page of the same site that may be an article (not the home page, a file or a utility page)."""
+        return host_family(host_of(url)) == host_family(host_of(base)) and page_key(url) is not None \
+            and not NOT_PAGES.search(urlsplit(url).path)

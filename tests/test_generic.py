@@ -1,0 +1,139 @@
+"""The `generic` site: pages of any publisher read without selectors, and discovery without rules."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+from pathlib import Path
+
+from datetime import datetime
+
+import pytest
+from dateutil import parser as dateutil_parser
+from scrapy.http import Request, TextResponse
+
+from newscrawler import meta
+from newscrawler.extract import extract_article
+from newscrawler.pages.generic import GenericArticlePage, page_key, strip_site_name
+from newscrawler.sites import configured_site
+from servers import BIN, ROOT, scrapy_env
+
+DATA = Path(__file__).parent / "data"
+FIXTURES = sorted(p.stem for p in (DATA / "generic").glob("*.html"))
+REPLICA_PAGES = sorted(p.name[: -len(".html.gz")] for p in (DATA / "pages").glob("*.html.gz"))
+SITE = configured_site({"NEWS_SITE_PROFILE": "generic"})
+
+
+def test_fixtures_are_there():
+    assert len(FIXTURES) >= 3
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_publisher_page(name):
+    case = json.loads((DATA / "generic" / f"{name}.json").read_text())
+    result = extract_article((DATA / "generic" / f"{name}.html").read_text(), case["url"])
+    for field, expected in case["expected"].items():
+        got = (result["image"] or {}).get("caption") if field == "image_caption" else result[field]
+        assert got == expected, field
+
+
+@pytest.mark.parametrize("name", REPLICA_PAGES)
+def test_the_replica_read_without_its_selectors(name):
+    """The classic replica's saved pages, read by the generic site: same title, body and credits."""
+    case = json.loads((DATA / "pages" / f"{name}.json").read_text())
+    html = gzip.decompress((DATA / "pages" / f"{name}.html.gz").read_bytes()).decode()
+    result = extract_article(html, case["url"])
+    expected = case["expected"]
+    assert (result["title"], result["body"]) == (expected["title"], expected["body"])
+    # The time the page shows (with the offset its JSON-LD gives, where it has one; no zone is assumed).
+    shown = datetime.fromisoformat(result["published_at_local"]).replace(tzinfo=None)
+    assert shown == dateutil_parser.parse(expected["published_at_raw"])
+
+
+def test_keys_come_from_the_canonical_url_of_the_same_site():
+    assert page_key("https://www.site.test/2024/05/story/") == "site.test/2024/05/story"
+    assert page_key("https://site.test/") is None and page_key("https://site.test/logo.png") is None
+    home = '<html><head><link rel="canonical" href="https://site.test/"><meta property="og:type" content="article"></head>' \
+           '<body><h1>T</h1><p>Body text of the article.</p></body></html>'
+    page = GenericArticlePage(home, "https://www.site.test/a/story?utm_source=x", SITE.urls)
+    assert page.canonical_url() == "https://www.site.test/a/story" and page.article_id() == "site.test/a/story"
+    other = home.replace("https://site.test/", "https://elsewhere.test/a/story")
+    assert GenericArticlePage(other, "https://site.test/a/story", SITE.urls).canonical_url() == "https://site.test/a/story"
+
+
+def test_titles_lose_the_site_name():
+    assert strip_site_name("Headline here | The Daily Block", "The Daily Block") == "Headline here"
+    assert strip_site_name("The Daily Block - Headline here", "The Daily Block") == "Headline here"
+    assert strip_site_name("A - B and C", None) == "A - B and C"
+
+
+def test_a_page_that_declares_no_article_is_a_listing():
+    listing = '<html><head><title>Home</title></head><body><a href="/news/one">One</a></body></html>'
+    assert not GenericArticlePage(listing, "https://site.test/news/", SITE.urls).is_article()
+
+
+def xml_response(url: str, body: str, step: str) -> TextResponse:
+    return TextResponse(url, body=body.encode(), encoding="utf-8", request=Request(url, meta={meta.STEP: step}))
+
+
+def test_discovery_reads_robots_sitemaps_news_sitemaps_and_feeds():
+    source = SITE.sources[0]
+    robots = source.parse(xml_response("https://site.test/robots.txt",
+                                       "User-agent: *\nSitemap: https://site.test/sm.xml\n", "robots"), SITE)
+    assert [(f.url, f.step) for f in robots.follows] == [("https://site.test/sm.xml", "sitemap")]
+    index = source.parse(xml_response("https://site.test/sm.xml", '<sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                                      'sitemap/0.9"><sitemap><loc>https://site.test/news.xml</loc></sitemap></sitemapindex>',
+                                      "sitemap"), SITE)
+    assert [f.url for f in index.follows] == ["https://site.test/news.xml"]
+    news = source.parse(xml_response("https://site.test/news.xml", (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        '<url><loc>https://site.test/a/one</loc><news:news><news:publication_date>2024-05-01T10:00:00+02:00'
+        '</news:publication_date></news:news></url><url><loc>https://other.test/a/two</loc></url></urlset>'), "sitemap"), SITE)
+    assert [(c.url, c.date_text) for c in news.cards] == [("https://site.test/a/one", "2024-05-01T10:00:00+02:00")]
+    feed = source.parse(xml_response("https://site.test/rss", (
+        '<rss><channel><item><link>https://site.test/a/three</link><pubDate>Mon, 06 Nov 2023 10:00:00 GMT</pubDate>'
+        '</item></channel></rss>'), "feed"), SITE)
+    assert [(c.url, c.date_text) for c in feed.cards] == [("https://site.test/a/three", "Mon, 06 Nov 2023 10:00:00 GMT")]
+
+
+def test_scrapy_extract_prints_what_would_be_stored(tmp_path):
+    page = DATA / "generic" / "wordpress-graph.html"
+    done = subprocess.run([str(BIN / "scrapy"), "extract", str(page), "--url", "https://chainledger.example/x/y"],
+                          cwd=ROOT, env=scrapy_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    item = json.loads(done.stdout)
+    assert item["title"] == "Miners pivot to AI hosting as margins shrink"
+    assert item["published_at"] == "2024-04-30T14:38:37+00:00"
+    listing = tmp_path / "home.html"
+    listing.write_text("<html><body><p>No article here.</p></body></html>")
+    refused = subprocess.run([str(BIN / "scrapy"), "extract", str(listing)], cwd=ROOT, env=scrapy_env(),
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "not an article" in refused.stderr and "Traceback" not in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_generic_crawl_of_the_classic_replica_from_its_home_page(tmp_path):
+    """No line of code knows the replica: its sitemap, feed and links find every article, and pages
+    are read by what they declare and by their text."""
+    from replica import Replica, SiteContent
+    from replica.content import SITE_TZ
+    from servers import run_crawl
+
+    content = SiteContent(seed=4, sections=3, articles=30)
+    with Replica(content) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_SITE_PROFILE": "generic"})
+        truth = replica.ground_truth()
+    assert result.stats["finish_reason"] == "finished"
+    assert "Traceback" not in result.log and " ERROR: " not in result.log
+    by_url = {item["url"]: item for item in result.items}
+    assert set(by_url) == set(truth)                       # listed and related-only (the sitemap has them)
+    for url, expected in truth.items():
+        item = by_url[url]
+        assert (item["title"], item["body"], item["image_credits"]) == \
+            (expected["title"], expected["body"], expected["image_credits"]), url
+        shown = datetime.fromisoformat(item["published_at_local"])
+        assert shown.replace(tzinfo=None) == expected["published_at"].astimezone(SITE_TZ).replace(tzinfo=None)
+        if shown.tzinfo is not None:                       # the page gave its offset (JSON-LD): an instant
+            assert datetime.fromisoformat(item["published_at"]) == expected["published_at"]
+    assert result.stat("news/renders") == 0                # nothing needs the browser here
