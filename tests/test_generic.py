@@ -137,3 +137,14 @@ def test_a_generic_crawl_of_the_classic_replica_from_its_home_page(tmp_path):
         if shown.tzinfo is not None:                       # the page gave its offset (JSON-LD): an instant
             assert datetime.fromisoformat(item["published_at"]) == expected["published_at"]
     assert result.stat("news/renders") == 0                # nothing needs the browser here
+
+
+def test_a_generic_crawl_may_start_at_an_article():
+    from test_spider import spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.test/2024/05/story")
+    requests = spider.start_source(spider.start_urls[0], 0)
+    kinds = [(r.url, r.meta[meta.PAGE_KIND]) for r in requests]
+    assert kinds == [("https://news.test/robots.txt", meta.LISTING), ("https://news.test/2024/05/story", meta.ARTICLE)]
+    home = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.test/")
+    assert [r.meta[meta.PAGE_KIND] for r in home.start_source(home.start_urls[0], 0)] == [meta.LISTING, meta.LISTING]

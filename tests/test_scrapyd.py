@@ -102,7 +102,7 @@ def test_deploy_schedule_and_run_twice(scrapyd, mongo_uri, tmp_path):
         assert all(d["related_status"] == "complete" for d in docs)
         assert stats["news/renders"] == len(docs)
 
-        time.sleep(1)
+        # Right when Scrapyd lists the job as finished: the crawl waits for its browser's processes.
         assert not (chromium_pids() - before), "Chromium processes left after the job"
 
         stats, log = job_results(*run_job(url, replica.base_url + "/", tmp_path / "second.json"))

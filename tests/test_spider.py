@@ -174,3 +174,17 @@ def test_a_page_the_server_cut_off_mid_body_is_not_stored(site, rendered):
         request = results[0] if results else None
     assert attempts == 1 + spider.crawler.settings.getint("RETRY_TIMES")
     assert spider.crawler.stats.get_value("news/parse_failed/truncated_html") == 1
+
+
+def test_two_start_hosts_keep_their_own_article_ids(site):
+    """The same id on two hosts names two articles: the stored id carries the host."""
+    article = next(iter(site.content.articles.values()))
+    spider = spider_for(start_url=f"{BASE}/,http://mirror.test/")
+    items = []
+    for base in (BASE, "http://mirror.test"):
+        request = spider.article_request(base + article.path)
+        html = site.article(article).replace(BASE, base)
+        items += [r for r in spider.parse_article(HtmlResponse(request.url, body=html.encode(), encoding="utf-8",
+                                                               request=request)) if not isinstance(r, Request)]
+    assert [i.article_id for i in items] == [f"replica.test:{article.id}", f"mirror.test:{article.id}"]
+    assert spider_for(start_url=BASE + "/").article_id_of(BASE + article.path) == str(article.id)

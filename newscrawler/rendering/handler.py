@@ -13,7 +13,8 @@ from ..pages.html import html_is_complete
 from .config import RenderConfig
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
-from .quirks import NotAPage, close_context, is_refused_download, quiet_closed_target_leftovers, unless_page_closed
+from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
+                     unless_page_closed, wait_for_exit)
 
 
 class RenderingDownloadHandler(PlaywrightHandlerAdapter):
@@ -66,6 +67,15 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
             raise
         await self._finish(slot, meta, succeeded=True)
         return response
+
+    async def close(self) -> None:
+        """Close the browser, then wait until its processes have exited. Chromium's helper
+        processes outlive a closed browser by up to a second (seen here: two were orphaned when the
+        crawl process exited, which Scrapyd users saw as processes left after a job); they are
+        waited for, and killed after BROWSER_EXIT_TIMEOUT_S."""
+        processes = browser_processes()
+        await super().close()
+        await asyncio.to_thread(wait_for_exit, processes)
 
     async def _finish(self, slot, meta: dict, succeeded: bool) -> None:
         if slot is None:

@@ -102,3 +102,39 @@ def is_closed_target_leftover(context: dict) -> bool:
         return False
     code = getattr(task.get_coro(), "cr_code", None)
     return code is not None and code.co_filename.startswith(PLAYWRIGHT_SOURCES)
+
+
+BROWSER_EXIT_TIMEOUT_S = 5
+
+
+def browser_processes() -> list:
+    """The browser processes this crawl started (descendants of this process named like Chromium)."""
+    import psutil
+
+    try:
+        descendants = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return []
+    found = []
+    for process in descendants:
+        try:
+            if "chrom" in process.name().lower():
+                found.append(process)
+        except psutil.Error:
+            pass
+    return found
+
+
+def wait_for_exit(processes: list) -> None:
+    """Wait for `processes` to exit; kill the ones still there after BROWSER_EXIT_TIMEOUT_S."""
+    import psutil
+
+    _, alive = psutil.wait_procs(processes, timeout=BROWSER_EXIT_TIMEOUT_S)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    if alive:
+        psutil.wait_procs(alive, timeout=BROWSER_EXIT_TIMEOUT_S)
+        logger.debug("Killed %d browser processes that outlived the closed browser", len(alive))

@@ -87,6 +87,9 @@ class NewsSpider(scrapy.Spider):
         # off-site link, ever.
         self.site_hosts = {host_of(url) for url in self.start_urls}
         self.allowed_domains = sorted(self.site_hosts | self.site.extra_hosts())
+        # Sites whose ids come from URL rules number articles per host; keys from URLs (generic)
+        # carry their host already.
+        self.qualify_ids = len(self.site_hosts) > 1 and self.site.urls.article_path is not None
         self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
         self.failed_sources: set[tuple[str, int]] = set()
@@ -107,6 +110,14 @@ class NewsSpider(scrapy.Spider):
             urls = [base + template.format(prefix="" if e == default else f"/{e}")
                     for base in bases for e in self.edition_args]
         return urls
+
+    def article_id_of(self, url: str, article_id: str | None = None) -> str | None:
+        """The article's id as stored: the site's own id, qualified by the host when this crawl
+        starts on several hosts (each has its own ids: two replicas, two mirrors that differ)."""
+        article_id = article_id if article_id is not None else self.site.urls.article_id(url)
+        if article_id is None or not self.qualify_ids:
+            return article_id
+        return f"{host_of(url)}:{article_id}"
 
     def parse_since(self) -> datetime | None:
         if not self.since_arg:
@@ -130,7 +141,7 @@ class NewsSpider(scrapy.Spider):
         try:
             # Copies stored as aliases of their original are known too: not fetched again.
             self.known = await asyncio.to_thread(self.store.known_articles, self.site.name, self.revisit_days,
-                                                 datetime.now(timezone.utc), self.site.urls.article_id)
+                                                 datetime.now(timezone.utc), self.article_id_of)
         except StoreUnavailable as error:
             logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
         self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))
@@ -140,7 +151,14 @@ class NewsSpider(scrapy.Spider):
 
     def start_source(self, start_url: str, index: int) -> list[Request]:
         source = self.site.sources[index]
-        return [self.listing_request(follow, index, start_url) for follow in source.first(start_url, self.site)]
+        requests = []
+        for first in source.first(start_url, self.site):
+            # A source may start at a page that can be an article itself (a site without rules).
+            request = self.listing_request(first, index, start_url) if isinstance(first, Follow) \
+                else self.article_request(first.url)
+            if request is not None:
+                requests.append(request)
+        return requests
 
     def listing_request(self, follow: Follow, source_index: int, start_url: str, depth: int = 0) -> Request:
         source = self.site.sources[source_index]
@@ -170,7 +188,7 @@ class NewsSpider(scrapy.Spider):
         """A request for an article page, or None when it was scheduled already or is over budget."""
         urls = self.site.urls
         url = urls.canonicalize(url)
-        key = (host_of(url), urls.article_id(url))
+        key = (host_of(url), self.article_id_of(url))
         if key[1] is None or key in self.scheduled_articles or key[0] not in self.site_hosts:
             return None
         if not self.known.should_fetch(key[1]):
@@ -228,7 +246,7 @@ class NewsSpider(scrapy.Spider):
 
     def page_is_all_known(self, cards) -> bool:
         """Listings run newest first: past a page of stored articles there is nothing new."""
-        ids = [self.site.urls.article_id(card.url) for card in cards]
+        ids = [self.article_id_of(card.url) for card in cards]
         if self.known.all_known([i for i in ids if i]):
             self.crawler.stats.inc_value("news/pages/listing_stopped_known")
             return True
@@ -280,6 +298,7 @@ class NewsSpider(scrapy.Spider):
         seen_as = [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
         try:
             item = page.to_item(self.site.name, datetime.now(timezone.utc), seen_as)
+            item.article_id = self.article_id_of(item.url, item.article_id)
         except ArticleParseError as error:
             if error.retry:
                 retry = get_retry_request(response.request, spider=self, reason=f"page_{error.reason}")
