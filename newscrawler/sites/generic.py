@@ -33,4 +33,5 @@ SITE = Site(
     article_page=GenericArticlePage,
     language="",
     render_articles=False,
+    settings={"NEWS_DISCOVERY_DEPTH": 2},
 )

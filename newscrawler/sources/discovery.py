@@ -5,7 +5,8 @@ sitemaps and news sitemaps (their `lastmod` / `news:publication_date` as card da
 incremental stops), the RSS/Atom feeds the start page announces, and the start page's own links.
 Every page reached is fetched as a candidate article; one that turns out not to be an article (no
 JSON-LD article, no `og:type` article) is read as a listing whose links are followed within the
-site, up to `NEWS_DISCOVERY_DEPTH` links away from a start URL.
+site, up to `NEWS_DISCOVERY_DEPTH` (2) links away from a start URL. The number of pages has the
+budgets of any crawl: `-a max_articles=N`, and Scrapy's `CLOSESPIDER_PAGECOUNT`.
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ class SiteDiscovery(Source):
             if (link.attrib.get("type") or "").lower() in FEED_TYPES and link.attrib.get("href"):
                 follows.append(Follow(absolute(response.url, link.attrib["href"]), "index", step="feed"))
         depth = response.meta.get(meta.DISCOVERY_DEPTH, 0)
+        max_depth = int(site.setting("NEWS_DISCOVERY_DEPTH") or self.max_depth)
         cards = []
-        if depth < self.max_depth:
+        if depth < max_depth:
             urls = [absolute(response.url, href) for href in sel.css("a::attr(href)").getall()]
             urls = [u for u in dict.fromkeys(urls) if u and self.is_candidate(u, response.url)]
             cards = [Card(url, None) for url in urls[: self.max_links_per_page]]
