@@ -148,3 +148,11 @@ def test_a_generic_crawl_may_start_at_an_article():
     assert kinds == [("https://news.test/robots.txt", meta.LISTING), ("https://news.test/2024/05/story", meta.ARTICLE)]
     home = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.test/")
     assert [r.meta[meta.PAGE_KIND] for r in home.start_source(home.start_urls[0], 0)] == [meta.LISTING, meta.LISTING]
+
+
+def test_a_short_article_is_not_refused():
+    """trafilatura leaves out texts under its minimum size; the page's own paragraphs stand in."""
+    html = ('<html><head><meta property="og:type" content="article"><title>Short news | Site</title></head><body>'
+            '<nav><p>Menu</p></nav><article><h1>Short news</h1><p>One short sentence only.</p></article></body></html>')
+    result = extract_article(html, "https://site.test/news/short")
+    assert (result["title"], result["body"]) == ("Short news", "One short sentence only.")

@@ -156,12 +156,20 @@ class GenericArticlePage(ArticlePage):
 
     @cached_property
     def blocks(self) -> list[tuple[str, str]]:
-        """The main text by trafilatura: paragraphs, sub-headings and list items, in order; figure
-        captions are not text."""
+        """The main text: paragraphs, sub-headings and list items, in order, by trafilatura (again
+        favouring recall when it found nothing: short articles), else the paragraphs of the page's
+        `<article>` or `<main>`; figure captions are not text."""
+        for favour_recall in (False, True):
+            blocks = self.trafilatura_blocks(favour_recall)
+            if blocks:
+                return self.without_header(blocks)
+        return self.without_header(self.paragraphs())
+
+    def trafilatura_blocks(self, favour_recall: bool) -> list[tuple[str, str]]:
         import trafilatura
 
         xml = trafilatura.extract(self.html, url=self.url, output_format="xml", include_comments=False,
-                                  include_tables=False, include_images=False, favor_precision=False,
+                                  include_tables=False, include_images=False, favor_recall=favour_recall,
                                   deduplicate=False)
         if not xml:
             return []
@@ -172,7 +180,16 @@ class GenericArticlePage(ArticlePage):
             text = clean_text("".join(node.itertext()))
             if text and not self.is_caption(text):
                 blocks.append(("h2" if node.tag == "head" else "p", text))
-        return self.without_header(blocks)
+        return blocks
+
+    def paragraphs(self) -> list[tuple[str, str]]:
+        container = (self.sel.css("article") or self.sel.css("main") or self.sel.css("body"))[:1]
+        found = []
+        for node in container.css("p, h2, h3"):
+            text = element_text(node)
+            if text and not self.is_caption(text) and not node.xpath("ancestor::figure|ancestor::nav|ancestor::footer"):
+                found.append(("h2" if node.root.tag in ("h2", "h3") else "p", text))
+        return found
 
     def without_header(self, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The headline, the dateline and a byline are the article's header, not its text: drop them
