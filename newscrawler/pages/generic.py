@@ -156,14 +156,17 @@ class GenericArticlePage(ArticlePage):
 
     @cached_property
     def blocks(self) -> list[tuple[str, str]]:
-        """The main text: paragraphs, sub-headings and list items, in order, by trafilatura (again
-        favouring recall when it found nothing: short articles), else the paragraphs of the page's
-        `<article>` or `<main>`; figure captions are not text."""
-        for favour_recall in (False, True):
-            blocks = self.trafilatura_blocks(favour_recall)
+        """The main text: paragraphs, sub-headings and list items, in order, by trafilatura; when it
+        finds nothing (it leaves out short texts), the paragraphs of the page's `<article>` or
+        `<main>`, then trafilatura favouring recall, then the page's paragraphs. Figure captions are
+        not text."""
+        candidates = (lambda: self.trafilatura_blocks(False), lambda: self.paragraphs(("article", "main")),
+                      lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",)))
+        for candidate in candidates:
+            blocks = candidate()
             if blocks:
                 return self.without_header(blocks)
-        return self.without_header(self.paragraphs())
+        return []
 
     def trafilatura_blocks(self, favour_recall: bool) -> list[tuple[str, str]]:
         import trafilatura
@@ -182,8 +185,8 @@ class GenericArticlePage(ArticlePage):
                 blocks.append(("h2" if node.tag == "head" else "p", text))
         return blocks
 
-    def paragraphs(self) -> list[tuple[str, str]]:
-        container = (self.sel.css("article") or self.sel.css("main") or self.sel.css("body"))[:1]
+    def paragraphs(self, containers: tuple[str, ...]) -> list[tuple[str, str]]:
+        container = next((found for found in (self.sel.css(c) for c in containers) if found), [])[:1]
         found = []
         for node in container.css("p, h2, h3"):
             text = element_text(node)
