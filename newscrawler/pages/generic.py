@@ -160,9 +160,11 @@ class GenericArticlePage(ArticlePage):
         finds nothing (it leaves out short texts), the paragraphs of the page's `<article>` or
         `<main>`, then trafilatura favouring recall, then the page's paragraphs. Figure captions are
         not text."""
-        candidates = (lambda: self.trafilatura_blocks(False), lambda: self.paragraphs(("article", "main")),
-                      lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",)))
-        for candidate in candidates:
+        found = self.trafilatura_blocks(False)
+        own = self.paragraphs(("article", "main"))
+        if found and not is_glued_baseline(found, own):
+            return self.without_header(found)
+        for candidate in (lambda: own, lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",))):
             blocks = candidate()
             if blocks:
                 return self.without_header(blocks)
@@ -186,7 +188,9 @@ class GenericArticlePage(ArticlePage):
         return blocks
 
     def paragraphs(self, containers: tuple[str, ...]) -> list[tuple[str, str]]:
-        container = next((found for found in (self.sel.css(c) for c in containers) if found), [])[:1]
+        container = next((nodes[:1] for nodes in (self.sel.css(c) for c in containers) if nodes), None)
+        if container is None:
+            return []
         found = []
         for node in container.css("p, h2, h3"):
             text = element_text(node)
@@ -280,6 +284,15 @@ class GenericArticlePage(ArticlePage):
         item.title = html_entities.unescape(item.title)
         item.image_credits = self.structured_credits()
         return item
+
+
+def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
+    """trafilatura's last resort on a page too short for it: the whole page's text in one block,
+    where the page's `<article>` has paragraphs of its own inside that text."""
+    if len(found) != 1 or not own:
+        return False
+    text = found[0][1]
+    return text not in [t for _, t in own] and all(t in text for _, t in own)
 
 
 def same_headline(shown: str, declared: str) -> bool:
