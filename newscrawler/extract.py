@@ -7,11 +7,12 @@ The same page classes and the same date and credit rules as a crawl (pipelines `
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from itemadapter import ItemAdapter
 
 from .cleaning.credits import remove_credits
-from .cleaning.dates import read_publication
+from .cleaning.dates import set_dates
 from .items import ArticleItem, plain
 from .pages import ArticleParseError
 from .sites import configured_site
@@ -26,15 +27,7 @@ def extract_item(html: str, url: str, site: str = "generic", fetched_at: datetim
     fetched_at = fetched_at or datetime.now(timezone.utc)
     page = configured.article_page(html, url, configured.urls)
     item = page.to_item(configured.name, fetched_at, [url])
-    zone = configured.zone
-    for text in filter(None, [item.published_at_iso, item.published_at_raw]):
-        publication = read_publication(text, zone, fetched_at)
-        if publication.local:
-            item.published_at, item.published_at_local = publication.instant, publication.local
-            item.published_at_precision = publication.precision
-            break
-    if item.modified_at_raw:
-        item.modified_at = read_publication(item.modified_at_raw, zone, fetched_at).instant
+    set_dates(item, ZoneInfo(item.published_at_zone) if item.published_at_zone else configured.zone, fetched_at)
     remove_credits(item)
     return item
 

@@ -179,3 +179,23 @@ def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
     if instant - now > MAX_FUTURE:
         return Publication(None, None, None, "future")
     return Publication(instant, moment.isoformat(timespec="seconds"), precision)
+
+
+def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
+    """An item's dates from what its page stated: a machine-readable date (JSON-LD, meta, an API)
+    wins over the text, the text is kept either way. Sets `published_at`, `published_at_local`,
+    `published_at_precision` and `modified_at`; returns the publication read (None: no date text)."""
+    from itemadapter import ItemAdapter
+
+    adapter = ItemAdapter(item)
+    publication = None
+    for text in filter(None, [adapter.get("published_at_iso"), adapter.get("published_at_raw")]):
+        publication = read_publication(text, zone, now)
+        if publication.local:
+            break
+    adapter["published_at"] = publication.instant if publication else None
+    adapter["published_at_local"] = publication.local if publication else None
+    adapter["published_at_precision"] = publication.precision if publication else None
+    modified = adapter.get("modified_at_raw")
+    adapter["modified_at"] = read_publication(modified, zone, now).instant if modified else None
+    return publication

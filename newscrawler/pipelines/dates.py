@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from ..cleaning.dates import read_publication
+from ..cleaning.dates import set_dates
 from ..sites import SiteConfigError, configured_site
 
 logger = logging.getLogger(__name__)
@@ -41,20 +41,9 @@ class DatesPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)
-        zone = self.zone_of(adapter.get("published_at_zone"))
-        # A machine-readable date (JSON-LD, meta, an API) wins over the text; the text is kept either way.
-        publication = None
-        for text in filter(None, [adapter.get("published_at_iso"), adapter.get("published_at_raw")]):
-            publication = read_publication(text, zone, now)
-            if publication.local:
-                break
-        adapter["published_at"] = publication.instant if publication else None
-        adapter["published_at_local"] = publication.local if publication else None
-        adapter["published_at_precision"] = publication.precision if publication else None
+        publication = set_dates(item, self.zone_of(adapter.get("published_at_zone")), now)
         if adapter["published_at_local"] is None:
             problem = publication.problem if publication else "empty"
             self.stats.inc_value(f"news/dates/{problem}")
             logger.warning("Publication date %s (%r): %s", problem, adapter.get("published_at_raw"), adapter.get("url"))
-        modified = adapter.get("modified_at_raw")
-        adapter["modified_at"] = read_publication(modified, zone, now).instant if modified else None
         return item
