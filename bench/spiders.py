@@ -61,8 +61,8 @@ class NaiveSpider(NewsSpider):
         request = super().listing_request(follow, source_index, start_url)
         return request.replace(meta={**request.meta, **self.naive_meta()})
 
-    def article_request(self, url):
-        request = super().article_request(url)
+    def article_request(self, url, depth=0):
+        request = super().article_request(url, depth)
         if request is None:
             return None
         meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}
