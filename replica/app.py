@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .content import SITE_TZ, Article, SiteContent, format_page_date
-from .server import Faults, Handler, ReplicaHTTPServer
+from .server import Faults, Handler, ReplicaHTTPServer, fails_once
 
 STATIC_DIR = Path(__file__).parent / "static"
 FEED_LIMIT_MAX = 50
@@ -138,14 +138,7 @@ class AppSite:
         return {"total": len(ids), "rows": rows}
 
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
-        if not self.faults.picks(path, rate, salt):
-            return False
-        with self.lock:
-            key = f"{salt}:{path}"
-            if key in self._failed_once:
-                return False
-            self._failed_once.add(key)
-            return True
+        return fails_once(self, path, rate, salt)
 
     # -- ground truth --------------------------------------------------------------------------
     def url_of(self, edition: str, article_id: int) -> str:

@@ -57,6 +57,19 @@ class Faults:
 FEED_LINK = '<link rel="alternate" type="application/rss+xml" title="Latest" href="/rss.xml">'
 
 
+def fails_once(site, path: str, rate: float, salt: str) -> bool:
+    """True the first time a path that `site.faults` picks for this fault is requested (either mode's
+    site: its `faults`, `lock` and `_failed_once`)."""
+    if not site.faults.picks(path, rate, salt):
+        return False
+    with site.lock:
+        key = f"{salt}:{path}"
+        if key in site._failed_once:
+            return False
+        site._failed_once.add(key)
+        return True
+
+
 def page(title: str, body: str, head: str = "") -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(title)} | {SITE_NAME}</title>{FEED_LINK}{head}</head><body>{body}</body></html>")
@@ -230,14 +243,7 @@ class ReplicaSite:
 
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
         """True the first time a path picked for this fault is requested."""
-        if not self.faults.picks(path, rate, salt):
-            return False
-        with self.lock:
-            key = f"{salt}:{path}"
-            if key in self._failed_once:
-                return False
-            self._failed_once.add(key)
-            return True
+        return fails_once(self, path, rate, salt)
 
 
 class Handler(BaseHTTPRequestHandler):
