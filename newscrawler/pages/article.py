@@ -160,6 +160,11 @@ class ArticlePage:
     def related_block(self) -> RelatedBlock:
         return RelatedBlock.read(self.sel, self.related, self.related_urls())
 
+    @cached_property
+    def related_seen(self) -> RelatedBlock:
+        """The related block, read once for the item and for whoever counts renders."""
+        return self.related_block()
+
     # -- the whole -----------------------------------------------------------------------------------
     def is_truncated(self) -> bool:
         """Judged on the bytes the server sent: a browser completes any DOM it was given."""
@@ -184,7 +189,7 @@ class ArticlePage:
         """The article as an item; `seen_as` are the URLs it was reached under (they become aliases)."""
         self.validate()
         url = self.canonical_url()
-        related = self.related_block()
+        related = self.related_seen
         aliases = dict.fromkeys(self.urls.canonicalize(u) for u in seen_as if u)
         raw = self.published_raw()
         iso = self.published_iso()

@@ -309,7 +309,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Article not parsed (%s): %s", error.reason, response.url)
             return
         if response.meta.get("playwright"):
-            self.count_render(item, page.related_block().absent, response.url)
+            self.count_render(item, page.related_seen.absent, response.url)
         yield item
         for url in item.related:
             request = self.article_request(url)
