@@ -12,7 +12,8 @@ from dateutil import parser as dateutil_parser
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 RELATIVE = re.compile(r"^(?P<n>\d+|an?|one)\s+(?P<unit>second|minute|min|hour|hr|day|week)s?\s+ago$", re.I)
 UNIT_SECONDS = {"second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
-MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
+MONTH_NAME = re.compile(r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|"
+                        r"oct(ober)?|nov(ember)?|dec(ember)?)\b", re.I)
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 MAX_FUTURE = timedelta(days=1)
 
@@ -136,25 +137,113 @@ def normalise_iso(text: str) -> str | None:
     return result
 
 
-def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime) -> Publication:
-    """`text` as a page states a publication: ISO 8601 (also loose), or words (`April 14, 2023,
-    2:14 AM`, `5 minutes ago`). A day alone is kept as that day, never moved across midnight; a
-    time without an offset is read in `zone`, or kept as a local time when no zone is known.
-    Never raises."""
+# Month names of the languages news is most often written in, to the English names dateutil reads.
+FOREIGN_MONTHS = {
+    "Jan": "enero janvier janv januar jänner jän gennaio janeiro januari stycznia",
+    "Feb": "febrero février févr februar febbraio fevereiro februari lutego",
+    "Mar": "marzo mars märz mär maart março marca",
+    "Apr": "abril avril aprile kwietnia",
+    "May": "mayo mai maggio maio mei maja",
+    "Jun": "junio juin juni giugno junho czerwca",
+    "Jul": "julio juillet juil juli luglio julho lipca",
+    "Aug": "agosto août augustus sierpnia",
+    "Sep": "septiembre setiembre septembre settembre setembro september września",
+    "Oct": "octubre octobre oktober ottobre outubro okt października",
+    "Nov": "noviembre novembre novembro listopada",
+    "Dec": "diciembre décembre dezember dicembre dezembro december dez grudnia",
+}
+_FOREIGN_MONTH = {name: english for english, names in FOREIGN_MONTHS.items() for name in names.split()}
+FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_FOREIGN_MONTH, key=len, reverse=True)) + r")\.?(?!\w)", re.I)
+# `2018年6月18日 10:01`, `2019년 8월 20일`: Chinese, Japanese and Korean dates.
+CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?")
+# `2023-11-17 15:13`, `2023.11.17`, `2019/08/20 09:31`: year first, inside any text.
+YEAR_FIRST = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
+# `08/01/2014`, `20.11.2023`: day or month first, as the page's language writes it.
+YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
+CLOCK = re.compile(r"^[\s,|T-]*(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
+                   r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
+OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h|[時时시]\s*)(?P<m>\d{2})(?:\s*[分분])?(?!\d)")
+DOT_CLOCK = re.compile(r"\b(?P<at>at|um|à|alle|a las|om)\s+(?P<h>\d{1,2})\.(?P<m>\d{2})(?!\d)", re.I)
+# Zone abbreviations pages print after a time (`9:22 PM EST`), as offsets in seconds.
+ZONE_ABBREVIATIONS = {name: hours * 3600 for name, hours in {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
+    "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "IST": 5.5,
+    "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "HKT": 8, "SGT": 8}.items()}
+# Languages that write the month first in numeric dates (`08/01/2014` is August 1st).
+MONTH_FIRST_LANGUAGES = ("en", "en-us", "en-ph", "en-ca", "")
+
+
+def day_first_for(language: str | None) -> bool:
+    return (language or "").strip().lower().replace("_", "-") not in MONTH_FIRST_LANGUAGES
+
+
+def numeric_date(text: str, day_first: bool) -> str | None:
+    """The first numeric date in `text` (year first, year last, or Chinese/Japanese/Korean), with
+    the clock that follows it, as loose ISO (`2023-11-17T15:13`); None when there is none."""
+    match = CJK_DATE.search(text) or YEAR_FIRST.search(text)
+    if match:
+        year, month, day = match.group("y"), match.group("m"), match.group("d")
+    else:
+        match = YEAR_LAST.search(text)
+        if not match:
+            return None
+        first, second, year = int(match.group("a")), int(match.group("b")), match.group("y")
+        if first > 12 or (day_first and second <= 12):
+            day, month = first, second
+        else:
+            month, day = first, second
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    result = f"{year}-{int(month):02d}-{int(day):02d}"
+    clock = CLOCK.match(in_english(text[match.end():]))
+    if clock:
+        hour = int(clock.group("h"))
+        ampm = (clock.group("ampm") or "").lower().replace(".", "")
+        hour = hour % 12 + (12 if ampm == "pm" else 0) if ampm else hour
+        if hour < 24 and int(clock.group("min")) < 60:
+            result += f"T{hour:02d}:{clock.group('min')}" + (f":{clock.group('s')}" if clock.group("s") else "")
+    return result
+
+
+def mentions_date(text: str) -> bool:
+    """Whether `text` holds a calendar date: a month name (of any language above) and a year, or a
+    numeric date."""
+    text = in_english(text)
+    return bool(MONTH_NAME.search(text) and YEAR.search(text)) or numeric_date(text, True) is not None
+
+
+def in_english(text: str) -> str:
+    """Month names of other languages made English (`09 enero 2014` -> `09 Jan 2014`), clocks
+    written `14h05` or `09시 31분` made `14:05`."""
+    text = FOREIGN_MONTH.sub(lambda m: _FOREIGN_MONTH[m.group(1).lower()], text)
+    text = DOT_CLOCK.sub(r"\g<at> \g<h>:\g<m>", text)
+    return OTHER_CLOCK.sub(r"\g<h>:\g<m>", text)
+
+
+def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day_first: bool = False) -> Publication:
+    """`text` as a page states a publication: ISO 8601 (also loose), words (`April 14, 2023,
+    2:14 AM`, `jeudi 9 janvier 2014`, `5 minutes ago`), or numbers (`2023-11-17 15:13`,
+    `2018年6月18日`, `08/01/2014`, read day first when `day_first`). A day alone is kept as that
+    day, never moved across midnight; a time without an offset is read in `zone`, or kept as a
+    local time when no zone is known. Never raises."""
     text = (text or "").strip()
     if not text:
         return Publication(None, None, None, "empty")
     try:
-        return _read_publication(text, zone, now)
+        return _read_publication(text, zone, now, day_first)
     except (ValueError, OverflowError):
         return Publication(None, None, None, "unparseable")
 
 
-def _read_publication(text: str, zone: ZoneInfo | None, now: datetime) -> Publication:
+def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
     relative = parse_relative(text, now)
     if relative is not None:
         return _stated(relative.astimezone(zone) if zone else relative, "minute", now)
     iso = normalise_iso(text)
+    if iso is None:
+        text = in_english(text)
+        if not (MONTH_NAME.search(text) and YEAR.search(text)):
+            iso = normalise_iso(numeric_date(text, day_first) or "")
     if iso is not None:
         if "T" not in iso:
             return Publication(None, datetime.fromisoformat(iso).date().isoformat(), "day")
@@ -163,7 +252,7 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime) -> Public
     else:
         if not (MONTH_NAME.search(text) and YEAR.search(text)):
             return Publication(None, None, None, "unparseable")
-        parsed = dateutil_parser.parse(text, default=datetime(2000, 1, 1))
+        parsed = parse_words(text)
         if not HAS_TIME.search(text):
             return Publication(None, parsed.date().isoformat(), "day")
         precision = "second" if HAS_SECONDS.search(text) else "minute"
@@ -174,6 +263,16 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime) -> Public
     return _stated(parsed, precision, now)
 
 
+def parse_words(text: str) -> datetime:
+    """A date in words; words that are no part of it (`Updated`, a weekday of another language)
+    are skipped when the strict reading fails."""
+    default = datetime(2000, 1, 1)
+    try:
+        return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
+    except (ValueError, OverflowError):
+        return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS, fuzzy=True)
+
+
 def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
     instant = moment.astimezone(timezone.utc)
     if instant - now > MAX_FUTURE:
@@ -181,18 +280,31 @@ def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
     return Publication(instant, moment.isoformat(timespec="seconds"), precision)
 
 
+def more_precise_same_day(shown: Publication, declared: Publication) -> bool:
+    """Whether the text's reading says more than the declared one: the same day with a time, where
+    the declared date gives only the day (or midnight, as systems that store days write them)."""
+    if not (shown.local and declared.local) or shown.precision == "day":
+        return False
+    if shown.local[:10] != declared.local[:10]:
+        return False
+    return declared.precision == "day" or declared.local[11:19] == "00:00:00"
+
+
 def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     """An item's dates from what its page stated: a machine-readable date (JSON-LD, meta, an API)
-    wins over the text, the text is kept either way. Sets `published_at`, `published_at_local`,
+    wins over the text, unless the text gives the same day with the time the declared date lacks;
+    the text is kept either way. Numeric dates are read day first unless the item's language writes
+    the month first. Sets `published_at`, `published_at_local`,
     `published_at_precision` and `modified_at`; returns the publication read (None: no date text)."""
     from itemadapter import ItemAdapter
 
     adapter = ItemAdapter(item)
+    day_first = day_first_for(adapter.get("language"))
     publication = None
     for text in filter(None, [adapter.get("published_at_iso"), adapter.get("published_at_raw")]):
-        publication = read_publication(text, zone, now)
-        if publication.local:
-            break
+        reading = read_publication(text, zone, now, day_first)
+        if publication is None or not publication.local or more_precise_same_day(reading, publication):
+            publication = reading
     adapter["published_at"] = publication.instant if publication else None
     adapter["published_at_local"] = publication.local if publication else None
     adapter["published_at_precision"] = publication.precision if publication else None

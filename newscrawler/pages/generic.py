@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ..cleaning.dates import mentions_date
 from ..items import Image, ImageCredit
 from ..sites import absolute, host_of
 from .article import ArticlePage
@@ -28,9 +29,15 @@ DATE_META = ("article:published_time", "og:published_time", "datePublished", "pu
              "publish-date", "publish_date", "date", "DC.date.issued", "dc.date.issued", "DC.date",
              "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date", "citation_publication_date")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
-DATE_WORDS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-                        r"\b\d{1,2}\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
-YEAR_WORD = re.compile(r"\b(19|20)\d{2}\b")
+# Text nodes after the headline, in the order read, that are not links or scripts.
+DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::a "
+                  "or ancestor::noscript or ancestor::button or ancestor::figure or ancestor::figcaption "
+                  "or ancestor::*[contains(@class, 'caption')])][position() <= 40]")
+SENTENCE = re.compile(r"\w{3,}[.!?]$")
+LONG_TEXT = 200
+UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à jour|actualizado|aggiornato)\b", re.I)
+# The site's own frame: a date there is the day's date or a link's, not the article's.
+OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"
 DATE_ONLY_TEXT = re.compile(r"^(\w+,?\s+)?(\d{1,2}\.?\s+\w+\.?|\w+\.?\s+\d{1,2}),?\s+\d{4}(,?\s+(at\s+)?\d{1,2}[:.]\d{2}.*)?$")
 BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
@@ -88,19 +95,30 @@ class GenericArticlePage(ArticlePage):
                  self.microdata("headline")]
         return [html_entities.unescape(clean_text(t)) for t in found if t and clean_text(t)]
 
+    @cached_property
+    def headline_node(self):
+        """The `<h1>` that shows the headline: the one a declared headline (or the document title)
+        confirms, else the first in the article; None when none is confirmed or the page has none."""
+        declared = self.headline_candidates()
+        document_title = clean_text(self.sel.css("title::text").get())
+        h1s = [h for h in self.sel.css("h1") if headline_text(h, self.url)]
+        for confirming in (declared, [document_title] if document_title else []):
+            for h1 in h1s:
+                if any(same_headline(headline_text(h1, self.url), d) for d in confirming):
+                    return h1
+        if not declared:
+            in_article = self.sel.css("article h1, main h1")
+            return in_article[0] if in_article else (h1s[0] if h1s else None)
+        return None
+
     def title(self) -> str | None:
         """The headline as the page shows it: the `<h1>` that a declared headline confirms, else the
         declared headline, else the document title without the site's name."""
+        if self.headline_node is not None:
+            return headline_text(self.headline_node, self.url)
         declared = self.headline_candidates()
-        h1s = [t for t in (element_text(h) for h in self.sel.css("h1")) if t]
-        for h1 in h1s:
-            if any(same_headline(h1, d) for d in declared):
-                return h1
         if declared:
-            site_name = self.meta("og:site_name")
-            return strip_site_name(declared[0], site_name)
-        if h1s:
-            return h1s[0]
+            return strip_site_name(declared[0], self.meta("og:site_name"))
         return strip_site_name(clean_text(self.sel.css("title::text").get()), self.meta("og:site_name")) or None
 
     def section(self) -> str | None:
@@ -121,14 +139,36 @@ class GenericArticlePage(ArticlePage):
         return first_text(*values)
 
     def visible_date(self) -> str | None:
-        """The text of an element named like a date (`article-date`, `published`, `timestamp`) that
-        reads like one: a month name and a year, or a `<time>`'s text."""
+        """The date as the article's header shows it: the dateline under the headline, else an
+        element named like a date (`article-date`, `published`, `timestamp`) that reads like one.
+        Never a date of the site's own header, navigation or footer (the day's date, a list of
+        links)."""
+        return self.dateline() or self.date_named_element()
+
+    def dateline(self) -> str | None:
+        """The first short text after the headline that holds a date, before the text begins; a
+        date that says it is an update only when no other is there."""
+        if self.headline_node is None:
+            return None
+        found = []
+        for node in self.headline_node.xpath(DATELINE_TEXTS):
+            text = clean_text(node.get())
+            if len(text) > LONG_TEXT:
+                break  # the article's text has begun: a date further on is part of it
+            if 6 <= len(text) <= 100 and mentions_date(text) and not SENTENCE.search(text):
+                found.append(text)
+        fresh = [t for t in found if not UPDATE_WORDS.match(t)]
+        return (fresh or found or [None])[0]
+
+    def date_named_element(self) -> str | None:
         nodes = self.sel.xpath('//time | //*[@class or @id][re:test(concat(@class, " ", @id), '
-                               '"(^|[-_ ])(date|time|published|pubdate|timestamp|dateline)([-_ ]|$)", "i")]',
+                               '"(^|[-_ ])(date|time|published|pubdate|timestamp|dateline|submitted)([-_ ]|$)", "i")]',
                                namespaces={"re": "http://exslt.org/regular-expressions"})
         for node in nodes[:30]:
+            if node.xpath(OUTSIDE_ARTICLE):
+                continue
             text = element_text(node)
-            if 6 <= len(text) <= 60 and DATE_WORDS.search(text) and YEAR_WORD.search(text):
+            if 6 <= len(text) <= 80 and mentions_date(text):
                 return text
         return None
 
@@ -295,9 +335,27 @@ def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) 
     return text not in [t for _, t in own] and all(t in text for _, t in own)
 
 
+def headline_text(h1, url: str) -> str:
+    """An `<h1>`'s text without links that lead elsewhere (a masthead's link home inside the
+    headline's element); its whole text when nothing else is left."""
+    own = [t for t in h1.xpath(".//text()[not(ancestor::a)]").getall()]
+    links_here = [a for a in h1.css("a") if urlsplit(absolute(url, a.attrib.get("href")) or "").path
+                  in ("", urlsplit(url).path)]
+    whole = element_text(h1)
+    kept = clean_text(" ".join(own + [element_text(a) for a in links_here]))
+    return kept if kept and len(h1.css("a")) > len(links_here) else whole
+
+
 def same_headline(shown: str, declared: str) -> bool:
+    """The same headline, though one may carry more (a site's name, a kicker) or few words differ
+    (an `og:title` written for sharing)."""
     a, b = normalise(shown), normalise(declared)
-    return bool(a) and (a == b or a in b or b in a)
+    if not a or not b:
+        return False
+    if a == b or a in b or b in a:
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    return len(words_a & words_b) / max(len(words_a), len(words_b)) >= 0.6 and len(words_a) >= 4
 
 
 def normalise(text: str) -> str:
