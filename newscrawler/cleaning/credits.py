@@ -16,7 +16,8 @@ from ..items import ImageCredit
 KNOWN_PROVIDERS = [
     "Getty Images", "Shutterstock", "Unsplash", "Pexels", "Pixabay", "Reuters", "AFP", "AP",
     "Associated Press", "Bloomberg", "EPA", "iStock", "Adobe Stock", "Wikimedia Commons", "Yonhap",
-    "Freepik", "Dreamstime", "Alamy",
+    "Freepik", "Dreamstime", "Alamy", "dpa", "EFE", "Xinhua", "Anadolu", "Kyodo", "Imago", "Keystone", "ANSA",
+    "PA Images", "PA", "Sipa", "NurPhoto", "ZUMA Press", "SOPA Images", "Polaris", "Redux",
 ]
 # Longest first, so "Associated Press" wins over "AP" and "Getty Images" is read whole.
 _PROVIDER = "|".join(re.escape(p) for p in sorted(KNOWN_PROVIDERS, key=len, reverse=True))
@@ -88,6 +89,67 @@ def credit_of_block(text: str) -> ImageCredit | None:
     return None
 
 
+# A credit at the end of a caption, after the caption's own words.
+CREDIT_LABEL = (r"(?:Photo(?:graph)?s?|Images?|Pictures?|Fotos?|Bild|Credits?|Photo credit|Image credit|"
+                r"Crédit(?: photo)?|Source|Quelle|Fuente|Fonte|Illustration)")
+_UPPER_AGENCY = r"(?:REUTERS|AFP|AP|EPA|EPA-EFE|ANADOLU|XINHUA|YONHAP|DPA|KYODO|SIPA|ANSA)"
+TRAILING_FORMS = [
+    # "... (Photo by Jane Doe/Getty Images)", "... (Photo: AFP)"
+    re.compile(rf"\(\s*(?P<label>{CREDIT_LABEL}(?:\s+by|\s*:))\s*(?P<who>[^()]{{2,80}}?)\s*\)\.?$", re.I),
+    # "... Photograph: Jane Doe/Getty Images", "... Foto: dpa"
+    re.compile(rf"(?:^|(?<=[.!?)”\"]\s)|(?<=\s))(?P<label>{CREDIT_LABEL}(?:\s+by|\s*:))\s*(?P<who>[^:]{{2,80}}?)\.?$", re.I),
+    # "... REUTERS/Kevin Lamarque", "... Jane Doe/AFP via Getty Images", "... © Jane Doe"
+    re.compile(rf"(?:^|(?<=\s))(?P<who>{_UPPER_AGENCY}/{_NAME})$"),
+    re.compile(rf"(?:^|(?<=[.!?)”\"]\s))(?P<who>{_NAME}\s*[/—–]\s*(?:{_PROVIDER})(?:{_SP}via{_SP}(?:{_PROVIDER}))?)$"),
+    re.compile(r"(?:^|(?<=\s))(?P<who>©\s*[^©]{2,80})$"),
+]
+
+
+def credit_parts(who: str) -> tuple[str | None, str | None]:
+    """`Jane Doe/Getty Images`, `David McNew—Getty Images`, `REUTERS/Kevin Lamarque`, `Reuters`:
+    (photographer, provider)."""
+    who = who.strip().lstrip("©").strip()
+    parts = [p.strip() for p in re.split(r"\s*/\s*|\s*[—–]\s*|\s+via\s+|\s+for\s+", who, maxsplit=1) if p.strip()]
+    if len(parts) == 2:
+        first, second = parts
+        known = {p.lower() for p in KNOWN_PROVIDERS}
+        if first.upper() == first and re.fullmatch(_UPPER_AGENCY, first):
+            return second, first  # agency style: AGENCY/Photographer
+        if first.lower() in known:
+            return None, who  # two agencies: `Getty Images/Sipa USA`
+        return first, second
+    known = {p.lower() for p in KNOWN_PROVIDERS}
+    if who.lower() in known or re.search(r"\b(Images|Press|Agency|News|Stock|Photos?|Archive|Collection)\b", who):
+        return None, who
+    return who, None
+
+
+def credit_of_element(text: str) -> ImageCredit:
+    """The credit an element marked as one holds (`Photograph: Jane Doe/Getty Images`,
+    `David McNew—Getty Images`): its label left out of the names."""
+    who = re.sub(rf"^\(?\s*{CREDIT_LABEL}(?:\s+by|\s*:)\s*", "", text.strip(), flags=re.I).rstrip(")").strip()
+    photographer, provider = credit_parts(who)
+    return ImageCredit(text.strip(), photographer, provider)
+
+
+def trailing_credit(caption: str) -> tuple[str, ImageCredit] | None:
+    """A caption's credit at its end, as (the caption without it, the credit); None when it has
+    none. The credit's names must look like names, so a caption ending in words is left alone."""
+    caption = caption.strip()
+    for form in TRAILING_FORMS:
+        match = form.search(caption)
+        if not match:
+            continue
+        who = match.group("who").strip().rstrip(".")
+        photographer, provider = credit_parts(who)
+        known = (provider or "").lower() in {p.lower() for p in KNOWN_PROVIDERS}
+        if not (looks_like_name(photographer) and (known or looks_like_name(provider))):
+            continue
+        rest = caption[: match.start()].rstrip(" -–—|,;(")
+        return rest, ImageCredit(match.group(0).strip(" ()"), photographer, provider)
+    return None
+
+
 def strip_inline_credits(text: str) -> tuple[str, list[ImageCredit]]:
     """`text` without the credits glued into it, and those credits in order."""
     found: list[tuple[int, int, ImageCredit]] = []
@@ -118,6 +180,16 @@ def strip_credits(text: str | None) -> tuple[str | None, list[ImageCredit]]:
     return strip_inline_credits(text)
 
 
+def strip_caption_credits(caption: str) -> tuple[str | None, list[ImageCredit]]:
+    """A caption without its credit: a credit alone, glued in, or after the caption's words."""
+    text, found = strip_credits(caption)
+    if text and not found:
+        trailing = trailing_credit(text)
+        if trailing:
+            text, found = trailing[0] or None, [trailing[1]]
+    return text, found
+
+
 def strip_body_credits(body: str) -> tuple[str, list[ImageCredit]]:
     """A body of blank-line-separated blocks without its credits (credit-only blocks dropped)."""
     kept, credits = [], []
@@ -140,7 +212,7 @@ def remove_credits(item) -> list[ImageCredit]:
     credits = []
     image = adapter.get("image")
     if image and image.caption:
-        caption, found = strip_credits(image.caption)
+        caption, found = strip_caption_credits(image.caption)
         adapter["image"] = replace(image, caption=caption or None)
         credits.extend(found)
     summary, found = strip_credits(adapter.get("summary"))

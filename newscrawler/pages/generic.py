@@ -36,9 +36,23 @@ DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or 
 SENTENCE = re.compile(r"\w{3,}[.!?]$")
 LONG_TEXT = 200
 UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à jour|actualizado|aggiornato)\b", re.I)
+
+def _named(word: str) -> str:
+    """XPath: the element's class or id has `word` as one of its parts (`sf_comment`, `comments-list`)."""
+    return " or ".join(f"contains(concat(' ', translate(@{attribute}, '_-', '  '), ' '), ' {word} ')"
+                       for attribute in ("class", "id"))
+
+
+# What readers never see as the article's text, pruned before the main text is looked for: hidden
+# elements (a save dialog, a paywall's templates) and readers' comments. An element that holds the
+# headline, or the article itself, is never pruned for its name.
+NOT_TEXT = [
+    "//*[@hidden]",
+    "//*[contains(translate(@style, ' ', ''), 'display:none')]",
+    f"//*[not(self::article or self::main or self::body)][not(.//h1)][{_named('comment')} or {_named('comments')}]",
+]
 # The site's own frame: a date there is the day's date or a link's, not the article's.
 OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"
-DATE_ONLY_TEXT = re.compile(r"^(\w+,?\s+)?(\d{1,2}\.?\s+\w+\.?|\w+\.?\s+\d{1,2}),?\s+\d{4}(,?\s+(at\s+)?\d{1,2}[:.]\d{2}.*)?$")
 BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
 CREDIT_CLASSES = re.compile(r"credit|copyright|photographer|source|byline", re.I)
@@ -203,7 +217,7 @@ class GenericArticlePage(ArticlePage):
         found = self.trafilatura_blocks(False)
         own = self.paragraphs(("article", "main"))
         if found and not is_glued_baseline(found, own):
-            return self.without_header(found)
+            return self.without_header(self.within_article(found))
         for candidate in (lambda: own, lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",))):
             blocks = candidate()
             if blocks:
@@ -215,7 +229,7 @@ class GenericArticlePage(ArticlePage):
 
         xml = trafilatura.extract(self.html, url=self.url, output_format="xml", include_comments=False,
                                   include_tables=False, include_images=False, favor_recall=favour_recall,
-                                  deduplicate=False)
+                                  deduplicate=False, prune_xpath=NOT_TEXT)
         if not xml:
             return []
         blocks = []
@@ -223,9 +237,21 @@ class GenericArticlePage(ArticlePage):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
             text = clean_text("".join(node.itertext()))
-            if text and not self.is_caption(text):
+            if text and not self.is_caption(text) and not self.is_link_only(text):
                 blocks.append(("h2" if node.tag == "head" else "p", text))
-        return blocks
+        return without_trailing_headings(blocks)
+
+    @cached_property
+    def link_texts(self) -> set[str]:
+        return {normalise(t) for t in (element_text(a) for a in self.sel.css("a")) if t}
+
+    def is_link_only(self, text: str) -> bool:
+        """A block that is one link, perhaps after a short label (`Read more: <a>`): an item of a
+        list of other articles, a "Sign up" button, a site's menu. An article's own text links
+        words, not whole blocks."""
+        label, colon, rest = text.partition(":")
+        candidates = [text] + ([rest] if colon and len(label.split()) <= 3 else [])
+        return any(normalise(c) in self.link_texts for c in candidates if normalise(c))
 
     def paragraphs(self, containers: tuple[str, ...]) -> list[tuple[str, str]]:
         container = next((nodes[:1] for nodes in (self.sel.css(c) for c in containers) if nodes), None)
@@ -238,16 +264,29 @@ class GenericArticlePage(ArticlePage):
                 found.append(("h2" if node.root.tag in ("h2", "h3") else "p", text))
         return found
 
+    def within_article(self, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Where the headline's `<article>` holds most of the text found, the blocks outside it
+        are the page's (a list of other articles under it, a newsletter box), not the article's."""
+        holders = self.headline_node.xpath("ancestor::article[1]") if self.headline_node is not None else []
+        if not holders:
+            holders = self.sel.css("article")
+            if len(holders) != 1:
+                return blocks
+        # Compared without spaces: the page may split a word across elements, or glue two.
+        inside = normalise("".join(holders[0].css("::text").getall())).replace(" ", "")
+        kept = [block for block in blocks if normalise(block[1]).replace(" ", "") in inside]
+        if sum(len(t) for _, t in kept) < 0.8 * sum(len(t) for _, t in blocks):
+            return blocks
+        return kept
+
     def without_header(self, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The headline, the dateline and a byline are the article's header, not its text: drop them
         where the main text starts with them."""
         header = {normalise(t) for t in (self.headline_candidates() + [element_text(h) for h in self.sel.css("h1")])}
-        date = normalise(self.visible_date() or "")
         start = 0
         while start < min(len(blocks), 4):
-            text = normalise(blocks[start][1])
-            if text in header or (date and text == date) or DATE_ONLY_TEXT.match(blocks[start][1]) \
-                    or BYLINE.match(blocks[start][1]):
+            text = blocks[start][1]
+            if normalise(text) in header or is_dateline(text) or BYLINE.match(text):
                 start += 1
                 continue
             break
@@ -285,11 +324,15 @@ class GenericArticlePage(ArticlePage):
         """Credits the markup marks as such (a credit element in a figure, JSON-LD image credit)."""
         found = []
         for figure in self.sel.css("figure"):
+            marked = []
             for node in figure.xpath(".//*[@class]"):
                 if CREDIT_CLASSES.search(node.attrib.get("class", "")) and not node.xpath(".//*[@class]"):
                     text = element_text(node)
                     if text and len(text) < 120:
-                        found.append(credit_from_text(text))
+                        marked.append(credit_from_text(text))
+            found.extend(marked)
+            if not marked:  # a credit written at the end of the caption
+                found.extend(c for c in (self.caption_credit(n) for n in figure.css("figcaption")) if c)
         image = self.ld.get("image")
         images = image if isinstance(image, list) else [image]
         for entry in images:
@@ -303,6 +346,13 @@ class GenericArticlePage(ArticlePage):
         for credit in found:
             unique.setdefault(credit.text, credit)
         return list(unique.values())
+
+    @staticmethod
+    def caption_credit(caption) -> ImageCredit | None:
+        from ..cleaning.credits import strip_caption_credits
+
+        _, credits = strip_caption_credits(element_text(caption))
+        return credits[0] if credits else None
 
     def tags(self) -> list[str]:
         tags = [t for t in (clean_text(v) for v in self.sel.css('meta[property="article:tag"]::attr(content)').getall()) if t]
@@ -324,6 +374,19 @@ class GenericArticlePage(ArticlePage):
         item.title = html_entities.unescape(item.title)
         item.image_credits = self.structured_credits()
         return item
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that dates the article (`Patricio Candia | Palma | 08/01/2014`, `North Korea
+    09:31 August 20, 2019`), not a sentence."""
+    return len(text) <= 100 and mentions_date(text) and not SENTENCE.search(text)
+
+
+def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headings left with nothing under them at the end (the title of a list of links)."""
+    while blocks and blocks[-1][0] == "h2":
+        blocks = blocks[:-1]
+    return blocks
 
 
 def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
@@ -380,13 +443,6 @@ def strip_site_name(title: str, site_name: str | None) -> str:
 
 
 def credit_from_text(text: str) -> ImageCredit:
-    from ..cleaning.credits import credit_of_block
+    from ..cleaning.credits import credit_of_block, credit_of_element
 
-    credit = credit_of_block(text)
-    if credit:
-        return credit
-    provider = text.lstrip("©").strip()
-    photographer, _, agency = provider.partition("/")
-    if agency:
-        return ImageCredit(text, clean_text(photographer) or None, clean_text(agency) or None)
-    return ImageCredit(text, None, provider or None)
+    return credit_of_block(text) or credit_of_element(text)
