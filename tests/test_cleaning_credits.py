@@ -69,3 +69,38 @@ def test_body_blocks():
 def test_a_paragraph_that_only_begins_like_a_credit_is_body_text(text):
     assert credit_of_block(text) is None
     assert strip_body_credits(f"First.\n\n{text}\n\nLast.")[0] == f"First.\n\n{text}\n\nLast."
+
+
+@pytest.mark.parametrize("caption, rest, photographer, provider", [
+    ("Israeli forces near a checkpoint. Photograph: Ahmad Gharabli/Getty Images", "Israeli forces near a checkpoint.",
+     "Ahmad Gharabli", "Getty Images"),
+    ("Trump speaks. (Photo by Spencer Platt/Getty Images)", "Trump speaks.", "Spencer Platt", "Getty Images"),
+    ("A man walks by. REUTERS/Kevin Lamarque", "A man walks by.", "Kevin Lamarque", "REUTERS"),
+    ("Ein Mann geht. Foto: dpa", "Ein Mann geht.", None, "dpa"),
+    ("Le président. Crédit photo : Ludovic Marin / AFP", "Le président.", "Ludovic Marin", "AFP"),
+    ("Oil pumps near Lost Hills, California. David McNew—Getty Images", "Oil pumps near Lost Hills, California.",
+     "David McNew", "Getty Images"),
+])
+def test_a_credit_at_the_end_of_a_caption(caption, rest, photographer, provider):
+    from newscrawler.cleaning.credits import trailing_credit
+
+    left, credit = trailing_credit(caption)
+    assert (left, credit.photographer, credit.provider) == (rest, photographer, provider)
+
+
+@pytest.mark.parametrize("caption", ["The sun sets over the bay. Photo by the sea",
+                                     "Markets fell. Source: analysts said the market would fall.",
+                                     "Students at the photo exhibition in Seoul."])
+def test_a_caption_that_ends_in_words_keeps_them(caption):
+    from newscrawler.cleaning.credits import trailing_credit
+
+    assert trailing_credit(caption) is None
+
+
+def test_a_credit_element_keeps_its_label_out_of_the_names():
+    from newscrawler.cleaning.credits import credit_of_element
+
+    credit = credit_of_element("Photograph: Dan Kitwood/Getty Images")
+    assert (credit.text, credit.photographer, credit.provider) == \
+        ("Photograph: Dan Kitwood/Getty Images", "Dan Kitwood", "Getty Images")
+    assert credit_of_element("Getty Images/Sipa USA").photographer is None

@@ -68,3 +68,42 @@ def test_dst_edges(text, zone, expected):
 def test_relative_dates_count_from_the_response_time():
     just_after_midnight = datetime(2025, 1, 1, 0, 5, tzinfo=timezone.utc)
     assert parse_site_date("10 minutes ago", "Asia/Seoul", just_after_midnight).value == utc(2024, 12, 31, 23, 55)
+
+
+@pytest.mark.parametrize("text, day_first, local", [
+    ("jueves, 09 enero 2014 10:21", True, "2014-01-09T10:21:00"),
+    ("Mis à jour le 3 févr. 2021 à 14h05", True, "2021-02-03T14:05:00"),
+    ("20.11.2023 um 14.30 Uhr", True, "2023-11-20T14:30:00"),
+    ("Submitted on Mon, 2019-01-21 13:49", True, "2019-01-21T13:49:00"),
+    ("2018年6月18日 10:01", True, "2018-06-18T10:01:00"),
+    ("2019년 8월 20일 09시 31분", True, "2019-08-20T09:31:00"),
+    ("Patricio Candia | Palma | 08/01/2014", True, "2014-01-08"),
+    ("08/01/2014", False, "2014-08-01"),
+    ("25/12/2023", False, "2023-12-25"),                      # no 25th month: day first whatever the language
+    ("Updated 9:22 PM EST, Mon November 6, 2023", False, "2023-11-06T21:22:00-05:00"),
+    ("Published 14 March 2022 at 10.30 GMT", False, "2022-03-14T10:30:00+00:00"),
+])
+def test_dates_as_pages_of_many_languages_write_them(text, day_first, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW, day_first).local == local
+
+
+@pytest.mark.parametrize("text", ["Market outlook 2024", "Decided in 2019", "Junior league 2020", "Room 12/14"])
+def test_words_that_only_begin_like_a_month_are_no_date(text):
+    from newscrawler.cleaning.dates import mentions_date, read_publication
+
+    assert not mentions_date(text) and read_publication(text, None, NOW).local is None
+
+
+def test_a_shown_time_completes_a_declared_day():
+    from newscrawler.cleaning.dates import set_dates
+    from newscrawler.items import ArticleItem
+
+    page = {"url": "https://news.test/a/1", "site": "generic", "article_id": "news.test/a/1", "title": "T"}
+    item = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-17 15:13", language="zh-CN")
+    set_dates(item, None, NOW)
+    assert (item.published_at_local, item.published_at_precision) == ("2023-11-17T15:13:00", "minute")
+    other_day = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-18 09:00")
+    set_dates(other_day, None, NOW)
+    assert other_day.published_at_local == "2023-11-17"

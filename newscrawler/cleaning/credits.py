@@ -90,7 +90,7 @@ def credit_of_block(text: str) -> ImageCredit | None:
 
 
 # A credit at the end of a caption, after the caption's own words.
-CREDIT_LABEL = (r"(?:Photo(?:graph)?s?|Images?|Pictures?|Fotos?|Bild|Credits?|Photo credit|Image credit|"
+CREDIT_LABEL = (r"(?:Photo(?:graph)?s?|Screenshot|Images?|Pictures?|Fotos?|Bild|Credits?|Photo credit|Image credit|"
                 r"Crédit(?: photo)?|Source|Quelle|Fuente|Fonte|Illustration)")
 _UPPER_AGENCY = r"(?:REUTERS|AFP|AP|EPA|EPA-EFE|ANADOLU|XINHUA|YONHAP|DPA|KYODO|SIPA|ANSA)"
 TRAILING_FORMS = [

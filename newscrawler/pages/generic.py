@@ -51,11 +51,16 @@ NOT_TEXT = [
     "//*[contains(translate(@style, ' ', ''), 'display:none')]",
     f"//*[not(self::article or self::main or self::body)][not(.//h1)][{_named('comment')} or {_named('comments')}]",
 ]
+CREDIT_CLASS_TEST = " or ".join(f"contains(translate(@class, 'CREDITOPYHGAS', 'creditopyhgas'), '{w}')"
+                                for w in ("credit", "copyright", "photographer"))
+CAPTION_CLASS_TEST = "contains(translate(@class, 'CAPTION', 'caption'), 'caption')"
+# Credit elements: the innermost element whose class names a credit.
+CREDIT_ELEMENTS = f"descendant-or-self::*[{CREDIT_CLASS_TEST}][not(.//*[{CREDIT_CLASS_TEST}])]"
+CAPTION_ELEMENTS = f"descendant-or-self::figcaption | descendant-or-self::*[{CAPTION_CLASS_TEST}][not(.//*[{CAPTION_CLASS_TEST}])]"
 # The site's own frame: a date there is the day's date or a link's, not the article's.
 OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"
 BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
-CREDIT_CLASSES = re.compile(r"credit|copyright|photographer|source|byline", re.I)
 STATIC_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|css|js|pdf|zip|mp[34]|xml|json|ico|woff2?)$", re.I)
 
 
@@ -128,9 +133,14 @@ class GenericArticlePage(ArticlePage):
     def title(self) -> str | None:
         """The headline as the page shows it: the `<h1>` that a declared headline confirms, else the
         declared headline, else the document title without the site's name."""
-        if self.headline_node is not None:
-            return headline_text(self.headline_node, self.url)
         declared = self.headline_candidates()
+        if self.headline_node is not None:
+            # A byline under a `<br>` in the headline's element is no part of the headline.
+            first_line = clean_text(" ".join(self.headline_node.xpath("./br[1]/preceding-sibling::node()//text() | "
+                                                                      "./br[1]/preceding-sibling::text()").getall()))
+            if first_line and any(same_headline(first_line, d) for d in declared):
+                return first_line
+            return headline_text(self.headline_node, self.url)
         if declared:
             return strip_site_name(declared[0], self.meta("og:site_name"))
         return strip_site_name(clean_text(self.sel.css("title::text").get()), self.meta("og:site_name")) or None
@@ -321,18 +331,15 @@ class GenericArticlePage(ArticlePage):
         return clean_text(" ".join(texts)) or None
 
     def structured_credits(self) -> list[ImageCredit]:
-        """Credits the markup marks as such (a credit element in a figure, JSON-LD image credit)."""
+        """Credits of the article's pictures: elements the markup marks as credits (in a figure or
+        beside it), credits written at the end of captions, JSON-LD image credits."""
         found = []
-        for figure in self.sel.css("figure"):
-            marked = []
-            for node in figure.xpath(".//*[@class]"):
-                if CREDIT_CLASSES.search(node.attrib.get("class", "")) and not node.xpath(".//*[@class]"):
-                    text = element_text(node)
-                    if text and len(text) < 120:
-                        marked.append(credit_from_text(text))
+        for holder in self.picture_holders():
+            marked = [credit for credit in (credit_from_text(t) for t in (element_text(n) for n in holder.xpath(CREDIT_ELEMENTS))
+                                            if t and len(t) < 120) if names_look_right(credit)]
             found.extend(marked)
             if not marked:  # a credit written at the end of the caption
-                found.extend(c for c in (self.caption_credit(n) for n in figure.css("figcaption")) if c)
+                found.extend(c for c in (self.caption_credit(n) for n in holder.xpath(CAPTION_ELEMENTS)) if c)
         image = self.ld.get("image")
         images = image if isinstance(image, list) else [image]
         for entry in images:
@@ -346,6 +353,16 @@ class GenericArticlePage(ArticlePage):
         for credit in found:
             unique.setdefault(credit.text, credit)
         return list(unique.values())
+
+    def picture_holders(self):
+        """Figures, and the caption and credit elements of pictures that are not in a figure; never
+        in the site's frame."""
+        holders = list(self.sel.css("figure"))
+        # Beside a picture: the element or one of its three nearest ancestors holds an image.
+        loose = self.sel.xpath(f"//*[not(ancestor-or-self::figure)][({CREDIT_CLASS_TEST}) or ({CAPTION_CLASS_TEST})]"
+                               "[not(ancestor::*[@class][contains(@class, 'caption') or contains(@class, 'credit')])]"
+                               "[ancestor-or-self::*[position() <= 4][.//img or .//picture]]")
+        return holders + [node for node in loose if not node.xpath(OUTSIDE_ARTICLE)]
 
     @staticmethod
     def caption_credit(caption) -> ImageCredit | None:
@@ -440,6 +457,14 @@ def strip_site_name(title: str, site_name: str | None) -> str:
     if " | " in title and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
         return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
     return title
+
+
+def names_look_right(credit: ImageCredit) -> bool:
+    """A credit element's names read as names (`Jane Doe`, `Getty Images`), not as a notice
+    (`No reproduction without permission.`)."""
+    from ..cleaning.credits import looks_like_name
+
+    return looks_like_name(credit.photographer) and looks_like_name(credit.provider)
 
 
 def credit_from_text(text: str) -> ImageCredit:
