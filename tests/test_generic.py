@@ -189,3 +189,20 @@ def test_a_short_article_is_not_refused():
             '<nav><p>Menu</p></nav><article><h1>Short news</h1><p>One short sentence only.</p></article></body></html>')
     result = extract_article(html, "https://site.test/news/short")
     assert (result["title"], result["body"]) == ("Short news", "One short sentence only.")
+
+
+def test_a_kicker_in_the_headline_element_is_no_part_of_the_headline():
+    html = ('<html lang="de"><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+            '"Selenskyj warnt vor dem Winter"}</script></head><body><article><h1><span>Krieg in der Ukraine</span>'
+            '<span>Selenskyj warnt vor dem Winter</span></h1><time>3. Februar 2021, 10.15 Uhr</time><p>'
+            + "Der Text des Artikels. " * 30 + "</p></article></body></html>")
+    result = extract_article(html, "https://www.zeitung.test/politik/selenskyj-winter")
+    assert result["title"] == "Selenskyj warnt vor dem Winter"
+    assert result["published_at_local"] == "2021-02-03T10:15:00"
+
+
+def test_a_page_read_from_a_file_is_known_by_its_canonical_url():
+    html = ('<html><head><link rel="canonical" href="https://news.test/2024/05/story"></head><body><h1>A story</h1><p>'
+            + "The text of the story. " * 30 + "</p></body></html>")
+    assert extract_article(html, "story.html")["article_id"] == "news.test/2024/05/story"
+    assert extract_article(html.replace("https://news.test/2024/05/story", "/"), "")["article_id"].startswith("page/")

@@ -163,7 +163,7 @@ YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=se
 CLOCK = re.compile(r"^[\s,|T-]*(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
                    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
 OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h|[時时시]\s*)(?P<m>\d{2})(?:\s*[分분])?(?!\d)")
-DOT_CLOCK = re.compile(r"\b(?P<at>at|um|à|alle|a las|om)\s+(?P<h>\d{1,2})\.(?P<m>\d{2})(?!\d)", re.I)
+DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
 # Zone abbreviations pages print after a time (`9:22 PM EST`), as offsets in seconds.
 ZONE_ABBREVIATIONS = {name: hours * 3600 for name, hours in {
     "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
@@ -216,7 +216,7 @@ def in_english(text: str) -> str:
     """Month names of other languages made English (`09 enero 2014` -> `09 Jan 2014`), clocks
     written `14h05` or `09시 31분` made `14:05`."""
     text = FOREIGN_MONTH.sub(lambda m: _FOREIGN_MONTH[m.group(1).lower()], text)
-    text = DOT_CLOCK.sub(r"\g<at> \g<h>:\g<m>", text)
+    text = DOT_CLOCK.sub(r"\g<at>\g<h>:\g<m>", text)
     return OTHER_CLOCK.sub(r"\g<h>:\g<m>", text)
 
 

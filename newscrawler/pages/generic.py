@@ -9,6 +9,7 @@ credits out of the body and into structured credits, captions apart from the tex
 
 from __future__ import annotations
 
+import hashlib
 import html as html_entities
 import re
 from functools import cached_property
@@ -96,10 +97,19 @@ class GenericArticlePage(ArticlePage):
 
     # -- identity -------------------------------------------------------------------------------------
     def is_article_here(self, url: str) -> bool:
-        return host_family(host_of(url)) == host_family(host_of(self.url)) and page_key(url) is not None
+        """An article URL of this site; of any web site when the page was read from a file (no host
+        to compare with)."""
+        if page_key(url) is None or not host_of(url):
+            return False
+        return not host_of(self.url) or host_family(host_of(url)) == host_family(host_of(self.url))
 
     def article_id(self) -> str | None:
-        return page_key(self.canonical_url())
+        """The canonical URL's host family and path; for a page known by no usable URL (read from a
+        file without one), the headline's digest, so that it is kept under a key of its own."""
+        key = page_key(self.canonical_url())
+        if key is None and not host_of(self.url) and self.title():
+            key = "page/" + hashlib.sha1(self.title().encode()).hexdigest()[:16]
+        return key
 
     # -- fields ---------------------------------------------------------------------------------------
     def microdata(self, prop: str) -> str | None:
@@ -140,6 +150,13 @@ class GenericArticlePage(ArticlePage):
                                                                       "./br[1]/preceding-sibling::text()").getall()))
             if first_line and any(same_headline(first_line, d) for d in declared):
                 return first_line
+            # A kicker in the headline's element (`<span>Ukraine</span><span>Headline</span>`):
+            # the part the page declares as its headline is the headline.
+            declared_exactly = {normalise(d) for d in declared}
+            for part in self.headline_node.xpath(".//*[text()]"):
+                text = element_text(part)
+                if normalise(text) in declared_exactly and normalise(text) != normalise(element_text(self.headline_node)):
+                    return text
             return headline_text(self.headline_node, self.url)
         if declared:
             return strip_site_name(declared[0], self.meta("og:site_name"))
