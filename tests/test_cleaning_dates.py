@@ -107,3 +107,13 @@ def test_a_shown_time_completes_a_declared_day():
     other_day = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-18 09:00")
     set_dates(other_day, None, NOW)
     assert other_day.published_at_local == "2023-11-17"
+
+
+def test_a_declared_date_is_completed_by_a_later_one_of_the_same_time():
+    from newscrawler.cleaning.dates import most_complete
+
+    assert most_complete(["2024-04-30T16:38:37", "2024-04-30T16:38:37+02:00"]) == "2024-04-30T16:38:37+02:00"
+    assert most_complete(["2024-04-30", "2024-04-30T16:38"]) == "2024-04-30T16:38"
+    assert most_complete(["2024-04-30", "2024-05-01T09:00"]) == "2024-04-30"          # another day: not ours
+    assert most_complete(["garbage", "2024-04-30T16:38:37Z"]) == "2024-04-30T16:38:37Z"
+    assert most_complete([]) is None

@@ -280,6 +280,25 @@ def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
     return Publication(instant, moment.isoformat(timespec="seconds"), precision)
 
 
+def most_complete(declared: list[str]) -> str | None:
+    """Of the dates a page declares (most trusted first), the first that reads; where it lacks the
+    offset or the time, a later one that gives the same time with an offset, or the same day with a
+    time, is taken instead."""
+    now = datetime.now(timezone.utc)
+    readings = [(text, read_publication(text, None, now)) for text in declared]
+    readings = [(text, reading) for text, reading in readings if reading.local]
+    if not readings:
+        return declared[0] if declared else None
+    text, first = readings[0]
+    for other_text, other in readings[1:]:
+        if first.precision == "day" and other.precision != "day" and other.local[:10] == first.local[:10]:
+            return other_text
+        if first.instant is None and first.precision != "day" and other.instant is not None \
+                and other.local[:16] == first.local[:16]:
+            return other_text
+    return text
+
+
 def more_precise_same_day(shown: Publication, declared: Publication) -> bool:
     """Whether the text's reading says more than the declared one: the same day with a time, where
     the declared date gives only the day (or midnight, as systems that store days write them)."""

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..cleaning.dates import mentions_date
+from ..cleaning.dates import mentions_date, most_complete
 from ..items import Image, ImageCredit
 from ..sites import absolute, host_of
 from .article import ArticlePage
@@ -25,11 +25,14 @@ from .html import first_text, is_article_type
 from .related import RelatedBlock
 from .text import clean_text, element_text
 
-# Meta tags that carry a publication date, most specific first.
-DATE_META = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
-             "publish-date", "publish_date", "date", "DC.date.issued", "dc.date.issued", "DC.date",
-             "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date", "citation_publication_date")
-MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
+# Meta tags that carry a publication date, most specific first (lower case: matched so).
+DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "article:published",
+             "datepublished", "article_date_original", "original-publish-date", "publication_date",
+             "published_time", "published-date", "pubdate", "publishdate", "publish-date", "publish_date",
+             "date_published", "pub_date", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
+             "parsely-pub-date", "sailthru.date", "citation_publication_date",
+             "date", "dc.date", "dcterms.date")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 # Text nodes after the headline, in the order read, that are not links or scripts.
 DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::a "
                   "or ancestor::noscript or ancestor::button or ancestor::figure or ancestor::figcaption "
@@ -173,11 +176,29 @@ class GenericArticlePage(ArticlePage):
         return self.visible_date() or self.published_iso() or self.htmldate()
 
     def published_iso(self) -> str | None:
-        """The date the page declares for machines (JSON-LD, meta, microdata, `<time datetime>`)."""
+        """The date the page declares for machines (JSON-LD, meta, microdata, `<time datetime>`):
+        the first, completed by a later one that gives the same time with its offset, or the same
+        day with a time."""
+        return most_complete(self.declared_dates())
+
+    def declared_dates(self) -> list[str]:
         declared = self.ld.get("datePublished") or self.ld.get("dateCreated")
-        values = [declared if isinstance(declared, str) else None, *(self.meta(n) for n in DATE_META),
+        metas = self.meta_values
+        values = [declared if isinstance(declared, str) else None, *(metas.get(n) for n in DATE_META),
                   self.microdata("datePublished"), self.time_element()]
-        return first_text(*values)
+        return [clean_text(v) for v in values if isinstance(v, str) and clean_text(v)]
+
+    @cached_property
+    def meta_values(self) -> dict[str, str]:
+        """Every meta tag's content by its name, property or itemprop, in lower case (pages write
+        `PubDate` and `pubdate` alike); the first of a name wins."""
+        found: dict[str, str] = {}
+        for node in self.sel.xpath("//meta[@content]"):
+            for attribute in ("property", "name", "itemprop"):
+                key = (node.attrib.get(attribute) or "").strip().lower()
+                if key and key not in found:
+                    found[key] = node.attrib["content"]
+        return found
 
     def visible_date(self) -> str | None:
         """The date as the article's header shows it: the dateline under the headline, else an
@@ -228,7 +249,7 @@ class GenericArticlePage(ArticlePage):
 
     def modified_iso(self) -> str | None:
         declared = self.ld.get("dateModified")
-        return first_text(declared if isinstance(declared, str) else None, *(self.meta(n) for n in MODIFIED_META))
+        return first_text(declared if isinstance(declared, str) else None, *(self.meta_values.get(n) for n in MODIFIED_META))
 
     def summary(self) -> str | None:
         found = first_text(self.ld.get("description") if isinstance(self.ld.get("description"), str) else None,
