@@ -104,7 +104,10 @@ def test_a_shown_time_completes_a_declared_day():
     item = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-17 15:13", language="zh-CN")
     set_dates(item, None, NOW)
     assert (item.published_at_local, item.published_at_precision) == ("2023-11-17T15:13:00", "minute")
-    other_day = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-18 09:00")
+    next_day = ArticleItem(**page, published_at_iso="2014-06-30", published_at_raw="June 29, 2014 08:08 pm")
+    set_dates(next_day, None, NOW)  # the declared day is the day in UTC
+    assert next_day.published_at_local == "2014-06-29T20:08:00"
+    other_day = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-19 09:00")
     set_dates(other_day, None, NOW)
     assert other_day.published_at_local == "2023-11-17"
 

@@ -50,21 +50,35 @@ def token_f1(got: str, expected: str) -> float:
     return 0.0 if not common else 2 * common / (sum(a.values()) + sum(b.values()))
 
 
+def opening_recall(got: str, opening: str) -> float:
+    """How much of the reference opening the text begins with (its first words, twice as many)."""
+    from collections import Counter
+    import re
+
+    expected = Counter(re.findall(r"\w+", opening.lower()))
+    start = Counter(re.findall(r"\w+", got.lower())[: 2 * sum(expected.values())])
+    return sum((expected & start).values()) / sum(expected.values())
+
+
 @pytest.mark.parametrize("name", PUBLISHERS)
 def test_real_publisher_page(name):
-    """Real pages of 15 publishers (newspaper4k's test pages): the headline as shown, the
-    publication as the page states it, the text close to the reference, every credit kept out of
-    it. A field the page misleads us on is listed with the reason, and checked to be still missed."""
+    """Real pages of some 50 publishers (newspaper4k's and goose's test pages): the headline as
+    shown, the publication as the page states it, the text close to the reference (or beginning
+    as it does), every credit kept out of it. A field the page misleads us on is listed with the
+    reason, and checked to be still missed."""
     case = json.loads((DATA / "publishers" / f"{name}.json").read_text())
     html = gzip.decompress((DATA / "publishers" / f"{name}.html.gz").read_bytes()).decode()
     result = extract_article(html, case["url"])
     expected, misses = case["expected"], case.get("known_misses", {})
-    assert result["title"] == expected["title"]
+    assert result["title"] == expected.get("title", result["title"])
     if "published_at_local" in misses:
         assert result["published_at_local"] != expected["published_at_local"]
     else:
         assert result["published_at_local"] == expected["published_at_local"]
-    assert token_f1(result["body"], case["reference_body"]) >= 0.8
+    if "reference_body" in case:
+        assert token_f1(result["body"], case["reference_body"]) >= 0.8
+    else:
+        assert (opening_recall(result["body"], case["reference_opening"]) >= 0.85) == ("body_opening" not in misses)
     found = [credit["text"] for credit in result["image_credits"]]
     missed = [credit for credit in expected["image_credits"] if credit not in found]
     assert bool(missed) == ("image_credits" in misses), missed

@@ -127,7 +127,8 @@ def credit_parts(who: str) -> tuple[str | None, str | None]:
 def credit_of_element(text: str) -> ImageCredit:
     """The credit an element marked as one holds (`Photograph: Jane Doe/Getty Images`,
     `David McNew—Getty Images`): its label left out of the names."""
-    who = re.sub(rf"^\(?\s*{CREDIT_LABEL}(?:\s+by|\s*:)\s*", "", text.strip(), flags=re.I).rstrip(")").strip()
+    who = re.sub(rf"^\(?\s*(?:{CREDIT_LABEL}(?:\s+by|\s*:)|Courtesy(?:\s+of)?\b:?)\s*", "", text.strip(),
+                 flags=re.I).rstrip(")").strip()
     photographer, provider = credit_parts(who)
     return ImageCredit(text.strip(), photographer, provider)
 
@@ -190,11 +191,32 @@ def strip_caption_credits(caption: str) -> tuple[str | None, list[ImageCredit]]:
     return text, found
 
 
+CAPTION_LENGTH = 250
+DATA_SOURCE_LABEL = re.compile(r"^\(?\s*(Source|Quelle|Fuente|Fonte)", re.I)
+
+
+def caption_in_text(block: str) -> ImageCredit | None:
+    """The credit of a picture's caption that came along with the text (`- Tapie en 2008.
+    REUTERS/Benoit Tessier -`): a short block ending with a credit. A paragraph ending with the
+    source of its figures (`Source: Eurostat`) is text."""
+    if len(block) > CAPTION_LENGTH:
+        return None
+    trailing = trailing_credit(block.strip(" -–—|"))
+    if not trailing or DATA_SOURCE_LABEL.match(trailing[1].text):
+        return None
+    return trailing[1]
+
+
 def strip_body_credits(body: str) -> tuple[str, list[ImageCredit]]:
-    """A body of blank-line-separated blocks without its credits (credit-only blocks dropped)."""
+    """A body of blank-line-separated blocks without its credits: credit-only blocks and captions
+    with their credit dropped, credits glued into text cut out."""
     kept, credits = [], []
     for block in body.split("\n\n"):
         text, found = strip_credits(block)
+        if text and not found:
+            caption_credit = caption_in_text(text)
+            if caption_credit:
+                text, found = None, [caption_credit]
         credits.extend(found)
         if text:
             kept.append(text)

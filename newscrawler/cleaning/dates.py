@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -169,6 +170,9 @@ ZONE_ABBREVIATIONS = {name: hours * 3600 for name, hours in {
     "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
     "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "IST": 5.5,
     "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "HKT": 8, "SGT": 8}.items()}
+# `4:35 PM ET`: the zone's name without saying summer or winter; its rules know which.
+ZONE_ABBREVIATIONS.update({"ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"),
+                           "MT": ZoneInfo("America/Denver"), "PT": ZoneInfo("America/Los_Angeles")})
 # Languages that write the month first in numeric dates (`08/01/2014` is August 1st).
 MONTH_FIRST_LANGUAGES = ("en", "en-us", "en-ph", "en-ca", "")
 
@@ -267,10 +271,13 @@ def parse_words(text: str) -> datetime:
     """A date in words; words that are no part of it (`Updated`, a weekday of another language)
     are skipped when the strict reading fails."""
     default = datetime(2000, 1, 1)
-    try:
-        return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
-    except (ValueError, OverflowError):
-        return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS, fuzzy=True)
+    with warnings.catch_warnings():
+        # A zone name it does not know (`9:22 PM XYZ`) leaves the time local, as no name would.
+        warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+        try:
+            return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
+        except (ValueError, OverflowError):
+            return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS, fuzzy=True)
 
 
 def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
@@ -300,13 +307,16 @@ def most_complete(declared: list[str]) -> str | None:
 
 
 def more_precise_same_day(shown: Publication, declared: Publication) -> bool:
-    """Whether the text's reading says more than the declared one: the same day with a time, where
-    the declared date gives only the day (or midnight, as systems that store days write them)."""
+    """Whether the text's reading says more than the declared one: the day with a time, where the
+    declared date gives only a day (or midnight, as systems that store days write them). Such a
+    day is often the day in UTC, so a shown time on the day before or after is the same moment
+    told better."""
     if not (shown.local and declared.local) or shown.precision == "day":
         return False
-    if shown.local[:10] != declared.local[:10]:
+    if not (declared.precision == "day" or declared.local[11:19] == "00:00:00"):
         return False
-    return declared.precision == "day" or declared.local[11:19] == "00:00:00"
+    apart = datetime.fromisoformat(shown.local[:10]) - datetime.fromisoformat(declared.local[:10])
+    return abs(apart.days) <= 1
 
 
 def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import html as html_entities
 import re
+from datetime import date, datetime, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..cleaning.dates import mentions_date, most_complete
+from ..cleaning.dates import mentions_date, most_complete, read_publication
 from ..items import Image, ImageCredit
 from ..sites import absolute, host_of
 from .article import ArticlePage
@@ -37,7 +38,14 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "la
 DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::a "
                   "or ancestor::noscript or ancestor::button or ancestor::figure or ancestor::figcaption "
                   "or ancestor::*[contains(@class, 'caption')])][position() <= 40]")
+URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?:[A-Za-z_-]+/)?(?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:[/-]|\.\w+$|$)")
+URL_DAY_NUMBER = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:/|$)")
 SENTENCE = re.compile(r"\w{3,}[.!?]$")
+# Words of sentences that datelines and bylines do without (their `on`, `at`, `by`, `le`, `am` are
+# not among them).
+FUNCTION_WORDS = {"the", "a", "an", "was", "were", "is", "are", "be", "been", "has", "have", "had", "will", "would",
+                  "into", "that", "this", "which", "who", "and", "but", "with", "from", "its", "their", "der", "die",
+                  "das", "ist", "und", "wurde", "est", "et", "les", "des", "une", "el", "los", "es", "y", "que", "fue"}
 LONG_TEXT = 200
 UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à jour|actualizado|aggiornato)\b", re.I)
 
@@ -172,8 +180,12 @@ class GenericArticlePage(ArticlePage):
         return first_text(declared if isinstance(declared, str) else None, self.meta("article:section"))
 
     def published_raw(self) -> str | None:
-        """The date as the page shows it to readers; else as it declares it; else htmldate's day."""
-        return self.visible_date() or self.published_iso() or self.htmldate()
+        """The date as the page shows it to readers; else as it declares it; else the day its URL
+        carries; else htmldate's day."""
+        shown, in_url = self.visible_date(), url_date(self.canonical_url())
+        if shown and in_url and not same_day_roughly(shown, in_url):
+            shown = None  # a date of something else the article mentions, or the day's date
+        return shown or self.published_iso() or in_url or self.htmldate()
 
     def published_iso(self) -> str | None:
         """The date the page declares for machines (JSON-LD, meta, microdata, `<time datetime>`):
@@ -217,7 +229,7 @@ class GenericArticlePage(ArticlePage):
             text = clean_text(node.get())
             if len(text) > LONG_TEXT:
                 break  # the article's text has begun: a date further on is part of it
-            if 6 <= len(text) <= 100 and mentions_date(text) and not SENTENCE.search(text):
+            if 6 <= len(text) <= 100 and mentions_date(text) and not is_sentence(text):
                 found.append(text)
         fresh = [t for t in found if not UPDATE_WORDS.match(t)]
         return (fresh or found or [None])[0]
@@ -243,7 +255,12 @@ class GenericArticlePage(ArticlePage):
         from htmldate import find_date
 
         try:
-            return find_date(self.html, url=self.url, original_date=True, extensive_search=False)
+            found = find_date(self.html, url=self.url, original_date=True, extensive_search=False)
+            if found:
+                return found
+            # Its wider search reads any date in the text; a 1st of January is a year it made a day of.
+            found = find_date(self.html, url=self.url, original_date=True)
+            return found if found and not found.endswith("-01-01") else None
         except Exception:  # noqa: BLE001 - a heuristic on any page: no date is an answer
             return None
 
@@ -345,7 +362,12 @@ class GenericArticlePage(ArticlePage):
         return [t for t in (element_text(f) for f in self.sel.css("figcaption")) if t]
 
     def is_caption(self, text: str) -> bool:
-        return any(text == caption for caption in self.captions)
+        """A picture's caption or credit, which the main text may have taken along."""
+        return text in self.captions or text in self.credit_texts
+
+    @cached_property
+    def credit_texts(self) -> set[str]:
+        return {credit.text for credit in self.structured_credits()}
 
     def image(self) -> Image | None:
         figure = self.lead_figure()
@@ -399,7 +421,11 @@ class GenericArticlePage(ArticlePage):
         # Beside a picture: the element or one of its three nearest ancestors holds an image.
         loose = self.sel.xpath(f"//*[not(ancestor-or-self::figure)][({CREDIT_CLASS_TEST}) or ({CAPTION_CLASS_TEST})]"
                                "[not(ancestor::*[@class][contains(@class, 'caption') or contains(@class, 'credit')])]"
-                               "[ancestor-or-self::*[position() <= 4][.//img or .//picture]]")
+                               "[ancestor-or-self::*[position() <= 4][.//img or .//picture]]"
+                               # not a source named in a list of links, nor a video's provider
+                               "[not(ancestor::a or ancestor::li or ancestor::h1 or ancestor::h2 or ancestor::h3 "
+                               "or ancestor::h4 or ancestor::h5 or ancestor::h6)]"
+                               "[not(ancestor-or-self::*[position() <= 4][contains(@class, 'video')])]")
         return holders + [node for node in loose if not node.xpath(OUTSIDE_ARTICLE)]
 
     @staticmethod
@@ -431,10 +457,39 @@ class GenericArticlePage(ArticlePage):
         return item
 
 
+def url_date(url: str) -> str | None:
+    """The day a news URL carries (`/2010/08/13/`, `/2010/POLITICS/08/13/`, `/20131023/`), as
+    `YYYY-MM-DD`; None when it carries none that exists."""
+    path = urlsplit(url).path
+    match = URL_DATE.search(path) or URL_DAY_NUMBER.search(path)
+    if not match:
+        return None
+    try:
+        day = datetime(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    except ValueError:
+        return None
+    return day.date().isoformat() if 1995 <= day.year <= datetime.now().year else None
+
+
+def same_day_roughly(shown: str, day: str) -> bool:
+    """Whether a shown date falls within a day of `day` (a time zone apart at most)."""
+    reading = read_publication(shown, None, datetime.now(timezone.utc), True)
+    if not reading.local:
+        return True  # nothing to compare
+    return abs((date.fromisoformat(reading.local[:10]) - date.fromisoformat(day)).days) <= 1
+
+
+def is_sentence(text: str) -> bool:
+    """A sentence, not a dateline: it ends like one, or it is made with the little words of a
+    sentence (`The act was signed into law on August 14, 1935`)."""
+    words = re.findall(r"\w+", text.lower())
+    return bool(SENTENCE.search(text)) or sum(w in FUNCTION_WORDS for w in words) >= 3
+
+
 def is_dateline(text: str) -> bool:
     """A short line that dates the article (`Patricio Candia | Palma | 08/01/2014`, `North Korea
     09:31 August 20, 2019`), not a sentence."""
-    return len(text) <= 100 and mentions_date(text) and not SENTENCE.search(text)
+    return len(text) <= 100 and mentions_date(text) and not is_sentence(text)
 
 
 def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
