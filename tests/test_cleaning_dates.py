@@ -120,3 +120,21 @@ def test_a_declared_date_is_completed_by_a_later_one_of_the_same_time():
     assert most_complete(["2024-04-30", "2024-05-01T09:00"]) == "2024-04-30"          # another day: not ours
     assert most_complete(["garbage", "2024-04-30T16:38:37Z"]) == "2024-04-30T16:38:37Z"
     assert most_complete([]) is None
+
+
+@pytest.mark.parametrize("declared, shown, local", [
+    ("2023-11-07T07:00:00Z", "Nov 7, 2023 2:00 AM", "2023-11-07T02:00:00-05:00"),
+    ("2023-11-06T01:30:00Z", "November 5, 2023 8:30 PM", "2023-11-05T20:30:00-05:00"),   # the publisher's day
+    ("2023-11-02T19:53:52Z", "November 2, 2023 3:53 PM EDT", "2023-11-02T15:53:52-04:00"),
+    ("2023-11-02T19:53:52Z", "November 2, 2023 9:12 PM", "2023-11-02T19:53:52+00:00"),   # another time: an update
+    ("2023-11-02T19:53:52+01:00", "November 2, 2023 3:53 PM", "2023-11-02T19:53:52+01:00"),
+])
+def test_a_utc_date_is_told_in_the_offset_the_page_shows(declared, shown, local):
+    from newscrawler.cleaning.dates import set_dates
+    from newscrawler.items import ArticleItem
+
+    item = ArticleItem(url="https://news.test/a/1", site="generic", article_id="news.test/a/1", title="T",
+                       published_at_iso=declared, published_at_raw=shown)
+    set_dates(item, None, NOW)
+    assert item.published_at_local == local
+    assert item.published_at == datetime.fromisoformat(declared.replace("Z", "+00:00")).astimezone(timezone.utc)

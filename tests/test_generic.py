@@ -220,3 +220,16 @@ def test_a_page_read_from_a_file_is_known_by_its_canonical_url():
             + "The text of the story. " * 30 + "</p></body></html>")
     assert extract_article(html, "story.html")["article_id"] == "news.test/2024/05/story"
     assert extract_article(html.replace("https://news.test/2024/05/story", "/"), "")["article_id"].startswith("page/")
+
+
+@pytest.mark.parametrize("line, furniture", [
+    ("ADVERTISEMENT", True), ("Read more: A controversial technology splits scientists", True),
+    ("Lesen Sie auch: Warum die Preise steigen", True), ("Sign up for our daily newsletter", True),
+    ("Related coverage of the war continued on Monday.", False),
+    ("Advertisement for the new phone dominated the market.", False),
+    ("Read more about this in our guide, which explains everything.", False),
+])
+def test_the_page_furniture_is_no_text(line, furniture):
+    from newscrawler.pages.generic import is_furniture
+
+    assert is_furniture(line) is furniture

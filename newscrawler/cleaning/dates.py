@@ -306,6 +306,28 @@ def most_complete(declared: list[str]) -> str | None:
     return text
 
 
+def in_shown_offset(declared: Publication, shown: Publication) -> Publication:
+    """A declared instant in UTC told in the offset the page shows it in: the shown time names its
+    zone, or is the same minute a whole quarter-hour count of hours away (`2:00 AM` on a page that
+    declares `07:00Z` is 2:00 at -05:00). The publisher's day is the day in that offset."""
+    if declared.instant is None or not (declared.local or "").endswith("+00:00") or shown.precision == "day":
+        return declared
+    if shown.instant is not None:
+        if abs((shown.instant - declared.instant).total_seconds()) >= 60 or not shown.local[19:]:
+            return declared
+        offset = datetime.fromisoformat(shown.local).utcoffset()
+    else:
+        apart = datetime.fromisoformat(shown.local) - declared.instant.replace(tzinfo=None, second=0, microsecond=0)
+        quarters, rest = divmod(apart.total_seconds(), 900)
+        if rest or abs(apart) > timedelta(hours=14):
+            return declared
+        offset = timedelta(seconds=quarters * 900)
+    if not offset:
+        return declared
+    local = declared.instant.astimezone(timezone(offset)).isoformat(timespec="seconds")
+    return Publication(declared.instant, local, declared.precision)
+
+
 def more_precise_same_day(shown: Publication, declared: Publication) -> bool:
     """Whether the text's reading says more than the declared one: the day with a time, where the
     declared date gives only a day (or midnight, as systems that store days write them). Such a
@@ -334,6 +356,8 @@ def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
         reading = read_publication(text, zone, now, day_first)
         if publication is None or not publication.local or more_precise_same_day(reading, publication):
             publication = reading
+        elif reading.local:
+            publication = in_shown_offset(publication, reading)
     adapter["published_at"] = publication.instant if publication else None
     adapter["published_at_local"] = publication.local if publication else None
     adapter["published_at_precision"] = publication.precision if publication else None

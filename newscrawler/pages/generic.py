@@ -40,6 +40,13 @@ DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or 
                   "or ancestor::*[contains(@class, 'caption')])][position() <= 40]")
 URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?:[A-Za-z_-]+/)?(?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:[/-]|\.\w+$|$)")
 URL_DAY_NUMBER = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:/|$)")
+FURNITURE = re.compile(
+    r"^(?:(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità|scroll to continue(?: with content)?|"
+    r"continue reading(?: below)?|story continues below(?: advertisement)?|article continues below(?: advertisement)?)\W*$|"
+    r"(?:read more|read also|also read|see also|related|more on this|recommended|lesen sie auch|mehr zum thema|"
+    r"lire aussi|à lire aussi|lee también|leia também|leggi anche)\s*(?::|»|>>|–|—)\s*\S|"
+    r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
+    re.I)
 SENTENCE = re.compile(r"\w{3,}[.!?]$")
 # Words of sentences that datelines and bylines do without (their `on`, `at`, `by`, `le`, `am` are
 # not among them).
@@ -302,7 +309,7 @@ class GenericArticlePage(ArticlePage):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
             text = clean_text("".join(node.itertext()))
-            if text and not self.is_caption(text) and not self.is_link_only(text):
+            if text and not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
                 blocks.append(("h2" if node.tag == "head" else "p", text))
         return without_trailing_headings(blocks)
 
@@ -477,6 +484,12 @@ def same_day_roughly(shown: str, day: str) -> bool:
     if not reading.local:
         return True  # nothing to compare
     return abs((date.fromisoformat(reading.local[:10]) - date.fromisoformat(day)).days) <= 1
+
+
+def is_furniture(text: str) -> bool:
+    """A line of the page's furniture in the text: an advertisement's label, a pointer to another
+    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe."""
+    return len(text) <= 200 and bool(FURNITURE.match(text))
 
 
 def is_sentence(text: str) -> bool:
