@@ -12,74 +12,29 @@ from __future__ import annotations
 import hashlib
 import html as html_entities
 import re
-from datetime import date, datetime, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..cleaning.dates import mentions_date, most_complete, read_publication
+from ..cleaning.dates import mentions_date, most_complete
 from ..items import Image, ImageCredit
 from ..sites import absolute, host_of
 from .article import ArticlePage
-from .html import first_text, is_article_type
+from .date_rules import (DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, UPDATE_WORDS,
+                         same_day_roughly, url_date)
+from .headlines import headline_text, same_headline, strip_site_name
+from .html import first_text
+from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
+    credit_from_text, names_look_right
 from .related import RelatedBlock
 from .text import clean_text, element_text
+from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_baseline, is_sentence, normalise,
+                         without_trailing_headings)
 
-# Meta tags that carry a publication date, most specific first (lower case: matched so).
-DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "article:published",
-             "datepublished", "article_date_original", "original-publish-date", "publication_date",
-             "published_time", "published-date", "pubdate", "publishdate", "publish-date", "publish_date",
-             "date_published", "pub_date", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
-             "parsely-pub-date", "sailthru.date", "citation_publication_date",
-             "date", "dc.date", "dcterms.date")
-MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
-# Text nodes after the headline, in the order read, that are not links or scripts.
-DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::a "
-                  "or ancestor::noscript or ancestor::button or ancestor::figure or ancestor::figcaption "
-                  "or ancestor::*[contains(@class, 'caption')])][position() <= 40]")
-URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?:[A-Za-z_-]+/)?(?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:[/-]|\.\w+$|$)")
-URL_DAY_NUMBER = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:/|$)")
-FURNITURE = re.compile(
-    r"^(?:(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità|scroll to continue(?: with content)?|"
-    r"continue reading(?: below)?|story continues below(?: advertisement)?|article continues below(?: advertisement)?)\W*$|"
-    r"(?:read more|read also|also read|see also|related|more on this|recommended|lesen sie auch|mehr zum thema|"
-    r"lire aussi|à lire aussi|lee también|leia também|leggi anche)\s*(?::|»|>>|–|—)\s*\S|"
-    r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
-    re.I)
-SENTENCE = re.compile(r"\w{3,}[.!?]$")
-# Words of sentences that datelines and bylines do without (their `on`, `at`, `by`, `le`, `am` are
-# not among them).
-FUNCTION_WORDS = {"the", "a", "an", "was", "were", "is", "are", "be", "been", "has", "have", "had", "will", "would",
-                  "into", "that", "this", "which", "who", "and", "but", "with", "from", "its", "their", "der", "die",
-                  "das", "ist", "und", "wurde", "est", "et", "les", "des", "une", "el", "los", "es", "y", "que", "fue"}
-LONG_TEXT = 200
-UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à jour|actualizado|aggiornato)\b", re.I)
-
-def _named(word: str) -> str:
-    """XPath: the element's class or id has `word` as one of its parts (`sf_comment`, `comments-list`)."""
-    return " or ".join(f"contains(concat(' ', translate(@{attribute}, '_-', '  '), ' '), ' {word} ')"
-                       for attribute in ("class", "id"))
+__all__ = ["GenericArticlePage", "host_family", "page_key", "strip_site_name", "is_furniture", "url_date"]
 
 
-# What readers never see as the article's text, pruned before the main text is looked for: hidden
-# elements (a save dialog, a paywall's templates) and readers' comments. An element that holds the
-# headline, or the article itself, is never pruned for its name.
-NOT_TEXT = [
-    "//*[@hidden]",
-    "//*[contains(translate(@style, ' ', ''), 'display:none')]",
-    f"//*[not(self::article or self::main or self::body)][not(.//h1)][{_named('comment')} or {_named('comments')}]",
-]
-CREDIT_CLASS_TEST = " or ".join(f"contains(translate(@class, 'CREDITOPYHGAS', 'creditopyhgas'), '{w}')"
-                                for w in ("credit", "copyright", "photographer"))
-CAPTION_CLASS_TEST = "contains(translate(@class, 'CAPTION', 'caption'), 'caption')"
-# Credit elements: the innermost element whose class names a credit.
-CREDIT_ELEMENTS = f"descendant-or-self::*[{CREDIT_CLASS_TEST}][not(.//*[{CREDIT_CLASS_TEST}])]"
-CAPTION_ELEMENTS = f"descendant-or-self::figcaption | descendant-or-self::*[{CAPTION_CLASS_TEST}][not(.//*[{CAPTION_CLASS_TEST}])]"
-# The site's own frame: a date there is the day's date or a link's, not the article's.
-OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"
-BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
-TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
 STATIC_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|css|js|pdf|zip|mp[34]|xml|json|ico|woff2?)$", re.I)
 
 
@@ -464,116 +419,3 @@ class GenericArticlePage(ArticlePage):
         return item
 
 
-def url_date(url: str) -> str | None:
-    """The day a news URL carries (`/2010/08/13/`, `/2010/POLITICS/08/13/`, `/20131023/`), as
-    `YYYY-MM-DD`; None when it carries none that exists."""
-    path = urlsplit(url).path
-    match = URL_DATE.search(path) or URL_DAY_NUMBER.search(path)
-    if not match:
-        return None
-    try:
-        day = datetime(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-    except ValueError:
-        return None
-    return day.date().isoformat() if 1995 <= day.year <= datetime.now().year else None
-
-
-def same_day_roughly(shown: str, day: str) -> bool:
-    """Whether a shown date falls within a day of `day` (a time zone apart at most)."""
-    reading = read_publication(shown, None, datetime.now(timezone.utc), True)
-    if not reading.local:
-        return True  # nothing to compare
-    return abs((date.fromisoformat(reading.local[:10]) - date.fromisoformat(day)).days) <= 1
-
-
-def is_furniture(text: str) -> bool:
-    """A line of the page's furniture in the text: an advertisement's label, a pointer to another
-    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe."""
-    return len(text) <= 200 and bool(FURNITURE.match(text))
-
-
-def is_sentence(text: str) -> bool:
-    """A sentence, not a dateline: it ends like one, or it is made with the little words of a
-    sentence (`The act was signed into law on August 14, 1935`)."""
-    words = re.findall(r"\w+", text.lower())
-    return bool(SENTENCE.search(text)) or sum(w in FUNCTION_WORDS for w in words) >= 3
-
-
-def is_dateline(text: str) -> bool:
-    """A short line that dates the article (`Patricio Candia | Palma | 08/01/2014`, `North Korea
-    09:31 August 20, 2019`), not a sentence."""
-    return len(text) <= 100 and mentions_date(text) and not is_sentence(text)
-
-
-def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Headings left with nothing under them at the end (the title of a list of links)."""
-    while blocks and blocks[-1][0] == "h2":
-        blocks = blocks[:-1]
-    return blocks
-
-
-def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
-    """trafilatura's last resort on a page too short for it: the whole page's text in one block,
-    where the page's `<article>` has paragraphs of its own inside that text."""
-    if len(found) != 1 or not own:
-        return False
-    text = found[0][1]
-    return text not in [t for _, t in own] and all(t in text for _, t in own)
-
-
-def headline_text(h1, url: str) -> str:
-    """An `<h1>`'s text without links that lead elsewhere (a masthead's link home inside the
-    headline's element); its whole text when nothing else is left."""
-    own = [t for t in h1.xpath(".//text()[not(ancestor::a)]").getall()]
-    links_here = [a for a in h1.css("a") if urlsplit(absolute(url, a.attrib.get("href")) or "").path
-                  in ("", urlsplit(url).path)]
-    whole = element_text(h1)
-    kept = clean_text(" ".join(own + [element_text(a) for a in links_here]))
-    return kept if kept and len(h1.css("a")) > len(links_here) else whole
-
-
-def same_headline(shown: str, declared: str) -> bool:
-    """The same headline, though one may carry more (a site's name, a kicker) or few words differ
-    (an `og:title` written for sharing)."""
-    a, b = normalise(shown), normalise(declared)
-    if not a or not b:
-        return False
-    if a == b or a in b or b in a:
-        return True
-    words_a, words_b = set(a.split()), set(b.split())
-    return len(words_a & words_b) / max(len(words_a), len(words_b)) >= 0.6 and len(words_a) >= 4
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\W+", " ", html_entities.unescape(text)).strip().casefold()
-
-
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """`Headline | The Site` -> `Headline`: the site's name (og:site_name, or a short last part
-    after a `|`) is no part of the headline."""
-    if not title:
-        return title
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    if site_name and normalise(parts[-1]) == normalise(site_name):
-        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
-    if site_name and normalise(parts[0]) == normalise(site_name):
-        return title[len(parts[0]):].lstrip(" |–—·•:-")
-    if " | " in title and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
-        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
-    return title
-
-
-def names_look_right(credit: ImageCredit) -> bool:
-    """A credit element's names read as names (`Jane Doe`, `Getty Images`), not as a notice
-    (`No reproduction without permission.`)."""
-    from ..cleaning.credits import looks_like_name
-
-    return looks_like_name(credit.photographer) and looks_like_name(credit.provider)
-
-
-def credit_from_text(text: str) -> ImageCredit:
-    from ..cleaning.credits import credit_of_block, credit_of_element
-
-    return credit_of_block(text) or credit_of_element(text)

@@ -1,0 +1,53 @@
+"""Telling the headline: an `<h1>`'s own text, whether two texts are one headline, a site's name
+off a document title."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ..sites import absolute
+from .text import clean_text, element_text
+from .text_rules import normalise
+
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
+
+
+def headline_text(h1, url: str) -> str:
+    """An `<h1>`'s text without links that lead elsewhere (a masthead's link home inside the
+    headline's element); its whole text when nothing else is left."""
+    own = [t for t in h1.xpath(".//text()[not(ancestor::a)]").getall()]
+    links_here = [a for a in h1.css("a") if urlsplit(absolute(url, a.attrib.get("href")) or "").path
+                  in ("", urlsplit(url).path)]
+    whole = element_text(h1)
+    kept = clean_text(" ".join(own + [element_text(a) for a in links_here]))
+    return kept if kept and len(h1.css("a")) > len(links_here) else whole
+
+
+def same_headline(shown: str, declared: str) -> bool:
+    """The same headline, though one may carry more (a site's name, a kicker) or few words differ
+    (an `og:title` written for sharing)."""
+    a, b = normalise(shown), normalise(declared)
+    if not a or not b:
+        return False
+    if a == b or a in b or b in a:
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    return len(words_a & words_b) / max(len(words_a), len(words_b)) >= 0.6 and len(words_a) >= 4
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    """`Headline | The Site` -> `Headline`: the site's name (og:site_name, or a short last part
+    after a `|`) is no part of the headline."""
+    if not title:
+        return title
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name and normalise(parts[-1]) == normalise(site_name):
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
+    if site_name and normalise(parts[0]) == normalise(site_name):
+        return title[len(parts[0]):].lstrip(" |–—·•:-")
+    if " | " in title and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
+    return title

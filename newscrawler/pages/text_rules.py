@@ -1,0 +1,81 @@
+"""What of a page's text is the article's: the rules that leave out the page's furniture, its
+hidden parts and readers' comments, and the article's header (headline, dateline, byline)."""
+
+from __future__ import annotations
+
+import html as html_entities
+import re
+
+from ..cleaning.dates import mentions_date
+
+FURNITURE = re.compile(
+    r"^(?:(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità|scroll to continue(?: with content)?|"
+    r"continue reading(?: below)?|story continues below(?: advertisement)?|article continues below(?: advertisement)?)\W*$|"
+    r"(?:read more|read also|also read|see also|related|more on this|recommended|lesen sie auch|mehr zum thema|"
+    r"lire aussi|à lire aussi|lee también|leia também|leggi anche)\s*(?::|»|>>|–|—)\s*\S|"
+    r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
+    re.I)
+SENTENCE = re.compile(r"\w{3,}[.!?]$")
+# Words of sentences that datelines and bylines do without (their `on`, `at`, `by`, `le`, `am` are
+# not among them).
+FUNCTION_WORDS = {"the", "a", "an", "was", "were", "is", "are", "be", "been", "has", "have", "had", "will", "would",
+                  "into", "that", "this", "which", "who", "and", "but", "with", "from", "its", "their", "der", "die",
+                  "das", "ist", "und", "wurde", "est", "et", "les", "des", "une", "el", "los", "es", "y", "que", "fue"}
+BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
+
+
+def _named(word: str) -> str:
+    """XPath: the element's class or id has `word` as one of its parts (`sf_comment`, `comments-list`)."""
+    return " or ".join(f"contains(concat(' ', translate(@{attribute}, '_-', '  '), ' '), ' {word} ')"
+                       for attribute in ("class", "id"))
+
+
+# What readers never see as the article's text, pruned before the main text is looked for: hidden
+# elements (a save dialog, a paywall's templates) and readers' comments. An element that holds the
+# headline, or the article itself, is never pruned for its name.
+
+
+NOT_TEXT = [
+    "//*[@hidden]",
+    "//*[contains(translate(@style, ' ', ''), 'display:none')]",
+    f"//*[not(self::article or self::main or self::body)][not(.//h1)][{_named('comment')} or {_named('comments')}]",
+]
+
+
+def is_furniture(text: str) -> bool:
+    """A line of the page's furniture in the text: an advertisement's label, a pointer to another
+    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe."""
+    return len(text) <= 200 and bool(FURNITURE.match(text))
+
+
+def is_sentence(text: str) -> bool:
+    """A sentence, not a dateline: it ends like one, or it is made with the little words of a
+    sentence (`The act was signed into law on August 14, 1935`)."""
+    words = re.findall(r"\w+", text.lower())
+    return bool(SENTENCE.search(text)) or sum(w in FUNCTION_WORDS for w in words) >= 3
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that dates the article (`Patricio Candia | Palma | 08/01/2014`, `North Korea
+    09:31 August 20, 2019`), not a sentence."""
+    return len(text) <= 100 and mentions_date(text) and not is_sentence(text)
+
+
+def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headings left with nothing under them at the end (the title of a list of links)."""
+    while blocks and blocks[-1][0] == "h2":
+        blocks = blocks[:-1]
+    return blocks
+
+
+def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
+    """trafilatura's last resort on a page too short for it: the whole page's text in one block,
+    where the page's `<article>` has paragraphs of its own inside that text."""
+    if len(found) != 1 or not own:
+        return False
+    text = found[0][1]
+    return text not in [t for _, t in own] and all(t in text for _, t in own)
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\W+", " ", html_entities.unescape(text)).strip().casefold()
