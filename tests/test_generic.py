@@ -233,3 +233,11 @@ def test_the_page_furniture_is_no_text(line, furniture):
     from newscrawler.pages.generic import is_furniture
 
     assert is_furniture(line) is furniture
+
+
+def test_text_broken_into_lines_is_paragraphs():
+    html = ('<html><head><meta property="og:type" content="article"></head><body><h1>Market closes higher</h1>'
+            '<div class="txt">Stocks rose on Friday.<br><br>Investors cheered the data.<br><br>Oil fell 2%.</div>'
+            '</body></html>')
+    body = extract_article(html, "https://news.test/markets/close")["body"]
+    assert body == "Stocks rose on Friday.\n\nInvestors cheered the data.\n\nOil fell 2%."

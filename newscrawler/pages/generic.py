@@ -38,6 +38,14 @@ __all__ = ["GenericArticlePage", "host_family", "page_key", "strip_site_name", "
 STATIC_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|css|js|pdf|zip|mp[34]|xml|json|ico|woff2?)$", re.I)
 
 
+def lines_of(node) -> list[str]:
+    """A block of trafilatura's text as the lines the page broke it into (`<br>` is its `<lb/>`):
+    text a page separates with line breaks alone is paragraphs, not one run of words."""
+    for lb in node.iter("lb"):
+        lb.tail = "\n" + (lb.tail or "")
+    return [line for line in (clean_text(part) for part in "".join(node.itertext()).split("\n")) if line]
+
+
 def host_family(host: str) -> str:
     """`www.example.com`, `amp.example.com` and `example.com` are one site."""
     return re.sub(r"^(www\d?|m|amp|mobile)\.", "", host.lower())
@@ -263,9 +271,9 @@ class GenericArticlePage(ArticlePage):
         for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote"):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
-            text = clean_text("".join(node.itertext()))
-            if text and not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
-                blocks.append(("h2" if node.tag == "head" else "p", text))
+            for text in lines_of(node):
+                if not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
+                    blocks.append(("h2" if node.tag == "head" else "p", text))
         return without_trailing_headings(blocks)
 
     @cached_property
