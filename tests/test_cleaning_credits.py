@@ -80,6 +80,13 @@ def test_a_paragraph_that_only_begins_like_a_credit_is_body_text(text):
     ("Le président. Crédit photo : Ludovic Marin / AFP", "Le président.", "Ludovic Marin", "AFP"),
     ("Oil pumps near Lost Hills, California. David McNew—Getty Images", "Oil pumps near Lost Hills, California.",
      "David McNew", "Getty Images"),
+    ("Protesters march. (AP Photo/Evan Vucci)", "Protesters march.", "Evan Vucci", "AP"),
+    ("Der Hafen. Bild: imago images/Sven Simon", "Der Hafen.", "Sven Simon", "imago images"),
+    ("Die Demo. © picture alliance / dpa", "Die Demo.", None, "picture alliance / dpa"),
+    ("Soldiers in Kyiv. Jane Doe/The New York Times", "Soldiers in Kyiv.", "Jane Doe", "The New York Times"),
+    ("Markets. Jane Doe | Getty Images", "Markets.", "Jane Doe", "Getty Images"),
+    ("The White House. Getty Images", "The White House.", None, "Getty Images"),
+    ("Fans cheer. REUTERS/Kai Pfaffenbach/File Photo", "Fans cheer.", "Kai Pfaffenbach", "REUTERS"),
 ])
 def test_a_credit_at_the_end_of_a_caption(caption, rest, photographer, provider):
     from newscrawler.cleaning.credits import trailing_credit
@@ -90,7 +97,8 @@ def test_a_credit_at_the_end_of_a_caption(caption, rest, photographer, provider)
 
 @pytest.mark.parametrize("caption", ["The sun sets over the bay. Photo by the sea",
                                      "Markets fell. Source: analysts said the market would fall.",
-                                     "Students at the photo exhibition in Seoul."])
+                                     "Students at the photo exhibition in Seoul.",
+                                     "The talks in Geneva. Switzerland/France"])
 def test_a_caption_that_ends_in_words_keeps_them(caption):
     from newscrawler.cleaning.credits import trailing_credit
 

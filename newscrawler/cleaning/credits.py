@@ -17,11 +17,14 @@ KNOWN_PROVIDERS = [
     "Getty Images", "Shutterstock", "Unsplash", "Pexels", "Pixabay", "Reuters", "AFP", "AP",
     "Associated Press", "Bloomberg", "EPA", "iStock", "Adobe Stock", "Wikimedia Commons", "Yonhap",
     "Freepik", "Dreamstime", "Alamy", "dpa", "EFE", "Xinhua", "Anadolu", "Kyodo", "Imago", "Keystone", "ANSA",
-    "PA Images", "PA", "Sipa", "NurPhoto", "ZUMA Press", "SOPA Images", "Polaris", "Redux",
+    "PA Images", "PA", "Sipa", "NurPhoto", "ZUMA Press", "SOPA Images", "Polaris", "Redux", "IMAGO", "imago images",
+    "picture alliance", "picture-alliance", "UPI", "TASS", "Sputnik", "Pool", "Handout",
 ]
 # Longest first, so "Associated Press" wins over "AP" and "Getty Images" is read whole.
 _PROVIDER = "|".join(re.escape(p) for p in sorted(KNOWN_PROVIDERS, key=len, reverse=True))
-_NAME_WORD = r"[A-ZÀ-Ý][\w.'’-]*"
+# A capitalised word; one with a full stop only when short (`Jr.`, `J.`, `St.`), so that a sentence's
+# last word is no part of a name that follows it.
+_NAME_WORD = r"[A-ZÀ-Ý](?:[\w'’-]{0,2}\.|[\w'’-]*)"
 _SP = "[ \u00a0]"  # sites glue credits with non-breaking spaces too
 _NAME = rf"{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{0,3}}"   # one to four capitalised words
 _ANY = r"[^\n]+?"
@@ -92,34 +95,53 @@ def credit_of_block(text: str) -> ImageCredit | None:
 # A credit at the end of a caption, after the caption's own words.
 CREDIT_LABEL = (r"(?:Photo(?:graph)?s?|Screenshot|Images?|Pictures?|Fotos?|Bild|Credits?|Photo credit|Image credit|"
                 r"Crédit(?: photo)?|Source|Quelle|Fuente|Fonte|Illustration)")
-_UPPER_AGENCY = r"(?:REUTERS|AFP|AP|EPA|EPA-EFE|ANADOLU|XINHUA|YONHAP|DPA|KYODO|SIPA|ANSA)"
+_UPPER_AGENCY = r"(?:REUTERS|AFP|AP|EPA|EPA-EFE|ANADOLU|XINHUA|YONHAP|DPA|KYODO|SIPA|ANSA|UPI)"
+_AFTER_SENTENCE = r"(?:^|(?<=[.!?)”\"]\s))"
 TRAILING_FORMS = [
     # "... (Photo by Jane Doe/Getty Images)", "... (Photo: AFP)"
     re.compile(rf"\(\s*(?P<label>{CREDIT_LABEL}(?:\s+by|\s*:))\s*(?P<who>[^()]{{2,80}}?)\s*\)\.?$", re.I),
+    # "... (AP Photo/Evan Vucci)"
+    re.compile(rf"\((?P<who>(?:{_UPPER_AGENCY}|Reuters|Xinhua){_SP}Photo\s*/\s*[^()]{{2,60}}?)\)\.?$"),
     # "... Photograph: Jane Doe/Getty Images", "... Foto: dpa"
     re.compile(rf"(?:^|(?<=[.!?)”\"]\s)|(?<=\s))(?P<label>{CREDIT_LABEL}(?:\s+by|\s*:))\s*(?P<who>[^:]{{2,80}}?)\.?$", re.I),
-    # "... REUTERS/Kevin Lamarque", "... Jane Doe/AFP via Getty Images", "... © Jane Doe"
-    re.compile(rf"(?:^|(?<=\s))(?P<who>{_UPPER_AGENCY}/{_NAME})$"),
-    re.compile(rf"(?:^|(?<=[.!?)”\"]\s))(?P<who>{_NAME}\s*[/—–]\s*(?:{_PROVIDER})(?:{_SP}via{_SP}(?:{_PROVIDER}))?)$"),
+    # "... Photo AFP", "... Foto dpa"
+    re.compile(rf"{_AFTER_SENTENCE}(?P<label>Photo|Foto|Bild){_SP}(?P<who>(?:{_PROVIDER})(?:\s*/\s*{_NAME})?)$", re.I),
+    # "... REUTERS/Kai Pfaffenbach/File Photo"
+    re.compile(rf"(?:^|(?<=\s))(?P<who>{_UPPER_AGENCY}/{_NAME}(?:/(?:File{_SP}Photo|File|Pool))?)$"),
+    # "... Jane Doe/AFP via Getty Images", "... Jane Doe | Getty Images", "... Jane Doe/The New York Times":
+    # a person's name (two words or more), then an agency or a publication (two words or more)
+    re.compile(rf"{_AFTER_SENTENCE}(?P<who>{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{1,3}}\s*[/—–|]\s*"
+               rf"(?:{_PROVIDER}|{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{1,3}})(?:{_SP}via{_SP}(?:{_PROVIDER}))?)$"),
+    # "... The White House. Getty Images"
+    re.compile(rf"{_AFTER_SENTENCE}(?P<who>(?:{_PROVIDER}))$"),
     re.compile(r"(?:^|(?<=\s))(?P<who>©\s*[^©]{2,80})$"),
 ]
+_KNOWN = {p.lower() for p in KNOWN_PROVIDERS}
+
+
+def is_known_provider(name: str | None) -> bool:
+    """`Getty Images`, `dpa`, `picture alliance / dpa`, `imago images/Sven Simon`: a known agency or
+    collection (the first of several parts)."""
+    first = re.split(r"\s*/\s*|\s*\|\s*", (name or "").strip())[0].lower()
+    # `Sipa USA`, `Getty Images Europe`, `AFP Photo`: a known name and where or what of it.
+    return first in _KNOWN or any(first.startswith(known + " ") for known in _KNOWN)
 
 
 def credit_parts(who: str) -> tuple[str | None, str | None]:
-    """`Jane Doe/Getty Images`, `David McNew—Getty Images`, `REUTERS/Kevin Lamarque`, `Reuters`:
-    (photographer, provider)."""
+    """`Jane Doe/Getty Images`, `David McNew—Getty Images`, `REUTERS/Kevin Lamarque`, `AP Photo/Evan
+    Vucci`, `imago images/Sven Simon`, `Reuters`: (photographer, provider)."""
     who = who.strip().lstrip("©").strip()
-    parts = [p.strip() for p in re.split(r"\s*/\s*|\s*[—–]\s*|\s+via\s+|\s+for\s+", who, maxsplit=1) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*/\s*|\s*[—–|]\s*|\s+via\s+|\s+for\s+", who, maxsplit=1) if p.strip()]
     if len(parts) == 2:
         first, second = parts
-        known = {p.lower() for p in KNOWN_PROVIDERS}
-        if first.upper() == first and re.fullmatch(_UPPER_AGENCY, first):
-            return second, first  # agency style: AGENCY/Photographer
-        if first.lower() in known:
-            return None, who  # two agencies: `Getty Images/Sipa USA`
+        second = re.sub(r"/(?:File Photo|File|Pool)$", "", second)
+        agency = re.sub(r"\s+Photo$", "", first)
+        if is_known_provider(agency) or (agency.upper() == agency and re.fullmatch(_UPPER_AGENCY, agency)):
+            if is_known_provider(second):
+                return None, who  # two agencies: `Getty Images/Sipa USA`
+            return second, agency  # agency first: `REUTERS/Kevin Lamarque`, `imago images/Sven Simon`
         return first, second
-    known = {p.lower() for p in KNOWN_PROVIDERS}
-    if who.lower() in known or re.search(r"\b(Images|Press|Agency|News|Stock|Photos?|Archive|Collection)\b", who):
+    if is_known_provider(who) or re.search(r"\b(Images|Press|Agency|News|Stock|Photos?|Archive|Collection)\b", who):
         return None, who
     return who, None
 
@@ -143,8 +165,7 @@ def trailing_credit(caption: str) -> tuple[str, ImageCredit] | None:
             continue
         who = match.group("who").strip().rstrip(".")
         photographer, provider = credit_parts(who)
-        known = (provider or "").lower() in {p.lower() for p in KNOWN_PROVIDERS}
-        if not (looks_like_name(photographer) and (known or looks_like_name(provider))):
+        if not (looks_like_name(photographer) and (is_known_provider(provider) or looks_like_name(provider))):
             continue
         rest = caption[: match.start()].rstrip(" -–—|,;(")
         return rest, ImageCredit(match.group(0).strip(" ()"), photographer, provider)
