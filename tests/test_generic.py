@@ -241,3 +241,17 @@ def test_text_broken_into_lines_is_paragraphs():
             '</body></html>')
     body = extract_article(html, "https://news.test/markets/close")["body"]
     assert body == "Stocks rose on Friday.\n\nInvestors cheered the data.\n\nOil fell 2%."
+
+
+def test_credits_of_every_picture_however_marked():
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm hits", '
+            '"image": {"@type": "ImageObject", "url": "https://x.test/a.jpg", "caption": "Waves. Photo: Jane Doe/Reuters"}}'
+            '</script></head><body><article><h1>Storm hits</h1>'
+            '<figure><img src="a.jpg"><figcaption>Waves crash. <cite>John Roe/AFP</cite></figcaption></figure>'
+            '<figure><img src="b.jpg"><figcaption>A flooded street. (AP Photo/Evan Vucci)</figcaption></figure>'
+            '<p>' + "The storm hit the coast. " * 20 + '</p></article></body></html>')
+    result = extract_article(html, "https://x.test/2024/storm")
+    assert [(c["photographer"], c["provider"]) for c in result["image_credits"]] == \
+        [("John Roe", "AFP"), ("Evan Vucci", "AP"), ("Jane Doe", "Reuters")]
+    assert result["image"]["caption"] == "Waves crash."
+    assert not any(c["text"] in result["body"] for c in result["image_credits"])

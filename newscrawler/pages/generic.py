@@ -379,6 +379,8 @@ class GenericArticlePage(ArticlePage):
                     holder = holder.get("name")
                 if isinstance(holder, str) and clean_text(holder):
                     found.append(credit_from_text(clean_text(holder)))
+                elif isinstance(entry.get("caption"), str):  # a credit at the end of the declared caption
+                    found.extend(c for c in [self.text_credit(html_entities.unescape(entry["caption"]))] if c)
         unique: dict[str, ImageCredit] = {}
         for credit in found:
             unique.setdefault(credit.text, credit)
@@ -398,11 +400,15 @@ class GenericArticlePage(ArticlePage):
                                "[not(ancestor-or-self::*[position() <= 4][contains(@class, 'video')])]")
         return holders + [node for node in loose if not node.xpath(OUTSIDE_ARTICLE)]
 
+    @classmethod
+    def caption_credit(cls, caption) -> ImageCredit | None:
+        return cls.text_credit(element_text(caption))
+
     @staticmethod
-    def caption_credit(caption) -> ImageCredit | None:
+    def text_credit(caption: str) -> ImageCredit | None:
         from ..cleaning.credits import strip_caption_credits
 
-        _, credits = strip_caption_credits(element_text(caption))
+        _, credits = strip_caption_credits(clean_text(caption))
         return credits[0] if credits else None
 
     def tags(self) -> list[str]:
