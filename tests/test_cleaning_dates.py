@@ -82,6 +82,10 @@ def test_relative_dates_count_from_the_response_time():
     ("25/12/2023", False, "2023-12-25"),                      # no 25th month: day first whatever the language
     ("Updated 9:22 PM EST, Mon November 6, 2023", False, "2023-11-06T21:22:00-05:00"),
     ("Published 14 March 2022 at 10.30 GMT", False, "2022-03-14T10:30:00+00:00"),
+    ("Published 3:00 PM EST, Mon December 23, 2019 | Updated 5:00 PM EST, Tue December 24, 2019", False,
+     "2019-12-23T15:00:00-05:00"),
+    ("Von Max Mustermann | 23.12.2019, 10:05 Uhr", True, "2019-12-23T10:05:00"),
+    ("Wednesday, 21 Sep 2011 | 4:35 PM ET", False, "2011-09-21T16:35:00-04:00"),
 ])
 def test_dates_as_pages_of_many_languages_write_them(text, day_first, local):
     from newscrawler.cleaning.dates import read_publication

@@ -239,7 +239,19 @@ def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day
         return Publication(None, None, None, "unparseable")
 
 
+UPDATE_MARK = re.compile(r"\b(?:last updated|updated|modified|aktualisiert|mis à jour|actualizado|aggiornato|"
+                         r"atualizado|bijgewerkt)\b", re.I)
+
+
+def published_part(text: str) -> str:
+    """Of a text that tells the publication and an update (`Published 3:00 PM EST, Dec 23, 2019 |
+    Updated 5:00 PM EST, Dec 24, 2019`), the part before the update; the whole when it tells one."""
+    parts = [part for part in UPDATE_MARK.split(text) if mentions_date(part)]
+    return parts[0].strip(" |/-–—,:") if len(parts) > 1 else text
+
+
 def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
+    text = published_part(text)
     relative = parse_relative(text, now)
     if relative is not None:
         return _stated(relative.astimezone(zone) if zone else relative, "minute", now)
