@@ -149,6 +149,19 @@ def test_json_ld_in_every_form(json_ld):
     assert parse_article(page(BASIC, head), "http://site.test/article/42").title == "LD title"
 
 
+@pytest.mark.parametrize("json_ld", [
+    '<![CDATA[ {"@type": "NewsArticle", "headline": "LD title",} ]]>',                 # wrapper, trailing comma
+    '{"@type": "NewsArticle", "headline": "LD\ttitle"}'.replace("\\t", "\t"),         # a control character
+    '{"@type": "NewsArticle", "headline": "LD title" "image": {}}',                     # a missing comma
+    '[{"@type": "NewsArticle", "url": "http://site.test/article/7", "headline": "Another"},'
+    ' {"@type": "NewsArticle", "url": "http://site.test/article/42", "headline": "LD title"}]',
+])
+def test_json_ld_as_pages_write_it(json_ld):
+    head = f'<script type="application/ld+json">{json_ld}</script>'
+    title = parse_article(page(BASIC, head), "http://site.test/article/42").title
+    assert title.replace("\t", " ") == "LD title"
+
+
 def test_json_ld_nested_too_deep_is_skipped_cleanly():
     deep = "[" * 100_000 + "]" * 100_000
     head = f'<script type="application/ld+json">{deep}</script>'

@@ -58,7 +58,7 @@ class ArticlePage:
     # -- what the page declares about itself ------------------------------------------------------
     @cached_property
     def ld(self) -> dict:
-        return json_ld_article(self.sel)
+        return json_ld_article(self.sel, self.url)
 
     def meta(self, name: str) -> str | None:
         return meta_content(self.sel, name)

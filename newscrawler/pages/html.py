@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from .text import clean_text
 
 
+WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+TRAILING_COMMA = re.compile(r",\s*([}\]])")
+ARTICLE_TYPE_IN_TEXT = re.compile(r'"@type"\s*:\s*\[?\s*"[^"]*(?:Article|BlogPosting|Report)"')
 ARTICLE_TYPES = {"BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "Report"}
 MAX_JSON_LD_DEPTH = 8  # @graph inside @graph inside a list...; deeper nesting is no article of ours
 
@@ -34,17 +39,54 @@ def json_ld_objects(data, depth: int = 0):
             yield from json_ld_objects(data["@graph"], depth + 1)
 
 
-def json_ld_article(sel: Selector) -> dict:
-    """The first JSON-LD object whose @type names an article; {} when none parses."""
-    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+def lenient_json(raw: str):
+    """JSON-LD as pages write it: control characters in strings, a CDATA or comment wrapper,
+    trailing commas. None when it still does not parse."""
+    for text in (raw, TRAILING_COMMA.sub(r"\1", WRAPPER.sub("", raw))):
         try:
-            data = json.loads(raw)
+            return json.loads(text, strict=False)
         except (ValueError, RecursionError):  # broken, or nested deeper than the parser goes
             continue
-        for item in json_ld_objects(data):
-            if is_article_type(item.get("@type")):
-                return item
-    return {}
+    return None
+
+
+def declared_in_broken_json(raw: str) -> dict:
+    """The dates and headline of an article's JSON-LD that does not parse (a missing comma), read
+    field by field; {} unless it names an article type."""
+    if not ARTICLE_TYPE_IN_TEXT.search(raw):
+        return {}
+    found = {}
+    for name in ("headline", "datePublished", "dateModified", "dateCreated"):
+        match = re.search(rf'"{name}"\s*:\s*"((?:[^"\\]|\\.)*)"', raw)
+        if match:
+            found[name] = lenient_json(f'"{match.group(1)}"') or match.group(1)
+    return {"@type": "NewsArticle", **found} if found else {}
+
+
+def json_ld_article(sel: Selector, url: str | None = None) -> dict:
+    """The page's article in its JSON-LD: of several objects whose @type names an article, the one
+    whose URL is the page's (`url`), else the first; {} when none parses."""
+    articles, broken = [], []
+    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+        data = lenient_json(raw)
+        if data is None:
+            broken.append(raw)
+            continue
+        articles.extend(item for item in json_ld_objects(data) if is_article_type(item.get("@type")))
+    for article in articles:
+        if url and same_path(url, article.get("url") or article.get("mainEntityOfPage")):
+            return article
+    if articles:
+        return articles[0]
+    return next((found for found in map(declared_in_broken_json, broken) if found), {})
+
+
+def same_path(url: str, declared) -> bool:
+    if isinstance(declared, dict):
+        declared = declared.get("@id") or declared.get("url")
+    if not isinstance(declared, str) or not declared:
+        return False
+    return urlsplit(declared).path.rstrip("/") == urlsplit(url).path.rstrip("/") != ""
 
 
 def meta_content(sel: Selector, name: str) -> str | None:
