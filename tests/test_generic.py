@@ -255,3 +255,12 @@ def test_credits_of_every_picture_however_marked():
         [("John Roe", "AFP"), ("Evan Vucci", "AP"), ("Jane Doe", "Reuters")]
     assert result["image"]["caption"] == "Waves crash."
     assert not any(c["text"] in result["body"] for c in result["image_credits"])
+
+
+def test_a_headline_reads_as_shown_without_invisible_characters_or_entities():
+    html = ('<html><head><meta property="og:title" content="Bundeskanzler warnt vor dem Winter &amp;#8211; Spiegel">'
+            '<meta property="og:site_name" content="Spiegel"></head><body><h1>Bundes&shy;kanzler warnt vor dem Winter</h1>'
+            '<p>' + "Der Text. " * 30 + '</p></body></html>')
+    assert extract_article(html, "https://www.zeitung.test/a/b")["title"] == "Bundeskanzler warnt vor dem Winter"
+    no_h1 = html.replace("<h1>Bundes&shy;kanzler warnt vor dem Winter</h1>", "")
+    assert extract_article(no_h1, "https://www.zeitung.test/a/b")["title"] == "Bundeskanzler warnt vor dem Winter"

@@ -10,7 +10,6 @@ credits out of the body and into structured credits, captions apart from the tex
 from __future__ import annotations
 
 import hashlib
-import html as html_entities
 import re
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -28,7 +27,7 @@ from .html import first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
     credit_from_text, names_look_right
 from .related import RelatedBlock
-from .text import clean_text, element_text
+from .text import clean_text, element_text, unescaped
 from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_baseline, is_sentence, normalise,
                          without_trailing_headings)
 
@@ -103,7 +102,7 @@ class GenericArticlePage(ArticlePage):
         ld = self.ld.get("headline") or self.ld.get("name")
         found = [ld if isinstance(ld, str) else None, self.meta("og:title"), self.meta("twitter:title"),
                  self.microdata("headline")]
-        return [html_entities.unescape(clean_text(t)) for t in found if t and clean_text(t)]
+        return [unescaped(t) for t in found if t and unescaped(t)]
 
     @cached_property
     def headline_node(self):
@@ -241,7 +240,7 @@ class GenericArticlePage(ArticlePage):
     def summary(self) -> str | None:
         found = first_text(self.ld.get("description") if isinstance(self.ld.get("description"), str) else None,
                            self.meta("og:description"), self.meta("description"))
-        return html_entities.unescape(found) if found else None
+        return unescaped(found) if found else None
 
     @cached_property
     def blocks(self) -> list[tuple[str, str]]:
@@ -380,7 +379,7 @@ class GenericArticlePage(ArticlePage):
                 if isinstance(holder, str) and clean_text(holder):
                     found.append(credit_from_text(clean_text(holder)))
                 elif isinstance(entry.get("caption"), str):  # a credit at the end of the declared caption
-                    found.extend(c for c in [self.text_credit(html_entities.unescape(entry["caption"]))] if c)
+                    found.extend(c for c in [self.text_credit(unescaped(entry["caption"]))] if c)
         unique: dict[str, ImageCredit] = {}
         for credit in found:
             unique.setdefault(credit.text, credit)
@@ -428,7 +427,7 @@ class GenericArticlePage(ArticlePage):
 
     def to_item(self, site, fetched_at=None, seen_as=()):
         item = super().to_item(site, fetched_at, seen_as)
-        item.title = html_entities.unescape(item.title)
+        item.title = unescaped(item.title)
         item.image_credits = self.structured_credits()
         return item
 
