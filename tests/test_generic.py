@@ -264,3 +264,14 @@ def test_a_headline_reads_as_shown_without_invisible_characters_or_entities():
     assert extract_article(html, "https://www.zeitung.test/a/b")["title"] == "Bundeskanzler warnt vor dem Winter"
     no_h1 = html.replace("<h1>Bundes&shy;kanzler warnt vor dem Winter</h1>", "")
     assert extract_article(no_h1, "https://www.zeitung.test/a/b")["title"] == "Bundeskanzler warnt vor dem Winter"
+
+
+@pytest.mark.parametrize("title, names, headline", [
+    ("Selenskyj warnt vor Winter - DER SPIEGEL", ["spiegel"], "Selenskyj warnt vor Winter"),
+    ("Obama admits US gun laws are his biggest frustration - BBC News", ["bbc"],
+     "Obama admits US gun laws are his biggest frustration"),
+    ("SPIEGEL | Selenskyj warnt vor Winter", ["spiegel"], "Selenskyj warnt vor Winter"),
+    ("Spiegel: the magazine - review", ["spiegel"], "Spiegel: the magazine - review"),
+])
+def test_the_site_name_as_the_site_or_its_host_names_it(title, names, headline):
+    assert strip_site_name(title, names) == headline

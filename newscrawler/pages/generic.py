@@ -139,8 +139,17 @@ class GenericArticlePage(ArticlePage):
                     return text
             return headline_text(self.headline_node, self.url)
         if declared:
-            return strip_site_name(declared[0], self.meta("og:site_name"))
-        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.meta("og:site_name")) or None
+            return strip_site_name(declared[0], self.site_names())
+        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names()) or None
+
+    def site_names(self) -> list[str]:
+        """The site's names as it gives them: `og:site_name`, `application-name`, the JSON-LD
+        publisher, and its host's own name (`spiegel` of www.spiegel.de)."""
+        publisher = self.ld.get("publisher")
+        publisher = publisher.get("name") if isinstance(publisher, dict) else None
+        host_name = host_family(host_of(self.url)).split(".")[0] if host_of(self.url) else None
+        return [n for n in (self.meta("og:site_name"), self.meta_values.get("application-name"),
+                            publisher if isinstance(publisher, str) else None, host_name) if n]
 
     def section(self) -> str | None:
         declared = self.ld.get("articleSection")

@@ -10,7 +10,7 @@ from ..sites import absolute
 from .text import clean_text, element_text
 from .text_rules import normalise
 
-TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+-\s+")
 
 
 def headline_text(h1, url: str) -> str:
@@ -36,18 +36,26 @@ def same_headline(shown: str, declared: str) -> bool:
     return len(words_a & words_b) / max(len(words_a), len(words_b)) >= 0.6 and len(words_a) >= 4
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """`Headline | The Site` -> `Headline`: the site's name (og:site_name, or a short last part
-    after a `|`) is no part of the headline."""
+def strip_site_name(title: str, site_name: str | list[str] | None) -> str:
+    """`Headline | The Site` -> `Headline`: the site's name (as its meta tags or its host name it,
+    or a short last part after a `|`) is no part of the headline."""
     if not title:
         return title
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    if site_name and normalise(parts[-1]) == normalise(site_name):
-        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
-    if site_name and normalise(parts[0]) == normalise(site_name):
-        return title[len(parts[0]):].lstrip(" |–—·•:-")
+    names = [normalise(n) for n in ([site_name] if isinstance(site_name, str) else site_name or []) if n]
+    if any(is_site_name(parts[-1], name) for name in names):
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-»")
+    if any(normalise(parts[0]) == name for name in names):
+        return title[len(parts[0]):].lstrip(" |–—·•:-»")
     if " | " in title and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
-        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-»")
     return title
+
+
+def is_site_name(part: str, name: str) -> bool:
+    """`DER SPIEGEL` for `spiegel` (the host's name), `The Guardian` for `the guardian`: a part of
+    at most four words that is the name or holds it."""
+    part = normalise(part)
+    return bool(part) and len(part.split()) <= 4 and (part == name or f" {name} " in f" {part} ")
