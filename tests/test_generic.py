@@ -275,3 +275,15 @@ def test_a_headline_reads_as_shown_without_invisible_characters_or_entities():
 ])
 def test_the_site_name_as_the_site_or_its_host_names_it(title, names, headline):
     assert strip_site_name(title, names) == headline
+
+
+def test_short_lines_that_trail_the_article_are_the_pages_but_verse_is_text():
+    from newscrawler.pages.text_rules import without_trailing_headings
+
+    article = [("p", "The council approved the budget on Monday after a long debate."),
+               ("p", "It takes effect in January."), ("h2", "More from the city"), ("p", "Choose a plan"),
+               ("p", "Members sign in here")]
+    assert without_trailing_headings(article) == article[:2]
+    verse = [("p", "I'm pretty sure I don't need anything else"), ("p", "This is the best feeling"),
+             ("p", "Only one"), ("p", "Only you")]
+    assert without_trailing_headings(verse) == verse

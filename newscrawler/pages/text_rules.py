@@ -21,6 +21,8 @@ SENTENCE = re.compile(r"\w{3,}[.!?]$")
 FUNCTION_WORDS = {"the", "a", "an", "was", "were", "is", "are", "be", "been", "has", "have", "had", "will", "would",
                   "into", "that", "this", "which", "who", "and", "but", "with", "from", "its", "their", "der", "die",
                   "das", "ist", "und", "wurde", "est", "et", "les", "des", "une", "el", "los", "es", "y", "que", "fue"}
+SENTENCE_END = re.compile(r"[.!?。！？…\"”»’')\]）】]$")
+LOOSE_LINE = 60
 BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
 
 
@@ -62,10 +64,18 @@ def is_dateline(text: str) -> bool:
 
 
 def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Headings left with nothing under them at the end (the title of a list of links)."""
-    while blocks and blocks[-1][0] == "h2":
+    """Without what trails the article: headings left with nothing under them (the title of a list
+    of links) and short lines that end no sentence (`Choose a plan`, `Members here`, an editor's
+    tag), which are the page's, not the text's."""
+    # Verse, lyrics and lists are made of such lines: where most lines are, they are the text.
+    trim_lines = sum(is_loose_line(text) for _, text in blocks) <= len(blocks) / 2
+    while len(blocks) > 1 and (blocks[-1][0] == "h2" or trim_lines and is_loose_line(blocks[-1][1])):
         blocks = blocks[:-1]
     return blocks
+
+
+def is_loose_line(text: str) -> bool:
+    return len(text) <= LOOSE_LINE and not SENTENCE_END.search(text)
 
 
 def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
