@@ -68,7 +68,8 @@ def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, 
     of links) and short lines that end no sentence (`Choose a plan`, `Members here`, an editor's
     tag), which are the page's, not the text's."""
     # Verse, lyrics and lists are made of such lines: where most lines are, they are the text.
-    trim_lines = sum(is_loose_line(text) for _, text in blocks) <= len(blocks) / 2
+    paragraphs = [text for kind, text in blocks if kind == "p"]
+    trim_lines = sum(is_loose_line(text) for text in paragraphs) <= len(paragraphs) / 2
     while len(blocks) > 1 and (blocks[-1][0] == "h2" or trim_lines and is_loose_line(blocks[-1][1])):
         blocks = blocks[:-1]
     return blocks
