@@ -89,6 +89,21 @@ def test_one_document_per_content_the_earliest_published(store, mongo_db):
     assert (again.new, again.copies) == (0, 1) and mongo_db.articles.count_documents({}) == 1
 
 
+def test_a_crawl_reads_what_is_stored_once_for_incremental_rules_and_dedupe(store):
+    store.write([doc("1", published_at=T0 - timedelta(days=30)), doc("2"),
+                 doc("3", site="other", url="http://other.test/article/3/a")], T0)
+    store.add_aliases({"replica:2": ["http://site.test/article/9/copy"]})
+    index = store.crawl_start_index()
+    store.write([doc("4")], T0)                      # stored during the crawl: not what it started with
+    assert store.crawl_start_index() is index
+    known = index.known_articles("replica", 7, T0, lambda url: url.split("/")[4])
+    assert (known.ids, known.revisit) == ({"1", "2", "9"}, {"2"})
+    assert set(index.content_hashes()) == {"hash-1-Body.", "hash-2-Body.", "hash-3-Body."}
+    fresh = store.known_articles("replica", 7, T0)
+    assert (fresh.ids, fresh.revisit) == ({"1", "2", "4"}, {"2", "4"})
+    assert store.content_hashes()["hash-4-Body."] == ("replica:4", T0)
+
+
 def test_aliases_accumulate_without_duplicates(store, mongo_db):
     first = doc("1")
     first.aliases = ["http://site.test/article/1"]

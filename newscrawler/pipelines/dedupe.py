@@ -47,7 +47,7 @@ class DedupePipeline:
         if store is None:
             return
         try:
-            self.owner_by_hash = await asyncio.to_thread(store.content_hashes)
+            self.owner_by_hash = (await asyncio.to_thread(store.crawl_start_index)).content_hashes()
         except StoreUnavailable as error:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 

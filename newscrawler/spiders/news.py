@@ -140,8 +140,9 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             # Copies stored as aliases of their original are known too: not fetched again.
-            self.known = await asyncio.to_thread(self.store.known_articles, self.site.name, self.revisit_days,
-                                                 datetime.now(timezone.utc), self.article_id_of)
+            index = await asyncio.to_thread(self.store.crawl_start_index)
+            self.known = index.known_articles(self.site.name, self.revisit_days, datetime.now(timezone.utc),
+                                              self.article_id_of)
         except StoreUnavailable as error:
             logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
         self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))

@@ -7,15 +7,16 @@ command calls them directly. `docs/article-schema.md` describes the stored shape
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import pymongo
 from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 
-from ..incremental import KnownArticles
+from ..incremental import KnownArticles, StoredIndex
 from ..items import plain, stored_fields
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ DUPLICATE_KEY = 11000
 # crawl that saw them completely, without making a new version.
 SURROUNDINGS = ("related", "related_status")
 STORED_FIELDS = stored_fields()
+# What incremental crawls and dedupe need to know of each stored article.
+INDEX_FIELDS = {"site": 1, "article_id": 1, "published_at": 1, "content_hash": 1, "aliases": 1}
 
 
 class StoreUnavailable(RuntimeError):
@@ -100,6 +103,8 @@ class MongoArticleStore:
         self.versions_name = versions
         self.timeout_ms = int(timeout_s * 1000)
         self._client: MongoClient | None = None
+        self._index_lock = threading.Lock()
+        self._crawl_start_index: StoredIndex | None = None
 
     @classmethod
     def from_settings(cls, settings) -> "MongoArticleStore | None":
@@ -180,33 +185,29 @@ class MongoArticleStore:
     def unavailable(self, error: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"MongoDB unreachable at {self.describe()}: {type(error).__name__}")
 
-    def content_hashes(self) -> dict[str, tuple[str, datetime | None]]:
-        """{content_hash: (_id, published_at)} of every stored article."""
+    def stored_index(self, site: str | None = None) -> StoredIndex:
+        """A fresh read of what is stored (of `site`, or of every site): ids, dates, content hashes
+        and aliases only (a projection), not the documents. Raises StoreUnavailable."""
         try:
-            cursor = self.articles.find({}, {"content_hash": 1, "published_at": 1})
-            return {doc["content_hash"]: (doc["_id"], doc.get("published_at")) for doc in cursor if doc.get("content_hash")}
+            return StoredIndex(list(self.articles.find({"site": site} if site else {}, INDEX_FIELDS)))
         except PyMongoError as error:
             raise self.unavailable(error) from None
 
+    def crawl_start_index(self) -> StoredIndex:
+        """What was stored when the crawl started, read once for whoever asks first (the spider's
+        incremental rules, the dedupe pipeline) and kept for the other."""
+        with self._index_lock:
+            if self._crawl_start_index is None:
+                self._crawl_start_index = self.stored_index()
+            return self._crawl_start_index
+
+    def content_hashes(self) -> dict[str, tuple[str, datetime | None]]:
+        """{content_hash: (_id, published_at)} of every stored article, read now."""
+        return self.stored_index().content_hashes()
+
     def known_articles(self, site: str, revisit_days: float, now: datetime, id_of_url=None) -> KnownArticles:
-        """The ids stored for `site`, and those published in the last `revisit_days` (or without a
-        date: a later crawl may read it), which incremental crawls fetch again. With `id_of_url`,
-        the ids of the copies stored as aliases are known too (they are not fetched again). Reads
-        only ids, dates and aliases (a projection), not the documents. Raises StoreUnavailable."""
-        recent = now - timedelta(days=revisit_days)
-        known = KnownArticles()
-        fields = {"_id": 0, "article_id": 1, "published_at": 1, **({"aliases": 1} if id_of_url else {})}
-        try:
-            for doc in self.articles.find({"site": site}, fields):
-                known.ids.add(doc["article_id"])
-                if id_of_url:
-                    known.ids.update(filter(None, map(id_of_url, doc.get("aliases") or ())))
-                published = doc.get("published_at")
-                if published is None or published >= recent:
-                    known.revisit.add(doc["article_id"])
-        except PyMongoError as error:
-            raise self.unavailable(error) from None
-        return known
+        """The ids stored for `site` and those re-visited (`StoredIndex.known_articles`), read now."""
+        return self.stored_index(site).known_articles(site, revisit_days, now, id_of_url)
 
     def stored_keys(self, keys: list[str]) -> set[str]:
         """Which of `keys` are stored articles."""
