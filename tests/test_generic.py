@@ -287,3 +287,11 @@ def test_short_lines_that_trail_the_article_are_the_pages_but_verse_is_text():
     verse = [("p", "I'm pretty sure I don't need anything else"), ("p", "This is the best feeling"),
              ("p", "Only one"), ("p", "Only you")]
     assert without_trailing_headings(verse) == verse
+
+
+def test_the_articles_own_headline_wins_over_one_written_for_sharing():
+    html = ('<html><head><meta property="og:title" content="You will not believe what the council did"></head>'
+            '<body><header><h1>City News</h1></header><article><h1>Council approves the budget after a long debate</h1>'
+            '<p>' + "The council met on Monday. " * 20 + '</p></article></body></html>')
+    assert extract_article(html, "https://city.test/2024/budget")["title"] == \
+        "Council approves the budget after a long debate"

@@ -115,9 +115,13 @@ class GenericArticlePage(ArticlePage):
             for h1 in h1s:
                 if any(same_headline(headline_text(h1, self.url), d) for d in confirming):
                     return h1
+        in_article = [h for h in self.sel.css("article h1, main h1") if headline_text(h, self.url)]
         if not declared:
-            in_article = self.sel.css("article h1, main h1")
             return in_article[0] if in_article else (h1s[0] if h1s else None)
+        # A headline written for the page, another for sharing and search: the article's one `<h1>`
+        # of a sentence's length is what readers see.
+        if len(in_article) == 1 and len(headline_text(in_article[0], self.url).split()) >= 4:
+            return in_article[0]
         return None
 
     def title(self) -> str | None:
