@@ -295,3 +295,11 @@ def test_the_articles_own_headline_wins_over_one_written_for_sharing():
             '<p>' + "The council met on Monday. " * 20 + '</p></article></body></html>')
     assert extract_article(html, "https://city.test/2024/budget")["title"] == \
         "Council approves the budget after a long debate"
+
+
+def test_a_credit_trailing_the_text_is_kept_as_a_credit():
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article><h1>Prices rise again</h1>'
+            '<p>' + "Prices rose in March. " * 20 + '</p><p>Image: Shutterstock</p></article></body></html>')
+    result = extract_article(html, "https://news.test/2024/prices")
+    assert [c["text"] for c in result["image_credits"]] == ["Image: Shutterstock"]
+    assert "Shutterstock" not in result["body"]

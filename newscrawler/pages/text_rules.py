@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as html_entities
 import re
 
+from ..cleaning.credits import caption_in_text, credit_of_block
 from ..cleaning.dates import mentions_date
 
 FURNITURE = re.compile(
@@ -76,7 +77,11 @@ def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, 
 
 
 def is_loose_line(text: str) -> bool:
-    return len(text) <= LOOSE_LINE and not SENTENCE_END.search(text)
+    """A short line that ends no sentence; never a picture's credit (the credits pipeline takes
+    those out of the text and keeps them)."""
+    if len(text) > LOOSE_LINE or SENTENCE_END.search(text):
+        return False
+    return credit_of_block(text) is None and caption_in_text(text) is None
 
 
 def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
