@@ -7,7 +7,8 @@ fingerprints as a single process, so an article is fetched once whichever proces
 Requests survive a dead process: each process keeps the requests it has taken in a Redis hash of its
 own and renews a heartbeat key; when a heartbeat expires, any live process of the crawl claims the
 dead one's taken requests (one `HDEL` per request, so exactly one process gets each) and puts them
-back in the queue.
+back in the queue. Marking a request seen and queueing it, and moving it from the queue to the taken
+hash, are each one Redis script: a process killed at any instant leaves no request half-moved.
 """
 
 from __future__ import annotations
@@ -28,6 +29,22 @@ from .signals import store_flush_done, store_flush_started
 logger = logging.getLogger(__name__)
 
 TAKEN = "news_taken"  # meta: the token under which this process holds the request in its taken hash
+# Redis scripts run atomically: nothing of a request is lost if its process dies mid-step.
+SCRIPTS = {
+    # KEYS: duplicate filter, queue; ARGV: fingerprint ('' for a request never filtered), score, request
+    "enqueue": """
+        if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+        redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+        return 1""",
+    # KEYS: queue, this process's taken hash; ARGV: token, the hash's time to live
+    "take": """
+        local first = redis.call('ZRANGE', KEYS[1], 0, 0)
+        if #first == 0 then return false end
+        redis.call('ZREM', KEYS[1], first[1])
+        redis.call('HSET', KEYS[2], ARGV[1], first[1])
+        redis.call('EXPIRE', KEYS[2], ARGV[2])
+        return first[1]""",
+}
 
 
 class ArticleDupeFilter(RFPDupeFilter):
@@ -99,6 +116,7 @@ class SharedScheduler(Scheduler):
         finally:
             spider.log = log
             self.stats = stats
+        self.scripts = {name: self.server.register_script(source) for name, source in SCRIPTS.items()}
         self.beat()
         # Beat on a timer, not on next_request(): a process busy rendering may not ask for
         # requests for longer than the heartbeat lives, and must not look dead.
@@ -126,29 +144,40 @@ class SharedScheduler(Scheduler):
     # -- requests ---------------------------------------------------------------------------
     def enqueue_request(self, request):
         self.request_done(request)  # a retried request is back in the queue, no longer taken
-        if not request.dont_filter and self.df.request_seen(request):
+        # Marking it seen and queueing it are one step in Redis: a process killed between the two
+        # would leave a request that every process thinks is queued.
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        queued = self.scripts["enqueue"](keys=[self.df.key, self.queue.key],
+                                         args=[fingerprint, -request.priority, self.queue._encode_request(request)])
+        if not queued:
             self.df.log(request, self.spider)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self):
         now = time.monotonic()
-        request = self.queue.pop()  # never blocks the reactor; WaitForPeers handles idle time
+        request = self.take()  # never blocks the reactor; WaitForPeers handles idle time
         if request is None and now - self.last_rescue > self.heartbeat_ttl / 2:
             self.last_rescue = now
             self.rescue_dead_peers()
-            request = self.queue.pop()
+            request = self.take()
         if request is None:
             return None
-        token = uuid.uuid4().hex
-        request.meta[TAKEN] = token
-        self.server.hset(self.taken_key(self.owner), token, self.queue._encode_request(request))
-        self.server.expire(self.taken_key(self.owner), self.key_ttl)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def take(self):
+        """The next request, moved from the queue into this process's taken hash in one step (a
+        process killed in between would lose it)."""
+        token = uuid.uuid4().hex
+        data = self.scripts["take"](keys=[self.queue.key, self.taken_key(self.owner)], args=[token, self.key_ttl])
+        if data is None:
+            return None
+        request = self.queue._decode_request(data)
+        request.meta[TAKEN] = token
         return request
 
     # -- when a taken request is done ------------------------------------------------------
