@@ -340,7 +340,7 @@ def in_shown_offset(declared: Publication, shown: Publication) -> Publication:
     return Publication(declared.instant, local, declared.precision)
 
 
-def more_precise_same_day(shown: Publication, declared: Publication) -> bool:
+def completes_declared_day(shown: Publication, declared: Publication) -> bool:
     """Whether the text's reading says more than the declared one: the day with a time, where the
     declared date gives only a day (or midnight, as systems that store days write them). Such a
     day is often the day in UTC, so a shown time on the day before or after is the same moment
@@ -355,10 +355,11 @@ def more_precise_same_day(shown: Publication, declared: Publication) -> bool:
 
 def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     """An item's dates from what its page stated: a machine-readable date (JSON-LD, meta, an API)
-    wins over the text, unless the text gives the same day with the time the declared date lacks;
-    the text is kept either way. Numeric dates are read day first unless the item's language writes
-    the month first. Sets `published_at`, `published_at_local`,
-    `published_at_precision` and `modified_at`; returns the publication read (None: no date text)."""
+    wins over the text, unless the text gives the time of the day the declared date gives alone;
+    a declared UTC instant is told in the offset the text shows it in; the text is kept either way.
+    Numeric dates are read day first unless the item's language writes the month first. Sets
+    `published_at`, `published_at_local`, `published_at_precision` and `modified_at`; returns the
+    publication read (None: no date text)."""
     from itemadapter import ItemAdapter
 
     adapter = ItemAdapter(item)
@@ -366,7 +367,7 @@ def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     publication = None
     for text in filter(None, [adapter.get("published_at_iso"), adapter.get("published_at_raw")]):
         reading = read_publication(text, zone, now, day_first)
-        if publication is None or not publication.local or more_precise_same_day(reading, publication):
+        if publication is None or not publication.local or completes_declared_day(reading, publication):
             publication = reading
         elif reading.local:
             publication = in_shown_offset(publication, reading)
