@@ -107,7 +107,8 @@ class GenericArticlePage(ArticlePage):
     @cached_property
     def headline_node(self):
         """The `<h1>` that shows the headline: the one a declared headline (or the document title)
-        confirms, else the first in the article; None when none is confirmed or the page has none."""
+        confirms; else, where nothing is declared, the first in the article; else the article's
+        only `<h1>` of four words or more; None otherwise."""
         declared = self.headline_candidates()
         document_title = clean_text(self.sel.css("title::text").get())
         h1s = [h for h in self.sel.css("h1") if headline_text(h, self.url)]
@@ -125,8 +126,9 @@ class GenericArticlePage(ArticlePage):
         return None
 
     def title(self) -> str | None:
-        """The headline as the page shows it: the `<h1>` that a declared headline confirms, else the
-        declared headline, else the document title without the site's name."""
+        """The headline as the page shows it: the headline's `<h1>` (without a byline under a
+        `<br>` or a kicker beside the declared part), else the declared headline, else the document
+        title, without the site's name."""
         declared = self.headline_candidates()
         if self.headline_node is not None:
             # A byline under a `<br>` in the headline's element is no part of the headline.
