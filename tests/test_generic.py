@@ -303,3 +303,10 @@ def test_a_credit_trailing_the_text_is_kept_as_a_credit():
     result = extract_article(html, "https://news.test/2024/prices")
     assert [c["text"] for c in result["image_credits"]] == ["Image: Shutterstock"]
     assert "Shutterstock" not in result["body"]
+
+
+def test_a_logo_in_an_h1_is_no_headline():
+    html = ('<html><head><meta property="og:title" content="Storm hits the coast hard - CNN"></head><body>'
+            '<h1>CNN</h1><article><h1>Storm hits the coast hard</h1><p>' + "The storm came. " * 30 +
+            '</p></article></body></html>')
+    assert extract_article(html, "https://cnn.test/2024/storm")["title"] == "Storm hits the coast hard"
