@@ -310,3 +310,12 @@ def test_a_logo_in_an_h1_is_no_headline():
             '<h1>CNN</h1><article><h1>Storm hits the coast hard</h1><p>' + "The storm came. " * 30 +
             '</p></article></body></html>')
     assert extract_article(html, "https://cnn.test/2024/storm")["title"] == "Storm hits the coast hard"
+
+
+def test_a_kicker_the_page_declares_with_its_headline_keeps_the_pages_punctuation():
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+            '"Krieg in der Ukraine: Selenskyj warnt vor dem Winter"}</script></head><body><article><h1>'
+            '<span>Krieg in der Ukraine</span><span>Selenskyj warnt vor dem Winter</span></h1><p>'
+            + "Der Text des Artikels. " * 30 + "</p></article></body></html>")
+    result = extract_article(html, "https://www.zeitung.test/politik/selenskyj")
+    assert result["title"] == "Krieg in der Ukraine: Selenskyj warnt vor dem Winter"

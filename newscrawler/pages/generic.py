@@ -137,8 +137,15 @@ class GenericArticlePage(ArticlePage):
             if first_line and any(same_headline(first_line, d) for d in declared):
                 return first_line
             # A kicker in the headline's element (`<span>Ukraine</span><span>Headline</span>`):
-            # the part the page declares as its headline is the headline.
+            # the part the page declares as its headline is the headline; where it declares both,
+            # its own punctuation (`Ukraine: Headline`) joins them, not our space.
             declared_exactly = {normalise(d) for d in declared}
+            pieces = [t for t in self.headline_node.xpath(".//text()").getall() if clean_text(t)]
+            whole = normalise(element_text(self.headline_node))
+            if len(pieces) > 1:
+                for text in declared:
+                    if normalise(text) == whole:
+                        return text
             for part in self.headline_node.xpath(".//*[text()]"):
                 text = element_text(part)
                 if normalise(text) in declared_exactly and normalise(text) != normalise(element_text(self.headline_node)):
