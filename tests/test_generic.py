@@ -319,3 +319,12 @@ def test_a_kicker_the_page_declares_with_its_headline_keeps_the_pages_punctuatio
             + "Der Text des Artikels. " * 30 + "</p></article></body></html>")
     result = extract_article(html, "https://www.zeitung.test/politik/selenskyj")
     assert result["title"] == "Krieg in der Ukraine: Selenskyj warnt vor dem Winter"
+
+
+def test_a_hidden_dialog_is_no_text_but_an_articles_hidden_rest_is():
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article><h1>Long read here</h1>'
+            '<p>' + "First part of the story. " * 15 + '</p><div class="rest" style="display: none"><p>'
+            + "The rest of the story continues. " * 30 + '</p></div><div hidden><p>Save this article</p></div>'
+            '</article></body></html>')
+    body = extract_article(html, "https://x.test/2024/long")["body"]
+    assert "The rest of the story continues." in body and "Save this article" not in body

@@ -27,6 +27,9 @@ LOOSE_LINE = 60
 BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}$", re.I)
 
 
+HIDDEN_TEXT_KEPT = 600
+
+
 def _named(word: str) -> str:
     """XPath: the element's class or id has `word` as one of its parts (`sf_comment`, `comments-list`)."""
     return " or ".join(f"contains(concat(' ', translate(@{attribute}, '_-', '  '), ' '), ' {word} ')"
@@ -39,8 +42,9 @@ def _named(word: str) -> str:
 
 
 NOT_TEXT = [
-    "//*[@hidden]",
-    "//*[contains(translate(@style, ' ', ''), 'display:none')]",
+    # Hidden and short: a long hidden text is an article's rest behind a "Read more" button.
+    f"//*[@hidden][string-length(normalize-space(.)) < {HIDDEN_TEXT_KEPT}]",
+    f"//*[contains(translate(@style, ' ', ''), 'display:none')][string-length(normalize-space(.)) < {HIDDEN_TEXT_KEPT}]",
     f"//*[not(self::article or self::main or self::body)][not(.//h1)][{_named('comment')} or {_named('comments')}]",
 ]
 
