@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import warnings
 from collections import Counter
 from datetime import datetime
@@ -22,6 +21,7 @@ from datetime import datetime
 from common import ROOT, machine, save
 
 from newscrawler.extract import extract_article  # noqa: E402
+from scoring import opening_recall, token_f1  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 COLUMNS = ["date_day", "date_minute", "title_exact", "body_f1_mean", "body_f1_ge_0.9", "opening_right",
@@ -56,25 +56,6 @@ def shipped_pages() -> list[dict]:
                       "title": expected["title"], "body": expected["body"], "local": shown,
                       "credits": [c["text"] for c in case.get("credits", [])] or None})
     return found
-
-
-def tokens(text: str | None) -> list[str]:
-    return re.findall(r"\w+", (text or "").lower())
-
-
-def f1(got: str | None, expected: str) -> float:
-    a, b = Counter(tokens(got)), Counter(tokens(expected))
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
-
-
-def opening_recall(got: str | None, opening: str) -> float:
-    expected = Counter(tokens(opening))
-    start = Counter(tokens(got)[: 2 * sum(expected.values())])
-    return sum((expected & start).values()) / max(sum(expected.values()), 1)
 
 
 # -- extractors: each returns {title, body, local, credits} as far as it reads them ----------------
@@ -139,7 +120,7 @@ def score(pages_: list[dict], extractor) -> dict | None:
             counts["title"] += got.get("title") == page["title"]
         if "body" in got or got.get("refused"):
             if page.get("body"):
-                f1s.append(f1(got.get("body"), page["body"]))
+                f1s.append(token_f1(got.get("body"), page["body"]))
             if page.get("opening"):
                 counts["opening_total"] += 1
                 counts["opening"] += opening_recall(got.get("body"), page["opening"]) >= 0.85

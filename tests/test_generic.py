@@ -17,6 +17,7 @@ from newscrawler import meta
 from newscrawler.extract import extract_article
 from newscrawler.pages.generic import GenericArticlePage, page_key, strip_site_name
 from newscrawler.sites import configured_site
+from scoring import opening_recall, token_f1
 from servers import BIN, ROOT, scrapy_env
 
 DATA = Path(__file__).parent / "data"
@@ -39,25 +40,6 @@ def test_publisher_page(name):
 
 
 PUBLISHERS = sorted(p.name[: -len(".html.gz")] for p in (DATA / "publishers").glob("*.html.gz"))
-
-
-def token_f1(got: str, expected: str) -> float:
-    from collections import Counter
-    import re
-
-    a, b = (Counter(re.findall(r"\w+", text.lower())) for text in (got, expected))
-    common = sum((a & b).values())
-    return 0.0 if not common else 2 * common / (sum(a.values()) + sum(b.values()))
-
-
-def opening_recall(got: str, opening: str) -> float:
-    """How much of the reference opening the text begins with (its first words, twice as many)."""
-    from collections import Counter
-    import re
-
-    expected = Counter(re.findall(r"\w+", opening.lower()))
-    start = Counter(re.findall(r"\w+", got.lower())[: 2 * sum(expected.values())])
-    return sum((expected & start).values()) / sum(expected.values())
 
 
 @pytest.mark.parametrize("name", PUBLISHERS)
