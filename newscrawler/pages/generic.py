@@ -28,7 +28,7 @@ from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_
     credit_from_text, names_look_right
 from .related import RelatedBlock
 from .text import clean_text, element_text, unescaped
-from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_baseline, is_sentence, normalise,
+from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_baseline, normalise,
                          without_trailing_headings)
 
 __all__ = ["GenericArticlePage", "host_family", "page_key", "strip_site_name", "is_furniture", "url_date"]
@@ -220,7 +220,7 @@ class GenericArticlePage(ArticlePage):
             text = clean_text(node.get())
             if len(text) > LONG_TEXT:
                 break  # the article's text has begun: a date further on is part of it
-            if 6 <= len(text) <= 100 and mentions_date(text) and not is_sentence(text):
+            if is_dateline(text):
                 found.append(text)
         fresh = [t for t in found if not UPDATE_WORDS.match(t)]
         return (fresh or found or [None])[0]
