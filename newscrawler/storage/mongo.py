@@ -16,7 +16,7 @@ import pymongo
 from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 
-from ..incremental import KnownArticles, StoredIndex
+from ..incremental import StoredIndex
 from ..items import plain, stored_fields
 
 logger = logging.getLogger(__name__)
@@ -200,14 +200,6 @@ class MongoArticleStore:
             if self._crawl_start_index is None:
                 self._crawl_start_index = self.stored_index()
             return self._crawl_start_index
-
-    def content_hashes(self) -> dict[str, tuple[str, datetime | None]]:
-        """{content_hash: (_id, published_at)} of every stored article, read now."""
-        return self.stored_index().content_hashes()
-
-    def known_articles(self, site: str, revisit_days: float, now: datetime, id_of_url=None) -> KnownArticles:
-        """The ids stored for `site` and those re-visited (`StoredIndex.known_articles`), read now."""
-        return self.stored_index(site).known_articles(site, revisit_days, now, id_of_url)
 
     def stored_keys(self, keys: list[str]) -> set[str]:
         """Which of `keys` are stored articles."""
