@@ -187,11 +187,16 @@ def test_a_short_article_is_not_refused():
     assert (result["title"], result["body"]) == ("Short news", "One short sentence only.")
 
 
-def test_a_kicker_in_the_headline_element_is_no_part_of_the_headline():
-    html = ('<html lang="de"><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
-            '"Selenskyj warnt vor dem Winter"}</script></head><body><article><h1><span>Krieg in der Ukraine</span>'
-            '<span>Selenskyj warnt vor dem Winter</span></h1><time>3. Februar 2021, 10.15 Uhr</time><p>'
+def kicker_page(declared_headline: str, after_headline: str = "") -> str:
+    """A page whose `<h1>` shows a kicker and a headline in spans of their own."""
+    return ('<html lang="de"><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+            f'"{declared_headline}"}}</script></head><body><article><h1><span>Krieg in der Ukraine</span>'
+            f'<span>Selenskyj warnt vor dem Winter</span></h1>{after_headline}<p>'
             + "Der Text des Artikels. " * 30 + "</p></article></body></html>")
+
+
+def test_a_kicker_in_the_headline_element_is_no_part_of_the_headline():
+    html = kicker_page("Selenskyj warnt vor dem Winter", "<time>3. Februar 2021, 10.15 Uhr</time>")
     result = extract_article(html, "https://www.zeitung.test/politik/selenskyj-winter")
     assert result["title"] == "Selenskyj warnt vor dem Winter"
     assert result["published_at_local"] == "2021-02-03T10:15:00"
@@ -295,10 +300,7 @@ def test_a_logo_in_an_h1_is_no_headline():
 
 
 def test_a_kicker_the_page_declares_with_its_headline_keeps_the_pages_punctuation():
-    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
-            '"Krieg in der Ukraine: Selenskyj warnt vor dem Winter"}</script></head><body><article><h1>'
-            '<span>Krieg in der Ukraine</span><span>Selenskyj warnt vor dem Winter</span></h1><p>'
-            + "Der Text des Artikels. " * 30 + "</p></article></body></html>")
+    html = kicker_page("Krieg in der Ukraine: Selenskyj warnt vor dem Winter")
     result = extract_article(html, "https://www.zeitung.test/politik/selenskyj")
     assert result["title"] == "Krieg in der Ukraine: Selenskyj warnt vor dem Winter"
 
