@@ -102,7 +102,7 @@ class GenericArticlePage(ArticlePage):
         ld = self.ld.get("headline") or self.ld.get("name")
         found = [ld if isinstance(ld, str) else None, self.meta("og:title"), self.meta("twitter:title"),
                  self.microdata("headline")]
-        return [unescaped(t) for t in found if t and unescaped(t)]
+        return [text for text in (unescaped(t) for t in found if t) if text]
 
     @cached_property
     def headline_node(self):
@@ -111,18 +111,18 @@ class GenericArticlePage(ArticlePage):
         only `<h1>` of four words or more; None otherwise."""
         declared = self.headline_candidates()
         document_title = clean_text(self.sel.css("title::text").get())
-        h1s = [h for h in self.sel.css("h1") if headline_text(h, self.url)]
+        h1s = [(h, text) for h in self.sel.css("h1") for text in [headline_text(h, self.url)] if text]
         for confirming in (declared, [document_title] if document_title else []):
-            for h1 in h1s:
-                if any(same_headline(headline_text(h1, self.url), d) for d in confirming):
+            for h1, text in h1s:
+                if any(same_headline(text, d) for d in confirming):
                     return h1
-        in_article = [h for h in self.sel.css("article h1, main h1") if headline_text(h, self.url)]
+        in_article = [(h, text) for h, text in h1s if h.xpath("ancestor::article | ancestor::main")]
         if not declared:
-            return in_article[0] if in_article else (h1s[0] if h1s else None)
+            return (in_article or h1s or [(None, "")])[0][0]
         # A headline written for the page, another for sharing and search: the article's one `<h1>`
         # of a sentence's length is what readers see.
-        if len(in_article) == 1 and len(headline_text(in_article[0], self.url).split()) >= 4:
-            return in_article[0]
+        if len(in_article) == 1 and len(in_article[0][1].split()) >= 4:
+            return in_article[0][0]
         return None
 
     def title(self) -> str | None:
@@ -358,7 +358,7 @@ class GenericArticlePage(ArticlePage):
 
     @cached_property
     def credit_texts(self) -> set[str]:
-        return {credit.text for credit in self.structured_credits()}
+        return {credit.text for credit in self.structured_credits}
 
     def image(self) -> Image | None:
         figure = self.lead_figure()
@@ -381,6 +381,7 @@ class GenericArticlePage(ArticlePage):
                                                  "contains(@class, 'copyright')])]") for t in [node.get()]]
         return clean_text(" ".join(texts)) or None
 
+    @cached_property
     def structured_credits(self) -> list[ImageCredit]:
         """Credits of the article's pictures: elements the markup marks as credits (in a figure or
         beside it), credits written at the end of captions, JSON-LD image credits."""
@@ -450,7 +451,7 @@ class GenericArticlePage(ArticlePage):
     def to_item(self, site, fetched_at=None, seen_as=()):
         item = super().to_item(site, fetched_at, seen_as)
         item.title = unescaped(item.title)
-        item.image_credits = self.structured_credits()
+        item.image_credits = list(self.structured_credits)
         return item
 
 
