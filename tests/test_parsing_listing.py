@@ -1,6 +1,7 @@
 """Listing parser and URL rules."""
 
-from newscrawler.sites import absolute, load_site
+from newscrawler.sites import load_site
+from newscrawler.urls import absolute
 from newscrawler.sites.replica import ReplicaListingPage
 
 URLS = load_site("replica").urls

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from ..pages.text import clean_text
+from ..text import clean_text
 
 
 def normalise_for_hash(text: str | None) -> str:

@@ -13,10 +13,10 @@ from functools import cached_property
 from parsel import Selector
 
 from ..items import ArticleItem, Image
-from ..sites import UrlRules, absolute, host_of
+from ..text import clean_text, element_text
+from ..urls import UrlRules, absolute, host_of
 from .html import first_text, html_is_complete, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
-from .text import clean_text, element_text
 
 
 class ArticleParseError(ValueError):
@@ -36,7 +36,7 @@ class ArticlePage:
     title_css = "h1.article-title"
     section_css = ".article-meta .article-section"
     date_css = ".article-meta .article-date"
-    hero_css = "figure.article-hero, figure"
+    hero_css = "figure"  # the article's first figure; a site names its lead picture's own class
     body_css = ".article-body"
     body_blocks_css = "p, h2"
     tags_css = "ul.article-tags li"

@@ -18,7 +18,8 @@ from lxml import etree
 
 from ..cleaning.dates import mentions_date, most_complete
 from ..items import Image, ImageCredit
-from ..sites import absolute, host_of
+from ..text import clean_text, element_text, unescaped
+from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, UPDATE_WORDS,
                          same_day_roughly, url_date)
@@ -27,7 +28,6 @@ from .html import first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
     credit_from_text, names_look_right
 from .related import RelatedBlock
-from .text import clean_text, element_text, unescaped
 from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_baseline, normalise,
                          without_trailing_headings)
 
@@ -43,11 +43,6 @@ def lines_of(node) -> list[str]:
     for lb in node.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
     return [line for line in (clean_text(part) for part in "".join(node.itertext()).split("\n")) if line]
-
-
-def host_family(host: str) -> str:
-    """`www.example.com`, `amp.example.com` and `example.com` are one site."""
-    return re.sub(r"^(www\d?|m|amp|mobile)\.", "", host.lower())
 
 
 def page_key(url: str) -> str | None:

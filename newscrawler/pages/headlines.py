@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..sites import absolute
-from .text import clean_text, element_text
+from ..text import clean_text, element_text
+from ..urls import absolute
 from .text_rules import normalise
 
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+-\s+")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from .text import clean_text
+from ..text import clean_text
 
 
 WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")

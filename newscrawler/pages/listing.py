@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from parsel import Selector
 
-from ..sites import absolute
-from .text import clean_text
+from ..text import clean_text
+from ..urls import absolute, unique_urls
 
 
 @dataclass
@@ -22,10 +22,6 @@ class Listing:
     next_pages: list[str]
     section_links: list[str]
     view_all: str | None
-
-
-def unique(urls) -> list[str]:
-    return list(dict.fromkeys(u for u in urls if u))
 
 
 class ListingPage:
@@ -55,7 +51,7 @@ class ListingPage:
         sel, url = self.sel, self.url
         return Listing(
             cards=self.cards(),
-            next_pages=unique(absolute(url, href) for query in self.next_page_links for href in sel.css(query).getall()),
-            section_links=unique(absolute(url, href) for href in sel.css(self.section_links).getall()),
+            next_pages=unique_urls(absolute(url, href) for query in self.next_page_links for href in sel.css(query).getall()),
+            section_links=unique_urls(absolute(url, href) for href in sel.css(self.section_links).getall()),
             view_all=absolute(url, sel.css(self.view_all_link).get()),
         )

@@ -35,6 +35,16 @@ def article_page_methods(config, page_class) -> list[PageMethod]:
     return methods
 
 
-def listing_page_methods(config, source, follow, state: dict) -> list[PageMethod]:
-    """What a render of a listing does: the source's own page methods."""
-    return list(source.page_methods(follow, config, state))
+def listing_page_methods(config, source, state: dict) -> list[PageMethod]:
+    """What a render of a listing does: what its source asks (`Source.load_more`), if anything."""
+    steps = source.load_more(state)
+    if steps is None:
+        return []
+    return [
+        PageMethod("wait_for_selector", steps.ready_css, state="attached", timeout=config.navigation_timeout_ms),
+        PageMethod("evaluate", script("load_more"), {
+            "cardSelector": steps.card_css, "moreSelector": steps.more_css, "maxClicks": steps.max_clicks,
+            "knownPaths": list(steps.known_paths), "sinceMs": steps.since_ms,
+            "timeoutMs": config.related_timeout_ms * 4,
+        }),
+    ]

@@ -13,71 +13,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-FOLLOWED_SCHEMES = ("http", "https")
-# Query parameters that only track where a click came from: they name the same page.
-TRACKING_PARAMS = re.compile(r"^(utm_.*|ref|fbclid|gclid|mc_[a-z]+|ocid)$", re.I)
-
+from ..urls import UrlRules, absolute, host_of  # noqa: F401  (site modules declare their rules with these)
 
 class SiteConfigError(ValueError):
     """A site name or zone that settings cannot be resolved to."""
-
-
-def absolute(base: str, href: str | None) -> str | None:
-    """`href` made absolute against `base`; None for links that are not http(s)."""
-    if not href:
-        return None
-    url = urljoin(base, href.strip())
-    return url if urlsplit(url).scheme in FOLLOWED_SCHEMES else None
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-@dataclass(frozen=True)
-class UrlRules:
-    """Which URLs are articles and listings, and what names the same page.
-
-    `article_path` matches an article's path; its group `id` is the site's id of the article, and
-    an optional group `edition` (a language edition with its own id space) makes the id
-    `<edition>:<id>`, with `default_edition` for paths that name none.
-    """
-
-    article_path: re.Pattern | None
-    listing_paths: tuple[re.Pattern, ...] = ()
-    tracking_params: re.Pattern = TRACKING_PARAMS
-    default_edition: str | None = None
-
-    def canonicalize(self, url: str) -> str:
-        """Drop tracking parameters and the fragment; keep every other parameter, sorted."""
-        parts = urlsplit(url)
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                 if not self.tracking_params.match(k)]
-        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(sorted(query)), ""))
-
-    def article_match(self, url: str) -> re.Match | None:
-        return self.article_path.match(urlsplit(url).path)
-
-    def article_id(self, url: str) -> str | None:
-        match = self.article_match(url)
-        if not match:
-            return None
-        edition = match.groupdict().get("edition") or self.default_edition
-        return f"{edition}:{match.group('id')}" if edition else match.group("id")
-
-    def edition(self, url: str) -> str | None:
-        match = self.article_match(url) or self.listing_match(url)
-        return (match.groupdict().get("edition") if match else None) or self.default_edition
-
-    def listing_match(self, url: str) -> re.Match | None:
-        path = urlsplit(url).path or "/"
-        return next((m for m in (p.match(path) for p in self.listing_paths) if m), None)
-
-    def is_listing(self, url: str) -> bool:
-        return self.listing_match(url) is not None
 
 
 @dataclass(frozen=True)

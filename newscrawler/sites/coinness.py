@@ -15,9 +15,9 @@
 import re
 
 from ..pages import ArticlePage, ArticleParseError, RelatedSelectors
-from ..pages.text import element_text
 from ..sources.feed import CursorFeed
 from ..sources.rendered import RenderedListing
+from ..text import element_text
 from . import Site, UrlRules
 
 EDITION = r"(?:/(?P<edition>[a-z]{2,3}))?"

@@ -13,7 +13,9 @@ class ReplicaListingPage(ListingPage):
 
 
 class ReplicaArticlePage(ArticlePage):
-    """The contract's selectors are ArticlePage's own."""
+    """The contract's selectors are ArticlePage's own, but for its lead picture's class."""
+
+    hero_css = "figure.article-hero, figure"
 
 
 URLS = UrlRules(

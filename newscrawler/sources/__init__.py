@@ -54,7 +54,21 @@ class Source:
     def parse(self, response, site) -> Discovered:
         raise NotImplementedError
 
-    def page_methods(self, follow: Follow, render_config, state: dict) -> list:
-        """scrapy-playwright page methods of a rendered listing request; `state` is what the crawl
-        knows (`known_ids`: stored article ids, `since_ms`: the `since` bound in epoch ms or None)."""
-        return []
+    def load_more(self, state: dict) -> "LoadMore | None":
+        """What a render of its listing does once the page is loaded (None: nothing); `state` is
+        what the crawl knows (`known_ids`: stored article ids, `since_ms`: the `since` bound in epoch
+        ms or None). Plain data: the rendering package turns it into browser steps."""
+        return None
+
+
+@dataclass(frozen=True)
+class LoadMore:
+    """A listing drawn by the site's script: wait for `ready_css`, then click `more_css` until the
+    cards (`card_css`) are exhausted, reach a known path or end before `since_ms`, or `max_clicks`."""
+
+    ready_css: str
+    card_css: str
+    more_css: str
+    max_clicks: int
+    known_paths: tuple[str, ...] = ()
+    since_ms: int | None = None

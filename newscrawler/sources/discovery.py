@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from ..pages.generic import host_family, page_key
+from .. import meta
+from ..pages.generic import page_key
 from ..pages.listing import Card
-from ..sites import absolute, host_of
+from ..urls import absolute, host_family, host_of
 from . import Discovered, Follow, Source
 
 SITEMAP_LINE = re.compile(r"^\s*sitemap:\s*(\S+)", re.I | re.M)
@@ -43,8 +44,6 @@ class SiteDiscovery(Source):
         return [Follow(f"{root}/robots.txt", "index", step="robots"), start]
 
     def parse(self, response, site) -> Discovered:
-        from .. import meta
-
         step = response.meta.get(meta.STEP) or "page"
         if step == "robots":
             return self.robots(response)
@@ -78,8 +77,6 @@ class SiteDiscovery(Source):
 
     def links(self, response, site) -> Discovered:
         """A page that is no article: its feeds, and its links within the site as candidates."""
-        from .. import meta
-
         sel = Selector(text=response.text)
         follows = []
         for link in sel.css("link[rel=alternate]"):

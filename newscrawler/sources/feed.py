@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode, urlsplit
 
+from .. import meta
 from ..pages.listing import Card
 from . import Discovered, Follow, Source, SourceFailed
 
@@ -52,8 +53,6 @@ class CursorFeed(Source):
         return [Follow(url, "index", step="categories")]
 
     def parse(self, response, site) -> Discovered:
-        from .. import meta
-
         start_url = response.meta.get(meta.START_URL, "")
         edition = self.edition(start_url, site)
         data = self.json(response)

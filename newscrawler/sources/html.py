@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..sites import host_of
+from ..urls import host_of
 from . import Discovered, Follow, Source
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from parsel import Selector
 
 from ..pages.listing import Card
-from ..pages.text import clean_text
-from ..sites import absolute
-from . import Discovered, Source
+from ..text import clean_text
+from ..urls import absolute
+from . import Discovered, LoadMore, Source
 
 
 class RenderedListing(Source):
@@ -26,21 +26,10 @@ class RenderedListing(Source):
         self.ready_css = ready_css
         self.max_clicks = max_clicks
 
-    def page_methods(self, follow, config, state: dict) -> list:
-        from scrapy_playwright.page import PageMethod
-
-        from ..rendering.scripts import script
-
-        return [
-            PageMethod("wait_for_selector", self.ready_css, state="attached", timeout=config.navigation_timeout_ms),
-            PageMethod("evaluate", script("load_more"), {
-                "cardSelector": self.card_css, "moreSelector": self.more_css, "maxClicks": self.max_clicks,
-                "knownPaths": sorted(filter(None, map(self.path_of_id, state.get("known_ids", ()))))
-                if self.path_of_id else [],
-                "sinceMs": state.get("since_ms"),
-                "timeoutMs": config.related_timeout_ms * 4,
-            }),
-        ]
+    def load_more(self, state: dict) -> LoadMore:
+        known = state.get("known_ids", ()) if self.path_of_id else ()
+        return LoadMore(self.ready_css, self.card_css, self.more_css, self.max_clicks,
+                        tuple(sorted(filter(None, map(self.path_of_id, known)))), state.get("since_ms"))
 
     def parse(self, response, site) -> Discovered:
         sel = Selector(text=response.text)

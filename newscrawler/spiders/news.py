@@ -28,7 +28,8 @@ from ..pages.html import html_is_complete
 from ..refusals import PageRefused
 from ..rendering import RENDER_SLOT, RenderConfig
 from ..rendering.scripts import article_page_methods, listing_page_methods
-from ..sites import SiteConfigError, configured_site, host_of
+from ..sites import SiteConfigError, configured_site
+from ..urls import host_of
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable
@@ -166,7 +167,7 @@ class NewsSpider(scrapy.Spider):
         meta = {m.PAGE_KIND: m.LISTING, m.SOURCE: source_index, m.STEP: follow.step, m.START_URL: start_url,
                 m.FORMAT: getattr(source, "format", "html"), m.DISCOVERY_DEPTH: depth}
         if follow.render and self.render.enabled:
-            meta.update(self.render_meta(listing_page_methods(self.render, source, follow, self.discovery_state())))
+            meta.update(self.render_meta(listing_page_methods(self.render, source, self.discovery_state())))
         return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
                        errback=self.listing_failed, meta=meta)
 

@@ -18,6 +18,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, 
 
 from ..incremental import StoredIndex
 from ..items import plain, stored_fields
+from ..urls import unique_urls
 
 logger = logging.getLogger(__name__)
 
@@ -373,10 +374,6 @@ def published_earlier(fields: dict, key: str, other: dict, other_key: str) -> bo
     if theirs.tzinfo is None:
         theirs = theirs.replace(tzinfo=timezone.utc)
     return (mine, key) < (theirs, other_key)
-
-
-def unique_urls(urls) -> list[str]:
-    return list(dict.fromkeys(u for u in urls if u))
 
 
 def seen_completely(fields: dict) -> bool:
