@@ -142,3 +142,89 @@ def test_a_utc_date_is_told_in_the_offset_the_page_shows(declared, shown, local)
     set_dates(item, None, NOW)
     assert item.published_at_local == local
     assert item.published_at == datetime.fromisoformat(declared.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+@pytest.mark.parametrize("name, offset", [
+    ("IST", "+05:30"), ("NPT", "+05:45"), ("ACST", "+09:30"), ("ACDT", "+10:30"), ("NST", "-03:30"),
+    ("KST", "+09:00"), ("EST", "-05:00"), ("AEDT", "+11:00"),
+])
+def test_zones_of_fractional_offsets_are_read_not_crashed_on(name, offset):
+    from newscrawler.cleaning.dates import read_publication
+
+    for text in (f"Oct 17, 2023, 09:03 {name}", f"2023-10-17 09:03 {name}", f"10/17/2023 9:03 AM {name}"):
+        reading = read_publication(text, None, NOW)
+        assert reading.local == f"2023-10-17T09:03:00{offset}", text
+        assert reading.precision == "minute"
+
+
+@pytest.mark.parametrize("text, instant", [
+    ("Nov 17, 2023 15:13 UTC+8", utc(2023, 11, 17, 7, 13)),          # east of Greenwich is plus
+    ("Nov 17, 2023 09:03 GMT+9", utc(2023, 11, 17, 0, 3)),
+    ("Nov 17, 2023 09:03 GMT-4", utc(2023, 11, 17, 13, 3)),
+    ("2023-11-17 15:13 UTC+05:30", utc(2023, 11, 17, 9, 43)),
+])
+def test_offsets_named_after_utc_or_gmt_keep_their_sign(text, instant):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW).instant == instant
+
+
+@pytest.mark.parametrize("text, instant", [
+    ("11/17/2023 3:13 PM EST", utc(2023, 11, 17, 20, 13)),
+    ("2023-11-17 15:13 KST", utc(2023, 11, 17, 6, 13)),
+    ("2023-11-17 15:13 EST", utc(2023, 11, 17, 20, 13)),             # not Seoul, the site's zone
+    ("2023-07-17 15:13 ET", utc(2023, 7, 17, 19, 13)),                # summer in New York
+])
+def test_a_zone_the_text_states_after_a_numeric_date_wins_over_the_sites(text, instant):
+    from zoneinfo import ZoneInfo
+
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, ZoneInfo("Asia/Seoul"), NOW).instant == instant
+
+
+@pytest.mark.parametrize("text, local, precision", [
+    ("2023년 10월 17일 오후 9:03", "2023-10-17T21:03:00+09:00", "minute"),
+    ("2023년 10월 17일 오전 9:03", "2023-10-17T09:03:00+09:00", "minute"),
+    ("2023. 10. 17. 오후 9:03:00", "2023-10-17T21:03:00+09:00", "second"),   # a browser's ko-KR locale
+    ("2023.10.17 21:03", "2023-10-17T21:03:00+09:00", "minute"),
+    ("2023年10月17日 下午9:03", "2023-10-17T21:03:00+09:00", "minute"),
+    ("2019년 8월 20일 오후 9시 3분", "2019-08-20T21:03:00+09:00", "minute"),
+    ("5시간 전", "2025-11-20T16:00:00+09:00", "minute"),
+    ("30분 전", "2025-11-20T20:30:00+09:00", "minute"),
+    ("3小时前", "2025-11-20T18:00:00+09:00", "minute"),
+    ("어제", "2025-11-19", "day"),
+    ("昨天", "2025-11-19", "day"),
+])
+def test_korean_and_chinese_times(text, local, precision):
+    from zoneinfo import ZoneInfo
+
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, ZoneInfo("Asia/Seoul"), NOW)
+    assert (reading.local, reading.precision) == (local, precision)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2023.10.17", utc(2023, 10, 16, 15, 0)), ("3시간 전", utc(2025, 11, 20, 9, 0)),
+    ("2023년 10월 17일 오후 9:03", utc(2023, 10, 17, 12, 3)),
+])
+def test_korean_card_dates(text, value):
+    assert parse_site_date(text, "Asia/Seoul", NOW).value == value
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "May 1, 2031", "2026-01-01"])
+def test_a_future_day_is_refused_as_a_future_instant_is(text):
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, None, NOW)
+    assert (reading.local, reading.problem) == (None, "future")
+    assert read_publication("November 21, 2025", None, NOW).local == "2025-11-21"  # tomorrow somewhere
+
+
+@pytest.mark.parametrize("text, day", [("yesterday", "2025-11-19"), ("Today", "2025-11-20")])
+def test_today_and_yesterday_name_a_day_not_a_minute(text, day):
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, None, NOW)
+    assert (reading.instant, reading.local, reading.precision) == (None, day, "day")

@@ -33,20 +33,39 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=zone, fold=0)
 
 
-def parse_relative(text: str, now: datetime) -> datetime | None:
+# `5시간 전`, `3分钟前`, `2時間前`: Korean, Chinese and Japanese counts back from now.
+CJK_RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>초|분|시간|일|주|秒|秒钟|分|分钟|分鐘|小时|小時|時間|天|日|周|週|週間)\s*(?:전|前)$")
+CJK_UNITS = {"초": "second", "秒": "second", "秒钟": "second", "분": "minute", "分": "minute", "分钟": "minute",
+             "分鐘": "minute", "시간": "hour", "小时": "hour", "小時": "hour", "時間": "hour", "일": "day",
+             "天": "day", "日": "day", "주": "week", "周": "week", "週": "week", "週間": "week"}
+JUST_NOW = ("just now", "now", "방금", "방금 전", "刚刚", "剛剛", "たった今")
+DAYS_BACK = {"today": 0, "오늘": 0, "今天": 0, "今日": 0, "yesterday": 1, "어제": 1, "昨天": 1, "昨日": 1}
+
+
+def relative_reading(text: str, now: datetime) -> tuple[datetime, str] | None:
+    """A time counted back from `now` (`5 minutes ago`, `5시간 전`) with its precision: `minute`,
+    or `day` for `today` and `yesterday`, which name a day and no time of it."""
     lowered = text.lower().strip()
-    if lowered in ("just now", "now"):
-        return now
-    if lowered == "today":
-        return now
-    if lowered == "yesterday":
-        return now - timedelta(days=1)
+    if lowered in JUST_NOW:
+        return now, "minute"
+    if lowered in DAYS_BACK:
+        return now - timedelta(days=DAYS_BACK[lowered]), "day"
     match = RELATIVE.match(lowered)
-    if not match:
-        return None
-    count = match.group("n")
-    amount = 1 if count in ("a", "an", "one") else int(count)
-    return now - timedelta(seconds=amount * UNIT_SECONDS[match.group("unit").lower()])
+    if match:
+        count = match.group("n")
+        amount = 1 if count in ("a", "an", "one") else int(count)
+        unit = match.group("unit").lower()
+    else:
+        match = CJK_RELATIVE.match(lowered)
+        if not match:
+            return None
+        amount, unit = int(match.group("n")), CJK_UNITS[match.group("unit")]
+    return now - timedelta(seconds=amount * UNIT_SECONDS[unit]), "minute"
+
+
+def parse_relative(text: str, now: datetime) -> datetime | None:
+    reading = relative_reading(text, now)
+    return reading[0] if reading else None
 
 
 def parse_absolute(text: str, zone: ZoneInfo) -> datetime | None:
@@ -63,6 +82,17 @@ def parse_absolute(text: str, zone: ZoneInfo) -> datetime | None:
     return parsed if parsed.tzinfo else localize(parsed, zone)
 
 
+def publication_start(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """What the publication reader makes of `text` (numeric and Korean or Chinese dates, zones
+    named after the clock), as an instant: a day alone is its start in `zone`."""
+    reading = read_publication(text, zone, now, day_first=False)
+    if reading.instant is not None:
+        return reading.instant
+    if reading.precision == "day":
+        return localize(datetime.fromisoformat(reading.local), zone)
+    return None
+
+
 def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime) -> ParsedDate:
     """`text` as the site shows it (`April 14, 2023, 2:14 AM`, `Oct 11, 2023`, ISO 8601,
     `5 minutes ago`, `Yesterday`), read in `zone` when it names no offset; relative forms count
@@ -76,9 +106,9 @@ def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime
     if not text:
         return ParsedDate(None, "empty")
     try:
-        value = parse_relative(text, now) or parse_absolute(text, zone)
+        value = parse_relative(text, now) or parse_absolute(text, zone) or publication_start(text, zone, now)
         value = value.astimezone(timezone.utc) if value is not None else None
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):
         value = None
     if value is None:
         return ParsedDate(None, "unparseable")
@@ -155,24 +185,69 @@ FOREIGN_MONTHS = {
 }
 _FOREIGN_MONTH = {name: english for english, names in FOREIGN_MONTHS.items() for name in names.split()}
 FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_FOREIGN_MONTH, key=len, reverse=True)) + r")\.?(?!\w)", re.I)
-# `2018年6月18日 10:01`, `2019년 8월 20일`: Chinese, Japanese and Korean dates.
-CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?")
+# `2018年6月18日 10:01`, `2019년 8월 20일`: Chinese, Japanese and Korean dates; `2023. 10. 17.`,
+# what a browser's Korean locale writes.
+CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"
+                      r"|(?<!\d)(?P<ky>(?:19|20)\d{2})\.\s+(?P<km>\d{1,2})\.\s+(?P<kd>\d{1,2})\.?(?!\d)")
+# `오후 9:03`, `下午9:03`, `午後9時3分`: morning or afternoon written before the clock.
+MERIDIEM_FIRST = re.compile(r"(?P<mer>오전|오후|上午|下午|午前|午後|早上|晚上)\s*(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)")
+AFTERNOON = ("오후", "下午", "午後", "晚上")
 # `2023-11-17 15:13`, `2023.11.17`, `2019/08/20 09:31`: year first, inside any text.
 YEAR_FIRST = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 # `08/01/2014`, `20.11.2023`: day or month first, as the page's language writes it.
 YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
 CLOCK = re.compile(r"^[\s,|T-]*(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
                    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
-OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h|[時时시]\s*)(?P<m>\d{2})(?:\s*[分분])?(?!\d)")
+OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h(?P<m>\d{2})|[時时시]\s*(?P<cm>\d{1,2})\s*[分분]?)(?!\d)")
 DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
-# Zone abbreviations pages print after a time (`9:22 PM EST`), as offsets in seconds.
-ZONE_ABBREVIATIONS = {name: hours * 3600 for name, hours in {
-    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
-    "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "IST": 5.5,
-    "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "HKT": 8, "SGT": 8}.items()}
+# Zone abbreviations pages print after a time (`9:22 PM EST`), as fixed offsets: tzinfo objects,
+# since dateutil takes offsets in whole seconds only and several zones are half or quarter hours
+# off UTC (`IST` +5:30, `NPT` +5:45, `ACST` +9:30).
+ZONE_HOURS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5,
+    "NDT": -2.5, "BRT": -3, "ART": -3, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2,
+    "EEST": 3, "MSK": 3, "GST": 4, "PKT": 5, "IST": 5.5, "NPT": 5.75, "ICT": 7, "WIB": 7, "HKT": 8,
+    "SGT": 8, "PHT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11,
+    "NZST": 12, "NZDT": 13,
+}
+ZONE_ABBREVIATIONS = {name: timezone(timedelta(hours=hours), name) for name, hours in ZONE_HOURS.items()}
 # `4:35 PM ET`: the zone's name without saying summer or winter; its rules know which.
 ZONE_ABBREVIATIONS.update({"ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"),
                            "MT": ZoneInfo("America/Denver"), "PT": ZoneInfo("America/Los_Angeles")})
+# `UTC+8`, `GMT+05:30`: an offset from UTC written as people read it (east is plus). dateutil reads
+# such text the POSIX way, with the sign inverted, so it is written out as `+08:00` first.
+NAMED_OFFSET = re.compile(r"\b(?:UTC|GMT)\s*(?P<sign>[+-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.I)
+# A zone the text names after a clock: an abbreviation above, or a written offset.
+STATED_ZONE = re.compile(r"^\s*(?:\(\s*)?(?P<zone>[A-Z]{1,5}\b|[+-]\d{2}:?\d{2}\b)")
+
+
+def offsets_written_out(text: str) -> str:
+    """`UTC+8` -> `+08:00`, `GMT-4:30` -> `-04:30`."""
+    def written(match: re.Match) -> str:
+        sign = "-" if match.group("sign") in "-−" else "+"
+        return f"{sign}{int(match.group('h')):02d}:{match.group('m') or '00'}"
+    return NAMED_OFFSET.sub(written, text)
+
+
+def stated_offset(after: str, naive: datetime) -> str | None:
+    """The offset (`+09:00`) of the zone that `after`, the text after a clock, names first; None
+    when it names none that is known."""
+    match = STATED_ZONE.match(after)
+    if not match:
+        return None
+    name = match.group("zone")
+    if name[0] in "+-":
+        return name if ":" in name else f"{name[:3]}:{name[3:]}"
+    zone = ZONE_ABBREVIATIONS.get(name)
+    if zone is None:
+        return None
+    offset = naive.replace(tzinfo=zone, fold=0).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 # Languages that write the month first in numeric dates (`08/01/2014` is August 1st).
 MONTH_FIRST_LANGUAGES = ("en", "en-us", "en-ph", "en-ca", "")
 
@@ -186,7 +261,8 @@ def numeric_date(text: str, day_first: bool) -> str | None:
     the clock that follows it, as loose ISO (`2023-11-17T15:13`); None when there is none."""
     match = CJK_DATE.search(text) or YEAR_FIRST.search(text)
     if match:
-        year, month, day = match.group("y"), match.group("m"), match.group("d")
+        year, month, day = (match.group("y") or match.group("ky"), match.group("m") or match.group("km"),
+                            match.group("d") or match.group("kd"))
     else:
         match = YEAR_LAST.search(text)
         if not match:
@@ -206,6 +282,8 @@ def numeric_date(text: str, day_first: bool) -> str | None:
         hour = hour % 12 + (12 if ampm == "pm" else 0) if ampm else hour
         if hour < 24 and int(clock.group("min")) < 60:
             result += f"T{hour:02d}:{clock.group('min')}" + (f":{clock.group('s')}" if clock.group("s") else "")
+            after = in_english(text[match.end():])[clock.end():]
+            result += stated_offset(after, datetime.fromisoformat(result)) or ""
     return result
 
 
@@ -221,7 +299,9 @@ def in_english(text: str) -> str:
     written `14h05` or `09시 31분` made `14:05`."""
     text = FOREIGN_MONTH.sub(lambda m: _FOREIGN_MONTH[m.group(1).lower()], text)
     text = DOT_CLOCK.sub(r"\g<at>\g<h>:\g<m>", text)
-    return OTHER_CLOCK.sub(r"\g<h>:\g<m>", text)
+    text = OTHER_CLOCK.sub(lambda m: f"{m.group('h')}:{int(m.group('m') or m.group('cm')):02d}", text)
+    return MERIDIEM_FIRST.sub(
+        lambda m: f"{m.group('clock')} {'PM' if m.group('mer') in AFTERNOON else 'AM'}", text)
 
 
 def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day_first: bool = False) -> Publication:
@@ -235,7 +315,7 @@ def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day
         return Publication(None, None, None, "empty")
     try:
         return _read_publication(text, zone, now, day_first)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):  # dateutil's errors on text it half reads
         return Publication(None, None, None, "unparseable")
 
 
@@ -251,10 +331,14 @@ def published_part(text: str) -> str:
 
 
 def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
-    text = published_part(text)
-    relative = parse_relative(text, now)
+    text = offsets_written_out(published_part(text))
+    relative = relative_reading(text, now)
     if relative is not None:
-        return _stated(relative.astimezone(zone) if zone else relative, "minute", now)
+        moment, precision = relative
+        moment = moment.astimezone(zone) if zone else moment
+        if precision == "day":
+            return Publication(None, moment.date().isoformat(), "day")
+        return _stated(moment, precision, now)
     iso = normalise_iso(text)
     if iso is None:
         text = in_english(text)
@@ -262,15 +346,16 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
             iso = normalise_iso(numeric_date(text, day_first) or "")
     if iso is not None:
         if "T" not in iso:
-            return Publication(None, datetime.fromisoformat(iso).date().isoformat(), "day")
+            return _stated_day(datetime.fromisoformat(iso).date(), zone, now)
         parsed = dateutil_parser.isoparse(iso)
-        precision = "second" if iso.count(":") >= 2 and len(iso.split("T")[1]) >= 8 else "minute"
+        clock = re.split(r"[+-]", iso.split("T")[1])[0]  # the time of day, without an offset
+        precision = "second" if clock.count(":") >= 2 else "minute"
     else:
         if not (MONTH_NAME.search(text) and YEAR.search(text)):
             return Publication(None, None, None, "unparseable")
         parsed = parse_words(text)
         if not HAS_TIME.search(text):
-            return Publication(None, parsed.date().isoformat(), "day")
+            return _stated_day(parsed.date(), zone, now)
         precision = "second" if HAS_SECONDS.search(text) else "minute"
     if parsed.tzinfo is None:
         if zone is None:  # no offset, no zone: a local time, not an instant
@@ -290,6 +375,14 @@ def parse_words(text: str) -> datetime:
             return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
         except (ValueError, OverflowError):
             return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS, fuzzy=True)
+
+
+def _stated_day(day, zone: ZoneInfo | None, now: datetime) -> Publication:
+    """A day alone, refused when it is later than tomorrow wherever the page is read (the same
+    bound as an instant's)."""
+    if day > (now + MAX_FUTURE).astimezone(zone or timezone(timedelta(hours=14))).date():
+        return Publication(None, None, None, "future")
+    return Publication(None, day.isoformat(), "day")
 
 
 def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
