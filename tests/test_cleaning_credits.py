@@ -112,3 +112,19 @@ def test_a_credit_element_keeps_its_label_out_of_the_names():
     assert (credit.text, credit.photographer, credit.provider) == \
         ("Photograph: Dan Kitwood/Getty Images", "Dan Kitwood", "Getty Images")
     assert credit_of_element("Getty Images/Sipa USA").photographer is None
+
+
+@pytest.mark.parametrize("body, kept, credits", [
+    ("비트코인이 상승했다.\n\n사진=연합뉴스\n\n다음 문단.", "비트코인이 상승했다.\n\n다음 문단.", [(None, "연합뉴스")]),
+    ("시장 전경 (사진=게티이미지뱅크) 이후 거래가 늘었다.", "시장 전경 이후 거래가 늘었다.", [(None, "게티이미지뱅크")]),
+    ("사진=홍길동 기자", "", [("홍길동", None)]),
+    ("거래소 앞 (사진=OO 제공)", "거래소 앞", [(None, "OO")]),
+    ("데이터가 나왔다. ⓒ코인니스", "데이터가 나왔다.", [(None, "코인니스")]),
+    ("출처: 셔터스톡", "", [(None, "셔터스톡")]),
+    ("이미지: 픽사베이", "", [(None, "픽사베이")]),
+    ("출처: 한국은행 자료에 따르면 물가가 올랐다고 밝혔다", "출처: 한국은행 자료에 따르면 물가가 올랐다고 밝혔다", []),
+])
+def test_korean_credits(body, kept, credits):
+    cleaned, found = strip_body_credits(body)
+    assert cleaned == kept
+    assert [(c.photographer, c.provider) for c in found] == credits

@@ -87,6 +87,28 @@ def test_credits_pipeline_accepts_missing_fields():
     assert result.image_credits == [] and result.body == ""
 
 
+@pytest.mark.parametrize("body, kept, credit", [
+    ("He declined to comment. Reuters", "He declined to comment.", "Reuters"),
+    ("Prices rose, data showed. © CoinNess", "Prices rose, data showed.", "© CoinNess"),
+    ("The rules are clear, said Gary Gensler | SEC Chair", "The rules are clear, said Gary Gensler | SEC Chair", None),
+])
+def test_a_credit_is_removed_never_the_sentence_it_follows(body, kept, credit):
+    pipeline, _ = build(ImageCreditsPipeline)
+    result = ItemAdapter(pipeline.process_item(item(body=body)))
+    assert result["body"] == kept
+    assert [c.text for c in result["image_credits"]] == ([credit] if credit else [])
+    if credit and credit.startswith("©"):
+        assert (result["image_credits"][0].photographer, result["image_credits"][0].provider) == (None, "CoinNess")
+
+
+def test_a_body_of_nothing_but_credits_is_refused_and_counted():
+    pipeline, crawler = build(ImageCreditsPipeline)
+    crawler.stats.open_spider()
+    with pytest.raises(DropItem, match="body_only_credits"):
+        pipeline.process_item(item(body="Photo by Jiho Choi on Unsplash\n\n사진=연합뉴스"))
+    assert crawler.stats.get_value("news/parse_failed/body_only_credits") == 1
+
+
 class AliasRecorder:
     """Stands where the store pipeline takes a dropped duplicate's URLs."""
 

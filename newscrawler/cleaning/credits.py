@@ -78,6 +78,43 @@ def looks_like_name(text: str | None) -> bool:
                for w in words if w)
 
 
+# Korean credits: `사진=연합뉴스`, `(사진=홍길동 기자)`, `사진=OO 제공`, `ⓒ코인니스`, `출처: 셔터스톡`,
+# `이미지: 픽사베이`. Hangul has no capitals, so the label and a short name are what tell them.
+KOREAN_LABEL = r"(?:사진|이미지|그림|영상|출처|자료)"
+_KOREAN_WHO = r"[^()\n=:.!?]{1,30}?"
+KOREAN_FORMS = [
+    re.compile(rf"\(\s*(?P<label>{KOREAN_LABEL})\s*[=:]\s*(?P<who>{_KOREAN_WHO})\s*\)"),
+    re.compile(rf"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>{KOREAN_LABEL})\s*[=:]\s*(?P<who>{_KOREAN_WHO})\s*$"),
+    re.compile(rf"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>ⓒ|©)\s*(?P<who>[^\s©ⓒ()][^©ⓒ()\n]{{0,29}}?)\s*$"),
+]
+REPORTER = re.compile(r"\s*(?:기자|특파원|작가|촬영)$")
+PROVIDED = re.compile(r"\s*(?:제공|캡처|갈무리)$")
+
+
+def korean_credit(match: re.Match) -> ImageCredit | None:
+    """A Korean credit's names: `홍길동 기자` (a reporter) is a photographer, `OO 제공` (provided by)
+    and an agency are providers; None when what follows the label is a sentence, not a name."""
+    who = match.group("who").strip()
+    if not who or len(who.split()) > 4 or not re.search(r"[가-힣A-Za-z]", who):
+        return None
+    text = match.group(0).strip()
+    if REPORTER.search(who):
+        return ImageCredit(text, REPORTER.sub("", who) or None, None)
+    return ImageCredit(text, None, PROVIDED.sub("", who) or who)
+
+
+def korean_credits(text: str) -> tuple[str, list[ImageCredit]]:
+    """`text` without its Korean credits (in parentheses anywhere, or at its end), and those."""
+    found = []
+    for form in KOREAN_FORMS:
+        for match in list(form.finditer(text)):
+            credit = korean_credit(match)
+            if credit:
+                found.append(credit)
+                text = text.replace(match.group(0), " ", 1)
+    return re.sub(r"[ \t]{2,}", " ", text).strip(), found
+
+
 def credit_of_block(text: str) -> ImageCredit | None:
     """The credit when `text` is nothing but a credit; None otherwise. Its names must look like
     names: a short paragraph that merely begins like a credit is body text."""
@@ -168,7 +205,10 @@ def trailing_credit(caption: str) -> tuple[str, ImageCredit] | None:
         if not (looks_like_name(photographer) and (is_known_provider(provider) or looks_like_name(provider))):
             continue
         rest = caption[: match.start()].rstrip(" -–—|,;(")
-        return rest, ImageCredit(match.group(0).strip(" ()"), photographer, provider)
+        text = match.group(0).strip(" ()")
+        if text.startswith(("©", "ⓒ")) and photographer and not provider:
+            photographer, provider = None, photographer  # a copyright holder owns the picture
+        return rest, ImageCredit(text, photographer, provider)
     return None
 
 
@@ -199,7 +239,11 @@ def strip_credits(text: str | None) -> tuple[str | None, list[ImageCredit]]:
     whole = credit_of_block(text)
     if whole:
         return None, [whole]
-    return strip_inline_credits(text)
+    text, korean = korean_credits(text)
+    if korean and not text:
+        return None, korean
+    text, found = strip_inline_credits(text)
+    return text, korean + found
 
 
 def strip_caption_credits(caption: str) -> tuple[str | None, list[ImageCredit]]:
@@ -214,30 +258,38 @@ def strip_caption_credits(caption: str) -> tuple[str | None, list[ImageCredit]]:
 
 CAPTION_LENGTH = 250
 DATA_SOURCE_LABEL = re.compile(r"^\(?\s*(Source|Quelle|Fuente|Fonte)", re.I)
+# A trailing credit that says it is one: a label, a copyright sign, an agency's own form.
+SAYS_CREDIT = re.compile(rf"^\(?\s*(?:{CREDIT_LABEL}|©|ⓒ|{_UPPER_AGENCY}\b|\w+ Photo/|사진|이미지|출처)", re.I)
 
 
 def caption_in_text(block: str) -> ImageCredit | None:
     """The credit of a picture's caption that came along with the text (`- Tapie en 2008.
-    REUTERS/Benoit Tessier -`): a short block ending with a credit. A paragraph ending with the
-    source of its figures (`Source: Eurostat`) is text."""
+    REUTERS/Benoit Tessier -`), or of a paragraph a credit was glued to: a short block ending with
+    a credit that says it is one or names a known agency. A paragraph ending with the source of its
+    figures (`Source: Eurostat`) or with a person and a title (`said Gary Gensler | SEC Chair`) is
+    text."""
     if len(block) > CAPTION_LENGTH:
         return None
     trailing = trailing_credit(block.strip(" -–—|"))
     if not trailing or DATA_SOURCE_LABEL.match(trailing[1].text):
         return None
-    return trailing[1]
+    credit = trailing[1]
+    if not (SAYS_CREDIT.match(credit.text) or is_known_provider(credit.provider)):
+        return None
+    return credit
 
 
 def strip_body_credits(body: str) -> tuple[str, list[ImageCredit]]:
-    """A body of blank-line-separated blocks without its credits: credit-only blocks and captions
-    with their credit dropped, credits glued into text cut out."""
+    """A body of blank-line-separated blocks without its credits: credit-only blocks dropped,
+    credits at the end of a block or glued into it cut out. A credit is removed, never the words
+    it follows."""
     kept, credits = [], []
     for block in body.split("\n\n"):
         text, found = strip_credits(block)
         if text and not found:
-            caption_credit = caption_in_text(text)
-            if caption_credit:
-                text, found = None, [caption_credit]
+            credit = caption_in_text(text)
+            if credit:
+                text, found = trailing_credit(text.strip(" -–—|"))[0] or None, [credit]
         credits.extend(found)
         if text:
             kept.append(text)
