@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .content import SITE_TZ, Article, SiteContent, format_page_date
+from .content import SITE_TZ, Article, SiteContent, format_korean_page_date, format_page_date
 from .server import Faults, Handler, ReplicaHTTPServer, fails_once
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -124,8 +124,7 @@ class AppSite:
         if article.hero_url:
             image = {"url": self.api_url + article.hero_url, "alt": article.hero_alt,
                      "caption": article.hero_credit.text if article.hero_credit else None}
-        content = "".join(f"<{'h2' if b.kind == 'h2' else 'p'}>{escape(b.text)}</{'h2' if b.kind == 'h2' else 'p'}>"
-                          for b in article.blocks)
+        content = content_html(article.blocks)
         return {"id": article.id, "title": article.title, "description": article.summary,
                 "categoryName": article.section, "publishAt": iso_z(article.published),
                 "updatedAt": iso_z(article.modified or article.published), "image": image, "content": content,
@@ -154,13 +153,30 @@ class AppSite:
                 truth[url] = {
                     "article_id": f"{edition}:{article.id}", "url": url, "title": article.title,
                     "section": article.section, "published_at": article.published.astimezone(timezone.utc),
-                    "published_at_raw": format_page_date(article.published), "summary": None,
+                    "published_at_raw": page_date(edition, article.published), "summary": None,
                     "body": article.body_text, "headings": article.headings,
                     "image_credits": [c.as_dict() for c in article.credits],
                     "related": [self.url_of(edition, i) for i in article.related_ids], "tags": article.tags,
                     "listed": article.listed, "language": edition,
                 }
         return truth
+
+
+def content_html(blocks) -> str:
+    """An article's `content` as the CMS writes it: paragraphs and subheadings, a list's items in one
+    `<ul>`, a quote's text right inside its `<blockquote>`."""
+    parts, in_list = [], False
+    for block in blocks:
+        if in_list and block.kind != "li":
+            parts.append("</ul>")
+        if block.kind == "li" and not in_list:
+            parts.append("<ul>")
+        in_list = block.kind == "li"
+        tag = {"h2": "h2", "li": "li", "quote": "blockquote"}.get(block.kind, "p")
+        parts.append(f"<{tag}>{escape(block.text)}</{tag}>")
+    if in_list:
+        parts.append("</ul>")
+    return "".join(parts)
 
 
 def iso_z(moment: datetime) -> str:
@@ -306,6 +322,13 @@ class AppReplica:
         self.stop()
 
 
+def page_date(edition: str, moment: datetime) -> str:
+    """An article's date as the edition's app shows it to a reader in the site's zone."""
+    return format_korean_page_date(moment) if edition == "ko" else format_page_date(moment)
+
+
 def app_editions(seed: int = 1, sections: int = 6, articles: int = 60) -> dict[str, SiteContent]:
-    """Two editions with overlapping ids (both count from 101) and different articles."""
-    return {"en": SiteContent(seed, sections, articles), "ko": SiteContent(seed + 1000, sections, articles)}
+    """Two editions with overlapping ids (both count from 101) and different articles; the `ko`
+    edition writes its credits in Korean; some articles of both hold lists and quotes."""
+    return {"en": SiteContent(seed, sections, articles, rich_blocks=True),
+            "ko": SiteContent(seed + 1000, sections, articles, language="ko", rich_blocks=True)}

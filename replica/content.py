@@ -35,6 +35,17 @@ CREDIT_FORMS = [
     ("Image: Shutterstock", None, "Shutterstock"),
     ("Credit: {name}/Getty Images", "{name}", "Getty Images"),
 ]
+# The `ko` edition's credits, in the forms Korean news pages write them (`docs/live-site.md`).
+KOREAN_CREDIT_FORMS = [
+    ("사진=연합뉴스", None, "연합뉴스"),
+    ("(사진=게티이미지뱅크)", None, "게티이미지뱅크"),
+    ("사진={name} 기자", "{name}", None),
+    ("사진=코인니스 제공", None, "코인니스"),
+    ("ⓒ코인니스", None, "코인니스"),
+    ("출처: 셔터스톡", None, "셔터스톡"),
+    ("이미지: 픽사베이", None, "픽사베이"),
+]
+KOREAN_PHOTOGRAPHERS = ["홍길동", "김민수", "이지은", "박서준"]
 PHOTOGRAPHERS = [
     "RODNAE Productions", "Thought Catalog", "Engin Akyurt", "Jiho Choi", "Kanchanara",
     "André François McKenzie", "Executium", "Traxer", "Pierre Borthiry",
@@ -73,6 +84,16 @@ PHOTO_MENTIONS = [
     "The image of a falling chart circulated widely on social media.",
     "Photos shared online showed the new mining facility in Almaty.",
 ]
+# Lists and quotes, as a CMS writes them into an article's content (app mode's `rich_blocks`).
+LIST_ITEMS = [
+    "Licences for custody and trading", "A cap on leverage for retail traders", "Quarterly audits of reserves",
+    "A register of token issuers", "Reporting of transfers above a threshold", "A sandbox for pilot projects",
+]
+QUOTES = [
+    "“We want clear rules, not a ban,” the association said in a statement.",
+    "“The market has matured faster than anyone expected,” one analyst said.",
+    "“Compliance is the price of admission,” a regulator told lawmakers.",
+]
 HEADINGS = [
     "Embracing crypto", "Skeptics", "Crypto licensing interest", "Cash flow challenges",
     "Internal conflicts", "What comes next", "Market reaction", "A regional hub",
@@ -91,6 +112,13 @@ def format_page_date(moment: datetime) -> str:
     local = moment.astimezone(SITE_TZ)
     hour = local.hour % 12 or 12
     return f"{local:%B} {local.day}, {local.year}, {hour}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def format_korean_page_date(moment: datetime, zone=SITE_TZ) -> str:
+    """`2023년 10월 17일 오후 9:03`: the `ko` edition's form of an article's date."""
+    local = moment.astimezone(zone)
+    hour = local.hour % 12 or 12
+    return f"{local.year}년 {local.month}월 {local.day}일 {'오전' if local.hour < 12 else '오후'} {hour}:{local:%M}"
 
 
 def format_card_date(moment: datetime, now: datetime) -> str:
@@ -118,7 +146,7 @@ class Credit:
 
 @dataclass
 class Block:
-    kind: str  # "p", "h2" or "credit" (a credit-only paragraph)
+    kind: str  # "p", "h2", "li" (an item of a list), "quote" or "credit" (a credit-only paragraph)
     text: str
     credit: Credit | None = None
 
@@ -191,10 +219,13 @@ class SiteContent:
     """The replica's articles: deterministic from (seed, sections, articles)."""
 
     def __init__(self, seed: int = 1, sections: int = 6, articles: int = 120,
-                 related_only_share: float = 0.15, newest: datetime = NEWEST_DEFAULT):
+                 related_only_share: float = 0.15, newest: datetime = NEWEST_DEFAULT,
+                 language: str = "en", rich_blocks: bool = False):
         if not 1 <= sections <= len(SECTIONS):
             raise ValueError(f"sections must be between 1 and {len(SECTIONS)}")
         self.seed = seed
+        self.language = language  # "ko": credits written as Korean pages write them
+        self.rich_blocks = rich_blocks  # lists and quotes in some articles' text
         self.sections = SECTIONS[:sections]
         self.rng = random.Random(seed)
         self.articles: dict[int, Article] = {}
@@ -209,8 +240,9 @@ class SiteContent:
 
     # -- generation -------------------------------------------------------------------------
     def _credit(self) -> Credit:
-        form, photographer, provider = self.rng.choice(CREDIT_FORMS)
-        name = self.rng.choice(PHOTOGRAPHERS)
+        korean = self.language == "ko"
+        form, photographer, provider = self.rng.choice(KOREAN_CREDIT_FORMS if korean else CREDIT_FORMS)
+        name = self.rng.choice(KOREAN_PHOTOGRAPHERS if korean else PHOTOGRAPHERS)
         return Credit(form.format(name=name), photographer and photographer.format(name=name), provider)
 
     def _sentence(self) -> str:
@@ -233,7 +265,17 @@ class SiteContent:
                 blocks.append(Block("credit", credit.text, credit))
         if not headings:
             blocks.append(Block("p", self._paragraph()))
+        if self.rich_blocks:
+            self._add_lists_and_quotes(blocks)
         return blocks
+
+    def _add_lists_and_quotes(self, blocks: list[Block]) -> None:
+        """A list after the first paragraph in some articles, a quote before the last in others."""
+        if self.rng.random() < 0.35:
+            items = self.rng.sample(LIST_ITEMS, self.rng.randint(2, 4))
+            blocks[1:1] = [Block("li", item) for item in items]
+        if self.rng.random() < 0.3:
+            blocks.insert(len(blocks) - 1, Block("quote", self.rng.choice(QUOTES)))
 
     def _create(self, published: datetime, listed: bool = True) -> Article:
         article_id = self._next_id

@@ -78,6 +78,17 @@ def test_markup_only_page_without_hero_headings_or_json_ld():
     assert parsed.related == [] and parsed.related_loading
 
 
+def test_lists_quotes_and_lesser_headings_are_read_in_order():
+    body = ('<div class="article-body"><p>Opening.</p><ul><li>First item</li><li><p>Second item</p></li></ul>'
+            '<h3>A smaller heading</h3><blockquote>“A quote written right inside,” she said.</blockquote>'
+            '<blockquote><p>A quote of paragraphs.</p></blockquote><ol><li>Step one</li></ol><p>Closing.</p></div>')
+    parsed = parse_article(page(BASIC.split('<div class="article-body">')[0] + body), "http://site.test/article/42")
+    assert parsed.body.split("\n\n") == [
+        "Opening.", "First item", "Second item", "A smaller heading", "“A quote written right inside,” she said.",
+        "A quote of paragraphs.", "Step one", "Closing."]
+    assert parsed.headings == ["A smaller heading"]
+
+
 def test_json_ld_and_open_graph_win_over_markup():
     head = ('<meta property="og:title" content="OG title"><meta property="og:description" content=" Summary ">'
             '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "LD title", '

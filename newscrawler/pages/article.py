@@ -38,7 +38,9 @@ class ArticlePage:
     date_css = ".article-meta .article-date"
     hero_css = "figure"  # the article's first figure; a site names its lead picture's own class
     body_css = ".article-body"
-    body_blocks_css = "p, h2"
+    # What a reader reads in the content: paragraphs, subheadings, list items and quotes (the
+    # innermost of them, so a quote's own paragraphs are read once).
+    body_blocks_css = "p, h2, h3, h4, li, blockquote, pre"
     tags_css = "ul.article-tags li"
     related = RelatedSelectors(list=".related-list", cards="a.card", loading=".loading", sentinel=".related-sentinel")
     default_language = "en"
@@ -115,13 +117,15 @@ class ArticlePage:
 
     @cached_property
     def blocks(self) -> list[tuple[str, str]]:
-        """("p" | "h2", text) in page order."""
+        """("p" | "h2", text) in page order: subheadings are "h2", every other block "p"."""
         found = []
         for node in self.sel.css(self.body_css).css(self.body_blocks_css):
+            if node.css(self.body_blocks_css)[1:]:
+                continue  # a list item or quote made of blocks: its blocks are read instead
             text = element_text(node)
             if text:
                 tag = node.root.tag if isinstance(node.root.tag, str) else "p"
-                found.append(("h2" if tag in ("h2", "h3") else "p", text))
+                found.append(("h2" if tag in ("h2", "h3", "h4") else "p", text))
         return found
 
     def body(self) -> str:

@@ -29,15 +29,22 @@
     var m = ("0" + d.getMinutes()).slice(-2);
     return h + ":" + m + " " + (d.getHours() < 12 ? "AM" : "PM");
   }
+  // The `ko` edition writes dates for Korean readers: `2023년 10월 17일 오후 9:03`, `3시간 전`, `2023.10.17`.
+  function koreanClock(d) {
+    return (d.getHours() < 12 ? "오전 " : "오후 ") + (d.getHours() % 12 || 12) + ":" + ("0" + d.getMinutes()).slice(-2);
+  }
   function longDate(iso) {
     var d = new Date(iso);
+    if (lang === "ko") return d.getFullYear() + "년 " + (d.getMonth() + 1) + "월 " + d.getDate() + "일 " + koreanClock(d);
     return MONTHS[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear() + ", " + clock(d);
   }
   function shortDate(iso) {
     var d = new Date(iso);
     var age = Date.now() - d.getTime();
-    if (age >= 0 && age < 3600e3) return Math.max(1, Math.floor(age / 60e3)) + " minutes ago";
-    if (age >= 0 && age < 86400e3) return Math.floor(age / 3600e3) + " hours ago";
+    var ko = lang === "ko";
+    if (age >= 0 && age < 3600e3) return Math.max(1, Math.floor(age / 60e3)) + (ko ? "분 전" : " minutes ago");
+    if (age >= 0 && age < 86400e3) return Math.floor(age / 3600e3) + (ko ? "시간 전" : " hours ago");
+    if (ko) return d.getFullYear() + "." + ("0" + (d.getMonth() + 1)).slice(-2) + "." + ("0" + d.getDate()).slice(-2);
     return MONTHS[d.getMonth()].slice(0, 3) + " " + d.getDate() + ", " + d.getFullYear();
   }
   function card(row, component, href) {
