@@ -83,6 +83,7 @@ class ReplicaSite:
         self.faults = faults or Faults()
         self.related_delay_ms = related_delay_ms
         self.base_url = ""
+        self.redirect_hosts: set[str] = set()  # names answered with a redirect to base_url
         self.requests: list[str] = []   # every request's path and query, in order
         self._failed_once: set[str] = set()
         self.lock = threading.Lock()
@@ -276,6 +277,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         site = self.server.site
+        asked_host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        if asked_host in site.redirect_hosts:
+            return self.send(301, "", headers={"Location": site.base_url + self.path})
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
         with site.lock:
@@ -350,8 +354,13 @@ class Replica:
     """A running replica: `with Replica(SiteContent(...)) as replica: replica.base_url`."""
 
     def __init__(self, content: SiteContent, faults: Faults | None = None, port: int = 0,
-                 related_delay_ms: int = 120):
+                 related_delay_ms: int = 120, host: str = "127.0.0.1", redirect_hosts: tuple[str, ...] = ()):
+        """`host`: the name the site lives on (its links, sitemaps and canonicals name it; it must
+        resolve to 127.0.0.1); `redirect_hosts`: names it answers with a permanent redirect to `host`,
+        as a site on `www.` does for its bare name."""
+        self.host = host
         self.site = ReplicaSite(content, faults, related_delay_ms)
+        self.site.redirect_hosts = set(redirect_hosts)
         self.server = ReplicaHTTPServer(self.site, port)
         self.site.base_url = self.base_url
         self._thread: threading.Thread | None = None
@@ -366,7 +375,7 @@ class Replica:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> "Replica":
         self._thread = threading.Thread(target=self.server.serve_forever, name="replica", daemon=True)

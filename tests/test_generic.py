@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import subprocess
 from pathlib import Path
@@ -312,3 +313,34 @@ def test_a_hidden_dialog_is_no_text_but_an_articles_hidden_rest_is():
             '</article></body></html>')
     body = extract_article(html, "https://x.test/2024/long")["body"]
     assert "The rest of the story continues." in body and "Save this article" not in body
+
+
+@pytest.fixture
+def names_on_loopback():
+    """`news-www.test` and `www.news-www.test` resolve to 127.0.0.1 for this test (an /etc/hosts
+    line of its own, removed afterwards)."""
+    hosts = Path("/etc/hosts")
+    if not os.access(hosts, os.W_OK):
+        pytest.skip("needs to write /etc/hosts (root)")
+    line = "127.0.0.1 news-www.test www.news-www.test  # newscrawler test\n"
+    before = hosts.read_text()
+    hosts.write_text(before + ("" if before.endswith("\n") else "\n") + line)
+    try:
+        yield "news-www.test"
+    finally:
+        hosts.write_text(hosts.read_text().replace(line, ""))
+
+
+@pytest.mark.slow
+def test_a_site_on_www_started_on_its_bare_name_stores_every_article(tmp_path, names_on_loopback):
+    """The bare name redirects to `www.`; robots.txt, sitemaps and canonicals name `www.`."""
+    from replica import Replica, SiteContent
+    from servers import run_crawl
+
+    bare = names_on_loopback
+    with Replica(SiteContent(seed=4, sections=2, articles=12), host=f"www.{bare}", redirect_hosts=(bare,)) as replica:
+        result = run_crawl(tmp_path, f"http://{bare}:{replica.port}/", settings={"NEWS_SITE_PROFILE": "generic"})
+        truth = replica.ground_truth()
+    assert result.stats["finish_reason"] == "finished"
+    assert "Traceback" not in result.log
+    assert {item["url"] for item in result.items} == set(truth)

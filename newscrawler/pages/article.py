@@ -14,7 +14,7 @@ from parsel import Selector
 
 from ..items import ArticleItem, Image
 from ..text import clean_text, element_text
-from ..urls import UrlRules, absolute, host_of
+from ..urls import UrlRules, absolute, host_family, host_of
 from .html import first_text, html_is_complete, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
@@ -80,8 +80,8 @@ class ArticlePage:
         return self.urls.canonicalize(self.url)
 
     def is_article_here(self, url: str) -> bool:
-        """An article URL (by the site's rules) on the host this page came from."""
-        return host_of(url) == host_of(self.url) and self.urls.article_id(url) is not None
+        """An article URL (by the site's rules) on the site this page came from (`www.` or not)."""
+        return host_family(host_of(url)) == host_family(host_of(self.url)) and self.urls.article_id(url) is not None
 
     def article_id(self) -> str | None:
         node = self.sel.css(self.article)[:1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..urls import host_of
+from ..urls import host_family, host_of
 from . import Discovered, Follow, Source
 
 
@@ -16,10 +16,10 @@ class HtmlListings(Source):
 
     def parse(self, response, site) -> Discovered:
         listing = self.page(response.text, response.url).to_listing()
-        host = host_of(response.url)
+        family = host_family(host_of(response.url))
 
-        def ours(url: str) -> bool:  # listings only, and only on the site's own host
-            return site.urls.is_listing(url) and host_of(url) == host
+        def ours(url: str) -> bool:  # listings only, and only on the site's own hosts
+            return site.urls.is_listing(url) and host_family(host_of(url)) == family
 
         follows = [Follow(url, "section") for url in listing.section_links if ours(url)]
         if listing.view_all and ours(listing.view_all):

@@ -29,7 +29,7 @@ from ..refusals import PageRefused
 from ..rendering import RENDER_SLOT, RenderConfig
 from ..rendering.scripts import article_page_methods, listing_page_methods
 from ..sites import SiteConfigError, configured_site
-from ..urls import host_of
+from ..urls import host_family, host_of
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable
@@ -85,8 +85,9 @@ class NewsSpider(scrapy.Spider):
         if bad:
             raise NotConfigured(f"start_url must be http(s): {bad}")
         # Only the sites we were pointed at (and the site's own API hosts) are followed: no
-        # off-site link, ever.
-        self.site_hosts = {host_of(url) for url in self.start_urls}
+        # off-site link, ever. A site is its host family: `www.example.com` and `example.com` are
+        # one site, so a start on one that redirects to the other carries the crawl with it.
+        self.site_hosts = {host_family(host_of(url)) for url in self.start_urls}
         self.allowed_domains = sorted(self.site_hosts | self.site.extra_hosts())
         # Sites whose ids come from URL rules number articles per host; keys from URLs (generic)
         # carry their host already.
@@ -118,7 +119,7 @@ class NewsSpider(scrapy.Spider):
         article_id = article_id if article_id is not None else self.site.urls.article_id(url)
         if article_id is None or not self.qualify_ids:
             return article_id
-        return f"{host_of(url)}:{article_id}"
+        return f"{host_family(host_of(url))}:{article_id}"
 
     def parse_since(self) -> datetime | None:
         if not self.since_arg:
@@ -190,7 +191,7 @@ class NewsSpider(scrapy.Spider):
         """A request for an article page, or None when it was scheduled already or is over budget."""
         urls = self.site.urls
         url = urls.canonicalize(url)
-        key = (host_of(url), self.article_id_of(url))
+        key = (host_family(host_of(url)), self.article_id_of(url))
         if key[1] is None or key in self.scheduled_articles or key[0] not in self.site_hosts:
             return None
         if not self.known.should_fetch(key[1]):
@@ -228,8 +229,13 @@ class NewsSpider(scrapy.Spider):
                 yield request
         start_url = response.meta.get(m.START_URL, response.url)
         for follow in self.follows_worth_walking(found):
-            if host_of(follow.url) in self.allowed_domains:
+            if self.is_followed_host(follow.url):
                 yield self.listing_request(follow, index, start_url, depth)
+
+    def is_followed_host(self, url: str) -> bool:
+        """A host of the site (its family) or of the site's own API."""
+        host = host_of(url)
+        return host_family(host) in self.site_hosts or host in self.allowed_domains
 
     def follows_worth_walking(self, found) -> list[Follow]:
         """Sections (those asked for), View All (unless sections were asked for), and the next page
