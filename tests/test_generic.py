@@ -344,3 +344,20 @@ def test_a_site_on_www_started_on_its_bare_name_stores_every_article(tmp_path, n
     assert result.stats["finish_reason"] == "finished"
     assert "Traceback" not in result.log
     assert {item["url"] for item in result.items} == set(truth)
+
+
+@pytest.mark.parametrize("canonical", ["https://news.example/markets/", "https://news.example/news"])
+def test_a_canonical_naming_a_section_does_not_merge_two_articles(canonical):
+    def article(title: str) -> str:
+        return ('<html><head><meta property="og:type" content="article">'
+                f'<link rel="canonical" href="{canonical}"><title>{title}</title></head><body><article>'
+                f'<h1>{title}</h1><p>{"The text of the article. " * 20}</p></article></body></html>')
+
+    first = extract_article(article("Bitcoin rises"), "https://news.example/markets/bitcoin-rises")
+    second = extract_article(article("Ether falls"), "https://news.example/2024/05/ether-falls")
+    assert (first["url"], second["url"]) == ("https://news.example/markets/bitcoin-rises",
+                                            "https://news.example/2024/05/ether-falls")
+    assert first["article_id"] != second["article_id"]
+    kept = extract_article(article("Bitcoin rises").replace(canonical, "https://www.news.example/markets/btc-up"),
+                           "https://news.example/markets/bitcoin-rises?utm_source=x")
+    assert kept["url"] == "https://www.news.example/markets/btc-up"        # an article's canonical is trusted

@@ -75,9 +75,13 @@ class ArticlePage:
         this article collide with others)."""
         for declared in (self.sel.css('link[rel="canonical"]::attr(href)').get(), self.meta("og:url")):
             url = absolute(self.url, declared)
-            if url and self.is_article_here(url):
+            if url and self.names_this_article(url):
                 return self.urls.canonicalize(url)
         return self.urls.canonicalize(self.url)
+
+    def names_this_article(self, url: str) -> bool:
+        """Whether a declared canonical URL can be this article's: an article URL of this site."""
+        return self.is_article_here(url)
 
     def is_article_here(self, url: str) -> bool:
         """An article URL (by the site's rules) on the site this page came from (`www.` or not)."""

@@ -34,6 +34,8 @@ from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_b
 __all__ = ["GenericArticlePage", "host_family", "page_key", "strip_site_name", "is_furniture", "url_date"]
 
 
+# A path of one word, as sections are named (`/markets`, `/news`); articles' paths have more.
+SECTION_PATH = re.compile(r"/[^\W\d_]+", re.UNICODE)
 STATIC_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|css|js|pdf|zip|mp[34]|xml|json|ico|woff2?)$", re.I)
 
 
@@ -77,6 +79,19 @@ class GenericArticlePage(ArticlePage):
         if page_key(url) is None or not host_of(url):
             return False
         return not host_of(self.url) or host_family(host_of(url)) == host_family(host_of(self.url))
+
+    def names_this_article(self, url: str) -> bool:
+        """An article URL of this site that is no page above this one: a canonical naming a section
+        (`/markets/` on `/markets/story`, or a one-word path such as `/news/`) would give every
+        article of that section one key."""
+        if not self.is_article_here(url):
+            return False
+        own, declared = urlsplit(self.url).path.rstrip("/"), urlsplit(url).path.rstrip("/")
+        if not host_of(self.url) or declared == own:
+            return True
+        if own.startswith(declared + "/"):
+            return False
+        return not SECTION_PATH.fullmatch(declared)
 
     def article_id(self) -> str | None:
         """The canonical URL's host family and path; for a page known by no usable URL (read from a
