@@ -361,3 +361,13 @@ def test_a_canonical_naming_a_section_does_not_merge_two_articles(canonical):
     kept = extract_article(article("Bitcoin rises").replace(canonical, "https://www.news.example/markets/btc-up"),
                            "https://news.example/markets/bitcoin-rises?utm_source=x")
     assert kept["url"] == "https://www.news.example/markets/btc-up"        # an article's canonical is trusted
+
+
+def test_a_body_behind_markup_that_never_closes_is_read():
+    """trafilatura finds only the headline behind 400 unclosed elements: the page's own paragraphs."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as its text.</p>" for i in range(6))
+    html = ('<html><head><meta property="og:type" content="article"><title>A story</title></head><body>'
+            '<article><h1>A story</h1>' + "<span>" * 400 + paragraphs + "</article></body></html>")
+    result = extract_article(html, "https://site.test/news/a-story")
+    assert result["body"].split("\n\n")[0] == "Paragraph 0 of the story, long enough to be read as its text."
+    assert len(result["body"].split("\n\n")) == 6

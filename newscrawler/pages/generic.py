@@ -283,11 +283,15 @@ class GenericArticlePage(ArticlePage):
         found = self.trafilatura_blocks(False)
         own = self.paragraphs(("article", "main"))
         if found and not is_glued_baseline(found, own):
-            return self.without_header(self.within_article(found))
-        for candidate in (lambda: own, lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",))):
-            blocks = candidate()
+            # Judged without the header: text that is only the headline is no text (markup that
+            # never closes its elements leaves trafilatura nothing else).
+            blocks = self.without_header(self.within_article(found))
             if blocks:
-                return self.without_header(blocks)
+                return blocks
+        for candidate in (lambda: own, lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",))):
+            blocks = self.without_header(candidate())
+            if blocks:
+                return blocks
         return []
 
     def trafilatura_blocks(self, favour_recall: bool) -> list[tuple[str, str]]:
