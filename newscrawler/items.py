@@ -93,8 +93,9 @@ class ArticleItem:
     adds them to the stored `aliases` rather than replacing them."""
     content_hash: str | None = None
     """SHA-256 hex of the normalised title and body; set by the dedupe pipeline."""
-    fetched_at: datetime | None = not_stored()
-    """When the page was fetched (aware UTC): relative dates count back from it."""
+    fetched_at: datetime | None = None
+    """When the page was fetched (aware UTC): relative dates count back from it, and a stored
+    document is never overwritten by fields read from an older fetch (a late dead-letter replay)."""
 
     def __post_init__(self):
         if self.aliases is None:

@@ -62,6 +62,44 @@ def test_changed_content_makes_a_version(store, mongo_db):
     assert mongo_db.article_versions.count_documents({}) == 1
 
 
+def test_a_revisit_that_corrects_other_fields_updates_the_document_without_a_version(store, mongo_db):
+    store.write([doc("1", section="Markets", tags=["news"])], T0)
+    later = T0 + timedelta(hours=1)
+    corrected = doc("1", section="Policy", tags=["news", "asia"], published_at=T0 - timedelta(hours=2),
+                    modified_at=later)
+    result = store.write([corrected], later)
+    assert (result.updated, result.refreshed, result.unchanged) == (0, 1, 0)
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert (stored["section"], stored["tags"], stored["published_at"], stored["modified_at"]) == \
+        ("Policy", ["news", "asia"], T0 - timedelta(hours=2), later)
+    assert (stored["version"], stored["content_changed_at"]) == (1, T0)
+    assert mongo_db.article_versions.count_documents({}) == 0
+    assert store.write([corrected], later + timedelta(hours=1)).unchanged == 1     # nothing more to correct
+
+
+def test_a_document_of_the_first_shape_is_brought_to_the_current_one_on_a_revisit(store, mongo_db):
+    store.write([doc("1")], T0)
+    mongo_db.articles.update_one({"_id": "replica:1"}, {"$set": {"schema_version": 1},
+                                                        "$unset": {"published_at_local": ""}})
+    assert store.write([doc("1", published_at_local="2025-11-20T21:00:00+09:00")], T0 + timedelta(hours=1)).refreshed == 1
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert (stored["schema_version"], stored["published_at_local"], stored["version"]) == \
+        (2, "2025-11-20T21:00:00+09:00", 1)
+
+
+def test_fields_from_an_older_fetch_never_overwrite_newer_ones(store, mongo_db):
+    """A dead-letter record (v1) replayed after a later crawl stored v2 reverts nothing."""
+    v1 = doc("1", body="First text.", fetched_at=T0)
+    v2 = doc("1", body="Edited text.", fetched_at=T0 + timedelta(hours=2))
+    store.write([v1], T0)
+    store.write([v2], T0 + timedelta(hours=2))
+    result = store.write([ArticleDoc(v1.key, v1.fields, ["http://site.test/short/1"])], T0 + timedelta(hours=3))
+    assert (result.stale, result.updated) == (1, 0)
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert (stored["body"], stored["version"], stored["content_changed_at"]) == ("Edited text.", 2, T0 + timedelta(hours=2))
+    assert "http://site.test/short/1" in stored["aliases"]                 # its URLs still count
+
+
 def test_a_revisit_whose_related_block_timed_out_keeps_the_stored_list(store, mongo_db):
     full = ["http://site.test/article/7/b", "http://site.test/article/8/c"]
     store.write([doc("1", related=full)], T0)

@@ -39,7 +39,7 @@ class Command(ScrapyCommand):
             raise UsageError("MONGO_URI is not set")
         try:
             store.check()
-            totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "failed": 0}
+            totals = {"new": 0, "updated": 0, "unchanged": 0, "refreshed": 0, "stale": 0, "aliases": 0, "failed": 0}
             for path in args:
                 replay_file(store, path, totals)
         except PyMongoError as error:
@@ -68,6 +68,8 @@ def replay_file(store: MongoArticleStore, path: str, totals: dict) -> None:
         totals["new"] += result.new
         totals["updated"] += result.updated
         totals["unchanged"] += result.unchanged
+        totals["refreshed"] += result.refreshed
+        totals["stale"] += result.stale  # older than what is stored: a replay never reverts an article
         for doc, error in result.failed:
             print(f"not stored ({error}): {doc.fields.get('url')}", file=sys.stderr)
             totals["failed"] += 1

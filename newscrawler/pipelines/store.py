@@ -127,7 +127,7 @@ class MongoStorePipeline:
             return self.dead_letter([doc.to_record() for doc in docs], str(error))
         except Exception as error:  # noqa: BLE001 - whatever it is, the batch must not be lost
             return self.dead_letter([doc.to_record() for doc in docs], f"{type(error).__name__}: {error}")
-        for name in ("new", "updated", "unchanged", "copies"):
+        for name in ("new", "updated", "refreshed", "unchanged", "stale", "copies"):
             self.stats.inc_value(f"news/store/{name}", getattr(result, name))
         for key in result.retired:
             logger.info("Stored copy %s replaced by the earlier original of the same content", key)

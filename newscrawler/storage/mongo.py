@@ -82,6 +82,8 @@ class WriteResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    refreshed: int = 0       # same content, other fields corrected (a date, the section, tags): no new version
+    stale: int = 0           # read from an older fetch than the stored document's: nothing overwritten
     copies: int = 0          # articles whose content was stored already (or in the same batch) under another key
     retired: list[str] = field(default_factory=list)  # stored later copies replaced by an earlier original
     failed: list[tuple[ArticleDoc, str]] = field(default_factory=list)
@@ -90,6 +92,8 @@ class WriteResult:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.refreshed += other.refreshed
+        self.stale += other.stale
         self.copies += other.copies
         self.retired += other.retired
         self.failed += other.failed
@@ -220,16 +224,22 @@ class MongoArticleStore:
         docs = merge_same_key(docs)
         existing = {d["_id"]: d for d in self.articles.find({"_id": {"$in": [doc.key for doc in docs]}})}
         docs = self.resolve_copies(docs, existing, result)
-        version_ops, article_ops, changed = [], [], set()
+        version_ops, article_ops, changed, refreshed, stale = [], [], set(), set(), set()
         for doc in docs:
             old = existing.get(doc.key)
             if old is None:
                 # Known to be absent: a plain insert costs the server far less than an upsert.
                 article_ops.append(self.insert_op(doc, now))
+            elif fetched_before(doc.fields, old):
+                article_ops.append(self.aliases_op(doc))
+                stale.add(doc.key)
             elif old.get("content_hash") != doc.fields.get("content_hash"):
                 version_ops.append(self.version_op(old, now))
                 article_ops.append(self.changed_op(doc, old, now))
                 changed.add(doc.key)
+            elif corrected := corrected_fields(safe_keys(doc.fields), old):
+                article_ops.append(self.refresh_op(doc, old, corrected, now))
+                refreshed.add(doc.key)
             else:
                 article_ops.append(self.upsert_op(doc, now))
         if version_ops:
@@ -253,6 +263,10 @@ class MongoArticleStore:
                 result.new += 1
             elif doc.key in changed:
                 result.updated += 1
+            elif doc.key in refreshed:
+                result.refreshed += 1
+            elif doc.key in stale:
+                result.stale += 1
             else:
                 result.unchanged += 1
         return result
@@ -323,10 +337,12 @@ class MongoArticleStore:
         """New article: the whole document. Known and unchanged: only `last_seen_at` (and the
         related block when this crawl saw it completely)."""
         fields = safe_keys(doc.fields)
-        on_insert = {k: v for k, v in fields.items() if k not in SURROUNDINGS}
+        on_insert = {k: v for k, v in fields.items() if k not in SURROUNDINGS and k != "fetched_at"}
         on_insert.update(first_seen_at=now, content_changed_at=now, version=1, schema_version=SCHEMA_VERSION)
-        update = {"$setOnInsert": on_insert, "$max": {"last_seen_at": now},
-                  "$addToSet": {"aliases": {"$each": doc.aliases}}}
+        latest = {"last_seen_at": now}
+        if fields.get("fetched_at") is not None:
+            latest["fetched_at"] = fields["fetched_at"]
+        update = {"$setOnInsert": on_insert, "$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}}}
         if seen_completely(fields):
             update["$set"] = self.surroundings(fields)
         else:  # a block that timed out never replaces a stored one; a new article keeps what was seen
@@ -348,6 +364,22 @@ class MongoArticleStore:
         }
         # Guarded by the old hash: a concurrent writer that already stored this edit wins once.
         return UpdateOne({"_id": doc.key, "content_hash": old.get("content_hash")}, update)
+
+    def refresh_op(self, doc: ArticleDoc, old: dict, corrected: dict, now: datetime) -> UpdateOne:
+        """Same content, other fields corrected (a date, the section, tags, a field a newer
+        extractor reads): the document takes them, and the current shape, without a new version."""
+        fields = safe_keys(doc.fields)
+        update = {"$set": {**corrected, "schema_version": SCHEMA_VERSION}, "$max": {"last_seen_at": now},
+                  "$addToSet": {"aliases": {"$each": doc.aliases}}}
+        if fields.get("fetched_at") is not None:
+            update["$set"]["fetched_at"] = fields["fetched_at"]
+        if seen_completely(fields):
+            update["$set"].update(self.surroundings(fields))
+        return UpdateOne({"_id": doc.key, "content_hash": old.get("content_hash")}, update)
+
+    def aliases_op(self, doc: ArticleDoc) -> UpdateOne:
+        """Fields read from an older fetch than the stored ones: only its URLs are news."""
+        return UpdateOne({"_id": doc.key}, {"$addToSet": {"aliases": {"$each": doc.aliases}}})
 
     def version_op(self, old: dict, now: datetime) -> ReplaceOne:
         key = old["_id"]
@@ -374,6 +406,44 @@ def published_earlier(fields: dict, key: str, other: dict, other_key: str) -> bo
     if theirs.tzinfo is None:
         theirs = theirs.replace(tzinfo=timezone.utc)
     return (mine, key) < (theirs, other_key)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored instant as MongoDB keeps it: UTC, to the millisecond (naive ones read back from a
+    dead-letter file are UTC)."""
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def fetched_before(fields: dict, old: dict) -> bool:
+    """Whether `fields` were read from a fetch older than the one the stored document holds."""
+    mine, theirs = fields.get("fetched_at"), old.get("fetched_at")
+    return isinstance(mine, datetime) and isinstance(theirs, datetime) and as_utc(mine) < as_utc(theirs)
+
+
+# Fields a re-visit of the same content may correct without a new version.
+NOT_CORRECTIONS = (*SURROUNDINGS, "fetched_at", "content_hash")
+
+
+def comparable(value):
+    if isinstance(value, datetime):
+        return as_utc(value)
+    if isinstance(value, dict):
+        return {k: comparable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [comparable(v) for v in value]
+    return value
+
+
+def corrected_fields(fields: dict, old: dict) -> dict:
+    """The fields whose values differ from the stored ones (the content being the same), and
+    every field a document of an older shape lacks."""
+    outdated = int(old.get("schema_version") or 1) < SCHEMA_VERSION
+    corrected = {k: v for k, v in fields.items() if k not in NOT_CORRECTIONS
+                 and (comparable(v) != comparable(old.get(k)) or (outdated and k not in old))}
+    if outdated:
+        corrected["schema_version"] = SCHEMA_VERSION
+    return corrected
 
 
 def seen_completely(fields: dict) -> bool:
