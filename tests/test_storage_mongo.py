@@ -262,3 +262,29 @@ def test_a_write_the_server_refuses_is_dead_lettered_not_lost(mongo_uri, mongo_d
     records = read_records(str(tmp_path / "dl-crawl.jsonl"))
     assert sorted(r["key"] for r in records) == ["replica:1", "replica:2"]
     assert "refused" in records[0]["error"] and "mongodb://" not in records[0]["error"].split(" at ")[0]
+
+
+def test_a_torn_dead_letter_line_is_skipped_and_never_glued_to(tmp_path):
+    dead = DeadLetterFile(str(tmp_path / "dl.jsonl"))
+    dead.write([doc("1").to_record()], "down")
+    with dead.path.open("a", encoding="utf-8") as handle:
+        handle.write('{"kind": "article", "key": "replica:2", "fields": {"title": "Torn')   # a killed writer
+    dead.write([doc("3").to_record()], "down")
+    skipped = []
+    records = read_records(dead.path, skipped)
+    assert [r["key"] for r in records] == ["replica:1", "replica:3"]
+    assert len(skipped) == 1 and f"{dead.path}:2:" in skipped[0]
+
+
+def test_dead_letters_the_file_cannot_take_yet_are_kept_and_written_later(tmp_path):
+    crawler = get_crawler(settings_dict={"MONGO_URI": "mongodb://127.0.0.1:1", "NEWS_DEADLETTER_PATH": str(tmp_path)})
+    crawler.stats.open_spider()
+    pipeline = MongoStorePipeline(crawler, MongoArticleStore("mongodb://127.0.0.1:1"))
+    (tmp_path / "full").write_text("")                      # a file where the directory should be
+    pipeline.deadletter = DeadLetterFile(str(tmp_path / "full" / "dl.jsonl"))
+    pipeline.dead_letter([doc("1").to_record()], "down")
+    assert crawler.stats.get_value("news/store/deadletter_unwritten") == 1
+    pipeline.deadletter = DeadLetterFile(str(tmp_path / "room" / "dl.jsonl"))
+    pipeline.dead_letter([doc("2").to_record()], "down")
+    assert [r["key"] for r in read_records(pipeline.deadletter.path)] == ["replica:1", "replica:2"]
+    assert crawler.stats.get_value("news/store/dead_lettered") == 2

@@ -39,7 +39,7 @@ class Command(ScrapyCommand):
             raise UsageError("MONGO_URI is not set")
         try:
             store.check()
-            totals = {"new": 0, "updated": 0, "unchanged": 0, "refreshed": 0, "stale": 0, "aliases": 0, "failed": 0}
+            totals = {"new": 0, "updated": 0, "unchanged": 0, "refreshed": 0, "stale": 0, "aliases": 0, "torn": 0, "failed": 0}
             for path in args:
                 replay_file(store, path, totals)
         except PyMongoError as error:
@@ -56,11 +56,16 @@ class Command(ScrapyCommand):
         finally:
             store.close()
         print(", ".join(f"{k}={v}" for k, v in totals.items()))
-        self.exitcode = 1 if totals["failed"] else 0
+        # Torn lines are reported and skipped; the rest is stored, and the exit code says so.
+        self.exitcode = 1 if totals["failed"] or totals["torn"] else 0
 
 
 def replay_file(store: MongoArticleStore, path: str, totals: dict) -> None:
-    records = read_records(path)
+    skipped: list[str] = []
+    records = read_records(path, skipped)
+    for problem in skipped:
+        print(problem, file=sys.stderr)
+    totals["torn"] += len(skipped)
     now = datetime.now(timezone.utc)
     docs = [ArticleDoc.from_record(r) for r in records if r.get("kind") == "article"]
     for start in range(0, len(docs), BATCH):

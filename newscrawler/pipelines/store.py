@@ -42,6 +42,7 @@ class MongoStorePipeline:
         self.timer: asyncio.Task | None = None
         self.closing = asyncio.Event()
         self.deadletter: DeadLetterFile | None = None
+        self.unwritten: list[tuple[dict, str]] = []  # dead letters the file could not take yet
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -91,6 +92,8 @@ class MongoStorePipeline:
         if self.timer:
             await self.timer
         await self.flush()
+        if self.unwritten:  # a last try: the disk may have room again
+            self.dead_letter([], "written at close")
         if self.deadletter and self.deadletter.count:
             self.stats.set_value("news/store/deadletter_file", str(self.deadletter.path))
             logger.warning("%d records could not be stored; they are in %s. Store them later with: "
@@ -171,6 +174,19 @@ class MongoStorePipeline:
             await asyncio.sleep(delay)
 
     def dead_letter(self, records: list[dict], error: str):
-        self.deadletter.write(records, error)
-        self.stats.inc_value("news/store/dead_lettered", len(records))
-        logger.warning("%d records dead-lettered to %s: %s", len(records), self.deadletter.path, error)
+        """Write records to the dead-letter file. Where the file cannot be written either (a full
+        disk), they stay in memory and are written with the next dead letters or at close."""
+        pending = self.unwritten + [(record, error) for record in records]
+        try:
+            for reason in dict.fromkeys(reason for _, reason in pending):
+                self.deadletter.write([record for record, r in pending if r == reason], reason)
+        except OSError as failure:
+            self.unwritten = pending
+            self.stats.set_value("news/store/deadletter_unwritten", len(pending))
+            logger.error("%d records could not be written to %s either (%s); kept in memory, written again "
+                         "with the next dead letters or at close", len(pending), self.deadletter.path, failure)
+            return
+        self.unwritten = []
+        self.stats.set_value("news/store/deadletter_unwritten", 0)
+        self.stats.inc_value("news/store/dead_lettered", len(pending))
+        logger.warning("%d records dead-lettered to %s: %s", len(pending), self.deadletter.path, error)

@@ -29,27 +29,47 @@ class DeadLetterFile:
         self._lock = threading.Lock()
 
     def write(self, records: list[dict], error: str) -> None:
+        """Append `records`, each one line ended by a newline. A line left torn by an earlier
+        writer (a full disk, a killed process) is ended first, so that no record is glued to it."""
         if not records:
             return
+        lines = "".join(json_util.dumps({**record, "error": error}, json_options=JSON_OPTIONS) + "\n"
+                        for record in records)
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
-                for record in records:
-                    handle.write(json_util.dumps({**record, "error": error}, json_options=JSON_OPTIONS) + "\n")
+            with self.path.open("a+b") as handle:
+                if handle.tell() and not ends_with_newline(handle):
+                    handle.write(b"\n")
+                handle.write(lines.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
             self.count += len(records)
 
 
-def read_records(path: str | Path) -> list[dict]:
-    """The records of a dead-letter file; a line that does not parse raises ValueError naming it."""
+def ends_with_newline(handle) -> bool:
+    handle.seek(-1, os.SEEK_END)
+    return handle.read(1) == b"\n"
+
+
+def read_records(path: str | Path, skipped: list[str] | None = None) -> list[dict]:
+    """The records of a dead-letter file. A line that is no whole record (torn by a full disk or
+    a killed process) is skipped with a warning naming it (also added to `skipped`): the others
+    are still stored."""
     records = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            line = raw.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
-                records.append(json_util.loads(line, json_options=JSON_OPTIONS))
+                record = json_util.loads(line, json_options=JSON_OPTIONS)
             except ValueError as error:
-                raise ValueError(f"{path}:{number}: not a dead-letter record ({error})") from None
+                record = f"not a whole dead-letter record ({error})"
+            if not isinstance(record, dict) or "kind" not in record:
+                problem = f"{path}:{number}: {record if isinstance(record, str) else 'not a dead-letter record'}, skipped"
+                logger.warning("%s", problem)
+                if skipped is not None:
+                    skipped.append(problem)
+                continue
+            records.append(record)
     return records
