@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from spidermon.core.actions import Action
 
 from .extensions import summary
+from .urls import mask_url
 
 logger = logging.getLogger(__name__)
 TIMEOUT_S = 10
@@ -63,14 +64,24 @@ class NotifyOperator(Action):
         if not (webhook or recipients):
             return
         message = notice(crawler, [r.monitor.name for r in self.result.monitors_failed_results])
-        for channel, send in (("webhook", webhook and (lambda: post_webhook(webhook, message))),
-                              ("e-mail", recipients and (lambda: send_email(settings, recipients, message)))):
-            if not send:
-                continue
-            try:
-                send()
-                crawler.stats.inc_value(f"news/notify/sent/{channel}")
-                logger.info("Operator notified by %s", channel)
-            except (OSError, smtplib.SMTPException, ValueError) as error:
-                crawler.stats.inc_value(f"news/notify/failed/{channel}")
-                logger.warning("Could not notify the operator by %s: %s", channel, error)
+        channels = (("webhook", webhook and (lambda: post_webhook(webhook, message))),
+                    ("e-mail", recipients and (lambda: send_email(settings, recipients, message))))
+        for channel, send in channels:
+            if send:
+                self.try_channel(crawler, channel, send, mask_url(webhook) if channel == "webhook" else None)
+
+    @staticmethod
+    def try_channel(crawler, channel: str, send, shown_as: str | None) -> None:
+        """Each channel fails alone and loudly: whatever one raises (a refused connection, a
+        malformed answer, a bad URL), the next is still tried, and the line names no secret (a
+        webhook's URL is its token: only its host is shown)."""
+        try:
+            send()
+        except Exception as error:  # noqa: BLE001 - a notification must never stop the other one
+            crawler.stats.inc_value(f"news/notify/failed/{channel}")
+            detail = type(error).__name__ if shown_as else f"{type(error).__name__}: {error}"
+            logger.warning("Could not notify the operator by %s%s: %s", channel,
+                           f" ({shown_as})" if shown_as else "", detail)
+            return
+        crawler.stats.inc_value(f"news/notify/sent/{channel}")
+        logger.info("Operator notified by %s", channel)

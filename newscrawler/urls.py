@@ -76,3 +76,32 @@ def host_family(host: str) -> str:
 def unique_urls(urls) -> list[str]:
     """The URLs given, in order, each once, without empty ones."""
     return list(dict.fromkeys(u for u in urls if u))
+
+
+# Where a URI's user info ends: the `@` before its hosts (a password may hold `#`, `/`, `?`, `@`).
+_HOSTS_AFTER = re.compile(r"@(?=[\w.\-:,\[\]%]+(?:[/?]|$))")
+# Query options that carry secrets (`tlsCertificateKeyFilePassword`, `authMechanismProperties=
+# AWS_SESSION_TOKEN:...`, a webhook's `token=`).
+_SECRET_OPTION = re.compile(r"(?i)([?&;](?:[^=&;]*(?:password|secret|token|key|signature|authmechanismproperties)[^=&;]*)=)[^&;]*")
+
+
+def mask_uri(uri: str) -> str:
+    """A URI safe for logs, stats, errors and dead letters: `mongodb://user:****@host/db?...`, its
+    secret options `****` too. Read as pymongo reads it, not as a web URL (`#` is no fragment)."""
+    scheme, sep, rest = (uri or "").partition("://")
+    if not sep:
+        return "****" if "@" in uri or ":" in uri else uri
+    at = _HOSTS_AFTER.search(rest)
+    if at:
+        userinfo = rest[: at.start()]
+        user = userinfo.split(":", 1)[0] if ":" in userinfo else userinfo
+        rest = f"{user}:****{rest[at.start():]}" if ":" in userinfo else rest
+    return f"{scheme}://" + _SECRET_OPTION.sub(r"\1****", rest)
+
+
+def mask_url(url: str) -> str:
+    """A URL whose path and query may be a secret (a webhook's token): its scheme and host only."""
+    parts = urlsplit(url or "")
+    if not (parts.scheme and parts.hostname):
+        return "(not a URL)"
+    return f"{parts.scheme}://{parts.hostname}/****"

@@ -10,7 +10,6 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urlsplit, urlunsplit
 
 import pymongo
 from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
@@ -18,7 +17,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, 
 
 from ..incremental import StoredIndex
 from ..items import plain, stored_fields
-from ..urls import unique_urls
+from ..urls import mask_uri, unique_urls
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +34,6 @@ INDEX_FIELDS = {"site": 1, "article_id": 1, "published_at": 1, "content_hash": 1
 
 class StoreUnavailable(RuntimeError):
     """The server cannot be reached; the message names host and database, never a password."""
-
-
-def mask_uri(uri: str) -> str:
-    """`mongodb://user:****@host/db`: safe for logs, stats and errors."""
-    parts = urlsplit(uri)
-    if parts.password is None and "@" not in parts.netloc:
-        return uri
-    userinfo, _, hosts = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit((parts.scheme, f"{user}:****@{hosts}", parts.path, parts.query, ""))
 
 
 def safe_keys(value):

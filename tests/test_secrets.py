@@ -1,0 +1,72 @@
+"""No secret reaches a log line, an error or a dead letter; one failing notification channel never
+silences the other."""
+
+from __future__ import annotations
+
+import logging
+import socketserver
+import threading
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from newscrawler.notify import NotifyOperator, post_webhook
+from newscrawler.urls import mask_uri, mask_url
+
+
+@pytest.mark.parametrize("uri, secret", [
+    ("mongodb://user:pa#ss@host/db", "pa#ss"),
+    ("mongodb://user:pa/ss@host/db", "pa/ss"),
+    ("mongodb://user:p@ss@h1:27017,h2:27018/db?replicaSet=rs", "p@ss"),
+    ("mongodb+srv://user:p%40ss@cluster0.example.net/db", "p%40ss"),
+    ("mongodb://host/db?tls=true&tlsCertificateKeyFilePassword=hunter2", "hunter2"),
+    ("mongodb://u:s3cret@h/db?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:tok123", "tok123"),
+])
+def test_mongodb_uris_are_masked_as_pymongo_reads_them(uri, secret):
+    masked = mask_uri(uri)
+    assert secret not in masked and "****" in masked
+    assert "host" in masked or "h1" in masked or "cluster0" in masked or "h/db" in masked
+
+
+@pytest.mark.parametrize("uri", ["mongodb://user:pa#ss@host/db", "mongodb://user:p%40ss@host/db",
+                                 "mongodb://host/db?tls=true&tlsCertificateKeyFilePassword=hunter2"])
+def test_the_forms_above_are_ones_pymongo_takes(uri):
+    from pymongo.uri_parser import parse_uri
+
+    assert parse_uri(uri)["nodelist"] == [("host", 27017)]
+
+
+def test_a_uri_without_secrets_is_shown_whole():
+    assert mask_uri("mongodb://127.0.0.1:27017/news?replicaSet=rs0") == "mongodb://127.0.0.1:27017/news?replicaSet=rs0"
+
+
+def test_a_webhook_is_shown_by_its_host_only():
+    assert mask_url("https://hooks.example/services/T0/B0/token") == "https://hooks.example/****"
+    assert "token" not in mask_url("hooks.example/services/token")
+
+
+class NotHttp(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.rfile.readline()
+        self.wfile.write(b"garbage that is no status line\r\n\r\n")
+
+
+def test_a_malformed_webhook_answer_fails_alone_and_loudly(caplog):
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), NotHttp)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook/secret-token"
+    tried = []
+    try:
+        with caplog.at_level(logging.WARNING):
+            NotifyOperator.try_channel(crawler, "webhook", lambda: post_webhook(url, {"a": 1}), mask_url(url))
+            NotifyOperator.try_channel(crawler, "e-mail", lambda: tried.append("e-mail"), None)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert tried == ["e-mail"]
+    assert crawler.stats.get_value("news/notify/failed/webhook") == 1
+    assert crawler.stats.get_value("news/notify/sent/e-mail") == 1
+    assert "Could not notify the operator by webhook" in caplog.text and "secret-token" not in caplog.text
