@@ -35,9 +35,34 @@ def test_feed_rows_become_cards_at_their_own_site_url_and_a_full_page_asks_for_t
     assert follow.kind == "next" and "lastId=171" in follow.url and "categoryId=3" in follow.url
 
 
-def test_the_korean_edition_has_no_prefix_and_a_short_page_ends_the_feed():
+def test_the_korean_edition_has_no_prefix_and_an_empty_page_ends_the_feed():
     found = FEED.parse(feed_response([{"id": 7, "publishAt": "2025-11-20T00:00:00Z"}], start="http://site.test/article"), SITE)
-    assert [c.url for c in found.cards] == ["http://site.test/article/7"] and found.follows == []
+    assert [c.url for c in found.cards] == ["http://site.test/article/7"]
+    assert FEED.parse(feed_response([], start="http://site.test/article"), SITE).follows == []
+
+
+def test_a_page_shorter_than_asked_is_paged_on_while_the_cursor_moves():
+    """An API that caps `limit` below what is asked still gives every page."""
+    rows = [{"id": 100 - i, "publishAt": f"2025-11-20T0{i}:00:00Z"} for i in range(5)]
+    [follow] = FEED.parse(feed_response(rows), SITE).follows
+    assert follow.kind == "next" and "lastId=96" in follow.url
+
+
+def test_a_feed_that_ignores_its_cursor_stops_and_says_so(caplog):
+    rows = [{"id": 100 - i, "publishAt": f"2025-11-20T0{i}:00:00Z"} for i in range(5)]
+    same_again = feed_response(rows, url="http://api.test/feed/v1/articles?categoryId=3&languageCode=en&limit=30"
+                                         "&lastId=96&lastAt=2025-11-20T04%3A00%3A00Z")
+    assert FEED.parse(same_again, SITE).follows == []
+    assert "ignores the cursor" in caplog.text
+
+
+@pytest.mark.parametrize("category", ["policy", 0.0, 2.5])
+def test_category_ids_of_any_type_are_passed_back_as_given(category):
+    found = FEED.parse(feed_response([{"id": category, "name": "C"}], step="categories"), SITE)
+    section = [f for f in found.follows if f.label == "C"][0]
+    rows = [{"id": 7, "publishAt": "2025-11-20T00:00:00Z"}]
+    [follow] = FEED.parse(feed_response(rows, url=section.url), SITE).follows
+    assert f"categoryId={category}" in follow.url
 
 
 def test_categories_give_view_all_and_sections():

@@ -3,7 +3,10 @@
 The API answers `GET {api}/feed/v1/categories?languageCode=L` with `[{id, name}]` (id 0: every
 category, the "View All" walk) and `GET {api}/feed/v1/articles?limit=N&section=latest&categoryId=K
 &languageCode=L[&lastId=&lastAt=&lastView=]` with rows `{id, publishAt, view, ...}`, newest first;
-the next page is asked for with the last row's id, time and views. A row's article is crawled at its
+the next page is asked for with the last row's id, time and views, for as long as pages have rows
+and the cursor moves (an API may cap `limit` below what is asked; one that ignores the cursor would
+answer the same page forever: the walk stops there and says so). A category's id is passed back as
+the API gave it, whatever its type. A row's article is crawled at its
 own site URL (`{site}{edition prefix}/article/{id}`), whatever its `link` says: `link` can point to
 the outlet an article came from. Anything else (an error after retries, a body that is not JSON,
 a shape it does not know) is `SourceFailed`, and the site's next source takes over.
@@ -12,11 +15,14 @@ a shape it does not know) is `SourceFailed`, and the site's next source takes ov
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode, urlsplit
+import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .. import meta
 from ..pages.listing import Card
 from . import Discovered, Follow, Source, SourceFailed
+
+logger = logging.getLogger(__name__)
 
 
 class CursorFeed(Source):
@@ -35,7 +41,7 @@ class CursorFeed(Source):
     def edition(self, start_url: str, site) -> str:
         return site.urls.edition(start_url) or site.site.language
 
-    def feed_url(self, site, edition: str, category: int, last: dict | None = None) -> str:
+    def feed_url(self, site, edition: str, category, last: dict | None = None) -> str:
         query = {"limit": self.limit, "section": "latest", "categoryId": category, "languageCode": edition}
         if last:
             query.update(lastId=last["id"], lastAt=last["publishAt"], lastView=last.get("view", 0))
@@ -71,7 +77,7 @@ class CursorFeed(Source):
             raise SourceFailed("categories in a shape this crawler does not know")
         follows = []
         for category in data:
-            kind = "view_all" if category["id"] == 0 else "section"
+            kind = "view_all" if str(category["id"]) in ("0", "0.0") else "section"
             follows.append(Follow(self.feed_url(site, edition, category["id"]), kind, label=str(category["name"]),
                                   step="feed"))
         if not any(f.kind == "view_all" for f in follows):
@@ -82,9 +88,19 @@ class CursorFeed(Source):
         if not isinstance(data, list) or not all(isinstance(r, dict) and "id" in r and "publishAt" in r for r in data):
             raise SourceFailed("feed rows in a shape this crawler does not know")
         cards = [Card(self.article_url(start_url, site, edition, row["id"]), str(row["publishAt"])) for row in data]
-        follows = []
-        if len(data) >= self.limit:
-            category = next((v for k, v in (p.split("=", 1) for p in urlsplit(url).query.split("&") if "=" in p)
-                             if k == "categoryId"), "0")
-            follows.append(Follow(self.feed_url(site, edition, int(category), data[-1]), "next", step="feed"))
-        return Discovered(cards, follows)
+        query = dict(parse_qsl(urlsplit(url).query))
+        if not data or self.cursor_stands_still(data, query, url):
+            return Discovered(cards, [])
+        return Discovered(cards, [Follow(self.feed_url(site, edition, query.get("categoryId", "0"), data[-1]),
+                                         "next", step="feed")])
+
+    @staticmethod
+    def cursor_stands_still(data: list, query: dict, url: str) -> bool:
+        """Whether the page holds the row its cursor named: the API ignores the cursor, and the
+        next page would be this one again."""
+        cursor = (query.get("lastId"), query.get("lastAt"))
+        if cursor[0] is None or not any((str(r["id"]), str(r["publishAt"])) == cursor for r in data):
+            return False
+        logger.warning("The feed answered the page after its cursor with the cursor's own row (it ignores the "
+                       "cursor): this listing stops here: %s", url)
+        return True
