@@ -83,7 +83,7 @@ class ArticleItem:
     related: list[str] = field(default_factory=list)
     """Canonical URLs of the "More to Read" cards, in page order."""
     related_status: str = "unavailable"
-    """`complete`, `partial` or `unavailable`."""
+    """`complete`, `absent` (no related block on the page), `partial` or `unavailable`."""
     tags: list[str] = field(default_factory=list)
     """Tags or labels shown with the article."""
     language: str | None = None

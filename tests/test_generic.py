@@ -15,7 +15,7 @@ from dateutil import parser as dateutil_parser
 from scrapy.http import Request, TextResponse
 
 from newscrawler import meta
-from newscrawler.extract import extract_article
+from newscrawler.extract import ArticleParseError, extract_article
 from newscrawler.pages.generic import GenericArticlePage, page_key, strip_site_name
 from newscrawler.sites import configured_site
 from scoring import opening_recall, token_f1
@@ -371,3 +371,86 @@ def test_a_body_behind_markup_that_never_closes_is_read():
     result = extract_article(html, "https://site.test/news/a-story")
     assert result["body"].split("\n\n")[0] == "Paragraph 0 of the story, long enough to be read as its text."
     assert len(result["body"].split("\n\n")) == 6
+
+
+@pytest.mark.parametrize("charset, title", [("euc-kr", "비트코인 급등"), ("windows-1251", "Биткоин растёт")])
+def test_a_saved_page_is_decoded_by_its_meta_charset(charset, title):
+    from newscrawler.commands.extract import decoded
+
+    html = (f'<html><head><meta charset="{charset}"><meta property="og:type" content="article">'
+            f'<title>{title}</title></head><body><article><h1>{title}</h1><p>{title}. ' + "Text. " * 40
+            + "</p></article></body></html>")
+    text = decoded(None, html.encode(charset))
+    assert extract_article(text, "https://news.example/a/1")["title"] == title
+
+
+@pytest.fixture
+def fetching_command():
+    from scrapy.settings import Settings
+
+    from newscrawler.commands.extract import Command
+
+    command = Command()
+    command.settings = Settings({"USER_AGENT": "newscrawler-test", "NEWS_EXTRACT_MAX_BYTES": 1000})
+    return command
+
+
+def serve(answer):
+    """A loopback HTTP server answering every GET with `answer(handler)`."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            answer(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_extract_follows_redirects_to_http_only_and_reads_a_bounded_size(fetching_command):
+    def redirect(handler):
+        handler.send_response(302)
+        handler.send_header("Location", "ftp://files.example/secret" if handler.path == "/ftp" else "/big")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    def big(handler):
+        if handler.path != "/big":
+            return redirect(handler)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        handler.wfile.write(b"<p>" + b"x" * 5000)
+
+    server = serve(big)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(ValueError, match="not http"):
+            fetching_command.fetch(base + "/ftp")
+        with pytest.raises(ValueError, match="NEWS_EXTRACT_MAX_BYTES"):
+            fetching_command.fetch(base + "/elsewhere")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_with_a_lone_surrogate_is_read_and_a_huge_one_refused():
+    from newscrawler.pages.article import MAX_PAGE_CHARS
+
+    page = ('<html><head><meta property="og:type" content="article"><title>T</title></head><body><article>'
+            '<h1>Title</h1><p>Text \ud800 of the article, long enough to be its body.</p></article></body></html>')
+    assert "Text" in extract_article(page, "https://news.example/a/1")["body"]
+    huge = page.replace("<p>", "<p>" + "word " * (MAX_PAGE_CHARS // 5))
+    with pytest.raises(ArticleParseError, match="page_too_large"):
+        extract_article(huge, "https://news.example/a/1")
+
+
+def test_a_generic_page_without_a_related_block_says_so():
+    page = ('<html><head><meta property="og:type" content="article"><title>T</title></head><body><article>'
+            '<h1>Title</h1><p>' + "Text of the article. " * 20 + "</p></article></body></html>")
+    assert extract_article(page, "https://news.example/a/1")["related_status"] == "absent"

@@ -19,6 +19,21 @@ from .html import first_text, html_is_complete, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
 
+# Pages larger than this are refused (`page_too_large`) rather than read: reading costs about 2 s
+# and 30 times the page's size in memory per MB (bench/extract_scaling.py); real articles are far
+# smaller, and a page this large is a page of something else.
+MAX_PAGE_CHARS = 10 * 1024 * 1024
+
+
+def readable(html: str) -> str:
+    """`html` without lone surrogates (a page's `&#xD800;`, a bad decode), which no parser takes."""
+    try:
+        html.encode("utf-8")
+        return html
+    except UnicodeEncodeError:
+        return html.encode("utf-8", "replace").decode("utf-8")
+
+
 class ArticleParseError(ValueError):
     """A page that is not a usable article; `reason` is a short stats-friendly code."""
 
@@ -50,10 +65,11 @@ class ArticlePage:
     rendered_css: str | None = None  # on pages built in the browser: what shows the app has drawn them
 
     def __init__(self, html: str, url: str, urls: UrlRules, server_html_complete: bool | None = None):
-        self.html = html
+        self.too_large = len(html) > MAX_PAGE_CHARS
+        self.html = "<html></html>" if self.too_large else readable(html)
         self.url = url
         self.urls = urls
-        self.sel = Selector(text=html)
+        self.sel = Selector(text=self.html)
         # Whether the HTML the server sent ended; None: `html` is what it sent.
         self.server_html_complete = server_html_complete
 
@@ -183,6 +199,8 @@ class ArticlePage:
     def validate(self) -> None:
         """Raise ArticleParseError unless the page is a usable article; a page the server cut off is
         never one, even when what arrived has a title and some body (it would be stored partial)."""
+        if self.too_large:
+            raise ArticleParseError("page_too_large", f"{self.url} is over {MAX_PAGE_CHARS // 1024 // 1024} MB")
         if self.is_truncated() and self.server_html_complete is not None:
             # A dropped connection cuts a page too: the whole page may well come next time.
             raise ArticleParseError("truncated_html", self.url, retry=True)

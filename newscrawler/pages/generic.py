@@ -57,6 +57,26 @@ def page_key(url: str) -> str | None:
     return host_family(parts.hostname or "") + path + (f"?{parts.query}" if parts.query else "")
 
 
+def blocks_found_in(blocks: list[tuple[str, str]], text: str) -> list[tuple[str, str]] | None:
+    """The blocks whose text (normalised, without spaces) is in `text`. Blocks come in page order,
+    so each is looked for after the last one found, then from the start: linear in the page's size
+    on any page; None once the searching would cost more than reading `text` 20 times over."""
+    kept, position, budget = [], 0, 20 * (len(text) + 1)
+    for block in blocks:
+        needle = normalise(block[1]).replace(" ", "")
+        found = text.find(needle, position)
+        budget -= len(text) - position if found < 0 else found - position
+        if found < 0:
+            found = text.find(needle)
+            budget -= len(text) if found < 0 else found
+        if budget < 0:
+            return None
+        if found >= 0:
+            kept.append(block)
+            position = found + len(needle)
+    return kept
+
+
 class GenericArticlePage(ArticlePage):
     related = None  # no related block is known on a site without selectors
     default_language = None
@@ -64,6 +84,8 @@ class GenericArticlePage(ArticlePage):
     # -- what kind of page ----------------------------------------------------------------------
     def is_article(self) -> bool:
         """An article by what the page declares: JSON-LD, microdata, OpenGraph or `article:` meta."""
+        if self.too_large:
+            return True  # unread: refused with its own reason, not explored as a listing
         if self.ld:
             return True
         if (self.meta("og:type") or "").lower() in ("article", "news", "newsarticle"):
@@ -344,7 +366,9 @@ class GenericArticlePage(ArticlePage):
                 return blocks
         # Compared without spaces: the page may split a word across elements, or glue two.
         inside = normalise("".join(holders[0].css("::text").getall())).replace(" ", "")
-        kept = [block for block in blocks if normalise(block[1]).replace(" ", "") in inside]
+        kept = blocks_found_in(blocks, inside)
+        if kept is None:  # too many blocks out of order to tell cheaply: keep what trafilatura found
+            return blocks
         if sum(len(t) for _, t in kept) < 0.8 * sum(len(t) for _, t in blocks):
             return blocks
         return kept

@@ -53,10 +53,10 @@ class RelatedBlock:
 
     @property
     def status(self) -> str:
-        """`complete` or `partial` as the render saw it (a page without a block has its empty list
-        complete); `unavailable` when nothing (or no render) showed a card in time."""
+        """`complete` or `partial` as the render saw it; `absent` for a page without a related block
+        (nothing to miss); `unavailable` when nothing (or no render) showed a card in time."""
         if self.absent:
-            return "complete"
+            return "absent"
         return self.outcome if self.outcome in ("complete", "partial") else "unavailable"
 
     @property

@@ -437,7 +437,7 @@ def corrected_fields(fields: dict, old: dict) -> dict:
 
 def seen_completely(fields: dict) -> bool:
     """Whether this crawl saw the related block whole: only then does it replace a stored one."""
-    return fields.get("related_status") == "complete"
+    return fields.get("related_status") in ("complete", "absent")
 
 
 def merge_same_key(docs: list[ArticleDoc]) -> list[ArticleDoc]:
