@@ -85,12 +85,25 @@ class RecordFailedMonitors(Action):
     """Puts failed monitors into the stats and the log, where schedulers and people look."""
 
     def run_action(self):
-        failed = [result.monitor.name for result in self.result.monitors_failed_results]
+        results = self.result.monitors_failed_results
         stats = self.data.crawler.stats
-        stats.set_value("news/monitors/failed", len(failed))
-        for name in failed:
-            stats.set_value(f"news/monitors/failed/{name}", 1)
-        logger.warning("Data-quality monitors failed: %s", "; ".join(failed))
+        stats.set_value("news/monitors/failed", len(results))
+        for result in results:
+            stats.set_value(f"news/monitors/failed/{result.monitor.name}", 1)
+        # One line, each monitor with its figure: what a scheduler's log filter or a person reads.
+        logger.warning("Data-quality monitors failed: %s", "; ".join(
+            f"{result.monitor.name} ({figure_of(result)})" for result in results))
+
+
+def figure_of(result) -> str:
+    """A failed check's own message (`0 articles seen, expected more than 0`), without the
+    assertion's restatement of it (`0 not greater than 0 : `) or a traceback."""
+    lines = str(getattr(result, "reason", "") or getattr(result, "error", "") or "").strip().splitlines()
+    if not lines:
+        return "failed"
+    # A check that raised instead of failing: its exception's own line, the last of the traceback.
+    text = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    return text.split(" : ", 1)[1] if " : " in text else text
 
 
 class CrawlQualitySuite(MonitorSuite):

@@ -70,3 +70,14 @@ def test_a_malformed_webhook_answer_fails_alone_and_loudly(caplog):
     assert crawler.stats.get_value("news/notify/failed/webhook") == 1
     assert crawler.stats.get_value("news/notify/sent/e-mail") == 1
     assert "Could not notify the operator by webhook" in caplog.text and "secret-token" not in caplog.text
+
+
+def test_a_failed_monitor_is_named_with_its_figure():
+    from types import SimpleNamespace
+
+    from newscrawler.monitors import figure_of
+
+    failed = SimpleNamespace(reason="0 not greater than 0 : 0 articles seen, expected more than 0")
+    assert figure_of(failed) == "0 articles seen, expected more than 0"
+    raised = SimpleNamespace(reason=None, error="Traceback (most recent call last):\n  File x\nKeyError: 'news'")
+    assert figure_of(raised) == "KeyError: 'news'"
