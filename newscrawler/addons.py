@@ -38,6 +38,8 @@ class DistributedAddon:
             "SCHEDULER_DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
             "DUPEFILTER_CLASS": "newscrawler.distributed.ArticleDupeFilter",
             "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+            # JSON, not scrapy-redis's default pickle: data in Redis must never be able to run code.
+            "SCHEDULER_SERIALIZER": "newscrawler.redis_serializer",
             "SCHEDULER_QUEUE_KEY": f"%(spider)s:{crawl_id}:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"%(spider)s:{crawl_id}:dupefilter",
             # The frontier belongs to the crawl, not to one process: a process that finishes first

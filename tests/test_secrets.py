@@ -3,6 +3,7 @@ silences the other."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socketserver
 import threading
@@ -81,3 +82,30 @@ def test_a_failed_monitor_is_named_with_its_figure():
     assert figure_of(failed) == "0 articles seen, expected more than 0"
     raised = SimpleNamespace(reason=None, error="Traceback (most recent call last):\n  File x\nKeyError: 'news'")
     assert figure_of(raised) == "KeyError: 'news'"
+
+
+def test_the_shared_frontier_holds_json_that_cannot_run_code():
+    import pickle
+
+    from scrapy import Request
+    from scrapy.utils.request import request_from_dict
+    from scrapy_playwright.page import PageMethod
+
+    from newscrawler import redis_serializer
+    from test_spider import spider_for
+
+    spider = spider_for(start_url="http://site.test/")
+    request = Request("http://site.test/article/1", method="POST", body=b"\x00\xffbody", callback=spider.parse_article,
+                      headers={"Referer": "http://site.test/"},
+                      meta={"playwright": True, "playwright_page_methods": [PageMethod("evaluate", "1+1", {"a": (1, 2)})]})
+    data = redis_serializer.dumps(request.to_dict(spider=spider))
+    json.loads(data)                                           # plain JSON
+    back = request_from_dict(redis_serializer.loads(data), spider=spider)
+    assert (back.url, back.body, back.callback) == (request.url, request.body, spider.parse_article)
+    assert back.headers["Referer"] == b"http://site.test/"
+    [step] = back.meta["playwright_page_methods"]
+    assert (step.method, step.args) == ("evaluate", ("1+1", {"a": [1, 2]}))
+    with pytest.raises(ValueError):
+        redis_serializer.loads(pickle.dumps({"url": "http://site.test/"}))
+    with pytest.raises(ValueError, match="refused"):
+        redis_serializer.loads(json.dumps({"url": "http://site.test/", "_class": "os.system"}))
