@@ -11,12 +11,12 @@ import hashlib
 
 from scrapy.utils.request import RequestFingerprinter
 
-from .sites import configured_site
+from .sites import crawl_site
 
 
 class ArticleAwareFingerprinter:
     def __init__(self, crawler):
-        self.urls = configured_site(crawler.settings).urls
+        self.urls = crawl_site(crawler).urls
         self.fallback = RequestFingerprinter(crawler)
 
     @classmethod

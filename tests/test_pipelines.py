@@ -62,8 +62,11 @@ def test_a_date_that_cannot_exist_is_null_and_the_article_kept(text):
     assert crawler.stats.get_value("news/dates/unparseable") == 1
 
 
-def test_bad_zone_is_a_configuration_error():
-    with pytest.raises(NotConfigured):
+def test_bad_zone_is_a_configuration_error_not_a_pipeline_switched_off():
+    # NotConfigured would read as "switch me off": a crawl without dates. The crawl stops instead.
+    from newscrawler.sites import SiteConfigError
+
+    with pytest.raises(SiteConfigError, match="NEWS_SITE_TIMEZONE"):
         build(DatesPipeline, NEWS_SITE_TIMEZONE="Mars/Olympus")
 
 

@@ -20,7 +20,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from ..extract import ArticleParseError, extract_article
-from ..sites import SiteConfigError
+from ..sites import SiteConfigError, configured_site
 
 
 class Command(ScrapyCommand):
@@ -43,6 +43,12 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("name at least one file or URL")
         site = opts.site
+        try:
+            configured_site({"NEWS_SITE_PROFILE": site})
+        except SiteConfigError as error:  # the same line as `scrapy crawl` gives
+            print(f"newscrawler: {str(error).replace('NEWS_SITE_PROFILE', '--site')}", file=sys.stderr)
+            self.exitcode = 2
+            return
         failed = 0
         for source in args:
             try:

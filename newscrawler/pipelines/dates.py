@@ -8,10 +8,9 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import NotConfigured
 
 from ..cleaning.dates import set_dates
-from ..sites import SiteConfigError, configured_site
+from ..sites import crawl_site
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +22,8 @@ class DatesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        try:
-            zone = configured_site(crawler.settings).zone
-        except SiteConfigError as error:
-            raise NotConfigured(str(error)) from None
-        return cls(zone, crawler.stats)
+        # A bad site or zone stops the crawl (SiteConfigError): never a crawl without dates.
+        return cls(crawl_site(crawler).zone, crawler.stats)
 
     def zone_of(self, name: str | None) -> ZoneInfo | None:
         """The zone a page says its date text is in, else the site's (None: not known)."""

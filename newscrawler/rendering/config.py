@@ -78,13 +78,10 @@ class RenderConfig:
 def site_zone(settings) -> str:
     """The browser's default zone: the site's, so that a date the page's own script writes reads
     as the site's readers see it."""
-    from ..sites import SiteConfigError, configured_site
+    from ..sites import configured_site  # the rendering package sits below the sites it renders
 
-    try:
-        zone = configured_site(settings).zone
-        return zone.key if zone else "UTC"
-    except SiteConfigError:
-        return "UTC"
+    zone = configured_site(settings).zone  # a bad name or zone: SiteConfigError, never a silent UTC
+    return zone.key if zone else "UTC"
 
 
 def chromium_path(configured: str | None) -> str | None:

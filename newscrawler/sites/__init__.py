@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+import pkgutil
 from importlib import import_module
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,15 +76,16 @@ class ConfiguredSite:
         return {host_of(self.settings.get(name) or "") for name in self.site.host_settings} - {""}
 
 
+def site_names() -> list[str]:
+    """The sites this crawler knows: the modules of this package."""
+    return sorted(module.name for module in pkgutil.iter_modules(__path__) if not module.name.startswith("_"))
+
+
 def load_site(name: str) -> Site:
     """The site named `name`: a module of this package with a `SITE` attribute."""
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name or ""):
-        raise SiteConfigError(f"invalid site name: {name!r}")
-    try:
-        module = import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError:
-        raise SiteConfigError(f"unknown site: {name!r} (NEWS_SITE_PROFILE)") from None
-    return module.SITE
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name or "") or name not in site_names():
+        raise SiteConfigError(f"NEWS_SITE_PROFILE names no site: {name!r} (the sites: {', '.join(site_names())})")
+    return import_module(f"{__name__}.{name}").SITE
 
 
 @lru_cache(maxsize=32)
@@ -95,8 +97,19 @@ def _configured(name: str, zone_name: str, frozen_settings: tuple) -> Configured
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SiteConfigError(f"NEWS_SITE_TIMEZONE is not an IANA time zone: {zone_name!r}") from None
+        raise SiteConfigError(f"NEWS_SITE_TIMEZONE is not an IANA time zone: {zone_name!r} "
+                              "(a name such as Asia/Seoul, Europe/Berlin or UTC)") from None
     return ConfiguredSite(site, zone, dict(frozen_settings))
+
+
+def crawl_site(crawler) -> ConfiguredSite:
+    """The site of a crawl, resolved once and kept on its crawler for every component that asks
+    (the spider, the fingerprinter, the pipelines). Raises SiteConfigError, which `scrapy crawl`
+    reports in one line before any crawler starts."""
+    site = getattr(crawler, "news_site", None)
+    if site is None:
+        site = crawler.news_site = configured_site(crawler.settings)
+    return site
 
 
 def configured_site(settings) -> ConfiguredSite:

@@ -28,7 +28,7 @@ from ..pages.html import html_is_complete
 from ..refusals import PageRefused
 from ..rendering import RENDER_SLOT, RenderConfig
 from ..rendering.scripts import article_page_methods, listing_page_methods
-from ..sites import SiteConfigError, configured_site
+from ..sites import SiteConfigError, crawl_site
 from ..urls import host_family, host_of
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
@@ -76,7 +76,7 @@ class NewsSpider(scrapy.Spider):
     def configure(self, crawler) -> None:
         settings = crawler.settings
         try:
-            self.site = configured_site(settings)
+            self.site = crawl_site(crawler)
         except SiteConfigError as error:
             raise NotConfigured(str(error)) from None
         self.render = RenderConfig.from_settings(settings)
