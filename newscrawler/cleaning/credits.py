@@ -85,7 +85,7 @@ _KOREAN_WHO = r"[^()\n=:.!?]{1,30}?"
 KOREAN_FORMS = [
     re.compile(rf"\(\s*(?P<label>{KOREAN_LABEL})\s*[=:]\s*(?P<who>{_KOREAN_WHO})\s*\)"),
     re.compile(rf"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>{KOREAN_LABEL})\s*[=:]\s*(?P<who>{_KOREAN_WHO})\s*$"),
-    re.compile(rf"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>ⓒ|©(?=\s*[가-힣]))\s*(?P<who>[^\s©ⓒ()][^©ⓒ()\n]{{0,29}}?)\s*$"),
+    re.compile(r"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>ⓒ|©(?=\s*[가-힣]))\s*(?P<who>[^\s©ⓒ()][^©ⓒ()\n]{0,29}?)\s*$"),
 ]
 REPORTER = re.compile(r"\s*(?:기자|특파원|작가|촬영)$")
 PROVIDED = re.compile(r"\s*(?:제공|캡처|갈무리)$")

@@ -16,7 +16,8 @@ import pkgutil
 from importlib import import_module
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..urls import UrlRules, absolute, host_of  # noqa: F401  (site modules declare their rules with these)
+from ..urls import UrlRules, host_of  # noqa: F401  (UrlRules: site modules declare their rules with it)
+
 
 class SiteConfigError(ValueError):
     """A site name or zone that settings cannot be resolved to."""
