@@ -95,8 +95,26 @@ def test_render_settings_come_from_the_crawler_settings():
     assert "--no-sandbox" in launch["args"]
 
 
-def test_browser_path_setting_wins_over_debian_builds():
-    assert chromium_path("/opt/chrome/chrome") == "/opt/chrome/chrome"
+def launch_options(**user) -> dict:
+    """What scrapy-playwright launches the browser with: the project's settings, what the user set
+    (`-s`, at command-line priority), then the project's add-ons, as Scrapy applies them."""
+    from scrapy.addons import AddonManager
+    from scrapy.utils.test import get_crawler
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.setdict(user, priority="cmdline")
+    AddonManager(get_crawler()).load_settings(settings)
+    return settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+
+
+def test_the_browser_a_user_names_is_the_one_launched():
+    assert launch_options(NEWS_CHROMIUM_PATH="/opt/chrome/chrome")["executable_path"] == "/opt/chrome/chrome"
+    # Unset: Debian's headless build where it is installed (as `make install` does), else
+    # Playwright's own browser (no executable_path at all).
+    default = launch_options().get("executable_path")
+    assert default == chromium_path(None)
+    assert "--no-sandbox" in launch_options()["args"]
 
 
 class ClosedRequest:
