@@ -21,6 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def wait_until(happened, timeout: float, what: str, every: float = 0.1) -> None:
+    """Wait for an event (`happened()` true), failing the test if it has not come within `timeout`
+    seconds: a test never goes on as if an event it waits for had come."""
+    deadline = time.monotonic() + timeout
+    while not happened():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:g} s")
+        time.sleep(every)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

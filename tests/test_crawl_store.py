@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import time
 
 import pymongo
 import pytest
 
 from replica import Replica, SiteContent
-from servers import BIN, ROOT, Crawl, MongoServer, free_port, run_crawl, scrapy_env
+from servers import BIN, ROOT, Crawl, MongoServer, free_port, run_crawl, scrapy_env, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -103,12 +102,10 @@ def test_store_outage_mid_crawl_loses_nothing(tmp_path):
                 "MONGO_BUFFER_SIZE": 2, "MONGO_FLUSH_INTERVAL": 0.5, "MONGO_WRITE_RETRIES": 2,
                 "MONGO_RETRY_BACKOFF": 0.2, "MONGO_CONNECT_TIMEOUT": 1, "NEWS_RENDER_CONCURRENCY": 2})
             client = pymongo.MongoClient(server.uri, serverSelectionTimeoutMS=2000)
-            deadline = time.monotonic() + 120
-            while client.outage.articles.count_documents({}) < 4 and time.monotonic() < deadline:
-                time.sleep(0.2)
+            wait_until(lambda: client.outage.articles.count_documents({}) >= 4, 120, "4 articles stored")
             client.close()
-            server.stop()            # down while the crawl goes on
-            time.sleep(6)
+            server.stop()            # down while the crawl goes on, until a flush has failed for good
+            wait_until(lambda: "dead-lettered to" in crawl.log_file.read_text(), 120, "a flush dead-lettered")
             server.start()           # same port, same storage
             result = crawl.finish()
         dead_files = sorted(crawl.deadletter_dir.glob("*.jsonl"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 import uuid
 from collections import Counter
 from urllib.parse import urlsplit
@@ -12,7 +11,7 @@ import psutil
 import pytest
 
 from replica import Replica, SiteContent
-from servers import Crawl, RedisServer, run_crawl
+from servers import Crawl, RedisServer, run_crawl, wait_until
 
 pytestmark = pytest.mark.slow
 PROCESSES = 3
@@ -77,9 +76,7 @@ def test_three_processes_fetch_and_store_each_article_once(tmp_path, replica, mo
 def test_a_killed_process_loses_nothing(tmp_path, small_replica, mongo_uri, mongo_db, redis_url):
     replica = small_replica
     crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
-    deadline = time.monotonic() + 300
-    while mongo_db.articles.count_documents({}) < 30 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_until(lambda: mongo_db.articles.count_documents({}) >= 30, 300, "30 articles stored")
     # The node dies with everything it runs (its browser included).
     node = psutil.Process(crawls[0].process.pid)
     for process in [node, *node.children(recursive=True)]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 
 import psutil
 import pytest
@@ -14,7 +13,7 @@ from playwright._impl._errors import TargetClosedError
 from playwright.async_api import async_playwright
 
 from replica import Faults, Replica, SiteContent
-from servers import Crawl, run_crawl
+from servers import Crawl, run_crawl, wait_until
 
 from newscrawler.rendering import CHROMIUM_ARGS, chromium_path, unless_page_closed
 
@@ -29,11 +28,8 @@ def assert_clean_log(log: str):
 
 def kill_chromium_once_after(crawl: Crawl, items_file, at_least: int, timeout: float = 120) -> int:
     """Kill every Chromium process of the crawl once it has yielded `at_least` items."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if items_file.exists() and len(items_file.read_text().splitlines()) >= at_least:
-            break
-        time.sleep(0.1)
+    wait_until(lambda: items_file.exists() and len(items_file.read_text().splitlines()) >= at_least, timeout,
+               f"{at_least} items yielded")
     killed = 0
     for child in psutil.Process(crawl.process.pid).children(recursive=True):
         try:
@@ -112,9 +108,10 @@ def test_everything_at_once(tmp_path, mongo_uri, mongo_db):
     with Replica(content, faults) as replica:
         crawl = Crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name,
                       settings={"NEWS_RELATED_TIMEOUT": 3}, name="everything")
-        kill_chromium_once_after(crawl, crawl.items_file, at_least=60, timeout=300)
+        killed = kill_chromium_once_after(crawl, crawl.items_file, at_least=60, timeout=300)
         result = crawl.finish()
         base = replica.base_url
+    assert killed >= 1                                           # the browser really died mid-crawl
     docs = list(mongo_db.articles.find())
     # The original and its syndicated copy are one document, whichever the crawl met first.
     pair = {base + content.articles[ids[20]].path, base + copy.path}

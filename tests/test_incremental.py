@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
 
 from replica import Replica, SiteContent
-from servers import Crawl, run_crawl
+from servers import Crawl, run_crawl, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -88,9 +87,7 @@ def test_sigterm_then_resume_with_the_same_jobdir(tmp_path, mongo_uri, mongo_db)
         # Incremental mode off: the resumed run must not fetch anything twice on its own merits.
         first = Crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, {"incremental": "false"},
                       name="stopped")
-        deadline = time.monotonic() + 120
-        while mongo_db.articles.count_documents({}) < 12 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: mongo_db.articles.count_documents({}) >= 12, 120, "12 articles stored")
         first.process.send_signal(signal.SIGTERM)
         stopped = first.finish()
         assert stopped.stats["finish_reason"] == "shutdown"
