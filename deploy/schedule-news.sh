@@ -7,9 +7,12 @@
 # systemd and a shell all get the same values, exported:
 #   SCRAPYD_URL (default http://127.0.0.1:6800), SCRAPYD_USERNAME, SCRAPYD_PASSWORD,
 #   NEWS_START_URL (the site's start URL(s), comma-separated), optional NEWS_SECTIONS,
-#   NEWS_SITE_PROFILE and NEWS_API_URL (passed to the job as settings).
+#   NEWS_SITE_PROFILE, NEWS_API_URL, NEWS_REDIS_URL and NEWS_CRAWL_ID (passed to the job as the
+#   settings NEWS_SITE_PROFILE, NEWS_API_URL, REDIS_URL and NEWS_CRAWL_ID).
 # MONGO_URI belongs to Scrapyd's own environment, not to this call.
-# Exit status: 0 scheduled; 1 not scheduled; 3 scheduled, but the previous job did not end well.
+# Exit status: 0 scheduled, or not scheduled because the previous crawl still runs (said on stderr:
+# two runs of one crawl would double the load on the site and the machine); 1 not scheduled;
+# 3 scheduled, but the previous job did not end well.
 set -euo pipefail
 env_file="${NEWS_SCHEDULE_ENV:-/etc/newscrawler/schedule.env}"
 if [[ -r "${env_file}" ]]; then
@@ -27,6 +30,16 @@ auth=(--user "${SCRAPYD_USERNAME}:${SCRAPYD_PASSWORD}")
 # closing summary line (newscrawler.extensions.CrawlReport).
 previous_ok=1
 jobs=$(curl --silent --show-error --fail --max-time 30 "${auth[@]}" "${scrapyd}/listjobs.json?project=newscrawler") || jobs=""
+running=$(python3 -c 'import json,sys
+try:
+    data = json.load(sys.stdin)
+except ValueError:
+    data = {}
+print(" ".join(j["id"] for j in data.get("pending", []) + data.get("running", []) if j.get("spider") == "news"))' <<<"${jobs}")
+if [[ -n "${running}" ]]; then
+  echo "not scheduled: the previous news crawl is still pending or running (${running})" >&2
+  exit 0
+fi
 last_job=$(python3 -c 'import json,sys
 try:
     jobs = [j for j in json.load(sys.stdin).get("finished", []) if j.get("spider") == "news"]
@@ -49,6 +62,8 @@ args=(--data project=newscrawler --data spider=news --data-urlencode "start_url=
 [[ -n "${NEWS_SECTIONS:-}" ]] && args+=(--data-urlencode "sections=${NEWS_SECTIONS}")
 [[ -n "${NEWS_SITE_PROFILE:-}" ]] && args+=(--data-urlencode "setting=NEWS_SITE_PROFILE=${NEWS_SITE_PROFILE}")
 [[ -n "${NEWS_API_URL:-}" ]] && args+=(--data-urlencode "setting=NEWS_API_URL=${NEWS_API_URL}")
+[[ -n "${NEWS_REDIS_URL:-}" ]] && args+=(--data-urlencode "setting=REDIS_URL=${NEWS_REDIS_URL}")
+[[ -n "${NEWS_CRAWL_ID:-}" ]] && args+=(--data-urlencode "setting=NEWS_CRAWL_ID=${NEWS_CRAWL_ID}")
 response=$(curl --silent --show-error --fail --max-time 30 "${auth[@]}" "${scrapyd}/schedule.json" "${args[@]}") || {
   echo "not scheduled: Scrapyd at ${scrapyd} did not answer" >&2
   exit 1

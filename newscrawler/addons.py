@@ -32,6 +32,8 @@ class DistributedAddon:
         if not settings.get("REDIS_URL"):
             return
         crawl_id = settings.get("NEWS_CRAWL_ID") or "default"
+        # Keys name the site too: two sites crawled under one id never share a queue.
+        crawl_id = f"{settings.get('NEWS_SITE_PROFILE') or 'replica'}:{crawl_id}"
         settings["EXTENSIONS"].set("newscrawler.extensions.WaitForPeers", 910, priority="addon")
         values = {
             "SCHEDULER": "newscrawler.distributed.SharedScheduler",

@@ -31,10 +31,13 @@ logger = logging.getLogger(__name__)
 TAKEN = "news_taken"  # meta: the token under which this process holds the request in its taken hash
 # Redis scripts run atomically: nothing of a request is lost if its process dies mid-step.
 SCRIPTS = {
-    # KEYS: duplicate filter, queue; ARGV: fingerprint ('' for a request never filtered), score, request
+    # KEYS: duplicate filter, queue; ARGV: fingerprint ('' for a request never filtered), score, request,
+    # the keys' time to live (renewed with every write: keys live as long as their crawl writes)
     "enqueue": """
         if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
         redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
+        redis.call('EXPIRE', KEYS[2], ARGV[4])
         return 1""",
     # KEYS: queue, this process's taken hash; ARGV: token, the hash's time to live
     "take": """
@@ -87,6 +90,7 @@ class SharedScheduler(Scheduler):
         scheduler.owner = uuid.uuid4().hex[:12]
         scheduler.last_rescue = 0.0
         scheduler.in_buffer, scheduler.flushing = [], []
+        scheduler.unsent = []  # requests Redis could not take: sent again before the next is taken
         connect = crawler.signals.connect
         connect(scheduler.download_done, signal=signals.request_left_downloader)
         connect(scheduler.request_done, signal=signals.request_dropped)
@@ -137,18 +141,39 @@ class SharedScheduler(Scheduler):
         super().close(reason)
         # Closing comes after the pipelines closed (their last flush): everything taken is done.
         self.server.delete(self.taken_key(self.owner), self.alive_key(self.owner))
+        self.end_crawl_if_last()
+
+    def end_crawl_if_last(self) -> None:
+        """The last process of a crawl to close, with nothing left queued, deletes the crawl's
+        frontier: a crawl id used again (every scheduled run of the same job) starts afresh."""
+        peers = list(self.server.scan_iter(match=f"{self.prefix}:alive:*"))
+        if not peers and not self.server.zcard(self.queue.key):
+            self.server.delete(self.queue.key, self.df.key)
+            logger.info("Last process of the crawl: its Redis frontier is deleted")
 
     def beat(self) -> None:
         self.server.set(self.alive_key(self.owner), 1, ex=self.heartbeat_ttl)
 
     # -- requests ---------------------------------------------------------------------------
     def enqueue_request(self, request):
-        self.request_done(request)  # a retried request is back in the queue, no longer taken
+        try:
+            self.request_done(request)  # a retried request is back in the queue, no longer taken
+            return self.send(request)
+        except RedisError as error:
+            # Redis away for a moment: the request waits here, and the rest of the callback's
+            # output goes on being scheduled.
+            if not self.unsent:
+                logger.warning("Redis did not take a request (%s): kept until it answers again", type(error).__name__)
+            self.unsent.append(request)
+            return True
+
+    def send(self, request) -> bool:
         # Marking it seen and queueing it are one step in Redis: a process killed between the two
         # would leave a request that every process thinks is queued.
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         queued = self.scripts["enqueue"](keys=[self.df.key, self.queue.key],
-                                         args=[fingerprint, -request.priority, self.queue._encode_request(request)])
+                                         args=[fingerprint, -request.priority, self.queue._encode_request(request),
+                                               self.key_ttl])
         if not queued:
             self.df.log(request, self.spider)
             return False
@@ -156,7 +181,19 @@ class SharedScheduler(Scheduler):
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def send_unsent(self) -> None:
+        while self.unsent:
+            self.send(self.unsent[0])
+            self.unsent.pop(0)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.unsent) or super().has_pending_requests()
+
     def next_request(self):
+        try:
+            self.send_unsent()
+        except RedisError:
+            return None  # still away: this process waits, its requests kept
         now = time.monotonic()
         request = self.take()  # never blocks the reactor; WaitForPeers handles idle time
         if request is None and now - self.last_rescue > self.heartbeat_ttl / 2:

@@ -118,6 +118,7 @@ NEWS_DEADLETTER_PATH = os.environ.get("NEWS_DEADLETTER_PATH", "data/deadletter/%
 
 # -- reporting ------------------------------------------------------------------------------------
 EXTENSIONS = {
+    "newscrawler.jobdir.JobdirGuard": 0,  # off without JOBDIR; must read the JOBDIR before the scheduler
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     # Loaded after Spidermon, so its report and stats file include the monitors' results.
     "newscrawler.extensions.CrawlReport": 900,

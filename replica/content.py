@@ -359,6 +359,17 @@ class SiteContent:
         article.modified = modified or article.published + timedelta(days=1)
         return article
 
+    def remove_article(self, article_id: int) -> Article:
+        """The site takes an article down: its page answers 404, no listing or related block links it."""
+        removed = self.articles.pop(article_id)
+        for article in self.articles.values():
+            article.related_ids = [i for i in article.related_ids if i != article_id]
+        return removed
+
+    def add_backdated_article(self, published: datetime) -> Article:
+        """An article published now with an older time: newest-first listings show it deep down."""
+        return self._create(published)
+
     def add_syndicated_copy(self, article_id: int) -> Article:
         """Another id with the same title and body, published a minute later: the site republished an
         article (listings, newest first, show the copy before the original)."""

@@ -43,6 +43,7 @@ class Faults:
     bad_date: set[int] = field(default_factory=set)    # a date no parser reads, and no JSON-LD
     huge: set[int] = field(default_factory=set)        # answers a 5 MB page
     non_html: set[int] = field(default_factory=set)    # answers application/pdf
+    down: set[int] = field(default_factory=set)        # answers 503 every time (down for a whole run)
     crawl_delay: float = 0.0                          # robots.txt Crawl-delay, seconds (0: none)
     redirect_loop: bool = False
     offsite_links: bool = False
@@ -331,6 +332,8 @@ class Handler(BaseHTTPRequestHandler):
         article = site.content.articles.get(article_id)
         if not article:
             return self.send(404, "Not found")
+        if article_id in site.faults.down:
+            return self.send(503, "Service unavailable")
         if not slug or slug[0] != article.slug:
             return self.send(301, "", headers={"Location": article.path})
         if article_id in site.faults.non_html:

@@ -108,3 +108,22 @@ def test_three_processes_keep_one_document_per_content(tmp_path, mongo_uri, mong
         assert base + content.articles[copy_id].path in docs[f"replica:{original_id}"]["aliases"]
     for result in results:
         assert "Traceback" not in result.log and " ERROR: " not in result.log
+
+
+def test_the_same_crawl_id_every_run_starts_afresh_and_leaves_nothing_in_redis(tmp_path, mongo_uri, mongo_db,
+                                                                              redis_url):
+    """A scheduled job reuses its crawl id (the default, or NEWS_CRAWL_ID from Scrapyd's environment)."""
+    import redis
+
+    content = SiteContent(seed=67, sections=1, articles=6, related_only_share=0)
+    settings = {"REDIS_URL": redis_url, "NEWS_CRAWL_ID": "every-15-minutes", "NEWS_REDIS_IDLE_BEFORE_CLOSE": 2}
+    with Replica(content) as replica:
+        runs = [run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name=f"run{n}")
+                for n in range(2)]
+        content.add_articles(2)
+        third = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="run2")
+    assert runs[0].stat("news/store/new") == 6
+    assert runs[1].stat("news/pages/listing") >= 1                  # its start page was not "seen" already
+    assert third.stat("news/store/new") == 2
+    client = redis.Redis.from_url(redis_url)
+    assert not list(client.scan_iter(match="news:replica:every-15-minutes:*"))

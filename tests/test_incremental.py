@@ -98,3 +98,36 @@ def test_sigterm_then_resume_with_the_same_jobdir(tmp_path, mongo_uri, mongo_db)
     assert sorted(urls) == sorted(content.ground_truth(replica.base_url))   # each article yielded once
     assert mongo_db.articles.count_documents({}) == 40
     assert "Traceback" not in stopped.log + resumed.log
+
+
+def kill_outright(crawl: Crawl) -> None:
+    """SIGKILL the crawl and everything it started (its browser too): no clean close at all."""
+    import psutil
+
+    process = psutil.Process(crawl.process.pid)
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            member.send_signal(signal.SIGKILL)
+        except psutil.Error:
+            pass
+    crawl.finish()
+
+
+@pytest.mark.parametrize("same_jobdir", [True, False])
+def test_a_crawl_killed_outright_and_started_again_stores_every_article(tmp_path, mongo_uri, mongo_db, same_jobdir):
+    content = SiteContent(seed=31, sections=3, articles=40)
+    jobdir = tmp_path / "job"
+    settings = {"JOBDIR": jobdir, "NEWS_RENDER_CONCURRENCY": 2}   # the store's buffer of 100 items, 5 s
+    with Replica(content) as replica:
+        first = Crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="killed")
+        wait_until(lambda: first.items_file.exists() and len(first.items_file.read_text().splitlines()) >= 12,
+                   120, "12 articles yielded")
+        kill_outright(first)
+        assert mongo_db.articles.count_documents({}) < 40
+        again = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name,
+                          settings if same_jobdir else {"NEWS_RENDER_CONCURRENCY": 2}, name="again")
+        truth = content.ground_truth(replica.base_url)
+    assert again.stats["finish_reason"] == "finished" and "Traceback" not in again.log
+    assert sorted(d["url"] for d in mongo_db.articles.find()) == sorted(truth)
+    if same_jobdir:
+        assert again.stat("news/jobdir/reset_after_kill") == 1

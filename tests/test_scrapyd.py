@@ -3,6 +3,7 @@ log and stats (Scrapyd lists crashed jobs as finished too)."""
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import subprocess
@@ -33,12 +34,18 @@ def chromium_pids() -> set[int]:
 def scrapyd(tmp_path_factory, mongo_uri):
     home = tmp_path_factory.mktemp("scrapyd")
     port = free_port()
+    # Installed as docs/operations.md says: the shipped file as it is (but for a free port), and the
+    # credentials in a file of their own that Scrapyd reads after it (here ~/.scrapyd.conf, read last
+    # as /etc/scrapyd/conf.d/* is read first: a password in scrapyd.conf would win over the latter).
     config = (Path(ROOT) / "deploy" / "scrapyd.conf").read_text()
-    config = config.replace("http_port    = 6800", f"http_port    = {port}").replace("change-me", PASSWORD) \
-        .replace("username     = newscrawler", f"username     = {USER}")
-    (home / "scrapyd.conf").write_text(config)
+    shipped = configparser.ConfigParser()
+    shipped.read_string(config)
+    assert not shipped.has_option("scrapyd", "password")   # it would win over the operator's secret file
+    (home / "scrapyd.conf").write_text(config.replace("http_port    = 6800", f"http_port    = {port}"))
+    (home / ".scrapyd.conf").write_text(f"[scrapyd]\nusername = {USER}\npassword = {PASSWORD}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWS_", "PYTHONPATH"))}
-    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE="scrapyd_e2e", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE="scrapyd_e2e", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+               HOME=str(home))
     with open(home / "scrapyd.out", "w") as output:
         process = subprocess.Popen([str(BIN / "scrapyd")], cwd=home, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
@@ -165,6 +172,9 @@ def test_the_schedule_script_schedules_and_reports_a_job_that_ended_badly(scrapy
     with Replica(SiteContent(seed=15, sections=2, articles=6)) as replica:
         good = schedule(url, tmp_path, replica.base_url + "/")
         assert good.returncode in (0, 3), good.stderr        # (0 unless an earlier test's job ended badly)
+        overlapping = schedule(url, tmp_path, replica.base_url + "/")    # the next tick, the crawl still on
+        assert overlapping.returncode == 0 and "still pending or running" in overlapping.stderr
+        assert "jobid" not in overlapping.stdout
         assert "Crawl summary (finished)" in wait_for_job(url, scheduled_job(good))
     bad = schedule(url, tmp_path, "ftp://not-a-site.test/")   # a job that stops at start
     assert bad.returncode == 0, bad.stderr                    # the job before it ended well

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from pymongo.errors import PyMongoError
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -22,7 +23,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import meta as m
 from ..cleaning.dates import parse_site_date
-from ..incremental import KnownArticles
+from ..cleaning.hashing import article_key
+from ..incremental import CrawlMemory, KnownArticles
 from ..pages import ArticleParseError
 from ..pages.html import html_is_complete
 from ..refusals import PageRefused
@@ -100,6 +102,9 @@ class NewsSpider(scrapy.Spider):
         self.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS", 2)
         self.store = crawl_store(crawler)
         self.known = KnownArticles()
+        self.memory = CrawlMemory(self.site.name, deep_walk=False)
+        self.deep_walk_hours = settings.getfloat("NEWS_DEEP_WALK_HOURS", 24)
+        self.max_miss_attempts = settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5)
 
     def choose_start_urls(self, settings) -> list[str]:
         urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or list(self.site.site.start_urls)
@@ -132,6 +137,15 @@ class NewsSpider(scrapy.Spider):
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
         await self.load_known_articles()
+        for url in self.memory.missed.values():  # what earlier crawls missed, wherever it is listed
+            request = self.article_request(url)
+            if request is not None:
+                self.crawler.stats.inc_value("news/misses/retried")
+                yield request
+        for url in self.known.revisit_urls:  # due again, however deep listed, or no longer listed
+            request = self.article_request(url)
+            if request is not None:
+                yield request
         for url in self.start_urls:
             for request in self.start_source(url, 0):
                 yield request
@@ -143,10 +157,15 @@ class NewsSpider(scrapy.Spider):
         try:
             # Copies stored as aliases of their original are known too: not fetched again.
             index = await asyncio.to_thread(self.store.crawl_start_index)
-            self.known = index.known_articles(self.site.name, self.revisit_days, datetime.now(timezone.utc),
-                                              self.article_id_of)
+            now = datetime.now(timezone.utc)
+            self.known = index.known_articles(self.site.name, self.revisit_days, now, self.article_id_of)
+            self.memory = await asyncio.to_thread(CrawlMemory.recall, self.store, self.site.name, now,
+                                                  self.deep_walk_hours, self.max_miss_attempts)
+            self.known.revisit |= set(self.memory.missed) & self.known.ids  # a stored article's failed re-visit
         except StoreUnavailable as error:
             logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
+        self.crawler.stats.set_value("news/incremental/deep_walk", int(self.memory.deep_walk))
+        self.crawler.stats.set_value("news/misses/known", len(self.memory.missed))
         self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))
         self.crawler.stats.set_value("news/incremental/revisit", len(self.known.revisit))
         logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
@@ -174,7 +193,8 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_state(self) -> dict:
         """What a rendered listing's script needs to know to stop where the crawl would."""
-        return {"known_ids": sorted(self.known.ids - self.known.revisit),
+        stop_at = set() if self.memory.deep_walk else self.known.ids - self.known.revisit
+        return {"known_ids": sorted(stop_at),
                 "since_ms": int(self.since.timestamp() * 1000) if self.since else None}
 
     def render_meta(self, page_methods: list) -> dict:
@@ -253,7 +273,10 @@ class NewsSpider(scrapy.Spider):
         return not self.section_filter or slug in self.section_filter or slug_of(follow.label) in self.section_filter
 
     def page_is_all_known(self, cards) -> bool:
-        """Listings run newest first: past a page of stored articles there is nothing new."""
+        """Listings run newest first: past a page of stored articles (none due for a re-visit)
+        there is nothing new, but for what a deep walk reaches (newscrawler.incremental)."""
+        if self.memory.deep_walk:
+            return False
         ids = [self.article_id_of(card.url) for card in cards]
         if self.known.all_known([i for i in ids if i]):
             self.crawler.stats.inc_value("news/pages/listing_stopped_known")
@@ -315,6 +338,7 @@ class NewsSpider(scrapy.Spider):
                     return
             stats.inc_value(f"news/parse_failed/{error.reason}")
             logger.warning("Article not parsed (%s): %s", error.reason, response.url)
+            self.remember_failure(response.request, error.reason, gone=error.reason == "not_found")
             return
         if response.meta.get("playwright"):
             self.count_render(item, page.related_seen.absent, response.url)
@@ -346,6 +370,34 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         self.count_failure(failure)
+        gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
+        self.remember_failure(failure.request, self.failure_reason(failure), gone=bool(gone))
+
+    def remember_failure(self, request, reason: str, gone: bool) -> None:
+        """An article this crawl could not store: a stored one the site no longer has is marked
+        removed; any other is a miss that later crawls retry (newscrawler.incremental)."""
+        url = request.meta.get(m.LINKED_AS) or request.url
+        article_id = self.article_id_of(url)
+        if article_id is None:
+            return
+        key = article_key(self.site.name, article_id)
+        if gone and article_id in self.known.ids:
+            self.memory.remove(key)
+            self.crawler.stats.inc_value("news/removed")
+            logger.info("Article removed from the site, marked removed_at: %s", url)
+        else:
+            self.memory.miss(key, url, reason)
+            self.crawler.stats.inc_value("news/misses/recorded")
+
+    def closed(self, reason):
+        """Leave later crawls what this one learned: misses, removals, the deep walk's end."""
+        if not self.store:
+            return
+        try:
+            self.memory.leave(self.store, datetime.now(timezone.utc), finished=reason == "finished")
+        except (StoreUnavailable, PyMongoError) as error:
+            logger.warning("Could not record this crawl's misses and removals (%s): the next deep walk "
+                           "finds them again", type(error).__name__)
 
     # -- failures: one line each, no traceback ----------------------------------------------
     def failure_reason(self, failure) -> str:

@@ -29,7 +29,7 @@ DUPLICATE_KEY = 11000
 SURROUNDINGS = ("related", "related_status")
 STORED_FIELDS = stored_fields()
 # What incremental crawls and dedupe need to know of each stored article.
-INDEX_FIELDS = {"site": 1, "article_id": 1, "published_at": 1, "content_hash": 1, "aliases": 1}
+INDEX_FIELDS = {"site": 1, "article_id": 1, "url": 1, "published_at": 1, "content_hash": 1, "aliases": 1}
 
 
 class StoreUnavailable(RuntimeError):
@@ -129,6 +129,16 @@ class MongoArticleStore:
     def versions(self):
         return self.client[self.database_name][self.versions_name]
 
+    @property
+    def misses(self):
+        """Articles a crawl could not store (`_id` the article's key): retried by later crawls."""
+        return self.client[self.database_name]["crawl_misses"]
+
+    @property
+    def crawl_state(self):
+        """What scheduled crawls remember of each other, one document per site."""
+        return self.client[self.database_name]["crawl_state"]
+
     def check(self) -> None:
         """Raise StoreUnavailable unless the server answers."""
         try:
@@ -199,6 +209,40 @@ class MongoArticleStore:
         """Which of `keys` are stored articles."""
         return {doc["_id"] for doc in self.articles.find({"_id": {"$in": keys}}, {"_id": 1})}
 
+    # -- what crawls remember of each other -------------------------------------------------------
+    def record_misses(self, misses: list[dict], now: datetime) -> None:
+        """Articles that failed for good in a crawl (`key`, `site`, `url`, `reason`): remembered
+        with how often they failed, until a crawl stores them."""
+        ops = [UpdateOne({"_id": miss["key"]}, {
+            "$set": {"site": miss["site"], "url": miss["url"], "reason": miss["reason"], "last_failed_at": now},
+            "$setOnInsert": {"first_failed_at": now}, "$inc": {"attempts": 1}}, upsert=True) for miss in misses]
+        if ops:
+            self.misses.bulk_write(ops, ordered=False)
+
+    def missed(self, site: str) -> list[dict]:
+        """The articles of `site` earlier crawls could not store."""
+        try:
+            return list(self.misses.find({"site": site}))
+        except PyMongoError as error:
+            raise self.unavailable(error) from None
+
+    def mark_removed(self, keys: list[str], now: datetime) -> int:
+        """Stored articles the site no longer has (a 404, the app's not-found view): marked with
+        `removed_at`, kept; returns how many were newly marked."""
+        if not keys:
+            return 0
+        return self.articles.update_many({"_id": {"$in": keys}, "removed_at": None},
+                                         {"$set": {"removed_at": now}}).modified_count
+
+    def state(self, site: str) -> dict:
+        try:
+            return self.crawl_state.find_one({"_id": site}) or {}
+        except PyMongoError as error:
+            raise self.unavailable(error) from None
+
+    def set_state(self, site: str, **values) -> None:
+        self.crawl_state.update_one({"_id": site}, {"$set": values}, upsert=True)
+
     # -- writing ----------------------------------------------------------------------------
     def write(self, docs: list[ArticleDoc], now: datetime, _depth: int = 0) -> WriteResult:
         """Store a batch: unordered bulk upserts, versions kept on content changes.
@@ -243,6 +287,7 @@ class MongoArticleStore:
             for index in raced:
                 errors.pop(index)
                 inserted.discard(index)
+        self.forget_misses([doc.key for index, doc in enumerate(docs) if index not in errors])
         for index, doc in enumerate(docs):
             if index in raced and _depth < 2:
                 continue
@@ -259,6 +304,11 @@ class MongoArticleStore:
             else:
                 result.unchanged += 1
         return result
+
+    def forget_misses(self, keys: list[str]) -> None:
+        """Stored at last: no longer a miss."""
+        if keys:
+            self.misses.delete_many({"_id": {"$in": keys}})
 
     def resolve_copies(self, docs: list[ArticleDoc], existing: dict, result: "WriteResult") -> list[ArticleDoc]:
         """One document per content, the earliest published: of a batch's copies and a stored
@@ -331,7 +381,8 @@ class MongoArticleStore:
         latest = {"last_seen_at": now}
         if fields.get("fetched_at") is not None:
             latest["fetched_at"] = fields["fetched_at"]
-        update = {"$setOnInsert": on_insert, "$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}}}
+        update = {"$setOnInsert": on_insert, "$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}},
+                  "$unset": {"removed_at": ""}}  # seen live again
         if seen_completely(fields):
             update["$set"] = self.surroundings(fields)
         else:  # a block that timed out never replaces a stored one; a new article keeps what was seen
@@ -350,6 +401,7 @@ class MongoArticleStore:
                      "schema_version": SCHEMA_VERSION},
             "$max": {"last_seen_at": now},
             "$addToSet": {"aliases": {"$each": doc.aliases}},
+            "$unset": {"removed_at": ""},
         }
         # Guarded by the old hash: a concurrent writer that already stored this edit wins once.
         return UpdateOne({"_id": doc.key, "content_hash": old.get("content_hash")}, update)
@@ -359,7 +411,7 @@ class MongoArticleStore:
         extractor reads): the document takes them, and the current shape, without a new version."""
         fields = safe_keys(doc.fields)
         update = {"$set": {**corrected, "schema_version": SCHEMA_VERSION}, "$max": {"last_seen_at": now},
-                  "$addToSet": {"aliases": {"$each": doc.aliases}}}
+                  "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""}}
         if fields.get("fetched_at") is not None:
             update["$set"]["fetched_at"] = fields["fetched_at"]
         if seen_completely(fields):

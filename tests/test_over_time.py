@@ -1,0 +1,67 @@
+"""A series of scheduled crawls against a site that changes: articles that fail for a whole run, a
+backdated article, an edit below the first page, a removed article. In the end MongoDB matches the
+site exactly, and an unchanged site costs one listing page per listing and no render."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from replica import Faults, Replica, SiteContent
+from replica.content import SITE_TZ
+from servers import run_crawl
+
+pytestmark = pytest.mark.slow
+
+
+def recent_content() -> SiteContent:
+    """40 articles, the newest three hours old, about five a day."""
+    content = SiteContent(seed=71, sections=2, articles=40, related_only_share=0.1)
+    shift = datetime.now(SITE_TZ) - timedelta(hours=3) - content.newest
+    for article in content.articles.values():
+        article.published += shift
+    content.newest += shift
+    return content
+
+
+def test_scheduled_crawls_end_with_mongodb_matching_the_site(tmp_path, mongo_uri, mongo_db):
+    content = recent_content()
+    ordered = content.newest_first()
+    down = ordered[25]                                   # on the third page of the View All listing
+    faults = Faults(down={down.id})
+
+    def crawl(name: str, **settings):
+        return run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name,
+                         settings={"NEWS_RENDER_CONCURRENCY": 2, "NEWS_REVISIT_DAYS": 3, **settings}, name=name)
+
+    with Replica(content, faults) as replica:
+        first = crawl("first")
+        miss = mongo_db.crawl_misses.find_one({"_id": f"replica:{down.id}"})
+        assert (miss["reason"], miss["attempts"]) == ("http_503", 1)
+
+        faults.down.clear()                              # back up, and the site changes meanwhile
+        backdated = content.add_backdated_article(datetime.now(SITE_TZ) - timedelta(days=10))
+        edited = ordered[12]                             # second page, published within the re-visit days
+        content.edit_article(edited.id, paragraph="A correction: the licence was granted on Monday.")
+        removed = content.remove_article(ordered[3].id)
+        second = crawl("second")                         # a scheduled run, the deep walk not yet due
+        assert second.stat("news/misses/retried") == 1 and second.stat("news/removed") == 1
+        third = crawl("third", NEWS_DEEP_WALK_HOURS=0)   # the daily deep walk
+        assert third.stat("news/incremental/deep_walk") == 1
+        unchanged = crawl("unchanged", NEWS_REVISIT_DAYS=0)
+        truth = replica.ground_truth()
+        base = replica.base_url
+
+    for result in (first, second, third, unchanged):
+        assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    docs = {doc["url"]: doc for doc in mongo_db.articles.find()}
+    live = {url for url, doc in docs.items() if doc.get("removed_at") is None}
+    assert live == set(truth)                             # every article of the site, nothing else live
+    assert docs[base + removed.path]["removed_at"] is not None     # kept, and marked
+    assert docs[base + edited.path]["version"] == 2 and docs[base + edited.path]["body"].endswith("Monday.")
+    assert base + backdated.path in live and base + down.path in live
+    assert mongo_db.crawl_misses.count_documents({}) == 0
+    # Nothing new, nothing due: the first page of each listing, and no render.
+    assert unchanged.stat("news/renders") == 0 and unchanged.stat("news/store/new") == 0
+    assert unchanged.stat("news/pages/listing") == unchanged.stat("news/pages/listing_stopped_known") + 1
