@@ -1,7 +1,7 @@
 """Data-quality monitors run by Spidermon when the spider closes.
 
 Thresholds are settings: `SPIDERMON_MIN_ITEMS` (articles seen must exceed it), `SPIDERMON_MAX_ERRORS`,
-`SPIDERMON_FIELD_COVERAGE_RULES` and `NEWS_MAX_RENDER_TIMEOUT_RATIO`. A failed monitor shows in the
+`SPIDERMON_FIELD_COVERAGE_RULES`, `NEWS_MAX_RENDER_TIMEOUT_RATIO` and `NEWS_MAX_LOSS_RATIO`. A failed monitor shows in the
 log (Spidermon's report and one WARNING line naming it) and in the stats
 (`news/monitors/failed`, `news/monitors/failed/<name>`).
 """
@@ -66,6 +66,23 @@ class RenderTimeoutMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
                              msg=f"{timeouts} of {renders} related blocks timed out (allowed: {ratio:.0%})")
 
 
+@monitors.name("Articles lost")
+class LossMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
+    """Articles this run tried and could not store (HTTP errors after retries, renders that timed
+    out, pages that could not be parsed: the misses later crawls retry), relative to what it tried.
+    An incremental run whose few new articles all failed, or a redesign that breaks parsing while
+    known articles are skipped, fails here."""
+
+    @monitors.name("Articles lost under NEWS_MAX_LOSS_RATIO")
+    def test_losses_under_threshold(self):
+        stats = self.stats
+        lost = stats.get("news/misses/recorded", 0)
+        tried = lost + stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
+        ratio = self.data.crawler.settings.getfloat("NEWS_MAX_LOSS_RATIO", 0.05)
+        self.assertLessEqual(lost, ratio * tried,
+                             msg=f"{lost} of {tried} articles tried were not stored (allowed: {ratio:.0%})")
+
+
 @monitors.name("Crawl outcome")
 class CrawlOutcome(Monitor, StatsMonitorMixin):
     """How the crawl ended, whatever happened before: also when it closed before crawling."""
@@ -107,5 +124,5 @@ def figure_of(result) -> str:
 
 
 class CrawlQualitySuite(MonitorSuite):
-    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor]
+    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor]
     monitors_failed_actions = [RecordFailedMonitors, NotifyOperator]

@@ -158,3 +158,13 @@ def test_a_route_handed_back_after_a_browser_fault_is_finished_by_playwright(sha
     """A route left unfinished stalls its request, and Playwright's task waiting on it is reported as
     an ERROR once collected; handed back, the request goes on and nothing waits forever."""
     assert asyncio.run(open_with_a_route_that_meets_a_closed_page(shared_replica.base_url + "/")) == 200
+
+
+def test_articles_a_run_could_not_store_fail_a_monitor(tmp_path):
+    content = SiteContent(seed=49, sections=1, articles=6, related_only_share=0)
+    down = {a.id for a in content.newest_first()[:2]}
+    with Replica(content, Faults(down=down)) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"RETRY_TIMES": 1})
+    assert result.stat("news/misses/recorded") == 2
+    assert result.stat("news/monitors/failed/Articles lost/Articles lost under NEWS_MAX_LOSS_RATIO") == 1
+    assert "2 of 6 articles tried were not stored" in result.log
