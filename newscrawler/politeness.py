@@ -1,12 +1,14 @@
-"""Politeness: renders are paced like the site's own fetches.
+"""Politeness: one pace per host for plain fetches, renders and an app's own calls alike.
 
 Renders go through a download slot of their own (`RENDER_SLOT`, sized to the browser), which on its
 own would ignore the site's limits: its delay is set here, before each render leaves, to the
 largest of `DOWNLOAD_DELAY`, the site's robots.txt `Crawl-delay` and the delay AutoThrottle keeps
 for the site's hosts from their plain fetches (a render's own time is our scrolling and waiting,
 not the site's latency, so AutoThrottle does not measure renders themselves). Plain fetches get the
-robots.txt `Crawl-delay` too, which Scrapy alone does not apply. The largest delay applied is the
-stat `news/politeness/delay_max`.
+robots.txt `Crawl-delay` too, which Scrapy alone does not apply. On top of the slots, every request
+takes its turn in one budget per host (`newscrawler.pacing`): a render and a plain fetch of the same
+host, or the data calls the app makes during a render, are never two streams each at the delay. The
+largest delay applied is the stat `news/politeness/delay_max`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
 from . import meta
+from .pacing import PACE
 from .rendering.config import RENDER_SLOT
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,10 @@ class PolitenessMiddleware:
         elif host in slots and slots[host].delay < delay:
             slots[host].delay = delay
         self.crawler.stats.max_value(STAT_DELAY_MAX, delay)
+        for name in {host, *getattr(self.crawler.spider, "allowed_domains", ())}:
+            PACE.set_delay(name, delay)  # this crawl's delay for its hosts, the app's API host included
+        if await PACE.wait_turn(host):
+            self.crawler.stats.inc_value("news/politeness/waited")
         return None
 
     async def crawl_delay(self, request, host: str) -> float:

@@ -86,6 +86,7 @@ class ReplicaSite:
         self.base_url = ""
         self.redirect_hosts: set[str] = set()  # names answered with a redirect to base_url
         self.requests: list[str] = []   # every request's path and query, in order
+        self.request_times: list[float] = []  # when each arrived (time.monotonic()), in the same order
         self._failed_once: set[str] = set()
         self.lock = threading.Lock()
 
@@ -285,6 +286,7 @@ class Handler(BaseHTTPRequestHandler):
         path, query = parts.path, parse_qs(parts.query)
         with site.lock:
             site.requests.append(self.path)
+            site.request_times.append(time.monotonic())
         faults = site.faults
         is_page = not path.startswith(("/static/", "/img/", "/api/")) and path not in ("/robots.txt", "/sitemap.xml", "/sitemap-articles.xml", "/rss.xml")
         if is_page and faults.picks(path, faults.slow_rate, "slow"):

@@ -28,3 +28,17 @@ def test_renders_keep_to_download_delay(tmp_path):
                                                                         "AUTOTHROTTLE_ENABLED": False})
     assert result.stat("news/renders") == 6 and result.stat("news/politeness/delay_max") == 0.8
     assert result.stats["elapsed_time_seconds"] >= 5 * 0.8 * 0.5
+
+
+def test_plain_fetches_renders_and_the_pages_own_calls_share_one_pace(tmp_path):
+    """robots.txt asks for 1 s between requests: whatever sends them (Scrapy's fetches, the browser's
+    navigations, the related block's data calls from inside a render), the host sees one stream."""
+    content = SiteContent(seed=2, sections=1, articles=4, related_only_share=0)
+    with Replica(content, Faults(crawl_delay=1)) as replica:
+        result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_RENDER_CONCURRENCY": 2})
+        sent = [moment for path, moment in zip(replica.site.requests, replica.site.request_times)
+                if not path.startswith(("/static/", "/img/", "/robots.txt"))]
+    assert len(result.items) == 4 and result.stat("news/politeness/waited") >= 1
+    assert any(path.startswith("/api/") for path in replica.site.requests)   # the pages' own calls
+    gaps = [later - earlier for earlier, later in zip(sent, sent[1:])]
+    assert min(gaps) >= 0.9, sorted(gaps)[:5]
