@@ -85,18 +85,24 @@ def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path, log_f
         while process.poll() is None:
             time.sleep(1)
             show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before)
-        show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before)
+        # The last line from the crawl's final stats: its last log line of progress may come before
+        # its last items.
+        final = json.loads(stats_file.read_text()) if stats_file.exists() else None
+        show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before, final)
         print(flush=True)
     finally:
         client.close()
     return process.returncode
 
 
-def show_progress(log_file: Path, stored: int) -> None:
+def show_progress(log_file: Path, stored: int, final_stats: dict | None = None) -> None:
     """pages fetched (listings, feed pages and articles), articles parsed, articles newly stored."""
-    text = log_file.read_text(errors="replace") if log_file.exists() else ""
-    found = PROGRESS.findall(text)
-    pages, items = found[-1] if found else (0, 0)
+    if final_stats is not None:
+        pages, items = final_stats.get("response_received_count", 0), final_stats.get("item_scraped_count", 0)
+    else:
+        text = log_file.read_text(errors="replace") if log_file.exists() else ""
+        found = PROGRESS.findall(text)
+        pages, items = found[-1] if found else (0, 0)
     print(f"\r  pages fetched {pages:>5}   articles parsed {items:>5}   newly stored {stored:>5}", end="", flush=True)
 
 
@@ -120,7 +126,7 @@ def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, 
           f" / {stats.get('news/store/unchanged', 0)}")
     print(f"duration:                         {seconds:.1f} s")
     print(f"the crawl's log:                  {log_file.relative_to(ROOT)}")
-    print(f"\nQuery the results:  .venv/bin/python demo.py --query" if not os.environ.get("MONGO_URI") else
+    print("\nQuery the results:  .venv/bin/python demo.py --query" if not os.environ.get("MONGO_URI") else
           f"\nQuery the results:  mongosh '{database}' --eval 'db.articles.find().sort({{published_at:-1}}).limit(5)'"
           f"  (server {mask_uri(mongo_uri)})")
 
