@@ -1,34 +1,50 @@
 """What the crawler would store for one page, without crawling: `extract_article(html, url)`.
 
-The same page classes and the same date and credit rules as a crawl (pipelines `dates` and
-`credits`), run on one page. `scrapy extract FILE_OR_URL` prints it as JSON.
+The same components as a crawl, in the same order: the site's page class, then the item pipelines
+that clean an item (`DatesPipeline`, `ImageCreditsPipeline`), built for the site as a crawl builds
+them. Only deduplication and storage, which need a database, are left out. `scrapy extract
+FILE_OR_URL` prints the result as JSON.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 
-from .cleaning.credits import remove_credits
-from .cleaning.dates import set_dates
 from .items import ArticleItem, plain
 from .pages import ArticleParseError
+from .pipelines.credits import ImageCreditsPipeline
+from .pipelines.dates import DatesPipeline
 from .sites import configured_site
 
 __all__ = ["ArticleParseError", "extract_article", "extract_item"]
 
 
-def extract_item(html: str, url: str, site: str = "generic", fetched_at: datetime | None = None) -> ArticleItem:
+class Tally(Counter):
+    """The stats a pipeline counts into, kept for the caller (`extract_item(..., stats=...)`)."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] += count
+
+
+def extract_item(html: str, url: str, site: str = "generic", fetched_at: datetime | None = None,
+                 stats: Tally | None = None) -> ArticleItem:
     """The item of one article page as a crawl of `site` would store it (dates read, credits out of
-    the text). Raises ArticleParseError when the page is not a usable article."""
+    the text). Raises ArticleParseError when the page is not a usable article, or when a pipeline
+    refuses it (a text of nothing but credits)."""
     configured = configured_site({"NEWS_SITE_PROFILE": site})
+    stats = Tally() if stats is None else stats
     fetched_at = fetched_at or datetime.now(timezone.utc)
-    page = configured.article_page(html, url, configured.urls)
+    page = configured.article_page(html, url, configured.urls, fetched_at=fetched_at)
     item = page.to_item(configured.name, fetched_at, [url])
-    set_dates(item, ZoneInfo(item.published_at_zone) if item.published_at_zone else configured.zone, fetched_at)
-    remove_credits(item)
+    try:
+        for pipeline in (DatesPipeline(configured.zone, stats), ImageCreditsPipeline(stats)):
+            item = pipeline.process_item(item)
+    except DropItem as refused:
+        raise ArticleParseError(str(refused).split(":", 1)[0], url) from None
     return item
 
 

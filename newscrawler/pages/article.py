@@ -7,7 +7,7 @@ the typed `ArticleItem` the pipelines complete.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cached_property
 
 from parsel import Selector
@@ -64,7 +64,11 @@ class ArticlePage:
     dates_in_browser_zone = False
     rendered_css: str | None = None  # on pages built in the browser: what shows the app has drawn them
 
-    def __init__(self, html: str, url: str, urls: UrlRules, server_html_complete: bool | None = None):
+    def __init__(self, html: str, url: str, urls: UrlRules, server_html_complete: bool | None = None,
+                 fetched_at: datetime | None = None):
+        # When the page was fetched: "now" for every date rule that needs one (never the wall clock
+        # at some later moment of reading).
+        self.fetched_at = fetched_at or datetime.now(timezone.utc)
         self.too_large = len(html) > MAX_PAGE_CHARS
         self.html = "<html></html>" if self.too_large else readable(html)
         self.url = url
@@ -214,6 +218,7 @@ class ArticlePage:
     def to_item(self, site: str, fetched_at: datetime | None = None, seen_as: list[str] = ()) -> ArticleItem:
         """The article as an item; `seen_as` are the URLs it was reached under (they become aliases)."""
         self.validate()
+        fetched_at = fetched_at or self.fetched_at
         url = self.canonical_url()
         related = self.related_seen
         aliases = dict.fromkeys(self.urls.canonicalize(u) for u in seen_as if u)

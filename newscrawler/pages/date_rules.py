@@ -29,7 +29,7 @@ UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à
 OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"
 
 
-def url_date(url: str) -> str | None:
+def url_date(url: str, now: datetime | None = None) -> str | None:
     """The day a news URL carries (`/2010/08/13/`, `/2010/POLITICS/08/13/`, `/20131023/`), as
     `YYYY-MM-DD`; None when it carries none that exists."""
     path = urlsplit(url).path
@@ -40,12 +40,13 @@ def url_date(url: str) -> str | None:
         day = datetime(int(match.group("y")), int(match.group("m")), int(match.group("d")))
     except ValueError:
         return None
-    return day.date().isoformat() if 1995 <= day.year <= datetime.now().year else None
+    return day.date().isoformat() if 1995 <= day.year <= (now or datetime.now(timezone.utc)).year else None
 
 
-def same_day_roughly(shown: str, day: str) -> bool:
-    """Whether a shown date falls within a day of `day` (a time zone apart at most)."""
-    reading = read_publication(shown, None, datetime.now(timezone.utc), True)
+def same_day_roughly(shown: str, day: str, now: datetime) -> bool:
+    """Whether a shown date falls within a day of `day` (a time zone apart at most); `now`: when
+    the page was fetched."""
+    reading = read_publication(shown, None, now, True)
     if not reading.local:
         return True  # nothing to compare
     return abs((date.fromisoformat(reading.local[:10]) - date.fromisoformat(day)).days) <= 1

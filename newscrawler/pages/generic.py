@@ -205,8 +205,8 @@ class GenericArticlePage(ArticlePage):
     def published_raw(self) -> str | None:
         """The date as the page shows it to readers; else as it declares it; else the day its URL
         carries; else htmldate's day."""
-        shown, in_url = self.visible_date(), url_date(self.canonical_url())
-        if shown and in_url and not same_day_roughly(shown, in_url):
+        shown, in_url = self.visible_date(), url_date(self.canonical_url(), self.fetched_at)
+        if shown and in_url and not same_day_roughly(shown, in_url, self.fetched_at):
             shown = None  # a date of something else the article mentions, or the day's date
         return shown or self.published_iso() or in_url or self.htmldate()
 
@@ -214,7 +214,7 @@ class GenericArticlePage(ArticlePage):
         """The date the page declares for machines (JSON-LD, meta, microdata, `<time datetime>`):
         the first, completed by a later one that gives the same time with its offset, or the same
         day with a time."""
-        return most_complete(self.declared_dates())
+        return most_complete(self.declared_dates(), self.fetched_at)
 
     def declared_dates(self) -> list[str]:
         declared = self.ld.get("datePublished") or self.ld.get("dateCreated")

@@ -321,14 +321,16 @@ class NewsSpider(scrapy.Spider):
         complete = response.meta.get(m.SERVER_HTML_COMPLETE)
         if complete is None and not response.meta.get("playwright"):
             complete = html_is_complete(response.text)  # the body is what the server sent
-        page = self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete)
+        fetched_at = datetime.now(timezone.utc)
+        page = self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete,
+                                      fetched_at=fetched_at)
         if not getattr(page, "is_article", lambda: True)():
             yield from self.not_an_article(response)
             return
         stats.inc_value("news/pages/article")
         seen_as = [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
         try:
-            item = page.to_item(self.site.name, datetime.now(timezone.utc), seen_as)
+            item = page.to_item(self.site.name, fetched_at, seen_as)
             item.article_id = self.article_id_of(item.url, item.article_id)
         except ArticleParseError as error:
             if error.retry:
