@@ -77,6 +77,12 @@ class ArticlePage:
         # Whether the HTML the server sent ended; None: `html` is what it sent.
         self.server_html_complete = server_html_complete
 
+    # -- what kind of page ---------------------------------------------------------------------------
+    def is_article(self) -> bool:
+        """Whether the page is an article at all. A site's article URLs name articles; a site
+        without rules (generic) judges by what the page declares."""
+        return True
+
     # -- what the page declares about itself ------------------------------------------------------
     @cached_property
     def ld(self) -> dict:

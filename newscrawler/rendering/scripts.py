@@ -28,7 +28,7 @@ def article_page_methods(config, page_class) -> list[PageMethod]:
     article (on sites that build pages in the browser: `page_class.rendered_css`), then drive the
     related block."""
     methods = []
-    ready = getattr(page_class, "rendered_css", None)
+    ready = page_class.rendered_css
     if ready:
         methods.append(PageMethod("wait_for_selector", ready, state="attached", timeout=config.navigation_timeout_ms))
     methods.append(related_block_method(config, page_class.related))

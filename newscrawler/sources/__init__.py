@@ -54,6 +54,11 @@ class Source:
     def parse(self, response, site) -> Discovered:
         raise NotImplementedError
 
+    def links(self, response, site) -> Discovered:
+        """What a page reached as a candidate article, but that turned out to be none, lists: a
+        source that explores pages (discovery) reads its links; others list nothing."""
+        return Discovered()
+
     def load_more(self, state: dict) -> "LoadMore | None":
         """What a render of its listing does once the page is loaded (None: nothing); `state` is
         what the crawl knows (`known_ids`: stored article ids, `since_ms`: the `since` bound in epoch

@@ -185,7 +185,7 @@ class NewsSpider(scrapy.Spider):
     def listing_request(self, follow: Follow, source_index: int, start_url: str, depth: int = 0) -> Request:
         source = self.site.sources[source_index]
         meta = {m.PAGE_KIND: m.LISTING, m.SOURCE: source_index, m.STEP: follow.step, m.START_URL: start_url,
-                m.FORMAT: getattr(source, "format", "html"), m.DISCOVERY_DEPTH: depth}
+                m.FORMAT: source.format, m.DISCOVERY_DEPTH: depth}
         if follow.render and self.render.enabled:
             meta.update(self.render_meta(listing_page_methods(self.render, source, self.discovery_state())))
         return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
@@ -324,7 +324,7 @@ class NewsSpider(scrapy.Spider):
         fetched_at = datetime.now(timezone.utc)
         page = self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete,
                                       fetched_at=fetched_at)
-        if not getattr(page, "is_article", lambda: True)():
+        if not page.is_article():
             yield from self.not_an_article(response)
             return
         stats.inc_value("news/pages/article")
@@ -354,10 +354,7 @@ class NewsSpider(scrapy.Spider):
         """A page reached as a candidate that declares no article (sites without rules): a listing
         to explore with the site's first source, which judges its links."""
         self.crawler.stats.inc_value("news/pages/not_article")
-        source = self.site.sources[0]
-        explore = getattr(source, "links", None)
-        if explore is not None:
-            yield from self.discovered(explore(response, self.site), response, 0)
+        yield from self.discovered(self.site.sources[0].links(response, self.site), response, 0)
 
     def count_render(self, item, block_absent: bool, url: str) -> None:
         stats = self.crawler.stats
