@@ -39,6 +39,10 @@ def extract_item(html: str, url: str, site: str = "generic", fetched_at: datetim
     stats = Tally() if stats is None else stats
     fetched_at = fetched_at or datetime.now(timezone.utc)
     page = configured.article_page(html, url, configured.urls, fetched_at=fetched_at)
+    # A page the user hands over is read as an article when it declares one, or shows a headline
+    # and text; anything else (a listing, a tag page, an error page) is refused.
+    if not page.is_article() and not (page.title() and page.blocks):
+        raise ArticleParseError("no_article", url)
     item = page.to_item(configured.name, fetched_at, [url])
     try:
         for pipeline in (DatesPipeline(configured.zone, stats), ImageCreditsPipeline(stats)):

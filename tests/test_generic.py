@@ -474,3 +474,14 @@ def test_a_generic_page_without_a_related_block_says_so():
     page = ('<html><head><meta property="og:type" content="article"><title>T</title></head><body><article>'
             '<h1>Title</h1><p>' + "Text of the article. " * 20 + "</p></article></body></html>")
     assert extract_article(page, "https://news.example/a/1")["related_status"] == "absent"
+
+
+def test_an_article_is_kept_without_a_title_or_text_it_lacks():
+    """A page that declares an article yields an item whatever it lacks; only pages that are no
+    articles are refused."""
+    declared = '<html><head><meta property="og:type" content="article"></head><body><article>{}</article></body></html>'
+    no_title = extract_article(declared.format("<p>" + "The text of the article. " * 20 + "</p>"),
+                               "https://news.example/2024/05/no-title")
+    assert no_title["title"] is None and no_title["body"].startswith("The text of the article.")
+    no_text = extract_article(declared.format("<h1>A headline alone</h1>"), "https://news.example/2024/05/no-text")
+    assert (no_text["title"], no_text["body"]) == ("A headline alone", "")

@@ -63,6 +63,10 @@ class ArticlePage:
     # the server in the site's.
     dates_in_browser_zone = False
     rendered_css: str | None = None  # on pages built in the browser: what shows the app has drawn them
+    # Without these a page of the site is no usable article (refused, and counted): its markup
+    # changed. A site whose pages say themselves whether they are articles (generic) requires none:
+    # an article keeps what it has, and what it lacks is counted (`news/field_missing/<field>`).
+    required: tuple[str, ...] = ("title", "body")
 
     def __init__(self, html: str, url: str, urls: UrlRules, server_html_complete: bool | None = None,
                  fetched_at: datetime | None = None):
@@ -214,10 +218,12 @@ class ArticlePage:
         if self.is_truncated() and self.server_html_complete is not None:
             # A dropped connection cuts a page too: the whole page may well come next time.
             raise ArticleParseError("truncated_html", self.url, retry=True)
-        if not self.title():
-            raise ArticleParseError("truncated_html" if self.is_truncated() else "missing_title", self.url)
-        if not self.blocks:
-            raise ArticleParseError("truncated_html" if self.is_truncated() else "missing_body", self.url)
+        if (not self.title() or not self.blocks) and self.is_truncated():
+            raise ArticleParseError("truncated_html", self.url)
+        if "title" in self.required and not self.title():
+            raise ArticleParseError("missing_title", self.url)
+        if "body" in self.required and not self.blocks:
+            raise ArticleParseError("missing_body", self.url)
         if not self.article_id():
             raise ArticleParseError("missing_article_id", self.url)
 

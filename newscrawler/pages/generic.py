@@ -79,6 +79,7 @@ def blocks_found_in(blocks: list[tuple[str, str]], text: str) -> list[tuple[str,
 
 class GenericArticlePage(ArticlePage):
     related = None  # no related block is known on a site without selectors
+    required = ()   # an article by what it declares: never refused for a field it lacks
     default_language = None
 
     # -- what kind of page ----------------------------------------------------------------------
@@ -488,7 +489,7 @@ class GenericArticlePage(ArticlePage):
 
     def to_item(self, site, fetched_at=None, seen_as=()):
         item = super().to_item(site, fetched_at, seen_as)
-        item.title = unescaped(item.title)
+        item.title = unescaped(item.title) or None
         item.image_credits = list(self.structured_credits)
         return item
 

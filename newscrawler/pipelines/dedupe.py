@@ -55,6 +55,9 @@ class DedupePipeline:
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])
         digest = adapter.get("content_hash") or content_hash(adapter.get("title"), adapter.get("body"))
+        if not (adapter.get("title") and adapter.get("body")):
+            # An article kept without its title or text: too little to call two of them one content.
+            digest = content_hash(adapter.get("title"), f"{adapter.get('body') or ''}\n{key}")
         adapter["content_hash"] = digest
         urls = [adapter["url"], *(adapter.get("aliases") or [])]
         if key in self.seen_keys:

@@ -344,6 +344,9 @@ class NewsSpider(scrapy.Spider):
             return
         if response.meta.get("playwright"):
             self.count_render(item, page.related_seen.absent, response.url)
+        for name in ("title", "body"):  # what an article kept without (sites that require neither)
+            if not getattr(item, name):
+                stats.inc_value(f"news/field_missing/{name}")
         yield item
         for url in item.related:
             request = self.article_request(url)
