@@ -35,6 +35,7 @@ class PolitenessMiddleware:
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
         self.crawl_delays: dict[str, float] = {}
         self.robots: RobotsTxtMiddleware | None = None
+        self.paced_by_handler = settings.getbool("NEWS_RENDER_RELATED", True)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,7 +57,9 @@ class PolitenessMiddleware:
         self.crawler.stats.max_value(STAT_DELAY_MAX, delay)
         for name in {host, *getattr(self.crawler.spider, "allowed_domains", ())}:
             PACE.set_delay(name, delay)  # this crawl's delay for its hosts, the app's API host included
-        if await PACE.wait_turn(host):
+        # With rendering on, the download handler makes every request take its turn as it leaves;
+        # without it, the turn is taken here.
+        if not self.paced_by_handler and await PACE.wait_turn(host):
             self.crawler.stats.inc_value("news/politeness/waited")
         return None
 

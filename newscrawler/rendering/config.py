@@ -101,6 +101,9 @@ async def should_abort_request(request) -> bool:
     page's own navigation took its turn in the downloader)."""
     if request.resource_type in BLOCKED_RESOURCE_TYPES or not request.url.startswith(("http:", "https:")):
         return True
+    # The browser's own data calls (the navigation took its turn in the download handler; the
+    # hops of a redirect it follows never reach a route handler, so they follow at once, as in
+    # any browser).
     if request.resource_type in ("fetch", "xhr"):
         await PACE.wait_turn(urlsplit(request.url).hostname or "")
     return False

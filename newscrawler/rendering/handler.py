@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DownloadTimeoutError
 
 from playwright._impl._errors import Error as PlaywrightError
 
 from .. import meta as m
+from ..pacing import PACE
 from ..pages.html import html_is_complete
 from .config import RenderConfig
 from .playwright_adapter import PlaywrightHandlerAdapter
@@ -36,6 +38,12 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
 
     async def on_launch(self) -> None:
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
+
+    async def before_send(self, request) -> None:
+        """Every request of the crawl, plain or rendered, takes its turn in its host's pace here,
+        as it leaves (after any download slot's own delay): newscrawler.pacing."""
+        if m.PAGE_KIND in request.meta and await PACE.wait_turn(urlsplit(request.url).hostname or ""):
+            self.stats.inc_value("news/politeness/waited")
 
     async def on_navigation_response(self, request, response) -> None:
         """Judge truncation on the bytes the server sent: the rendered DOM always ends."""

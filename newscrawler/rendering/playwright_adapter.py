@@ -18,6 +18,13 @@ class PlaywrightHandlerAdapter(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler, with its private hooks under names of our own."""
 
     # -- hooks for subclasses ------------------------------------------------------------------
+    async def before_send(self, request) -> None:
+        """Runs for every request this handler downloads, rendered or plain, right before it leaves."""
+
+    async def download_request(self, request, *args, **kwargs):
+        await self.before_send(request)
+        return await super().download_request(request, *args, **kwargs)
+
     async def on_launch(self) -> None:
         """Runs in the event loop Playwright uses, before the browser starts."""
 
