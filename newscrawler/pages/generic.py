@@ -329,6 +329,8 @@ class GenericArticlePage(ArticlePage):
         for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote"):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
+            if node.tag == "quote" and node.find(".//p") is not None:
+                continue  # a quote of paragraphs: its paragraphs are read, not the quote again
             for text in lines_of(node):
                 if not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
                     blocks.append(("h2" if node.tag == "head" else "p", text))
