@@ -97,6 +97,10 @@ class ArticleItem:
     """When the page was fetched (aware UTC): relative dates count back from it, and a stored
     document is never overwritten by fields read from an older fetch (a late dead-letter replay)."""
 
+    supersedes: bool = not_stored(False)
+    """A render of an article whose earlier reading in this crawl was in doubt: it replaces that one
+    (newscrawler.learning), where a second item of the same article would otherwise be a duplicate."""
+
     def __post_init__(self):
         if self.aliases is None:
             self.aliases = []

@@ -36,7 +36,7 @@ class JobdirGuard:
     def from_crawler(cls, crawler):
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # no JOBDIR: nothing to guard (and nothing to say)
         guard = cls(Path(jobdir), crawler.stats)
         # Extensions are built before the scheduler reads the JOBDIR: the reset comes first.
         guard.claim()

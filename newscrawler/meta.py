@@ -33,3 +33,19 @@ DISCOVERY_DEPTH = "news_discovery_depth"
 
 LISTING = "listing"
 ARTICLE = "article"
+
+RECORD_CALLS = "news_record_calls"
+"""A render that records the data calls its page makes (newscrawler.learning teaches from them)."""
+
+DATA_CALLS = "news_data_calls"
+"""The data calls a recording render saw, as plain dicts (set by the rendering handler)."""
+
+READ_AS = "news_read_as"
+"""On requests of an article read without the browser: the article's URL, its kind, and the item
+built so far (plain data: JOBDIR and the shared frontier keep it)."""
+
+CHECK_OF = "news_check_of"
+"""On a render that checks an article read without the browser: that article's item (plain data)."""
+
+RENDER_AGAIN = "news_render_again"
+"""On a render of an article whose earlier reading is in doubt: its item replaces the earlier one."""

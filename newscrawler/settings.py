@@ -16,6 +16,13 @@ NEWS_SITE_TIMEZONE = os.environ.get("NEWS_SITE_TIMEZONE", "")  # empty: the site
 NEWS_START_URLS = os.environ.get("NEWS_START_URLS", "")
 NEWS_MAX_PAGE_BYTES = 2_000_000
 NEWS_INCREMENTAL = True              # fetch only articles not stored yet (plus the re-visit policy's)
+# Render only to learn (newscrawler.learning): `learn` renders a few articles of each edition to
+# learn the app's data calls, then reads articles from them, rendering a share again to check;
+# `always` renders every article; `never` renders none (sites whose pages need no browser).
+NEWS_RENDER_MODE = os.environ.get("NEWS_RENDER_MODE", "learn")
+NEWS_LEARN_RENDERS = 3        # renders in a row that must teach the same calls
+NEWS_CHECK_FIRST = 2          # the first articles read from the calls, all rendered again to check
+NEWS_CHECK_SHARE = 0.05       # then this share of them
 NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently are fetched again
 
 # -- being a good citizen -----------------------------------------------------------------------
@@ -60,6 +67,8 @@ DEFAULT_REQUEST_HEADERS = {
 }
 REQUEST_FINGERPRINTER_CLASS = "newscrawler.fingerprint.ArticleAwareFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
+    # First: a render of an article whose app calls have been learned meanwhile is read from them.
+    "newscrawler.learning.middleware.LearnedReadsMiddleware": 50,
     # After robots.txt (100): paces renders like the site's own fetches, and applies Crawl-delay.
     "newscrawler.politeness.PolitenessMiddleware": 150,
     # Between redirects (600) and retries (550): judges the final response of each request.

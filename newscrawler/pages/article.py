@@ -34,6 +34,20 @@ def readable(html: str) -> str:
         return html.encode("utf-8", "replace").decode("utf-8")
 
 
+def text_blocks(container, blocks_css: str) -> list[tuple[str, str]]:
+    """The text of the innermost blocks under `container` (a parsel selection), in order, as
+    ("p" | "h2", text): a list item or quote made of blocks gives its blocks, read once."""
+    found = []
+    for node in container.css(blocks_css):
+        if node.css(blocks_css)[1:]:
+            continue
+        text = element_text(node)
+        if text:
+            tag = node.root.tag if isinstance(node.root.tag, str) else "p"
+            found.append(("h2" if tag in ("h2", "h3", "h4") else "p", text))
+    return found
+
+
 class ArticleParseError(ValueError):
     """A page that is not a usable article; `reason` is a short stats-friendly code."""
 
@@ -152,15 +166,7 @@ class ArticlePage:
     @cached_property
     def blocks(self) -> list[tuple[str, str]]:
         """("p" | "h2", text) in page order: subheadings are "h2", every other block "p"."""
-        found = []
-        for node in self.sel.css(self.body_css).css(self.body_blocks_css):
-            if node.css(self.body_blocks_css)[1:]:
-                continue  # a list item or quote made of blocks: its blocks are read instead
-            text = element_text(node)
-            if text:
-                tag = node.root.tag if isinstance(node.root.tag, str) else "p"
-                found.append(("h2" if tag in ("h2", "h3", "h4") else "p", text))
-        return found
+        return text_blocks(self.sel.css(self.body_css), self.body_blocks_css)
 
     def body(self) -> str:
         return "\n\n".join(text for _, text in self.blocks)

@@ -60,7 +60,7 @@ class DedupePipeline:
             digest = content_hash(adapter.get("title"), f"{adapter.get('body') or ''}\n{key}")
         adapter["content_hash"] = digest
         urls = [adapter["url"], *(adapter.get("aliases") or [])]
-        if key in self.seen_keys:
+        if key in self.seen_keys and not adapter.get("supersedes"):
             return self.drop("same_id", key, urls, item)
         published = adapter.get("published_at")
         owner = self.owner_by_hash.get(digest)

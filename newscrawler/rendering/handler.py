@@ -15,6 +15,7 @@ from ..pages.html import html_is_complete
 from .config import RenderConfig
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
+from .recording import CallRecording
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
                      unless_page_closed, wait_for_exit)
 
@@ -35,6 +36,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         config = RenderConfig.from_settings(crawler.settings)
         self.timebox = config.timebox_s
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
+        self.recordings: dict[int, CallRecording] = {}
 
     async def on_launch(self) -> None:
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
@@ -44,6 +46,12 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         as it leaves (after any download slot's own delay): newscrawler.pacing."""
         if m.PAGE_KIND in request.meta and await PACE.wait_turn(urlsplit(request.url).hostname or ""):
             self.stats.inc_value("news/politeness/waited")
+
+    async def before_navigation(self, request, page) -> None:
+        """A render that is to teach (newscrawler.learning) records the page's data calls from the
+        start: the app fetches its article before the page has loaded."""
+        if request.meta.get(m.RECORD_CALLS):
+            self.recordings[id(page)] = CallRecording.start(page)
 
     async def on_navigation_response(self, request, response) -> None:
         """Judge truncation on the bytes the server sent: the rendered DOM always ends."""
@@ -69,12 +77,21 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
             await self._finish(slot, meta, succeeded=False)
             raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None
         except BaseException as error:
+            self.recordings.pop(id(meta.get("playwright_page")), None)
             await self._finish(slot, meta, succeeded=False)
             if is_refused_download(error):
                 raise NotAPage(f"the browser took {request.url} for a file to download") from None
             raise
+        await self.hand_over_calls(meta)
         await self._finish(slot, meta, succeeded=True)
         return response
+
+    async def hand_over_calls(self, meta: dict) -> None:
+        """The data calls recorded during the render, into the response's meta (m.DATA_CALLS)."""
+        page = meta.get("playwright_page")
+        recording = self.recordings.pop(id(page), None) if page is not None else None
+        if recording is not None:
+            meta[m.DATA_CALLS] = await recording.stop()
 
     async def close(self) -> None:
         """Close the browser, then wait until its processes have exited. Chromium's helper

@@ -39,6 +39,9 @@ class PlaywrightHandlerAdapter(ScrapyPlaywrightDownloadHandler):
         """The route handler installed on every page, wrapped; the default wraps nothing."""
         return handler
 
+    async def before_navigation(self, request, page) -> None:
+        """Called with the page a request is rendered in, before it navigates."""
+
     async def on_navigation_response(self, request, response) -> None:
         """Called with the Playwright response of a request's navigation (None when there was none),
         before any page method runs."""
@@ -60,6 +63,7 @@ class PlaywrightHandlerAdapter(ScrapyPlaywrightDownloadHandler):
         return self.wrap_route_handler(super()._make_request_handler(*args, **kwargs))
 
     async def _get_response_and_download(self, request, page, spider):
+        await self.before_navigation(request, page)
         response, download = await super()._get_response_and_download(request, page, spider)
         await self.on_navigation_response(request, response)
         return response, download

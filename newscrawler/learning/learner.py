@@ -1,0 +1,133 @@
+"""When to render, per kind of page (a site's edition): learning, reading, checking.
+
+- **learning**: every article is rendered and its data calls recorded; once `learn_renders` renders
+  in a row teach the same recipe (the related call included, once a render showed one), the kind
+  reads without the browser. A kind that teaches nothing in `max_learning` renders is rendered from
+  then on (its pages need the browser: server-rendered pages, an app whose calls we cannot match).
+- **reading**: articles are read from the learned calls; the first `check_first` of them, and one in
+  `check_every` after that, are rendered too and compared field by field.
+- a disagreement, or an answer of a shape not seen before, sends the kind back to **learning** (its
+  renders record again, so a changed API is learned anew), and the articles read since the last
+  good check are rendered again.
+
+State lives in one crawler process: each process of a distributed crawl learns on its own, and a
+crawl resumed from a JOBDIR learns again (a few renders).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from .recipe import Recipe
+
+logger = logging.getLogger(__name__)
+
+LEARNING, READING, RENDERING = "learning", "reading", "rendering"
+
+
+@dataclass
+class KindState:
+    mode: str = LEARNING
+    recipe: Recipe | None = None
+    agreeing: int = 0          # learning renders in a row that taught `recipe`
+    attempts: int = 0          # learning renders since learning (re)started
+    reads: int = 0             # articles read from the calls since the recipe was adopted
+    unchecked: list[str] = field(default_factory=list)  # article URLs read since the last good check
+
+
+class Learner:
+    def __init__(self, crawler, mode: str = "learn", learn_renders: int = 3, check_first: int = 2,
+                 check_every: int = 20, max_learning: int = 12):
+        self.crawler = crawler
+        self.mode = mode
+        self.learn_renders = max(1, learn_renders)
+        self.check_first = check_first
+        self.check_every = max(1, check_every)
+        self.max_learning = max_learning
+        self.kinds: dict[str, KindState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "Learner":
+        settings = crawler.settings
+        share = settings.getfloat("NEWS_CHECK_SHARE", 0.05)
+        return cls(crawler, settings.get("NEWS_RENDER_MODE") or "learn", settings.getint("NEWS_LEARN_RENDERS", 3),
+                   settings.getint("NEWS_CHECK_FIRST", 2), round(1 / share) if share > 0 else 10**9)
+
+    @property
+    def stats(self):
+        return self.crawler.stats  # set once the crawl starts
+
+    def state(self, kind: str) -> KindState:
+        return self.kinds.setdefault(kind, KindState())
+
+    # -- what to do with the next article of a kind -----------------------------------------------
+    def recipe_to_read(self, kind: str) -> Recipe | None:
+        """The recipe to read the next article with, or None: render it."""
+        if self.mode != "learn":
+            return None
+        state = self.state(kind)
+        return state.recipe if state.mode == READING else None
+
+    def records(self, kind: str) -> bool:
+        """Whether a render of this kind records the page's data calls (to learn from them)."""
+        return self.mode == "learn" and self.state(kind).mode == LEARNING
+
+    # -- what renders taught -------------------------------------------------------------------
+    def taught(self, kind: str, recipe: Recipe | None) -> None:
+        state = self.state(kind)
+        if state.mode != LEARNING:
+            return
+        state.attempts += 1
+        if recipe is None:
+            state.agreeing = 0
+        elif state.recipe is not None and same_calls(state.recipe, recipe):
+            state.agreeing += 1
+            if recipe.related and not state.recipe.related:
+                state.recipe = recipe
+        else:
+            state.recipe, state.agreeing = recipe, 1
+        if state.recipe is not None and state.agreeing >= self.learn_renders:
+            state.mode, state.reads, state.unchecked = READING, 0, []
+            self.stats.inc_value("news/learn/learned")
+            logger.info("Learned from %d renders how %s articles are read without the browser: %s",
+                        state.agreeing, kind, state.recipe.describe())
+        elif state.attempts >= self.max_learning:
+            state.mode = RENDERING
+            self.stats.inc_value("news/learn/nothing_learned")
+            logger.info("Nothing learned from %d renders of %s articles: every one is rendered", state.attempts, kind)
+
+    # -- reading and checking -------------------------------------------------------------------
+    def read(self, kind: str, url: str) -> bool:
+        """An article was read from the calls; whether it is to be rendered too, to check."""
+        state = self.state(kind)
+        state.reads += 1
+        state.unchecked.append(url)
+        self.stats.inc_value("news/learn/read")
+        return state.reads <= self.check_first or state.reads % self.check_every == 0
+
+    def agreed(self, kind: str, url: str) -> None:
+        state = self.state(kind)
+        self.stats.inc_value("news/learn/checked")
+        if url in state.unchecked:
+            # Everything read before it was read with the same recipe, and one render agreed.
+            state.unchecked = state.unchecked[state.unchecked.index(url) + 1:]
+
+    def disagreed(self, kind: str, what: str, url: str) -> list[str]:
+        """A check (or an answer) showed the recipe wrong: back to learning. Returns the articles
+        read since the last good check, to render again."""
+        state = self.state(kind)
+        self.stats.inc_value(f"news/learn/disagreed/{what}")
+        again = [u for u in state.unchecked if u != url]
+        if state.mode == READING:
+            logger.warning("Reading %s articles without the browser stopped: %s differed from the render at %s; "
+                           "back to rendering, %d articles read since the last good check rendered again",
+                           kind, what, url, len(again))
+        self.kinds[kind] = KindState()
+        return again
+
+
+def same_calls(one: Recipe, other: Recipe) -> bool:
+    """Whether two renders taught the same article call and field paths (related: once seen)."""
+    return one.article.url == other.article.url and one.fields == other.fields and (
+        one.related is None or other.related is None or one.related.url == other.related.url)

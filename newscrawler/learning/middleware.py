@@ -1,0 +1,40 @@
+"""Decides, as an article request leaves, whether it is rendered or read from the learned calls.
+
+Article requests are made as listings are read, mostly before anything has been learned; the
+decision waits until a request is about to be downloaded: a render of an article whose kind has
+been learned meanwhile is swapped for the article call (and the reverse happens in the spider: a
+read whose kind went back to learning is rendered). Renders that learn, check or replace a reading
+are never swapped."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import NotConfigured
+
+from .. import meta as m
+
+
+class LearnedReadsMiddleware:
+    KEEP_RENDERING = (m.CHECK_OF, m.RENDER_AGAIN)
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if (crawler.settings.get("NEWS_RENDER_MODE") or "learn") != "learn":
+            raise NotConfigured  # always or never: nothing to swap
+        return cls(crawler)
+
+    def process_request(self, request):
+        meta = request.meta
+        if meta.get(m.PAGE_KIND) != m.ARTICLE or not meta.get("playwright") or m.READ_AS in meta \
+                or any(key in meta for key in self.KEEP_RENDERING):
+            return None
+        spider = self.crawler.spider
+        learner = getattr(spider, "learner", None)
+        url = meta.get(m.LINKED_AS) or request.url
+        recipe = learner.recipe_to_read(spider.kind_of(url)) if learner is not None else None
+        if recipe is None:
+            return None
+        self.crawler.stats.inc_value("news/learn/render_swapped_for_read")
+        return spider.read_request(url, recipe)

@@ -1,0 +1,72 @@
+"""Articles read from an app's data calls, as items, and how they compare with a render's.
+
+An item read this way has the fields a render would give, but for the publication's raw text: the
+answer's own (ISO 8601) instead of the words the page shows. Its `published_at_iso` is that instant
+told in the browser's zone to the minute, so its stored `published_at`, `published_at_local` and
+precision are the render's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from ..cleaning.dates import read_publication
+from ..items import ArticleItem, Image
+from .recipe import instant
+
+COMPARED = ("title", "section", "body", "headings", "image", "tags", "related", "language", "published")
+
+
+def shown_of(item: ArticleItem, zone: ZoneInfo | None) -> dict:
+    """What a rendered page showed, as `learn()` matches it."""
+    image = item.image
+    return {"title": item.title, "section": item.section, "body": item.body, "tags": list(item.tags),
+            "published": published_instant(item, zone), "related": list(item.related),
+            "image_url": image.url if image else None, "image_alt": image.alt if image else None,
+            "image_caption": image.caption if image else None}
+
+
+def published_instant(item: ArticleItem, zone: ZoneInfo | None) -> datetime | None:
+    zone = ZoneInfo(item.published_at_zone) if item.published_at_zone else zone
+    now = item.fetched_at or datetime.now(timezone.utc)
+    for text in filter(None, (item.published_at_iso, item.published_at_raw)):
+        reading = read_publication(text, zone, now)
+        if reading.instant is not None:
+            return reading.instant.replace(second=0, microsecond=0)
+    return None
+
+
+def as_shown(moment: datetime, zone: ZoneInfo) -> str:
+    """An instant as a page shows it in `zone`: to the minute (seconds only where there are some)."""
+    local = moment.astimezone(zone)
+    offset = local.strftime("%z")
+    clock = "%H:%M:%S" if local.second else "%H:%M"
+    return local.strftime(f"%Y-%m-%dT{clock}") + f"{offset[:3]}:{offset[3:]}"
+
+
+def item_fields(fields: dict, browser_zone: ZoneInfo) -> dict:
+    """The fields an article call's answer gave, as an item's (plain data, for the request's meta)."""
+    published = fields.get("published")
+    moment = instant(published)
+    image = {"url": fields["image_url"], "alt": fields.get("image_alt") or None,
+             "caption": fields.get("image_caption") or None} if fields.get("image_url") else None
+    return {"title": fields.get("title"), "section": fields.get("section"), "body": fields["body"],
+            "headings": fields["headings"], "tags": list(fields.get("tags") or []), "image": image,
+            "published_at_raw": published, "published_at_iso": as_shown(moment, browser_zone) if moment else None}
+
+
+def build_item(values: dict) -> ArticleItem:
+    image = values.get("image")
+    return ArticleItem(**{**values, "image": Image(**image) if image else None})
+
+
+def differing_field(read: ArticleItem, rendered: ArticleItem, zone: ZoneInfo | None) -> str | None:
+    """The first field in which an article read from the calls differs from its render (the
+    publication compared as instants to the minute); None when they agree."""
+    for name in COMPARED:
+        if name == "published":
+            if published_instant(read, zone) != published_instant(rendered, zone):
+                return name
+        elif getattr(read, name) != getattr(rendered, name):
+            return name
+    return None

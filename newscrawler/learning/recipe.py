@@ -1,0 +1,263 @@
+"""What a render teaches: which of the app's data calls give which of an article's fields.
+
+A render records the JSON the page's own script fetched (`DataCall`). `learn()` matches the
+article the render showed against those answers, value by value: the call whose answer holds the
+article's title, text, section, instant, picture and tags becomes the article call; calls whose
+answers list the related articles' ids, in the page's order, become the related call with its paging
+parameter. Each is kept as a template of its URL (the article's id and the edition as placeholders)
+and the headers the app sent. `read_fields()` then reads another article's answer with the same
+paths. Plain data only: a recipe is logged, compared and shared as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from parsel import Selector
+
+from ..pages.article import text_blocks
+from ..text import clean_text
+
+# Headers a request carries by itself, not the app's choice.
+OWN_HEADERS = {"content-length", "host", "connection", "accept-encoding", "cookie", "user-agent", "referer"}
+PAGING_NAMES = re.compile(r"^(offset|start|skip|page|cursor|from|after)$", re.I)
+
+
+@dataclass(frozen=True)
+class DataCall:
+    """One call the app made during a render, as recorded."""
+
+    url: str
+    method: str
+    headers: dict
+    status: int
+    data: object
+
+
+@dataclass(frozen=True)
+class CallTemplate:
+    """A call's URL with `{id}`, `{edition}` and `{offset}` where the article's values go."""
+
+    url: str
+    headers: dict = field(default_factory=dict, compare=False)
+
+    def url_for(self, article_id: str, edition: str | None, offset: int | None = None) -> str:
+        return (self.url.replace("{id}", str(article_id)).replace("{edition}", edition or "")
+                .replace("{offset}", str(offset or 0)))
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to read an article of one kind (a site's edition) without the browser."""
+
+    article: CallTemplate
+    fields: tuple = ()                 # ((field, json path), ...): title, section, published, body_html, ...
+    related: CallTemplate | None = None
+    related_rows: tuple = ()           # path of the rows list in a related answer
+    related_id: str | None = None      # key of a row's article id
+    related_url: str | None = None     # a related article's URL with `{id}`
+    related_total: tuple | None = None  # path of the number of related articles in a related answer
+
+    def path(self, name: str) -> tuple | None:
+        return dict(self.fields).get(name)
+
+    def describe(self) -> str:
+        """One readable line: which call gives which field."""
+        paths = ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in self.fields)
+        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}"
+                   if self.related else "; no related call")
+        return f"article: {self.article.url} ({paths}){related}"
+
+
+def leaves(data, path: tuple = ()):
+    """(path, value) of every value in a JSON document, lists and dicts included."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from leaves(value, path + (index,))
+
+
+def at(data, path: tuple):
+    """The value at `path`; None where the path runs into a null (an article without a picture);
+    KeyError where a key is missing (an answer of another shape)."""
+    for key in path:
+        if data is None:
+            return None
+        if isinstance(data, dict) and key in data:
+            data = data[key]
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            data = data[key]
+        else:
+            raise KeyError(path)
+    return data
+
+
+def html_text(fragment: str, blocks_css: str) -> tuple[str, list[str]]:
+    """An HTML fragment's text as a page reads it: (body, headings)."""
+    blocks = text_blocks(Selector(text=f"<div>{fragment}</div>").css("div")[:1], blocks_css)
+    return "\n\n".join(text for _, text in blocks), [text for kind, text in blocks if kind == "h2"]
+
+
+def instant(text) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc) if moment.tzinfo else None
+
+
+def to_minute(moment: datetime | None):
+    return moment.replace(second=0, microsecond=0) if moment else None
+
+
+def template_of(url: str, article_id: str, edition: str | None, paging: str | None = None) -> str:
+    """`url` with the article's id (a path segment or a query value) and its edition as placeholders."""
+    parts = urlsplit(url)
+    path = "/".join("{id}" if segment == article_id else segment for segment in parts.path.split("/"))
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if value == article_id:
+            value = "{id}"
+        elif edition and value == edition:
+            value = "{edition}"
+        elif key == paging:
+            value = "{offset}"
+        query.append((key, value))
+    encoded = urlencode(query, safe="{}")
+    return urlunsplit((parts.scheme, parts.netloc, path, encoded, ""))
+
+
+def headers_of(call: DataCall) -> dict:
+    return {k: v for k, v in call.headers.items() if k.lower() not in OWN_HEADERS and not k.startswith(":")}
+
+
+def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | None, blocks_css: str) -> Recipe | None:
+    """The recipe the render of one article teaches, or None when its calls do not give its text.
+
+    `shown`: what the rendered page showed (`title`, `section`, `body`, `published` (an aware
+    instant), `image_url`, `image_alt`, `image_caption`, `tags`, `related` (URLs, in order)); the
+    article's own id as its URLs write it (`1383`) and its edition."""
+    for call in calls:
+        if call.status != 200 or not isinstance(call.data, (dict, list)):
+            continue
+        fields = match_fields(shown, call.data, blocks_css)
+        if fields is None:
+            continue
+        recipe = Recipe(CallTemplate(template_of(call.url, article_id, edition), headers_of(call)), tuple(fields))
+        return with_related(recipe, shown.get("related") or [], calls, call, article_id, edition)
+    return None
+
+
+def match_fields(shown: dict, data, blocks_css: str) -> list | None:
+    """Where in `data` each shown field is; None unless the title and the text are both there."""
+    found: dict[str, tuple] = {}
+    wanted_time = to_minute(shown.get("published"))
+    for path, value in leaves(data):
+        if isinstance(value, str):
+            text = clean_text(value)
+            if text and text == shown.get("title") and "title" not in found:
+                found["title"] = path
+            elif text and text == shown.get("section") and "section" not in found:
+                found["section"] = path
+            elif text and text == shown.get("image_url") and "image_url" not in found:
+                found["image_url"] = path
+            elif text and text == shown.get("image_alt") and "image_alt" not in found:
+                found["image_alt"] = path
+            elif text and text == shown.get("image_caption") and "image_caption" not in found:
+                found["image_caption"] = path
+            elif wanted_time and to_minute(instant(value)) == wanted_time and "published" not in found:
+                found["published"] = path
+            elif "<" in value and "body_html" not in found and shown.get("body") \
+                    and html_text(value, blocks_css)[0] == shown["body"]:
+                found["body_html"] = path
+        elif isinstance(value, list) and value and value == shown.get("tags") and "tags" not in found:
+            found["tags"] = path
+    if "title" not in found or "body_html" not in found:
+        return None
+    return sorted(found.items())
+
+
+def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], article_call: DataCall,
+                 article_id: str, edition: str | None) -> Recipe:
+    """The recipe with its related call, learned from the calls whose rows are the related
+    articles in the page's order (all its pages together)."""
+    if not related:
+        return recipe
+    for call in calls:
+        if call is article_call or call.status != 200:
+            continue
+        found = rows_of(call.data, related)
+        if not found:
+            continue
+        rows_path, id_key, url_template = found
+        pages = [c for c in calls if c.status == 200 and urlsplit(c.url).path == urlsplit(call.url).path]
+        paging = paging_parameter(pages)
+        template = CallTemplate(template_of(call.url, article_id, edition, paging), headers_of(call))
+        total = next((path for path, value in leaves(call.data)
+                      if isinstance(value, int) and not isinstance(value, bool) and value == len(related)), None)
+        return Recipe(recipe.article, recipe.fields, template, rows_path, id_key, url_template, total)
+    return recipe
+
+
+def rows_of(data, related: list[str]):
+    """(rows path, id key, related URL template) when `data` lists some of the related articles
+    in order, each row's id a segment of the article's URL."""
+    for path, value in leaves(data):
+        if not (isinstance(value, list) and value and all(isinstance(row, dict) for row in value)):
+            continue
+        for key in value[0]:
+            ids = [str(row.get(key)) for row in value]
+            start = next((i for i, url in enumerate(related) if ids[0] in urlsplit(url).path.split("/")), None)
+            if start is None or len(ids) > len(related) - start:
+                continue
+            window = related[start:start + len(ids)]
+            if all(i in urlsplit(url).path.split("/") for i, url in zip(ids, window)):
+                parts = urlsplit(window[0])
+                segments = ["{id}" if s == ids[0] else s for s in parts.path.split("/")]
+                return path, key, urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
+    return None
+
+
+def paging_parameter(pages: list[DataCall]) -> str | None:
+    """The query parameter that moves from page to page of one call (`offset=0`, `offset=3`), or,
+    with one page seen, the one named like a paging parameter."""
+    queries = [dict(parse_qsl(urlsplit(c.url).query)) for c in pages]
+    moving = [k for k in queries[0] if len({q.get(k) for q in queries}) > 1]
+    if moving:
+        return moving[0]
+    return next((k for k in queries[0] if PAGING_NAMES.match(k)), None)
+
+
+def read_fields(recipe: Recipe, data, blocks_css: str) -> dict:
+    """An article's fields from its answer to the article call: what `learn()` matched, by the same
+    paths. Raises KeyError when the answer lacks one (an answer of a shape not seen before)."""
+    values = {name: at(data, path) for name, path in recipe.fields}
+    if not isinstance(values.get("title"), str) or not isinstance(values.get("body_html"), str):
+        raise KeyError("title or text missing from the answer")
+    body, headings = html_text(values.pop("body_html"), blocks_css)
+    return {**{k: (clean_text(v) if isinstance(v, str) else v) for k, v in values.items()},
+            "body": body, "headings": headings}
+
+
+def related_page(recipe: Recipe, data) -> list[str]:
+    """The related articles' URLs one answer of the related call lists, in order."""
+    rows = at(data, recipe.related_rows)
+    if not isinstance(rows, list):
+        raise KeyError(recipe.related_rows)
+    return [recipe.related_url.replace("{id}", str(row[recipe.related_id])) for row in rows]
+
+
+def read_total(recipe: Recipe, data) -> int | None:
+    """How many related articles a related answer says there are, where the recipe knows where."""
+    if recipe.related_total is None:
+        return None
+    total = at(data, recipe.related_total)
+    return total if isinstance(total, int) else None
