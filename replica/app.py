@@ -55,6 +55,17 @@ class AppFaults(Faults):
     # site): the app still works, a crawler reading the feed directly does not.
     feed_html: bool = False          # answers an HTML page, status 200
     feed_off: bool = False           # answers 403
+    # The article API as a bot wall shows it: answers 403 to a request without the app's Origin.
+    articles_need_origin: bool = False
+    # A new build of the app mid-crawl: after this many article answers, the API renames fields
+    # (`title` is `headline`, `content` is `html`) and moves the related call (`/more`), and the
+    # app reads the new names; 0: never.
+    api_change_after: int = 0
+
+
+# The API's names, and those of the build that changes them (`api_change_after`).
+API_NAMES = {"title": "title", "content": "content", "related": "related"}
+CHANGED_API_NAMES = {"title": "headline", "content": "html", "related": "more"}
 
 
 class AppSite:
@@ -71,6 +82,8 @@ class AppSite:
         self.requests: list[str] = []    # every request's path and query (site and API), in order
         self._failed_once: set[str] = set()
         self.lock = threading.Lock()
+        self.names = dict(API_NAMES)
+        self.article_answers = 0
 
     def rebuild(self, build: str) -> None:
         """A new build of the app: every class hash changes."""
@@ -84,7 +97,7 @@ class AppSite:
 
     def app_js(self) -> str:
         config = {"api": self.api_url, "classes": class_names(self.build),
-                  "relatedDelay": self.related_delay_ms}
+                  "relatedDelay": self.related_delay_ms, "names": self.names}
         return f"window.__APP__ = {json.dumps(config)};\n" + (STATIC_DIR / "app.js").read_text()
 
     def robots(self) -> str:
@@ -125,10 +138,15 @@ class AppSite:
             image = {"url": self.api_url + article.hero_url, "alt": article.hero_alt,
                      "caption": article.hero_credit.text if article.hero_credit else None}
         content = content_html(article.blocks)
-        return {"id": article.id, "title": article.title, "description": article.summary,
+        with self.lock:
+            self.article_answers += 1
+            if self.faults.api_change_after and self.article_answers > self.faults.api_change_after:
+                self.names = dict(CHANGED_API_NAMES)  # the new build's API, and its app with it
+                self.build = "api2"
+        return {"id": article.id, self.names["title"]: article.title, "description": article.summary,
                 "categoryName": article.section, "publishAt": iso_z(article.published),
-                "updatedAt": iso_z(article.modified or article.published), "image": image, "content": content,
-                "tags": article.tags}
+                "updatedAt": iso_z(article.modified or article.published), "image": image,
+                self.names["content"]: content, "tags": article.tags}
 
     def related(self, edition: str, article: Article, offset: int) -> dict:
         content = self.editions[edition]
@@ -259,12 +277,14 @@ class AppApiHandler(Handler):
                 return self.send(200, "<html><body>Service temporarily unavailable</body></html>", headers=self.cors())
             return self.json(200, site.feed(edition, query))
         if len(rest) in (2, 3) and rest[0] == "articles" and rest[1].isdigit():
+            if faults.articles_need_origin and self.headers.get("Origin") != site.base_url:
+                return self.json(403, {"error": "forbidden"})
             article = content.articles.get(int(rest[1]))
             if article is None:
                 return self.json(404, {"error": "not found"})
             if len(rest) == 2:
                 return self.json(200, site.article(edition, article))
-            if rest[2] == "related":
+            if rest[2] == site.names["related"]:
                 offset = int(query.get("offset", ["0"])[0] or 0)
                 return self.json(200, site.related(edition, article, offset))
         return self.json(404, {"error": "not found"})

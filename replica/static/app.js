@@ -3,6 +3,7 @@
 (function () {
   var APP = window.__APP__;
   var C = APP.classes;
+  var N = APP.names;  // the API's field and call names of this build
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"];
   var root = document.getElementById("root");
@@ -107,7 +108,7 @@
       var header = el("div", "ArticleHeader");
       var meta = el("div", "ArticleMeta");
       meta.append(el("span", "CategoryName", data.categoryName), "\u00b7", el("span", "PublishDate", longDate(data.publishAt)));
-      header.append(el("a", null, "Top"), el("h1", "ArticleDetailTitle", data.title), meta);
+      header.append(el("a", null, "Top"), el("h1", "ArticleDetailTitle", data[N.title]), meta);
       var parts = [header];
       if (data.image) {
         var figure = el("figure", "HeroFigure");
@@ -119,7 +120,7 @@
         parts.push(figure);
       }
       var content = el("div", "ArticleContent");
-      content.innerHTML = data.content;
+      content.innerHTML = data[N.content];
       var tags = el("ul", "TagList");
       (data.tags || []).forEach(function (t) { tags.append(el("li", null, t)); });
       parts.push(content, tags, moreToRead(id));
@@ -155,7 +156,7 @@
     busy = true;
     if (!related.querySelector("." + C.Loading.split(" ")[1])) related.append(el("div", "Loading", "Loading"));
     setTimeout(function () {
-      api("/feed/v1/articles/" + related.getAttribute("data-id") + "/related?languageCode=" + lang + "&offset=" + offset)
+      api("/feed/v1/articles/" + related.getAttribute("data-id") + "/" + N.related + "?languageCode=" + lang + "&offset=" + offset)
         .then(function (data) {
           var loading = related.querySelector("." + C.Loading.split(" ")[1]);
           if (loading) loading.remove();
