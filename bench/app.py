@@ -1,10 +1,12 @@
 """`python bench/app.py --sizes 500 2000`: the `coinness` site on the app-mode replica.
 
-For each size (articles over both editions): a crawl as users run it (no MongoDB, items counted),
-and bare Playwright rendering the same article pages with the same wait (bench/render_ceiling.py).
-Prints, measured in one run: renders against article pages (listings come from the feed and cost no
-render), the crawl's articles/s against that ceiling, and peak RSS of the largest size against the
-smallest."""
+For each size (articles over both editions): a crawl as users run it (`NEWS_RENDER_MODE=learn`, the
+default: render only to learn and to check), the same crawl rendering every article (`always`), and
+bare Playwright rendering the same article pages with the same wait (bench/render_ceiling.py). No
+MongoDB: items are written to a file and compared, field by field, between the two crawls. Prints,
+measured in one run: articles/s of each against the ceiling, renders beyond the learning ones as a
+share of the articles, the number of fields in which the two crawls' items differ (the publication's
+raw text aside: an article read from the app's calls keeps the call's text), and peak RSS."""
 
 from __future__ import annotations
 
@@ -19,16 +21,26 @@ from scrapy.utils.project import get_project_settings
 from replica.app import AppReplica, app_editions  # noqa: E402
 
 
-def crawl(app: AppReplica, tmp: Path) -> dict:
-    stats_file = tmp / "crawl-stats.json"
+COMPARED = ("title", "section", "published_at", "published_at_local", "published_at_precision", "body", "headings",
+            "image", "image_credits", "related", "related_status", "tags", "language", "summary")
+
+
+def crawl(app: AppReplica, tmp: Path, mode: str = "learn") -> dict:
+    stats_file, items_file = tmp / f"{mode}-stats.json", tmp / f"{mode}-items.jsonl"
     command = [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={app.start_urls()}", "-s", "MONGO_URI=",
                "-s", "NEWS_SITE_PROFILE=coinness", "-s", f"NEWS_API_URL={app.api_url}", "-s", "LOG_LEVEL=WARNING",
-               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"NEWS_STATS_FILE={stats_file}"]
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"NEWS_STATS_FILE={stats_file}",
+               "-s", f"NEWS_RENDER_MODE={mode}", "-O", f"{items_file}:jsonlines"]
     measured = run_measured(command)
     stats = json.loads(stats_file.read_text())
     elapsed = stats.get("elapsed_time_seconds") or measured["wall_s"]
-    articles = stats.get("item_scraped_count", 0)
-    return {**measured, "crawl_s": round(elapsed, 2), "articles": articles,
+    items = {item["url"]: item for item in map(json.loads, items_file.read_text().splitlines())}
+    articles = len(items)
+    learning = 3 * len(app.site.editions)  # NEWS_LEARN_RENDERS per edition
+    return {**measured, "crawl_s": round(elapsed, 2), "articles": articles, "items": items,
+            "reads": stats.get("news/learn/read", 0), "checks": stats.get("news/learn/checked", 0),
+            "renders_beyond_learning_share": round(max(0, stats.get("news/renders", 0) - learning) / articles, 3)
+            if mode == "learn" else 1.0,
             "article_pages": stats.get("news/pages/article", 0), "renders": stats.get("news/renders", 0),
             "listing_requests": stats.get("news/pages/listing", 0),
             "listings_rendered": stats.get("news/pages/listing_rendered", 0),
@@ -57,14 +69,20 @@ def main():
         with AppReplica(app_editions(seed=31, sections=6, articles=size // 2)) as app, \
                 tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
-            row = {"crawl": crawl(app, tmp), "ceiling": ceiling(app, tmp, settings)}
+            row = {"crawl": crawl(app, tmp), "always": crawl(app, tmp, "always"), "ceiling": ceiling(app, tmp, settings)}
+        learned, rendered = row["crawl"].pop("items"), row["always"].pop("items")
+        row["differing_fields"] = sum(learned.get(url, {}).get(name) != item.get(name)
+                                      for url, item in rendered.items() for name in COMPARED)
         row["crawl_vs_ceiling"] = round(row["crawl"]["articles_per_s"] / row["ceiling"]["articles_per_s"], 3)
+        row["always_vs_ceiling"] = round(row["always"]["articles_per_s"] / row["ceiling"]["articles_per_s"], 3)
         results["sizes"][size] = row
-        c = row["crawl"]
-        print(f"{size} articles: {c['articles']} stored, {c['renders']} renders for {c['article_pages']} article pages, "
-              f"{c['listing_requests']} feed requests, {c['listings_rendered']} listings rendered; "
-              f"{c['articles_per_s']} articles/s vs ceiling {row['ceiling']['articles_per_s']} "
-              f"= {row['crawl_vs_ceiling']}; peak RSS {c['rss_total_mib']} MiB", flush=True)
+        c, a = row["crawl"], row["always"]
+        print(f"{size} articles: learn: {c['articles']} stored, {c['renders']} renders ({c['reads']} read from the "
+              f"app's calls, {c['checks']} of them checked; renders beyond learning {c['renders_beyond_learning_share']:.1%} "
+              f"of articles), {c['articles_per_s']} articles/s = {row['crawl_vs_ceiling']}x the bare Playwright loop "
+              f"({row['ceiling']['articles_per_s']}/s), peak RSS {c['rss_total_mib']} MiB; always: {a['renders']} renders, "
+              f"{a['articles_per_s']} articles/s = {row['always_vs_ceiling']}x, peak RSS {a['rss_total_mib']} MiB; "
+              f"fields differing between the two: {row['differing_fields']}", flush=True)
     sizes = sorted(results["sizes"])
     if len(sizes) > 1:
         low, high = results["sizes"][sizes[0]]["crawl"], results["sizes"][sizes[-1]]["crawl"]

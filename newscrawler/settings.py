@@ -22,7 +22,7 @@ NEWS_INCREMENTAL = True              # fetch only articles not stored yet (plus 
 NEWS_RENDER_MODE = os.environ.get("NEWS_RENDER_MODE", "learn")
 NEWS_LEARN_RENDERS = 3        # renders in a row that must teach the same calls
 NEWS_CHECK_FIRST = 2          # the first articles read from the calls, all rendered again to check
-NEWS_CHECK_SHARE = 0.05       # then this share of them
+NEWS_CHECK_SHARE = 0.03       # then this share of them
 NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently are fetched again
 
 # -- being a good citizen -----------------------------------------------------------------------

@@ -50,7 +50,7 @@ class Learner:
     @classmethod
     def from_crawler(cls, crawler) -> "Learner":
         settings = crawler.settings
-        share = settings.getfloat("NEWS_CHECK_SHARE", 0.05)
+        share = settings.getfloat("NEWS_CHECK_SHARE", 0.03)
         return cls(crawler, settings.get("NEWS_RENDER_MODE") or "learn", settings.getint("NEWS_LEARN_RENDERS", 3),
                    settings.getint("NEWS_CHECK_FIRST", 2), round(1 / share) if share > 0 else 10**9)
 
