@@ -119,6 +119,9 @@ def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, 
     print(f"articles on the replica:          {len(truth)}")
     print(f"articles stored in MongoDB:       {len(stored_urls & set(truth))} of {len(truth)}")
     print(f"reachable only via 'More to Read': {sum(url in stored_urls for url in related_only)} of {len(related_only)} stored")
+    print(f"render mode:                      {settings_mode()}: {stats.get('news/renders', 0)} renders, "
+          f"{stats.get('news/learn/read', 0)} articles read from the app's data calls "
+          f"({stats.get('news/learn/checked', 0)} of them checked by a render)")
     print(f"Chromium renders:                 {stats.get('news/renders', 0)} in "
           f"{stats.get('news/render/contexts_opened', 0)} browser pages "
           f"(listing pages rendered: {stats.get('news/pages/listing_rendered', 0)})")
@@ -129,6 +132,11 @@ def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, 
     print("\nQuery the results:  .venv/bin/python demo.py --query" if not os.environ.get("MONGO_URI") else
           f"\nQuery the results:  mongosh '{database}' --eval 'db.articles.find().sort({{published_at:-1}}).limit(5)'"
           f"  (server {mask_uri(mongo_uri)})")
+
+
+def settings_mode() -> str:
+    """NEWS_RENDER_MODE as the crawl ran it (the environment, else the project's default)."""
+    return os.environ.get("NEWS_RENDER_MODE") or "learn"
 
 
 def query(database: str, limit: int) -> None:

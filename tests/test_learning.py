@@ -126,3 +126,19 @@ def test_an_api_changed_mid_crawl_sends_the_crawl_back_to_rendering_and_loses_no
     assert wrong == []
     assert any(key.startswith("news/learn/disagreed/") for key in result.stats)
     assert "without the browser stopped" in result.log
+
+
+def test_renders_of_articles_with_and_without_a_picture_teach_one_recipe(site):
+    from newscrawler.learning.learner import Learner
+
+    class Crawler:
+        stats = type("Stats", (), {"inc_value": lambda *args, **kwargs: None})()
+
+    learner = Learner(Crawler(), learn_renders=3)
+    articles = list(site.editions["en"].articles.values())
+    with_picture = [a for a in articles if a.hero_url][:2]
+    without = [a for a in articles if not a.hero_url][:1]
+    for article in (with_picture[0], *without, with_picture[1]):
+        learner.taught("coinness:en", learn(*recorded_render(site, "en", article), str(article.id), "en", BLOCKS))
+    recipe = learner.recipe_to_read("coinness:en")
+    assert recipe is not None and dict(recipe.fields)["image_url"] == ("image", "url")

@@ -17,7 +17,7 @@ crawl resumed from a JOBDIR learns again (a few renders).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .recipe import Recipe
 
@@ -83,8 +83,7 @@ class Learner:
             state.agreeing = 0
         elif state.recipe is not None and same_calls(state.recipe, recipe):
             state.agreeing += 1
-            if recipe.related and not state.recipe.related:
-                state.recipe = recipe
+            state.recipe = merged(state.recipe, recipe)
         else:
             state.recipe, state.agreeing = recipe, 1
         if state.recipe is not None and state.agreeing >= self.learn_renders:
@@ -128,6 +127,15 @@ class Learner:
 
 
 def same_calls(one: Recipe, other: Recipe) -> bool:
-    """Whether two renders taught the same article call and field paths (related: once seen)."""
-    return one.article.url == other.article.url and one.fields == other.fields and (
-        one.related is None or other.related is None or one.related.url == other.related.url)
+    """Whether two renders taught the same calls: the same article call, each field both found
+    at the same place (an article without a picture teaches no picture's path), the same related
+    call once both saw one."""
+    paths, others = dict(one.fields), dict(other.fields)
+    return one.article.url == other.article.url and all(paths[k] == others[k] for k in paths.keys() & others.keys()) \
+        and (one.related is None or other.related is None or one.related.url == other.related.url)
+
+
+def merged(one: Recipe, other: Recipe) -> Recipe:
+    """What two agreeing renders taught together: every field either found, the related call either saw."""
+    related = one if one.related is not None else other
+    return replace(related, fields=tuple(sorted({**dict(other.fields), **dict(one.fields)}.items())))
