@@ -91,7 +91,7 @@ STORED_FIELDS = ("article_id", "title", "section", "published_at", "published_at
 
 @pytest.mark.slow
 def test_learning_stores_what_rendering_every_article_stores(tmp_path):
-    with AppReplica(app_editions(seed=21, sections=3, articles=40)) as app:
+    with AppReplica(app_editions(seed=21, sections=3, articles=24)) as app:
         learned = crawl_app(tmp_path, app, "learn")
         rendered = crawl_app(tmp_path, app, "always", NEWS_RENDER_MODE="always")
         truth = app.ground_truth()
@@ -110,8 +110,8 @@ def test_learning_stores_what_rendering_every_article_stores(tmp_path):
 
 @pytest.mark.slow
 def test_an_api_changed_mid_crawl_sends_the_crawl_back_to_rendering_and_loses_nothing(tmp_path):
-    faults = AppFaults(api_change_after=25, articles_need_origin=True)
-    with AppReplica(app_editions(seed=22, sections=3, articles=40), faults) as app:
+    faults = AppFaults(api_change_after=14, articles_need_origin=True)
+    with AppReplica(app_editions(seed=22, sections=3, articles=24), faults) as app:
         result = crawl_app(tmp_path, app, "changed")
         truth = app.ground_truth()
     assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
