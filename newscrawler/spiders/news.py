@@ -36,10 +36,10 @@ from ..refusals import PageRefused
 from ..rendering import RENDER_SLOT, RenderConfig
 from ..rendering.scripts import article_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
-from ..urls import host_family, host_of
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable
+from ..urls import host_family, host_of
 
 logger = logging.getLogger(__name__)
 
