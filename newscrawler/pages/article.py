@@ -233,20 +233,30 @@ class ArticlePage:
         if not self.article_id():
             raise ArticleParseError("missing_article_id", self.url)
 
+    # The item's fields a page reads, each by the method named beside it: declared once here, and
+    # `to_item` builds the item from this list (a site's page class overrides methods, not the list).
+    ITEM_FIELDS = {
+        "url": "canonical_url", "title": "title", "section": "section", "published_at_raw": "published_text",
+        "published_at_iso": "published_iso", "published_at_zone": "published_zone",
+        "modified_at_raw": "modified_iso", "summary": "summary", "body": "body", "headings": "headings",
+        "image": "image", "related": "related_urls_seen", "related_status": "related_status",
+        "tags": "tags", "language": "language",
+    }
+
+    def published_text(self) -> str | None:
+        """The date as the page shows it, else as it declares it."""
+        return self.published_raw() or self.published_iso()
+
+    def related_urls_seen(self) -> list[str]:
+        return self.related_seen.stored_urls
+
+    def related_status(self) -> str:
+        return self.related_seen.status
+
     def to_item(self, site: str, fetched_at: datetime | None = None, seen_as: list[str] = ()) -> ArticleItem:
         """The article as an item; `seen_as` are the URLs it was reached under (they become aliases)."""
         self.validate()
-        fetched_at = fetched_at or self.fetched_at
-        url = self.canonical_url()
-        related = self.related_seen
+        values = {name: getattr(self, method)() for name, method in self.ITEM_FIELDS.items()}
         aliases = dict.fromkeys(self.urls.canonicalize(u) for u in seen_as if u)
-        raw = self.published_raw()
-        iso = self.published_iso()
-        return ArticleItem(
-            url=url, site=site, article_id=str(self.article_id()), title=self.title(), section=self.section(),
-            published_at_raw=raw or iso, published_at_iso=iso, published_at_zone=self.published_zone(),
-            modified_at_raw=self.modified_iso(),
-            summary=self.summary(), body=self.body(), headings=self.headings(), image=self.image(),
-            related=related.stored_urls, related_status=related.status, tags=self.tags(),
-            language=self.language(), aliases=[u for u in aliases if u != url], fetched_at=fetched_at,
-        )
+        return ArticleItem(**values, site=site, article_id=str(self.article_id()),
+                           aliases=[u for u in aliases if u != values["url"]], fetched_at=fetched_at or self.fetched_at)
