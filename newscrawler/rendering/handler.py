@@ -15,9 +15,9 @@ from ..pages.html import html_is_complete
 from .config import RenderConfig
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
-from .recording import CallRecording
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
                      unless_page_closed, wait_for_exit)
+from .recording import CallRecording
 
 
 class RenderingDownloadHandler(PlaywrightHandlerAdapter):
@@ -74,10 +74,11 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         try:
             response = await asyncio.wait_for(self.render(request, spider), self.timebox)
         except asyncio.TimeoutError:
+            self.recordings.pop(id(meta.get("playwright_page")), None)  # its page is closed with its context
             await self._finish(slot, meta, succeeded=False)
             raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None
         except BaseException as error:
-            self.recordings.pop(id(meta.get("playwright_page")), None)
+            self.recordings.pop(id(meta.get("playwright_page")), None)  # its page is closed with its context
             await self._finish(slot, meta, succeeded=False)
             if is_refused_download(error):
                 raise NotAPage(f"the browser took {request.url} for a file to download") from None
