@@ -228,3 +228,13 @@ def test_today_and_yesterday_name_a_day_not_a_minute(text, day):
 
     reading = read_publication(text, None, NOW)
     assert (reading.instant, reading.local, reading.precision) == (None, day, "day")
+
+
+def test_a_declared_midnight_is_kept_when_the_text_tells_the_same_moment():
+    from newscrawler.cleaning.dates import set_dates
+    from newscrawler.items import ArticleItem
+
+    item = ArticleItem(url="https://news.test/a/1", site="coinness", article_id="1", title="T",
+                       published_at_iso="2025-11-20T00:00+09:00", published_at_raw="2025-11-19T15:00:00.000Z")
+    set_dates(item, None, NOW)
+    assert (item.published_at_local, item.published_at_precision) == ("2025-11-20T00:00:00+09:00", "minute")

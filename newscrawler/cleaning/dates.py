@@ -442,6 +442,8 @@ def completes_declared_day(shown: Publication, declared: Publication) -> bool:
         return False
     if not (declared.precision == "day" or declared.local[11:19] == "00:00:00"):
         return False
+    if shown.instant is not None and shown.instant == declared.instant:
+        return False  # a midnight that is a real time: the same moment told in another zone
     apart = datetime.fromisoformat(shown.local[:10]) - datetime.fromisoformat(declared.local[:10])
     return abs(apart.days) <= 1
 
