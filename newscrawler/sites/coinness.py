@@ -65,7 +65,14 @@ class CoinnessArticlePage(ArticlePage):
         if self.sel.css(component("ErrorView")):
             # The app could not read its API this time: the page itself may be fine.
             raise ArticleParseError("app_error", self.url, retry=True)
-        super().validate()
+        try:
+            super().validate()
+        except ArticleParseError as error:
+            if error.reason not in ("missing_title", "missing_body"):
+                raise
+            # An app that drew its article without a headline or text read an answer it did not
+            # expect (seen while its API and its script are deployed apart): the next render may not.
+            raise ArticleParseError(error.reason, self.url, retry=True) from None
 
 
 
