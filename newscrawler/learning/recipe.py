@@ -61,9 +61,6 @@ class Recipe:
     related_url: str | None = None     # a related article's URL with `{id}`
     related_total: tuple | None = None  # path of the number of related articles in a related answer
 
-    def path(self, name: str) -> tuple | None:
-        return dict(self.fields).get(name)
-
     def describe(self) -> str:
         """One readable line: which call gives which field."""
         paths = ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in self.fields)

@@ -312,12 +312,11 @@ class NewsSpider(scrapy.Spider):
         render's callback then stores whichever is right)."""
         url = read["url"]
         urls = self.site.urls
-        related = list(dict.fromkeys(urls.canonicalize(u) for u in read["related"]
-                                     if urls.article_id(u) and host_family(host_of(u)) in self.site_hosts))
+        page = self.site.article_page("", url, urls)  # the site's own rules for the fields no call gives
+        related = list(dict.fromkeys(urls.canonicalize(u) for u in read["related"] if page.is_article_here(u)))
         values = {**read["item"], "url": urls.canonicalize(url), "site": self.site.name,
                   "article_id": self.article_id_of(url), "related": related, "related_status": "complete",
-                  "language": self.site.article_page("", url, urls).language(),
-                  "fetched_at": datetime.now(timezone.utc)}
+                  "language": page.language(), "fetched_at": page.fetched_at}
         if self.learner.read(read["kind"], url):
             yield self.page_request(url, **{m.CHECK_OF: values})
             return

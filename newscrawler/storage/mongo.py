@@ -264,7 +264,7 @@ class MongoArticleStore:
                 # Known to be absent: a plain insert costs the server far less than an upsert.
                 article_ops.append(self.insert_op(doc, now))
             elif fetched_before(doc.fields, old):
-                article_ops.append(self.aliases_op(doc))
+                article_ops.append(self.aliases_op(doc.key, doc.aliases))  # an older fetch: only its URLs are news
                 stale.add(doc.key)
             elif old.get("content_hash") != doc.fields.get("content_hash"):
                 version_ops.append(self.version_op(old, now))
@@ -418,9 +418,10 @@ class MongoArticleStore:
             update["$set"].update(self.surroundings(fields))
         return UpdateOne({"_id": doc.key, "content_hash": old.get("content_hash")}, update)
 
-    def aliases_op(self, doc: ArticleDoc) -> UpdateOne:
-        """Fields read from an older fetch than the stored ones: only its URLs are news."""
-        return UpdateOne({"_id": doc.key}, {"$addToSet": {"aliases": {"$each": doc.aliases}}})
+    @staticmethod
+    def aliases_op(key: str, urls: list[str]) -> UpdateOne:
+        """URLs added to a stored article's `aliases` (and nothing else of it)."""
+        return UpdateOne({"_id": key}, {"$addToSet": {"aliases": {"$each": urls}}})
 
     def version_op(self, old: dict, now: datetime) -> ReplaceOne:
         key = old["_id"]
@@ -429,7 +430,7 @@ class MongoArticleStore:
 
     def add_aliases(self, aliases: dict[str, list[str]]) -> int:
         """Add URLs to stored articles' `aliases`; returns how many articles were not found."""
-        ops = [UpdateOne({"_id": key}, {"$addToSet": {"aliases": {"$each": urls}}}) for key, urls in aliases.items()]
+        ops = [self.aliases_op(key, urls) for key, urls in aliases.items()]
         if not ops:
             return 0
         outcome = self.articles.bulk_write(ops, ordered=False)
