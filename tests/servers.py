@@ -153,6 +153,19 @@ class Crawl:
         return CrawlResult(self.process.returncode, items, stats, log)
 
 
+def kill_outright(crawl: Crawl) -> CrawlResult:
+    """SIGKILL a crawl and everything it started (its browser too): no clean close at all."""
+    import psutil
+
+    process = psutil.Process(crawl.process.pid)
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            member.send_signal(signal.SIGKILL)
+        except psutil.Error:
+            pass  # gone already
+    return crawl.finish()
+
+
 def run_crawl(tmp_path: Path, start_url: str, mongo_uri: str | None = None, database: str = "newscrawler",
               settings: dict | None = None, args: dict | None = None, timeout: float = 600,
               name: str = "crawl") -> CrawlResult:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import signal
 import uuid
 from collections import Counter
 from urllib.parse import urlsplit
 
-import psutil
 import pytest
 
 from replica import Replica, SiteContent
-from servers import Crawl, RedisServer, run_crawl, wait_until
+from servers import Crawl, RedisServer, kill_outright, run_crawl, wait_until
 
 pytestmark = pytest.mark.slow
 PROCESSES = 3
@@ -77,11 +75,7 @@ def test_a_killed_process_loses_nothing(tmp_path, small_replica, mongo_uri, mong
     replica = small_replica
     crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
     wait_until(lambda: mongo_db.articles.count_documents({}) >= 30, 300, "30 articles stored")
-    # The node dies with everything it runs (its browser included).
-    node = psutil.Process(crawls[0].process.pid)
-    for process in [node, *node.children(recursive=True)]:
-        process.send_signal(signal.SIGKILL)
-    crawls[0].finish()
+    kill_outright(crawls[0])  # the node dies with everything it runs (its browser included)
     results = [crawl.finish() for crawl in crawls[1:]]
     # One more incremental run, as the scheduled job would be, finds whatever is still missing.
     final = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name="after")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from replica import Replica, SiteContent
-from servers import Crawl, run_crawl, wait_until
+from servers import Crawl, kill_outright, run_crawl, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -98,19 +98,6 @@ def test_sigterm_then_resume_with_the_same_jobdir(tmp_path, mongo_uri, mongo_db)
     assert sorted(urls) == sorted(content.ground_truth(replica.base_url))   # each article yielded once
     assert mongo_db.articles.count_documents({}) == 40
     assert "Traceback" not in stopped.log + resumed.log
-
-
-def kill_outright(crawl: Crawl) -> None:
-    """SIGKILL the crawl and everything it started (its browser too): no clean close at all."""
-    import psutil
-
-    process = psutil.Process(crawl.process.pid)
-    for member in [process, *process.children(recursive=True)]:
-        try:
-            member.send_signal(signal.SIGKILL)
-        except psutil.Error:
-            pass
-    crawl.finish()
 
 
 @pytest.mark.parametrize("same_jobdir", [True, False])
