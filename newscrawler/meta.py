@@ -40,6 +40,10 @@ RECORD_CALLS = "news_record_calls"
 DATA_CALLS = "news_data_calls"
 """The data calls a recording render saw, as plain dicts (set by the rendering handler)."""
 
+SERVER_HTML = "news_server_html"
+"""The HTML the server sent for a recording render's page (set by the rendering handler): what a
+plain fetch of the page gives, compared with what the render showed."""
+
 READ_AS = "news_read_as"
 """On requests of an article read without the browser: the article's URL, its kind, and the item
 built so far (plain data: JOBDIR and the shared frontier keep it)."""

@@ -55,15 +55,31 @@ def item_fields(fields: dict, browser_zone: ZoneInfo) -> dict:
             "published_at_raw": published, "published_at_iso": as_shown(moment, browser_zone) if moment else None}
 
 
+PAGE_FIELDS = ("url", "title", "section", "published_at_raw", "published_at_iso", "published_at_zone", "modified_at_raw",
+               "summary", "body", "headings", "tags", "language", "aliases")
+
+
+def page_fields(item: ArticleItem, article_id: str) -> dict:
+    """The fields a plain fetch of an article's page gave (plain data, for the request's meta); the
+    related block is the related call's."""
+    image = item.image
+    return {**{name: getattr(item, name) for name in PAGE_FIELDS}, "article_id": article_id,
+            "image": {"url": image.url, "alt": image.alt, "caption": image.caption} if image else None}
+
+
 def build_item(values: dict) -> ArticleItem:
     image = values.get("image")
     return ArticleItem(**{**values, "image": Image(**image) if image else None})
 
 
-def differing_field(read: ArticleItem, rendered: ArticleItem, zone: ZoneInfo | None) -> str | None:
-    """The first field in which an article read from the calls differs from its render (the
-    publication compared as instants to the minute); None when they agree."""
+def differing_field(read: ArticleItem, rendered: ArticleItem, zone: ZoneInfo | None,
+                    besides: tuple[str, ...] = ()) -> str | None:
+    """The first field in which an article read without the browser differs from its render (the
+    publication compared as instants to the minute; the related list only where the render saw the
+    whole block); None when they agree."""
     for name in COMPARED:
+        if name in besides or (name == "related" and rendered.related_status not in ("complete", "absent")):
+            continue
         if name == "published":
             if published_instant(read, zone) != published_instant(rendered, zone):
                 return name

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -37,6 +37,11 @@ class DataCall:
     data: object
 
 
+# The article "call" of a site whose server sends the article's page whole (all but what its script
+# fills in, such as a lazy related block): the page itself, fetched without the browser.
+PAGE_AS_SERVED = "{page}"
+
+
 @dataclass(frozen=True)
 class CallTemplate:
     """A call's URL with `{id}`, `{edition}` and `{offset}` where the article's values go."""
@@ -57,16 +62,22 @@ class Recipe:
     fields: tuple = ()                 # ((field, json path), ...): title, section, published, body_html, ...
     related: CallTemplate | None = None
     related_rows: tuple = ()           # path of the rows list in a related answer
-    related_id: str | None = None      # key of a row's article id
-    related_url: str | None = None     # a related article's URL with `{id}`
+    related_id: str | None = None      # key of a row's article id (or URL)
+    related_url: str | None = None     # a related article's URL with `{id}`, or ROW_URL
     related_total: tuple | None = None  # path of the number of related articles in a related answer
+
+    @property
+    def reads_page(self) -> bool:
+        """Whether the article's fields come from its page as the server sends it (not a data call)."""
+        return self.article.url == PAGE_AS_SERVED
 
     def describe(self) -> str:
         """One readable line: which call gives which field."""
         paths = ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in self.fields)
         related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}"
                    if self.related else "; no related call")
-        return f"article: {self.article.url} ({paths}){related}"
+        article = "the page as the server sends it" if self.reads_page else f"{self.article.url} ({paths})"
+        return f"article: {article}{related}"
 
 
 def leaves(data, path: tuple = ()):
@@ -153,6 +164,13 @@ def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | No
     return None
 
 
+def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe:
+    """The recipe of a page the server sends whole but for what its calls fill in (a related block
+    loaded by its script): the page itself, and the related call the render taught."""
+    return with_related(Recipe(CallTemplate(PAGE_AS_SERVED)), shown.get("related") or [], calls, None,
+                        article_id, edition)
+
+
 def match_fields(shown: dict, data, blocks_css: str) -> list | None:
     """Where in `data` each shown field is; None unless the title and the text are both there."""
     found: dict[str, tuple] = {}
@@ -182,7 +200,7 @@ def match_fields(shown: dict, data, blocks_css: str) -> list | None:
     return sorted(found.items())
 
 
-def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], article_call: DataCall,
+def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], article_call: DataCall | None,
                  article_id: str, edition: str | None) -> Recipe:
     """The recipe with its related call, learned from the calls whose rows are the related
     articles in the page's order (all its pages together)."""
@@ -205,22 +223,43 @@ def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], arti
 
 
 def rows_of(data, related: list[str]):
-    """(rows path, id key, related URL template) when `data` lists some of the related articles
-    in order, each row's id a segment of the article's URL."""
+    """(rows path, key, related URL template) when `data` lists some of the related articles in
+    order: each row's value under the key is the article's id (a segment of its URL), or its URL
+    itself (template ROW_URL, read against the article's page)."""
     for path, value in leaves(data):
         if not (isinstance(value, list) and value and all(isinstance(row, dict) for row in value)):
             continue
         for key in value[0]:
-            ids = [str(row.get(key)) for row in value]
-            start = next((i for i, url in enumerate(related) if ids[0] in urlsplit(url).path.split("/")), None)
-            if start is None or len(ids) > len(related) - start:
-                continue
-            window = related[start:start + len(ids)]
-            if all(i in urlsplit(url).path.split("/") for i, url in zip(ids, window)):
-                parts = urlsplit(window[0])
-                segments = ["{id}" if s == ids[0] else s for s in parts.path.split("/")]
-                return path, key, urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
+            found = listed_in_order([row.get(key) for row in value], related)
+            if found is not None:
+                return (path, key, found)
     return None
+
+
+ROW_URL = "{url}"
+
+
+def listed_in_order(values: list, related: list[str]) -> str | None:
+    """How `values` name a run of the related articles, in order: the URL template of their ids,
+    ROW_URL where they are the URLs themselves, or None."""
+    paths = [urlsplit(url).path for url in related]
+    as_paths = [urlsplit(v).path if isinstance(v, str) and "/" in v else None for v in values]
+    if all(as_paths) and contains_run(paths, as_paths):
+        return ROW_URL
+    ids = [str(v) for v in values]
+    start = next((i for i, path in enumerate(paths) if ids[0] in path.split("/")), None)
+    if start is None or len(ids) > len(related) - start:
+        return None
+    window = related[start:start + len(ids)]
+    if not all(i in urlsplit(url).path.split("/") for i, url in zip(ids, window)):
+        return None
+    parts = urlsplit(window[0])
+    segments = ["{id}" if s == ids[0] else s for s in parts.path.split("/")]
+    return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
+
+
+def contains_run(whole: list, run: list) -> bool:
+    return any(whole[i:i + len(run)] == run for i in range(len(whole) - len(run) + 1))
 
 
 def paging_parameter(pages: list[DataCall]) -> str | None:
@@ -244,11 +283,14 @@ def read_fields(recipe: Recipe, data, blocks_css: str) -> dict:
             "body": body, "headings": headings}
 
 
-def related_page(recipe: Recipe, data) -> list[str]:
-    """The related articles' URLs one answer of the related call lists, in order."""
+def related_page(recipe: Recipe, data, page_url: str) -> list[str]:
+    """The related articles' URLs one answer of the related call lists, in order (URLs the rows
+    give read against the article's page, `page_url`)."""
     rows = at(data, recipe.related_rows)
     if not isinstance(rows, list):
         raise KeyError(recipe.related_rows)
+    if recipe.related_url == ROW_URL:
+        return [urljoin(page_url, str(row[recipe.related_id])) for row in rows]
     return [recipe.related_url.replace("{id}", str(row[recipe.related_id])) for row in rows]
 
 

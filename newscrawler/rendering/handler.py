@@ -61,7 +61,10 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
             body = await response.body()
         except PlaywrightError:
             return  # no body to judge (a redirect, a closed page): the parser judges the DOM
-        request.meta[m.SERVER_HTML_COMPLETE] = html_is_complete(body.decode("utf-8", "replace"))
+        html = body.decode("utf-8", "replace")
+        request.meta[m.SERVER_HTML_COMPLETE] = html_is_complete(html)
+        if request.meta.get(m.RECORD_CALLS):  # a render that teaches: is the page whole without its script?
+            request.meta[m.SERVER_HTML] = html
 
     def wrap_route_handler(self, handler):
         return unless_page_closed(handler)
@@ -69,6 +72,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
     async def download(self, request, spider=None):
         meta = request.meta
         meta.pop(m.SERVER_HTML_COMPLETE, None)  # a retried request's verdict is about another render
+        meta.pop(m.SERVER_HTML, None)
         pooled = "playwright_page" not in meta and "playwright_context" not in meta
         slot = self.pool.lease(meta) if pooled else None
         try:

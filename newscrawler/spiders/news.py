@@ -9,7 +9,6 @@ distributed mode are configured by add-ons (`newscrawler.addons`), storage by `n
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from datetime import datetime, timezone
@@ -28,8 +27,8 @@ from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
 from ..incremental import CrawlMemory, KnownArticles
 from ..learning.learner import Learner
-from ..learning.reading import build_item, differing_field, item_fields, shown_of
-from ..learning.recipe import DataCall, learn, read_fields, read_total, related_page
+from ..learning.reading import build_item
+from ..learning.reads import LearnedReads
 from ..pages import ArticleParseError
 from ..pages.html import html_is_complete
 from ..refusals import PageRefused
@@ -88,7 +87,7 @@ class NewsSpider(scrapy.Spider):
             raise NotConfigured(str(error)) from None
         self.render = RenderConfig.from_settings(settings)
         self.learner = Learner.from_crawler(crawler)
-        self.browser_zone = ZoneInfo(self.render.timezone_id)
+        self.reads = LearnedReads(self, ZoneInfo(self.render.timezone_id))
         self.start_urls = self.choose_start_urls(settings)
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
@@ -231,7 +230,7 @@ class NewsSpider(scrapy.Spider):
         if self.renders_articles:
             recipe = self.learner.recipe_to_read(self.kind_of(url))
             if recipe is not None:
-                return self.read_request(url, recipe)
+                return self.reads.read_request(url, recipe)
         return self.page_request(url, depth)
 
     @property
@@ -253,113 +252,21 @@ class NewsSpider(scrapy.Spider):
         edition = self.site.urls.edition(url)
         return f"{self.site.name}:{edition}" if edition else self.site.name
 
-    # -- articles read from the app's data calls (newscrawler.learning) ----------------------------
-    def read_request(self, url: str, recipe, read: dict | None = None) -> Request:
-        """The article call a render taught, as an ordinary request with the headers the app sent."""
-        match = self.site.urls.article_match(url)
-        edition = self.site.urls.edition(url)
-        read = read or {"url": url, "kind": self.kind_of(url), "number": match.group("id"), "edition": edition}
-        return Request(recipe.article.url_for(read["number"], edition), headers=recipe.article.headers,
-                       callback=self.parse_read_article, errback=self.read_failed, dont_filter=True,
-                       meta={m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: url, m.READ_AS: read})
+    # -- articles read without the browser (newscrawler.learning.reads) ---------------------------
+    def read_request(self, url: str, recipe) -> Request:
+        return self.reads.read_request(url, recipe)
 
     def parse_read_article(self, response):
-        read = response.meta[m.READ_AS]
-        recipe = self.learner.recipe_to_read(read["kind"])
-        if recipe is None:  # the kind went back to learning meanwhile
-            yield self.page_request(read["url"], **{m.RENDER_AGAIN: True})
-            return
-        try:
-            fields = read_fields(recipe, json.loads(response.text), self.site.article_page.body_blocks_css)
-        except (ValueError, KeyError, TypeError):
-            yield from self.render_again(read, "answer_shape")
-            return
-        read["item"] = item_fields(fields, self.browser_zone)
-        read["related"], read["offset"] = [], 0
-        if recipe.related is None:
-            yield from self.finish_read(read)
-            return
-        yield self.related_request(recipe, read)
+        return self.reads.article_answer(response)
 
-    def related_request(self, recipe, read: dict) -> Request:
-        return Request(recipe.related.url_for(read["number"], read["edition"], read["offset"]),
-                       headers=recipe.related.headers, callback=self.parse_read_related, errback=self.read_failed,
-                       dont_filter=True, meta={m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"],
-                                               m.READ_AS: read})
+    def parse_read_page(self, response):
+        return self.reads.served_page(response)
 
     def parse_read_related(self, response):
-        read = response.meta[m.READ_AS]
-        recipe = self.learner.recipe_to_read(read["kind"])
-        if recipe is None:
-            yield self.page_request(read["url"], **{m.RENDER_AGAIN: True})
-            return
-        try:
-            data = json.loads(response.text)
-            urls = related_page(recipe, data)
-            total = read_total(recipe, data)
-        except (ValueError, KeyError, TypeError):
-            yield from self.render_again(read, "related_shape")
-            return
-        read["related"] += urls
-        read["offset"] += len(urls)
-        if urls and (total is None or read["offset"] < total):
-            yield self.related_request(recipe, read)
-            return
-        yield from self.finish_read(read)
-
-    def finish_read(self, read: dict):
-        """The item of an article read from the calls; rendered too when it is one to check (the
-        render's callback then stores whichever is right)."""
-        url = read["url"]
-        urls = self.site.urls
-        page = self.site.article_page("", url, urls)  # the site's own rules for the fields no call gives
-        related = list(dict.fromkeys(urls.canonicalize(u) for u in read["related"] if page.is_article_here(u)))
-        values = {**read["item"], "url": urls.canonicalize(url), "site": self.site.name,
-                  "article_id": self.article_id_of(url), "related": related, "related_status": "complete",
-                  "language": page.language(), "fetched_at": page.fetched_at}
-        if self.learner.read(read["kind"], url):
-            yield self.page_request(url, **{m.CHECK_OF: values})
-            return
-        yield build_item(values)
-        for related_url in related:
-            request = self.article_request(related_url)
-            if request:
-                yield request
+        return self.reads.related_answer(response)
 
     def read_failed(self, failure):
-        """An article call that failed after its retries: the article is rendered instead."""
-        self.count_failure(failure)
-        read = failure.request.meta[m.READ_AS]
-        yield self.page_request(read["url"], **{m.RENDER_AGAIN: True})
-
-    def render_again(self, read: dict, what: str):
-        """An answer of a shape not seen before: the kind goes back to learning, and this article and
-        those read since the last good check are rendered."""
-        for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"])]:
-            yield self.page_request(url, **{m.RENDER_AGAIN: True})
-
-    def learn_from(self, response, item) -> None:
-        """A recording render: what its data calls teach about its kind of page."""
-        calls = [DataCall(**call) for call in response.meta.get(m.DATA_CALLS) or ()]
-        match = self.site.urls.article_match(item.url)
-        if not calls or match is None:
-            return
-        recipe = learn(shown_of(item, self.site.zone), calls, match.group("id"), self.site.urls.edition(item.url),
-                       self.site.article_page.body_blocks_css)
-        self.learner.taught(self.kind_of(item.url), recipe)
-
-    def checked(self, response, item):
-        """A render that checks an article read from the calls: the render's item is stored, and a
-        disagreement sends the kind back to learning, with what was read since the last good check
-        rendered again."""
-        read = build_item(response.meta[m.CHECK_OF])
-        kind = self.kind_of(item.url)
-        what = differing_field(read, item, self.site.zone)
-        if what is None:
-            self.learner.agreed(kind, response.meta[m.LINKED_AS])
-            return
-        for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS]):
-            yield self.page_request(url, **{m.RENDER_AGAIN: True})
+        return self.reads.failed(failure)
 
     # -- listings ---------------------------------------------------------------------------
     def parse_listing(self, response):
@@ -486,9 +393,9 @@ class NewsSpider(scrapy.Spider):
             if not getattr(item, name):
                 stats.inc_value(f"news/field_missing/{name}")
         if m.DATA_CALLS in response.meta:
-            self.learn_from(response, item)
+            self.reads.learn_from(response, item)
         if m.CHECK_OF in response.meta:
-            yield from self.checked(response, item)
+            yield from self.reads.checked(response, item)
         item.supersedes = bool(response.meta.get(m.RENDER_AGAIN))
         yield item
         for url in item.related:

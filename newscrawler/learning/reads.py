@@ -1,0 +1,198 @@
+"""Articles read without the browser, for the spider: what renders teach, the reads themselves
+(the learned article call, or the page as the server sends it, then every page of the related call),
+and the renders that check them.
+
+The spider routes: its callbacks for these requests hand the response here, and requests made here
+name the spider's callbacks (JOBDIR and the shared frontier keep a request by its spider's method).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.http import Request
+
+from .. import meta as m
+from ..pages import ArticleParseError
+from ..pages.html import html_is_complete
+from .reading import build_item, differing_field, item_fields, page_fields, shown_of
+from .recipe import DataCall, Recipe, learn, learn_page, read_fields, read_total, related_page
+
+logger = logging.getLogger(__name__)
+
+
+class LearnedReads:
+    def __init__(self, spider, browser_zone: ZoneInfo):
+        self.spider = spider
+        self.site = spider.site
+        self.learner = spider.learner
+        self.browser_zone = browser_zone
+
+    # -- what renders teach ----------------------------------------------------------------------
+    def learn_from(self, response, item) -> None:
+        """A recording render: what its data calls (and the page as the server sent it) teach about
+        its kind of page."""
+        match = self.site.urls.article_match(item.url)
+        if match is None:
+            return
+        calls = [DataCall(**call) for call in response.meta.get(m.DATA_CALLS) or ()]
+        shown = shown_of(item, self.site.zone)
+        article_id, edition = match.group("id"), self.site.urls.edition(item.url)
+        recipe = learn(shown, calls, article_id, edition, self.site.article_page.body_blocks_css)
+        if recipe is None:
+            served = self.served_item(response, item)
+            if served is not None:
+                recipe = learn_page(shown, calls, article_id, edition)
+                if recipe.related is None and served.related != item.related:
+                    recipe = None  # the script draws related cards from something we cannot read
+        self.learner.taught(self.spider.kind_of(item.url), recipe)
+
+    def served_item(self, response, rendered):
+        """The article as a plain fetch of its page reads it, when that agrees with the render in
+        everything but the related block (which a script fills in); None otherwise."""
+        html = response.meta.get(m.SERVER_HTML)
+        if not html:
+            return None
+        page = self.site.article_page(html, response.url, self.site.urls, fetched_at=rendered.fetched_at)
+        try:
+            served = page.to_item(self.site.name, rendered.fetched_at)
+        except ArticleParseError:
+            return None  # an app's empty shell
+        return served if differing_field(served, rendered, self.site.zone, besides=("related",)) is None else None
+
+    # -- reading -----------------------------------------------------------------------------------
+    def read_request(self, url: str, recipe: Recipe, read: dict | None = None) -> Request:
+        """The article call a render taught, as an ordinary request with the headers the app sent
+        (or the article's page itself, where the server sends it whole)."""
+        edition = self.site.urls.edition(url)
+        read = read or {"url": url, "kind": self.spider.kind_of(url),
+                        "number": self.site.urls.article_match(url).group("id"), "edition": edition}
+        if recipe.reads_page:
+            return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
+                           dont_filter=True, meta={m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read})
+        return Request(recipe.article.url_for(read["number"], edition), headers=recipe.article.headers,
+                       callback=self.spider.parse_read_article, errback=self.spider.read_failed, dont_filter=True,
+                       meta={m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: url, m.READ_AS: read})
+
+    def article_answer(self, response):
+        read = response.meta[m.READ_AS]
+        recipe = self.learner.recipe_to_read(read["kind"])
+        if recipe is None:  # the kind went back to learning meanwhile
+            yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            return
+        try:
+            fields = read_fields(recipe, json.loads(response.text), self.site.article_page.body_blocks_css)
+        except (ValueError, KeyError, TypeError):
+            yield from self.render_again(read, "answer_shape")
+            return
+        read["item"] = item_fields(fields, self.browser_zone)
+        yield from self.related_then_finish(recipe, read)
+
+    def served_page(self, response):
+        """The article's page as the server sent it: every field but the related block, which the
+        related call gives."""
+        read = response.meta[m.READ_AS]
+        recipe = self.learner.recipe_to_read(read["kind"])
+        if recipe is None:
+            yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            return
+        fetched_at = datetime.now(timezone.utc)
+        page = self.site.article_page(response.text, response.url, self.site.urls,
+                                      server_html_complete=html_is_complete(response.text), fetched_at=fetched_at)
+        seen_as = [read["url"], *response.meta.get("redirect_urls", ()), response.url]
+        try:
+            item = page.to_item(self.site.name, fetched_at, seen_as)
+        except ArticleParseError as error:
+            retry = get_retry_request(response.request, spider=self.spider, reason=f"page_{error.reason}") \
+                if error.retry else None
+            # Anything else the render judges, as it judges every page it cannot read.
+            yield retry or self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            return
+        read["item"] = page_fields(item, self.spider.article_id_of(item.url, item.article_id))
+        if recipe.related is None:  # the page lists its related articles itself
+            read["related"], read["related_status"] = list(item.related), item.related_status
+            yield from self.finish(read)
+            return
+        yield from self.related_then_finish(recipe, read)
+
+    def related_then_finish(self, recipe: Recipe, read: dict):
+        read["related"], read["offset"] = [], 0
+        if recipe.related is None:
+            yield from self.finish(read)
+            return
+        yield self.related_request(recipe, read)
+
+    def related_request(self, recipe: Recipe, read: dict) -> Request:
+        return Request(recipe.related.url_for(read["number"], read["edition"], read["offset"]),
+                       headers=recipe.related.headers, callback=self.spider.parse_read_related,
+                       errback=self.spider.read_failed, dont_filter=True,
+                       meta={m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read})
+
+    def related_answer(self, response):
+        read = response.meta[m.READ_AS]
+        recipe = self.learner.recipe_to_read(read["kind"])
+        if recipe is None:
+            yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            return
+        try:
+            data = json.loads(response.text)
+            urls = related_page(recipe, data, read["url"])
+            total = read_total(recipe, data)
+        except (ValueError, KeyError, TypeError):
+            yield from self.render_again(read, "related_shape")
+            return
+        read["related"] += urls
+        read["offset"] += len(urls)
+        if urls and (total is None or read["offset"] < total):
+            yield self.related_request(recipe, read)
+            return
+        yield from self.finish(read)
+
+    def finish(self, read: dict):
+        """The item of an article read without the browser; rendered too when it is one to check
+        (the render's callback then stores whichever is right)."""
+        url = read["url"]
+        urls = self.site.urls
+        page = self.site.article_page("", url, urls)  # the site's own rules for the fields no call gives
+        related = list(dict.fromkeys(urls.canonicalize(u) for u in read["related"] if page.is_article_here(u)))
+        values = {"url": urls.canonicalize(url), "site": self.site.name, "article_id": self.spider.article_id_of(url),
+                  "language": page.language(), "fetched_at": page.fetched_at, **read["item"],
+                  "related": related, "related_status": read.get("related_status", "complete")}
+        if self.learner.read(read["kind"], url):
+            yield self.spider.page_request(url, **{m.CHECK_OF: values})
+            return
+        yield build_item(values)
+        for related_url in related:
+            request = self.spider.article_request(related_url)
+            if request:
+                yield request
+
+    def failed(self, failure):
+        """A read that failed after its retries: the article is rendered instead."""
+        self.spider.count_failure(failure)
+        read = failure.request.meta[m.READ_AS]
+        yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+
+    def render_again(self, read: dict, what: str):
+        """An answer of a shape not seen before: the kind goes back to learning, and this article and
+        those read since the last good check are rendered."""
+        for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"])]:
+            yield self.spider.page_request(url, **{m.RENDER_AGAIN: True})
+
+    # -- checking ----------------------------------------------------------------------------------
+    def checked(self, response, item):
+        """A render that checks an article read without the browser: the render's item is stored,
+        and a disagreement sends the kind back to learning, with what was read since the last good
+        check rendered again."""
+        read = build_item(response.meta[m.CHECK_OF])
+        kind = self.spider.kind_of(item.url)
+        what = differing_field(read, item, self.site.zone)
+        if what is None:
+            self.learner.agreed(kind, response.meta[m.LINKED_AS])
+            return
+        for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS]):
+            yield self.spider.page_request(url, **{m.RENDER_AGAIN: True})
