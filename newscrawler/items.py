@@ -2,7 +2,9 @@
 
 `docs/article-schema.md` is the contract with MongoDB consumers: field names here are the stored
 field names, and the stored fields are derived from this class (`stored_fields()`): a field marked
-`not_stored` only carries data between the page and the pipelines.
+`not_stored` only carries data between the page and the pipelines. How the fields were read (the
+declared date beside the shown one, the zone a render wrote in, which source the date came from) is
+the item's `extraction`, apart from the article's fields: exported with items, never stored.
 """
 
 from __future__ import annotations
@@ -13,8 +15,35 @@ from datetime import datetime
 NOT_STORED = {"stored": False}
 
 
-def not_stored(default=None):
+def not_stored(default=None, default_factory=None):
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=NOT_STORED)
     return field(default=default, metadata=NOT_STORED)
+
+
+@dataclass
+class Extraction:
+    """How an article's fields were read: what the pipelines need besides the fields, and what a
+    user asks when a field looks wrong. Not part of the stored article."""
+
+    published_iso: str | None = None
+    """Machine-readable date from JSON-LD, meta tags or the site's API, when there is one."""
+    published_zone: str | None = None
+    """The IANA zone the date text is written in when it is not the site's (a date a browser wrote
+    in its own zone); None: the site's zone (`NEWS_SITE_TIMEZONE`)."""
+    modified_iso: str | None = None
+    """Machine-readable modification date, when the page has one."""
+    date_source: str | None = None
+    """Where `published_at` comes from: `declared` (JSON-LD, meta tags, `<time datetime>`, an
+    API's answer), `shown` (the date text readers see), `url` (the day in the article's URL) or
+    `htmldate` (its guess from the whole page); the page names its text's source, the dates
+    pipeline the one it chose."""
+    supersedes: bool = False
+    """A render of an article whose earlier reading in this crawl was in doubt: it replaces that one
+    (newscrawler.learning), where a second item of the same article would otherwise be a duplicate."""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -53,11 +82,6 @@ class ArticleItem:
     """Section label as the site shows it, e.g. `Policy & Regulation`."""
     published_at_raw: str | None = None
     """The date text as the page showed it."""
-    published_at_iso: str | None = not_stored()
-    """Machine-readable date from JSON-LD, meta tags or the site's API, when there is one."""
-    published_at_zone: str | None = not_stored()
-    """The IANA zone the date text is written in when it is not the site's (a date a browser wrote
-    in its own zone); None: the site's zone (`NEWS_SITE_TIMEZONE`)."""
     published_at: datetime | None = None
     """Publication instant, aware UTC, where the page gives a time and its offset (or the site's
     zone is known); None otherwise (only a day, a local time with no zone, nothing readable)."""
@@ -66,8 +90,6 @@ class ArticleItem:
     without offset when it gives none and no zone is configured, or `YYYY-MM-DD` for only a day."""
     published_at_precision: str | None = None
     """`second`, `minute` or `day`."""
-    modified_at_raw: str | None = not_stored()
-    """Machine-readable modification date, when the page has one."""
     modified_at: datetime | None = None
     """Last modification, aware UTC, where the page says."""
     summary: str | None = None
@@ -96,14 +118,24 @@ class ArticleItem:
     fetched_at: datetime | None = None
     """When the page was fetched (aware UTC): relative dates count back from it, and a stored
     document is never overwritten by fields read from an older fetch (a late dead-letter replay)."""
-
-    supersedes: bool = not_stored(False)
-    """A render of an article whose earlier reading in this crawl was in doubt: it replaces that one
-    (newscrawler.learning), where a second item of the same article would otherwise be a duplicate."""
+    extraction: Extraction = not_stored(default_factory=Extraction)
+    """How the fields were read (newscrawler.items.Extraction)."""
 
     def __post_init__(self):
         if self.aliases is None:
             self.aliases = []
+
+
+def extraction_of(adapter) -> Extraction:
+    """An item's extraction metadata (an ItemAdapter's), made an `Extraction` where it came as a
+    dict (an item rebuilt from plain data) or not at all."""
+    found = adapter.get("extraction")
+    if isinstance(found, Extraction):
+        return found
+    extraction = Extraction(**found) if isinstance(found, dict) else Extraction()
+    if "extraction" in adapter.field_names() or isinstance(adapter.item, dict):
+        adapter["extraction"] = extraction
+    return extraction
 
 
 def stored_fields() -> tuple[str, ...]:

@@ -102,18 +102,20 @@ def test_words_that_only_begin_like_a_month_are_no_date(text):
 
 def test_a_shown_time_completes_a_declared_day():
     from newscrawler.cleaning.dates import set_dates
-    from newscrawler.items import ArticleItem
+    from newscrawler.items import ArticleItem, Extraction
 
     page = {"url": "https://news.test/a/1", "site": "generic", "article_id": "news.test/a/1", "title": "T"}
-    item = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-17 15:13", language="zh-CN")
+    item = ArticleItem(**page, extraction=Extraction(published_iso="2023-11-17", date_source="shown"),
+                       published_at_raw="2023-11-17 15:13", language="zh-CN")
     set_dates(item, None, NOW)
     assert (item.published_at_local, item.published_at_precision) == ("2023-11-17T15:13:00", "minute")
-    next_day = ArticleItem(**page, published_at_iso="2014-06-30", published_at_raw="June 29, 2014 08:08 pm")
+    assert item.extraction.date_source == "shown"
+    next_day = ArticleItem(**page, extraction=Extraction(published_iso="2014-06-30"), published_at_raw="June 29, 2014 08:08 pm")
     set_dates(next_day, None, NOW)  # the declared day is the day in UTC
     assert next_day.published_at_local == "2014-06-29T20:08:00"
-    other_day = ArticleItem(**page, published_at_iso="2023-11-17", published_at_raw="2023-11-19 09:00")
+    other_day = ArticleItem(**page, extraction=Extraction(published_iso="2023-11-17"), published_at_raw="2023-11-19 09:00")
     set_dates(other_day, None, NOW)
-    assert other_day.published_at_local == "2023-11-17"
+    assert other_day.published_at_local == "2023-11-17" and other_day.extraction.date_source == "declared"
 
 
 def test_a_declared_date_is_completed_by_a_later_one_of_the_same_time():
@@ -135,10 +137,10 @@ def test_a_declared_date_is_completed_by_a_later_one_of_the_same_time():
 ])
 def test_a_utc_date_is_told_in_the_offset_the_page_shows(declared, shown, local):
     from newscrawler.cleaning.dates import set_dates
-    from newscrawler.items import ArticleItem
+    from newscrawler.items import ArticleItem, Extraction
 
     item = ArticleItem(url="https://news.test/a/1", site="generic", article_id="news.test/a/1", title="T",
-                       published_at_iso=declared, published_at_raw=shown)
+                       extraction=Extraction(published_iso=declared), published_at_raw=shown)
     set_dates(item, None, NOW)
     assert item.published_at_local == local
     assert item.published_at == datetime.fromisoformat(declared.replace("Z", "+00:00")).astimezone(timezone.utc)
@@ -232,9 +234,9 @@ def test_today_and_yesterday_name_a_day_not_a_minute(text, day):
 
 def test_a_declared_midnight_is_kept_when_the_text_tells_the_same_moment():
     from newscrawler.cleaning.dates import set_dates
-    from newscrawler.items import ArticleItem
+    from newscrawler.items import ArticleItem, Extraction
 
     item = ArticleItem(url="https://news.test/a/1", site="coinness", article_id="1", title="T",
-                       published_at_iso="2025-11-20T00:00+09:00", published_at_raw="2025-11-19T15:00:00.000Z")
+                       extraction=Extraction(published_iso="2025-11-20T00:00+09:00"), published_at_raw="2025-11-19T15:00:00.000Z")
     set_dates(item, None, NOW)
     assert (item.published_at_local, item.published_at_precision) == ("2025-11-20T00:00:00+09:00", "minute")

@@ -70,7 +70,7 @@ def test_markup_only_page_without_hero_headings_or_json_ld():
     assert parsed.title == "Bitcoin & the “Banks”"
     assert parsed.section == "Policy & Regulation"
     assert parsed.published_at_raw == "April 14, 2023, 2:14 AM"
-    assert parsed.published_at_iso is None
+    assert parsed.extraction["published_iso"] is None
     assert parsed.body == "First paragraph <one>.\n\nSecond."
     assert parsed.headings == []
     assert parsed.image is None
@@ -97,7 +97,7 @@ def test_json_ld_and_open_graph_win_over_markup():
     parsed = parse_article(page(BASIC, head), "http://site.test/article/42")
     assert parsed.title == "LD title"
     assert parsed.section == "Markets"
-    assert parsed.published_at_iso == "2023-04-14T02:14:00+09:00"
+    assert parsed.extraction["published_iso"] == "2023-04-14T02:14:00+09:00"
     assert parsed.summary == "Summary"
     assert parsed.url == "http://site.test/article/42/canonical-slug"
 

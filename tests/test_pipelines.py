@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawler.items import ArticleItem, Image
+from newscrawler.items import ArticleItem, Extraction, Image
 from newscrawler.pipelines.credits import ImageCreditsPipeline
 from newscrawler.pipelines.dates import DatesPipeline
 from newscrawler.pipelines.dedupe import DedupePipeline
@@ -31,12 +31,13 @@ def build(cls, **settings):
 
 def test_dates_prefer_json_ld_and_keep_the_raw_text():
     pipeline, _ = build(DatesPipeline)
-    result = pipeline.process_item(item(published_at_raw="April 14, 2023, 2:14 AM",
-                                        published_at_iso="2023-04-14T02:14:00+09:00",
-                                        modified_at_raw="2023-04-15T10:00:00+09:00"))
+    declared = Extraction(published_iso="2023-04-14T02:14:00+09:00", modified_iso="2023-04-15T10:00:00+09:00",
+                          date_source="shown")
+    result = pipeline.process_item(item(published_at_raw="April 14, 2023, 2:14 AM", extraction=declared))
     assert result.published_at == datetime(2023, 4, 13, 17, 14, tzinfo=timezone.utc)
     assert result.published_at_raw == "April 14, 2023, 2:14 AM"
     assert result.modified_at == datetime(2023, 4, 15, 1, 0, tzinfo=timezone.utc)
+    assert result.extraction.date_source == "declared"  # which one was chosen, for whoever asks why
 
 
 def test_dates_use_the_configured_zone():
@@ -57,7 +58,7 @@ def test_unparseable_date_is_null_counted_and_the_item_kept(caplog):
                                   "999999999 days ago"])
 def test_a_date_that_cannot_exist_is_null_and_the_article_kept(text):
     pipeline, crawler = build(DatesPipeline)
-    result = pipeline.process_item(item(published_at_raw=text, published_at_iso=text, modified_at_raw=text))
+    result = pipeline.process_item(item(published_at_raw=text, extraction=Extraction(published_iso=text, modified_iso=text)))
     assert result.published_at is None and result.modified_at is None and result.published_at_raw == text
     assert crawler.stats.get_value("news/dates/unparseable") == 1
 

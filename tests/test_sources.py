@@ -96,7 +96,7 @@ def test_article_selectors_survive_a_rebuild(build):
     item = page.to_item("coinness")
     assert (item.article_id, item.title, item.section, item.language) == ("en:5", "Title", "Markets", "en")
     assert item.url == "http://site.test/en/article/5" and item.body == "One.\n\nTwo\n\nThree." and item.headings == ["Two"]
-    assert item.published_at_raw == "April 13, 2023, 5:14 PM" and item.published_at_zone == "UTC"
+    assert item.published_at_raw == "April 13, 2023, 5:14 PM" and item.extraction.published_zone == "UTC"
     assert item.related == ["http://site.test/en/article/9"] and item.related_status == "complete"
     assert item.image.caption == "© Reuters" and item.tags == ["news"]
 

@@ -453,22 +453,28 @@ def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     wins over the text, unless the text gives the time of the day the declared date gives alone;
     a declared UTC instant is told in the offset the text shows it in; the text is kept either way.
     Numeric dates are read day first unless the item's language writes the month first. Sets
-    `published_at`, `published_at_local`, `published_at_precision` and `modified_at`; returns the
-    publication read (None: no date text)."""
+    `published_at`, `published_at_local`, `published_at_precision` and `modified_at`, and in the
+    item's extraction metadata the source of the date chosen; returns the publication read (None: no
+    date text)."""
     from itemadapter import ItemAdapter
 
+    from ..items import extraction_of
+
     adapter = ItemAdapter(item)
+    extraction = extraction_of(adapter)
     day_first = day_first_for(adapter.get("language"))
-    publication = None
-    for text in filter(None, [adapter.get("published_at_iso"), adapter.get("published_at_raw")]):
+    publication, source = None, None
+    texts = [(extraction.published_iso, "declared"), (adapter.get("published_at_raw"), extraction.date_source)]
+    for text, told_by in ((text, told_by) for text, told_by in texts if text):
         reading = read_publication(text, zone, now, day_first)
         if publication is None or not publication.local or completes_declared_day(reading, publication):
-            publication = reading
+            publication, source = reading, told_by
         elif reading.local:
             publication = in_shown_offset(publication, reading)
     adapter["published_at"] = publication.instant if publication else None
     adapter["published_at_local"] = publication.local if publication else None
     adapter["published_at_precision"] = publication.precision if publication else None
-    modified = adapter.get("modified_at_raw")
+    extraction.date_source = source if publication and publication.local else None
+    modified = extraction.modified_iso
     adapter["modified_at"] = read_publication(modified, zone, now).instant if modified else None
     return publication

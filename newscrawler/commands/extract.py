@@ -1,6 +1,7 @@
 """`scrapy extract FILE_OR_URL... [--url URL] [--site NAME]`: what the crawler would store for pages.
 
-Prints the item of each page as JSON, the same as `newscrawler.extract.extract_article`: indented
+Prints the item of each page as JSON, the same as `newscrawler.extract.extract_article` (the stored
+fields, and `extraction`: how they were read, e.g. which source the date came from): indented
 when standard output is a terminal, one line per page otherwise (or with `--lines`). A file is decoded
 as a browser would (byte-order mark, `<meta charset>`, else detected; `--url` says where it came from,
 for relative links and the article key); a URL is fetched with the project's user agent, following

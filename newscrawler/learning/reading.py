@@ -1,8 +1,8 @@
 """Articles read from an app's data calls, as items, and how they compare with a render's.
 
 An item read this way has the fields a render would give, but for the publication's raw text: the
-answer's own (ISO 8601) instead of the words the page shows. Its `published_at_iso` is that instant
-told in the browser's zone to the minute, so its stored `published_at`, `published_at_local` and
+answer's own (ISO 8601) instead of the words the page shows. Its declared date (`extraction`) is
+that instant told in the browser's zone to the minute, so its stored `published_at`, `published_at_local` and
 precision are the render's."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from ..cleaning.dates import read_publication
-from ..items import ArticleItem, Image
+from ..items import ArticleItem, Extraction, Image
 from .recipe import instant
 
 COMPARED = ("title", "section", "body", "headings", "image", "tags", "related", "language", "published")
@@ -27,9 +27,10 @@ def shown_of(item: ArticleItem, zone: ZoneInfo | None) -> dict:
 
 
 def published_instant(item: ArticleItem, zone: ZoneInfo | None) -> datetime | None:
-    zone = ZoneInfo(item.published_at_zone) if item.published_at_zone else zone
+    extraction = item.extraction
+    zone = ZoneInfo(extraction.published_zone) if extraction.published_zone else zone
     now = item.fetched_at or datetime.now(timezone.utc)
-    for text in filter(None, (item.published_at_iso, item.published_at_raw)):
+    for text in filter(None, (extraction.published_iso, item.published_at_raw)):
         reading = read_publication(text, zone, now)
         if reading.instant is not None:
             return reading.instant.replace(second=0, microsecond=0)
@@ -52,11 +53,12 @@ def item_fields(fields: dict, browser_zone: ZoneInfo) -> dict:
              "caption": fields.get("image_caption") or None} if fields.get("image_url") else None
     return {"title": fields.get("title"), "section": fields.get("section"), "body": fields["body"],
             "headings": fields["headings"], "tags": list(fields.get("tags") or []), "image": image,
-            "published_at_raw": published, "published_at_iso": as_shown(moment, browser_zone) if moment else None}
+            "published_at_raw": published,
+            "extraction": {"published_iso": as_shown(moment, browser_zone) if moment else None, "date_source": "declared"}}
 
 
-PAGE_FIELDS = ("url", "title", "section", "published_at_raw", "published_at_iso", "published_at_zone", "modified_at_raw",
-               "summary", "body", "headings", "tags", "language", "aliases")
+PAGE_FIELDS = ("url", "title", "section", "published_at_raw", "summary", "body", "headings", "tags", "language",
+               "aliases")
 
 
 def page_fields(item: ArticleItem, article_id: str) -> dict:
@@ -64,12 +66,13 @@ def page_fields(item: ArticleItem, article_id: str) -> dict:
     related block is the related call's."""
     image = item.image
     return {**{name: getattr(item, name) for name in PAGE_FIELDS}, "article_id": article_id,
-            "image": {"url": image.url, "alt": image.alt, "caption": image.caption} if image else None}
+            "image": {"url": image.url, "alt": image.alt, "caption": image.caption} if image else None,
+            "extraction": item.extraction.as_dict()}
 
 
 def build_item(values: dict) -> ArticleItem:
-    image = values.get("image")
-    return ArticleItem(**{**values, "image": Image(**image) if image else None})
+    image, extraction = values.get("image"), values.get("extraction") or {}
+    return ArticleItem(**{**values, "image": Image(**image) if image else None, "extraction": Extraction(**extraction)})
 
 
 def differing_field(read: ArticleItem, rendered: ArticleItem, zone: ZoneInfo | None,

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from parsel import Selector
 
-from ..items import ArticleItem, Image
+from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
 from .html import first_text, html_is_complete, json_ld_article, meta_content
@@ -237,15 +237,26 @@ class ArticlePage:
     # `to_item` builds the item from this list (a site's page class overrides methods, not the list).
     ITEM_FIELDS = {
         "url": "canonical_url", "title": "title", "section": "section", "published_at_raw": "published_text",
-        "published_at_iso": "published_iso", "published_at_zone": "published_zone",
-        "modified_at_raw": "modified_iso", "summary": "summary", "body": "body", "headings": "headings",
+        "summary": "summary", "body": "body", "headings": "headings",
         "image": "image", "related": "related_urls_seen", "related_status": "related_status",
-        "tags": "tags", "language": "language",
+        "tags": "tags", "language": "language", "extraction": "extraction",
     }
 
+    @cached_property
+    def published_text_and_source(self) -> tuple[str | None, str | None]:
+        """The date as the page shows it, else as it declares it; and which of the two it is."""
+        shown = self.published_raw()
+        if shown:
+            return shown, "shown"
+        declared = self.published_iso()
+        return (declared, "declared") if declared else (None, None)
+
     def published_text(self) -> str | None:
-        """The date as the page shows it, else as it declares it."""
-        return self.published_raw() or self.published_iso()
+        return self.published_text_and_source[0]
+
+    def extraction(self) -> Extraction:
+        return Extraction(published_iso=self.published_iso(), published_zone=self.published_zone(),
+                          modified_iso=self.modified_iso(), date_source=self.published_text_and_source[1])
 
     def related_urls_seen(self) -> list[str]:
         return self.related_seen.stored_urls

@@ -203,13 +203,21 @@ class GenericArticlePage(ArticlePage):
             declared = next((d for d in declared if isinstance(d, str)), None)
         return first_text(declared if isinstance(declared, str) else None, self.meta("article:section"))
 
-    def published_raw(self) -> str | None:
+    @cached_property
+    def published_text_and_source(self) -> tuple[str | None, str | None]:
         """The date as the page shows it to readers; else as it declares it; else the day its URL
-        carries; else htmldate's day."""
+        carries; else htmldate's day: with the name of the one it is."""
         shown, in_url = self.visible_date(), url_date(self.canonical_url(), self.fetched_at)
         if shown and in_url and not same_day_roughly(shown, in_url, self.fetched_at):
             shown = None  # a date of something else the article mentions, or the day's date
-        return shown or self.published_iso() or in_url or self.htmldate()
+        for text, source in ((shown, "shown"), (self.published_iso(), "declared"), (in_url, "url")):
+            if text:
+                return text, source
+        guessed = self.htmldate()
+        return (guessed, "htmldate") if guessed else (None, None)
+
+    def published_raw(self) -> str | None:
+        return self.published_text_and_source[0]
 
     def published_iso(self) -> str | None:
         """The date the page declares for machines (JSON-LD, meta, microdata, `<time datetime>`):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itemadapter import ItemAdapter
 
 from ..cleaning.dates import set_dates
+from ..items import extraction_of
 from ..sites import crawl_site
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class DatesPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)
-        publication = set_dates(item, self.zone_of(adapter.get("published_at_zone")), now)
+        publication = set_dates(item, self.zone_of(extraction_of(adapter).published_zone), now)
         if adapter["published_at_local"] is None:
             problem = publication.problem if publication else "empty"
             self.stats.inc_value(f"news/dates/{problem}")

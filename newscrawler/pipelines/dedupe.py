@@ -16,6 +16,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.hashing import article_key, content_hash
+from ..items import extraction_of
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable, published_earlier
 from .store import MongoStorePipeline
@@ -60,7 +61,7 @@ class DedupePipeline:
             digest = content_hash(adapter.get("title"), f"{adapter.get('body') or ''}\n{key}")
         adapter["content_hash"] = digest
         urls = [adapter["url"], *(adapter.get("aliases") or [])]
-        if key in self.seen_keys and not adapter.get("supersedes"):
+        if key in self.seen_keys and not extraction_of(adapter).supersedes:
             return self.drop("same_id", key, urls, item)
         published = adapter.get("published_at")
         owner = self.owner_by_hash.get(digest)

@@ -396,7 +396,7 @@ class NewsSpider(scrapy.Spider):
             self.reads.learn_from(response, item)
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
-        item.supersedes = bool(response.meta.get(m.RENDER_AGAIN))
+        item.extraction.supersedes = bool(response.meta.get(m.RENDER_AGAIN))
         yield item
         for url in item.related:
             request = self.article_request(url)
