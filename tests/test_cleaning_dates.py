@@ -23,7 +23,7 @@ def utc(*args):
     ("5 minutes ago", utc(2025, 11, 20, 11, 55)),
     ("3 hours ago", utc(2025, 11, 20, 9, 0)),
     ("an hour ago", utc(2025, 11, 20, 11, 0)),
-    ("Yesterday", utc(2025, 11, 19, 12, 0)),
+    ("Yesterday", utc(2025, 11, 18, 15, 0)),                    # a day, as on article pages: its start in Seoul
     ("  December 31, 2024, 11:59 PM ", utc(2024, 12, 31, 14, 59)),
     ("January 1, 2025, 12:00 AM", utc(2024, 12, 31, 15, 0)),     # midnight local, previous day UTC
 ])

@@ -142,3 +142,74 @@ def test_renders_of_articles_with_and_without_a_picture_teach_one_recipe(site):
         learner.taught("coinness:en", learn(*recorded_render(site, "en", article), str(article.id), "en", BLOCKS))
     recipe = learner.recipe_to_read("coinness:en")
     assert recipe is not None and dict(recipe.fields)["image_url"] == ("image", "url")
+
+
+def test_a_related_call_whose_rows_give_urls_is_learned_with_its_paging():
+    """The classic page's related call answers cards with URLs (`/article/812/slug?ref=related`),
+    three a call, paged by `offset`."""
+    from newscrawler.learning.recipe import learn_page
+
+    related = [f"http://site.test/article/{n}/story-{n}" for n in (7, 9, 4, 12)]
+    answers = [{"total": 4, "cards": [{"url": f"/article/{n}/story-{n}?ref=related", "title": f"T{n}"}
+                                      for n in (7, 9, 4)]},
+               {"total": 4, "cards": [{"url": "/article/12/story-12?ref=related", "title": "T12"}]}]
+    calls = [DataCall(f"http://site.test/api/articles/5/related?offset={offset}", "GET", {}, 200, answer)
+             for offset, answer in ((0, answers[0]), (3, answers[1]))]
+    recipe = learn_page({"related": related}, calls, "5", None)
+    assert recipe.reads_page and recipe.related.url == "http://site.test/api/articles/{id}/related?offset={offset}"
+    assert recipe.related.url_for("31", None, 3) == "http://site.test/api/articles/31/related?offset=3"
+    page = related_page(recipe, answers[0], "http://site.test/article/5/x")
+    assert page == [f"http://site.test/article/{n}/story-{n}?ref=related" for n in (7, 9, 4)]
+    assert "the page as the server sends it" in recipe.describe()
+
+
+@pytest.mark.slow
+def test_classic_pages_are_read_with_a_plain_fetch_and_their_related_call(tmp_path):
+    """After a few renders, a classic article is its page as the server sends it plus its related
+    calls; what is stored is what rendering every article stores."""
+    from replica import Replica, SiteContent
+
+    with Replica(SiteContent(seed=43, sections=3, articles=40)) as replica:
+        learned = run_crawl(tmp_path, replica.base_url + "/", name="learn")
+        rendered = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_RENDER_MODE": "always"}, name="always")
+        truth = replica.ground_truth()
+    for result in (learned, rendered):
+        assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+        assert set(last_items(result)) == set(truth)
+    learned_items, rendered_items = last_items(learned), last_items(rendered)
+    differing = [(url, name) for url in truth for name in STORED_FIELDS + ("published_at_raw", "summary")
+                 if learned_items[url][name] != rendered_items[url][name]]
+    assert differing == []
+    assert all(learned_items[url]["related"] == truth[url]["related"] for url in truth)
+    assert learned.stat("news/learn/learned") == 1 and learned.stat("news/renders") < len(truth) / 2
+    assert "the page as the server sends it; related: " in learned.log
+
+
+@pytest.mark.slow
+def test_a_crawl_stopped_while_learning_resumes_from_its_jobdir_and_stores_every_article(tmp_path):
+    """SIGTERM after the first learning renders; the resumed crawl learns again (what is learned is
+    not kept in the JOBDIR) and stores every article once."""
+    import signal
+
+    from servers import Crawl, wait_until
+
+    settings = {"NEWS_SITE_PROFILE": "coinness", "JOBDIR": tmp_path / "job", "NEWS_RENDER_CONCURRENCY": 1,
+                "NEWS_LEARN_RENDERS": 5}
+    with AppReplica(app_editions(seed=23, sections=3, articles=16)) as app:
+        settings["NEWS_API_URL"] = app.api_url
+        first = Crawl(tmp_path, app.start_urls(), settings=settings, name="stopped")
+        wait_until(lambda: first.items_file.exists() and len(first.items_file.read_text().splitlines()) >= 2,
+                   120, "2 articles rendered")
+        first.process.send_signal(signal.SIGTERM)
+        stopped = first.finish()
+        resumed = run_crawl(tmp_path, app.start_urls(), settings=settings, name="resumed")
+        truth = app.ground_truth()
+    assert stopped.stats["finish_reason"] == "shutdown" and not stopped.stat("news/learn/learned")
+    assert resumed.stats["finish_reason"] == "finished"
+    urls = [item["url"] for item in stopped.items + resumed.items]
+    assert sorted(urls) == sorted(truth)                                   # each article once
+    assert resumed.stat("news/learn/learned") == 2 and resumed.stat("news/learn/read") > 0
+    items = last_items(resumed) | last_items(stopped)
+    assert [url for url in truth if items[url]["title"] != truth[url]["title"]
+            or items[url]["related"] != truth[url]["related"]] == []
+    assert "Traceback" not in stopped.log + resumed.log

@@ -63,58 +63,23 @@ def relative_reading(text: str, now: datetime) -> tuple[datetime, str] | None:
     return now - timedelta(seconds=amount * UNIT_SECONDS[unit]), "minute"
 
 
-def parse_relative(text: str, now: datetime) -> datetime | None:
-    reading = relative_reading(text, now)
-    return reading[0] if reading else None
-
-
-def parse_absolute(text: str, zone: ZoneInfo) -> datetime | None:
-    if ISO_DATE.match(text):
-        parsed = dateutil_parser.isoparse(text)
-        return parsed if parsed.tzinfo else localize(parsed, zone)
-    # Demand a month name and a year: dateutil reads almost anything ("12" is a day of this month).
-    if not (MONTH_NAME.search(text) and YEAR.search(text)):
-        return None
-    try:
-        parsed = dateutil_parser.parse(text, default=datetime(2000, 1, 1))
-    except (ValueError, OverflowError):
-        return None
-    return parsed if parsed.tzinfo else localize(parsed, zone)
-
-
-def publication_start(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
-    """What the publication reader makes of `text` (numeric and Korean or Chinese dates, zones
-    named after the clock), as an instant: a day alone is its start in `zone`."""
-    reading = read_publication(text, zone, now, day_first=False)
-    if reading.instant is not None:
-        return reading.instant
-    if reading.precision == "day":
-        return localize(datetime.fromisoformat(reading.local), zone)
-    return None
-
-
 def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime) -> ParsedDate:
-    """`text` as the site shows it (`April 14, 2023, 2:14 AM`, `Oct 11, 2023`, ISO 8601,
-    `5 minutes ago`, `Yesterday`), read in `zone` when it names no offset; relative forms count
-    back from `now` (the response's time). Dates more than a day ahead of `now` are refused.
-
-    Never raises, whatever the text: a date that does not exist (`0000-00-00`, `2023-02-30`) or
-    falls outside the calendar once moved to UTC (`0001-01-01T00:00:00+01:00`, `999999999 days
-    ago`) is `unparseable`, so the article is kept with a null date and its raw text."""
+    """`text` as the site shows it on a listing card or as `since` (`April 14, 2023, 2:14 AM`,
+    `Oct 11, 2023`, ISO 8601, `5 minutes ago`, `Yesterday`), as one instant: the publication
+    reader's (`read_publication`), a day alone being its start in `zone` (UTC when no zone is
+    known); relative forms count back from `now` (the response's time). Never raises; a date more
+    than a day ahead of `now` is refused (`future`), one that does not exist is `unparseable`."""
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone or ZoneInfo("UTC")  # no zone known: read as UTC
-    text = (text or "").strip()
-    if not text:
-        return ParsedDate(None, "empty")
+    reading = read_publication(text, zone, now)
+    if reading.problem:
+        return ParsedDate(None, reading.problem)
+    if reading.instant is not None:
+        return ParsedDate(reading.instant)
     try:
-        value = parse_relative(text, now) or parse_absolute(text, zone) or publication_start(text, zone, now)
-        value = value.astimezone(timezone.utc) if value is not None else None
+        start = localize(datetime.fromisoformat(reading.local), zone).astimezone(timezone.utc)
     except (ValueError, OverflowError, TypeError):
-        value = None
-    if value is None:
         return ParsedDate(None, "unparseable")
-    if value - now > MAX_FUTURE:
-        return ParsedDate(None, "future")
-    return ParsedDate(value)
+    return ParsedDate(start)
 
 
 # -- publication dates as a page states them -----------------------------------------------------
