@@ -4,15 +4,27 @@ here, from settings, at add-on priority (a `-s` on the command line still wins).
 from __future__ import annotations
 
 from .rendering.config import HANDLER, RenderConfig
+from .sites import configured_site
 
 
 class RenderingAddon:
     """Renders with scrapy-playwright (unless `NEWS_RENDER_RELATED` is off): its download handler for
     http(s), a download slot sized to the browser, and every `PLAYWRIGHT_*` setting from one
-    `RenderConfig`. Requests that do not ask for the browser still use Scrapy's own HTTP download."""
+    `RenderConfig`, made here once per crawl and kept on the crawler (`render_config(crawler)`).
+    Requests that do not ask for the browser still use Scrapy's own HTTP download."""
+
+    def __init__(self, crawler=None):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
 
     def update_settings(self, settings) -> None:
-        config = RenderConfig.from_settings(settings)
+        zone = configured_site(settings).zone  # a bad name or zone: SiteConfigError, never a silent UTC
+        config = RenderConfig.from_settings(settings, zone.key if zone else None)
+        if self.crawler is not None:
+            self.crawler.news_render = config
         if not config.enabled:
             return
         for name, value in config.playwright_settings().items():

@@ -216,3 +216,17 @@ def test_the_related_block_script_ships_inside_the_package():
 
     text = script("related_block")
     assert text.startswith("async (") and "data-newscrawler-related" in text
+
+
+def test_one_render_config_per_crawl_made_by_the_add_on_with_the_site_zone():
+    from scrapy.utils.test import get_crawler
+
+    from newscrawler.rendering.config import render_config
+    from newscrawler.spiders.news import NewsSpider
+
+    values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    crawler = get_crawler(NewsSpider, {**values, "NEWS_SITE_PROFILE": "replica", "MONGO_URI": ""})
+    crawler._apply_settings()
+    spider = NewsSpider.from_crawler(crawler)
+    assert spider.render is render_config(crawler) is crawler.news_render
+    assert crawler.news_render.timezone_id == "Asia/Seoul"   # the browser writes dates in the site's zone

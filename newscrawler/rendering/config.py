@@ -37,7 +37,9 @@ class RenderConfig:
     timezone_id: str = "UTC"
 
     @classmethod
-    def from_settings(cls, settings) -> "RenderConfig":
+    def from_settings(cls, settings, site_zone: str | None = None) -> "RenderConfig":
+        """`site_zone`: the site's zone, the browser's unless `NEWS_BROWSER_TIMEZONE` names another
+        (a date the page's own script writes then reads as the site's readers see it)."""
         return cls(
             enabled=settings.getbool("NEWS_RENDER_RELATED", True),
             chromium_path=chromium_path(settings.get("NEWS_CHROMIUM_PATH")),
@@ -47,7 +49,7 @@ class RenderConfig:
             navigation_timeout_ms=int(settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000),
             user_agent=settings.get("USER_AGENT"),
             renders_per_context=settings.getint("NEWS_RENDERS_PER_CONTEXT", 10),
-            timezone_id=settings.get("NEWS_BROWSER_TIMEZONE") or site_zone(settings),
+            timezone_id=settings.get("NEWS_BROWSER_TIMEZONE") or site_zone or "UTC",
         )
 
     @property
@@ -78,13 +80,13 @@ class RenderConfig:
                 "java_script_enabled": True, "service_workers": "block"}
 
 
-def site_zone(settings) -> str:
-    """The browser's default zone: the site's, so that a date the page's own script writes reads
-    as the site's readers see it."""
-    from ..sites import configured_site  # the rendering package sits below the sites it renders
-
-    zone = configured_site(settings).zone  # a bad name or zone: SiteConfigError, never a silent UTC
-    return zone.key if zone else "UTC"
+def render_config(crawler) -> RenderConfig:
+    """The crawl's rendering config, made once by the rendering add-on (newscrawler.addons) for the
+    download handler and the spider alike."""
+    config = getattr(crawler, "news_render", None)
+    if config is None:  # ADDONS without ours: the settings as they are, the browser in UTC
+        config = crawler.news_render = RenderConfig.from_settings(crawler.settings)
+    return config
 
 
 def chromium_path(configured: str | None) -> str | None:

@@ -12,7 +12,7 @@ from playwright._impl._errors import Error as PlaywrightError
 from .. import meta as m
 from ..pacing import PACE
 from ..pages.html import html_is_complete
-from .config import RenderConfig
+from .config import render_config
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
@@ -33,7 +33,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        config = RenderConfig.from_settings(crawler.settings)
+        config = render_config(crawler)
         self.timebox = config.timebox_s
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
         self.recordings: dict[int, CallRecording] = {}

@@ -32,7 +32,8 @@ from ..learning.reads import LearnedReads
 from ..pages import ArticleParseError
 from ..pages.html import html_is_complete
 from ..refusals import PageRefused
-from ..rendering import RENDER_SLOT, RenderConfig
+from ..rendering import RENDER_SLOT
+from ..rendering.config import render_config
 from ..rendering.scripts import article_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
@@ -85,7 +86,7 @@ class NewsSpider(scrapy.Spider):
             self.site = crawl_site(crawler)
         except SiteConfigError as error:
             raise NotConfigured(str(error)) from None
-        self.render = RenderConfig.from_settings(settings)
+        self.render = render_config(crawler)
         self.learner = Learner.from_crawler(crawler)
         self.reads = LearnedReads(self, ZoneInfo(self.render.timezone_id))
         self.start_urls = self.choose_start_urls(settings)
