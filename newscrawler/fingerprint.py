@@ -11,6 +11,7 @@ import hashlib
 
 from scrapy.utils.request import RequestFingerprinter
 
+from . import meta as m
 from .sites import crawl_site
 
 
@@ -24,11 +25,14 @@ class ArticleAwareFingerprinter:
         return cls(crawler)
 
     def fingerprint(self, request) -> bytes:
-        the_id = self.urls.article_id(request.url)
+        # An article read without the browser (newscrawler.learning) is that article's fetch,
+        # whatever URL its data call has.
+        url = (request.meta.get(m.LINKED_AS) or request.url) if m.READ_AS in request.meta else request.url
+        the_id = self.urls.article_id(url)
         if the_id is None or request.method != "GET":
             return self.fallback.fingerprint(request.replace(url=self.urls.canonicalize(request.url)))
         # A redirect from a short URL lands on the canonical one: that is the same fetch, not a
         # duplicate, so redirected requests get a key of their own.
         hops = len(request.meta.get("redirect_urls", ()))
-        host = request.url.split("/")[2].lower()
+        host = url.split("/")[2].lower()
         return hashlib.sha1(f"article:{host}:{the_id}:{hops}".encode()).digest()

@@ -58,10 +58,13 @@ def test_three_processes_fetch_and_store_each_article_once(tmp_path, replica, mo
     crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
     results = [crawl.finish() for crawl in crawls]
     truth = replica.ground_truth()
-    assert sum(r.stat("news/pages/article") for r in results) == len(truth)
+    # Each process learns from its own renders how the site's pages read without the browser.
+    assert [r.stat("news/learn/learned") for r in results] == [1] * PROCESSES
+    checks = sum(r.stat("news/learn/checked") for r in results)  # read, then rendered to check
+    assert sum(r.stat("news/pages/article") for r in results) == len(truth) + checks
     assert all(r.stat("news/pages/article") > 0 for r in results)          # the work was shared
     fetches = canonical_fetches(replica)
-    assert set(fetches.values()) == {1} and len(fetches) == len(truth)
+    assert len(fetches) == len(truth) and sum(fetches.values()) == len(truth) + checks
     docs = list(mongo_db.articles.find())
     assert sorted(d["url"] for d in docs) == sorted(truth)
     for doc in docs:

@@ -193,9 +193,11 @@ def test_a_crawl_stopped_while_learning_resumes_from_its_jobdir_and_stores_every
 
     from servers import Crawl, wait_until
 
+    # Twenty renders in a row to learn from, one at a time: the stop (which lets the requests in the
+    # downloader finish) comes while learning.
     settings = {"NEWS_SITE_PROFILE": "coinness", "JOBDIR": tmp_path / "job", "NEWS_RENDER_CONCURRENCY": 1,
-                "NEWS_LEARN_RENDERS": 5}
-    with AppReplica(app_editions(seed=23, sections=3, articles=16)) as app:
+                "NEWS_LEARN_RENDERS": 20}
+    with AppReplica(app_editions(seed=23, sections=3, articles=40)) as app:
         settings["NEWS_API_URL"] = app.api_url
         first = Crawl(tmp_path, app.start_urls(), settings=settings, name="stopped")
         wait_until(lambda: first.items_file.exists() and len(first.items_file.read_text().splitlines()) >= 2,

@@ -226,7 +226,7 @@ def test_one_render_config_per_crawl_made_by_the_add_on_with_the_site_zone():
 
     values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
     crawler = get_crawler(NewsSpider, {**values, "NEWS_SITE_PROFILE": "replica", "MONGO_URI": ""})
+    spider = NewsSpider.from_crawler(crawler)   # as Scrapy does: the spider first, then the add-ons
     crawler._apply_settings()
-    spider = NewsSpider.from_crawler(crawler)
     assert spider.render is render_config(crawler) is crawler.news_render
     assert crawler.news_render.timezone_id == "Asia/Seoul"   # the browser writes dates in the site's zone

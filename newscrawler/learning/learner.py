@@ -44,7 +44,7 @@ class Learner:
         self.learn_renders = max(1, learn_renders)
         self.check_first = check_first
         self.check_every = max(1, check_every)
-        self.max_learning = max_learning
+        self.max_learning = max(max_learning, 2 * self.learn_renders)  # never short of the renders learning needs
         self.kinds: dict[str, KindState] = {}
 
     @classmethod

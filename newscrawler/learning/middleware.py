@@ -37,4 +37,4 @@ class LearnedReadsMiddleware:
         if recipe is None:
             return None
         self.crawler.stats.inc_value("news/learn/render_swapped_for_read")
-        return spider.read_request(url, recipe)
+        return spider.read_request(url, recipe, filtered=False)

@@ -71,8 +71,9 @@ def page_fields(item: ArticleItem, article_id: str) -> dict:
 
 
 def build_item(values: dict) -> ArticleItem:
-    image, extraction = values.get("image"), values.get("extraction") or {}
-    return ArticleItem(**{**values, "image": Image(**image) if image else None, "extraction": Extraction(**extraction)})
+    image, extraction, fetched_at = values.get("image"), values.get("extraction") or {}, values.get("fetched_at")
+    return ArticleItem(**{**values, "image": Image(**image) if image else None, "extraction": Extraction(**extraction),
+                          "fetched_at": datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else fetched_at})
 
 
 def differing_field(read: ArticleItem, rendered: ArticleItem, zone: ZoneInfo | None,

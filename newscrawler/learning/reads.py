@@ -26,11 +26,15 @@ logger = logging.getLogger(__name__)
 
 
 class LearnedReads:
-    def __init__(self, spider, browser_zone: ZoneInfo):
+    def __init__(self, spider):
         self.spider = spider
         self.site = spider.site
         self.learner = spider.learner
-        self.browser_zone = browser_zone
+
+    @property
+    def browser_zone(self) -> ZoneInfo:
+        """The zone the browser writes dates in: an answer's instant is told in it, as the page shows it."""
+        return ZoneInfo(self.spider.render.timezone_id)
 
     # -- what renders teach ----------------------------------------------------------------------
     def learn_from(self, response, item) -> None:
@@ -65,18 +69,22 @@ class LearnedReads:
         return served if differing_field(served, rendered, self.site.zone, besides=("related",)) is None else None
 
     # -- reading -----------------------------------------------------------------------------------
-    def read_request(self, url: str, recipe: Recipe, read: dict | None = None) -> Request:
+    def read_request(self, url: str, recipe: Recipe, filtered: bool = True) -> Request:
         """The article call a render taught, as an ordinary request with the headers the app sent
-        (or the article's page itself, where the server sends it whole)."""
+        (or the article's page itself, where the server sends it whole). It fingerprints as the
+        article (newscrawler.fingerprint): `filtered`, it passes the duplicate filter as the
+        article's first fetch would (JOBDIR and the shared frontier remember it); a render swapped
+        for it (newscrawler.learning.middleware) passed the filter already."""
         edition = self.site.urls.edition(url)
-        read = read or {"url": url, "kind": self.spider.kind_of(url),
-                        "number": self.site.urls.article_match(url).group("id"), "edition": edition}
+        read = {"url": url, "kind": self.spider.kind_of(url),
+                "number": self.site.urls.article_match(url).group("id"), "edition": edition}
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read}
         if recipe.reads_page:
             return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
-                           dont_filter=True, meta={m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read})
+                           dont_filter=not filtered, meta=meta)
         return Request(recipe.article.url_for(read["number"], edition), headers=recipe.article.headers,
-                       callback=self.spider.parse_read_article, errback=self.spider.read_failed, dont_filter=True,
-                       meta={m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: url, m.READ_AS: read})
+                       callback=self.spider.parse_read_article, errback=self.spider.read_failed,
+                       dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
 
     def article_answer(self, response):
         read = response.meta[m.READ_AS]
@@ -100,6 +108,7 @@ class LearnedReads:
         if recipe is None:
             yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
             return
+        self.spider.crawler.stats.inc_value("news/pages/article")
         fetched_at = datetime.now(timezone.utc)
         page = self.site.article_page(response.text, response.url, self.site.urls,
                                       server_html_complete=html_is_complete(response.text), fetched_at=fetched_at)
@@ -160,7 +169,7 @@ class LearnedReads:
         page = self.site.article_page("", url, urls)  # the site's own rules for the fields no call gives
         related = list(dict.fromkeys(urls.canonicalize(u) for u in read["related"] if page.is_article_here(u)))
         values = {"url": urls.canonicalize(url), "site": self.site.name, "article_id": self.spider.article_id_of(url),
-                  "language": page.language(), "fetched_at": page.fetched_at, **read["item"],
+                  "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],
                   "related": related, "related_status": read.get("related_status", "complete")}
         if self.learner.read(read["kind"], url):
             yield self.spider.page_request(url, **{m.CHECK_OF: values})

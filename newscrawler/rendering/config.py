@@ -85,7 +85,7 @@ def render_config(crawler) -> RenderConfig:
     download handler and the spider alike."""
     config = getattr(crawler, "news_render", None)
     if config is None:  # ADDONS without ours: the settings as they are, the browser in UTC
-        config = crawler.news_render = RenderConfig.from_settings(crawler.settings)
+        return RenderConfig.from_settings(crawler.settings)
     return config
 
 

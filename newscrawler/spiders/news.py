@@ -13,7 +13,6 @@ import logging
 import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import scrapy
 from pymongo.errors import PyMongoError
@@ -86,9 +85,8 @@ class NewsSpider(scrapy.Spider):
             self.site = crawl_site(crawler)
         except SiteConfigError as error:
             raise NotConfigured(str(error)) from None
-        self.render = render_config(crawler)
         self.learner = Learner.from_crawler(crawler)
-        self.reads = LearnedReads(self, ZoneInfo(self.render.timezone_id))
+        self.reads = LearnedReads(self)
         self.start_urls = self.choose_start_urls(settings)
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
@@ -112,6 +110,12 @@ class NewsSpider(scrapy.Spider):
         self.memory = CrawlMemory(self.site.name, deep_walk=False)
         self.deep_walk_hours = settings.getfloat("NEWS_DEEP_WALK_HOURS", 24)
         self.max_miss_attempts = settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5)
+
+    @property
+    def render(self):
+        """The crawl's rendering config: made by the rendering add-on, which Scrapy runs after the
+        spider is made (so it is read when requests are, never in `configure`)."""
+        return render_config(self.crawler)
 
     def choose_start_urls(self, settings) -> list[str]:
         urls = self.start_url_args or split_arg(settings.get("NEWS_START_URLS")) or list(self.site.site.start_urls)
@@ -254,8 +258,8 @@ class NewsSpider(scrapy.Spider):
         return f"{self.site.name}:{edition}" if edition else self.site.name
 
     # -- articles read without the browser (newscrawler.learning.reads) ---------------------------
-    def read_request(self, url: str, recipe) -> Request:
-        return self.reads.read_request(url, recipe)
+    def read_request(self, url: str, recipe, filtered: bool = True) -> Request:
+        return self.reads.read_request(url, recipe, filtered)
 
     def parse_read_article(self, response):
         return self.reads.article_answer(response)
