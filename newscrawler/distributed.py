@@ -28,7 +28,7 @@ from .signals import store_flush_done, store_flush_started
 
 logger = logging.getLogger(__name__)
 
-TAKEN = "news_taken"  # meta: the token under which this process holds the request in its taken hash
+TAKEN = meta.TAKEN
 # Redis scripts run atomically: nothing of a request is lost if its process dies mid-step.
 SCRIPTS = {
     # KEYS: duplicate filter, queue; ARGV: fingerprint ('' for a request never filtered), score, request,

@@ -51,5 +51,10 @@ built so far (plain data: JOBDIR and the shared frontier keep it)."""
 CHECK_OF = "news_check_of"
 """On a render that checks an article read without the browser: that article's item (plain data)."""
 
+TAKEN = "news_taken"
+"""Distributed mode: the token under which this process holds the request in its taken hash
+(newscrawler.distributed). A request that carries on another's work (the next call of an article read
+without the browser) carries its token: once it is queued, the work it carries on is no longer taken."""
+
 RENDER_AGAIN = "news_render_again"
 """On a render of an article whose earlier reading is in doubt: its item replaces the earlier one."""

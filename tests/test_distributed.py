@@ -36,9 +36,9 @@ def small_replica():
         yield replica
 
 
-def start_processes(tmp_path, replica, mongo_uri, database, redis_url, crawl_id):
+def start_processes(tmp_path, replica, mongo_uri, database, redis_url, crawl_id, **extra):
     settings = {"REDIS_URL": redis_url, "NEWS_CRAWL_ID": crawl_id, "NEWS_RENDER_CONCURRENCY": 2,
-                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 15, "NEWS_REDIS_HEARTBEAT_TTL": 6}
+                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 15, "NEWS_REDIS_HEARTBEAT_TTL": 6, **extra}
     return [Crawl(tmp_path, replica.base_url + "/", mongo_uri, database, settings, name=f"node{n}")
             for n in range(PROCESSES)]
 
@@ -76,7 +76,10 @@ def test_three_processes_fetch_and_store_each_article_once(tmp_path, replica, mo
 
 def test_a_killed_process_loses_nothing(tmp_path, small_replica, mongo_uri, mongo_db, redis_url):
     replica = small_replica
-    crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
+    # Every article rendered: a crawl slow enough that each node holds work when one dies (read
+    # without the browser, the first node to start reads all 80 articles before the others begin).
+    crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex,
+                             NEWS_RENDER_MODE="always")
     wait_until(lambda: mongo_db.articles.count_documents({}) >= 30, 300, "30 articles stored")
     kill_outright(crawls[0])  # the node dies with everything it runs (its browser included)
     results = [crawl.finish() for crawl in crawls[1:]]

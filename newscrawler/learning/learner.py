@@ -11,7 +11,9 @@
   good check are rendered again.
 
 State lives in one crawler process: each process of a distributed crawl learns on its own, and a
-crawl resumed from a JOBDIR learns again (a few renders).
+crawl resumed from a JOBDIR learns again (a few renders). A read carries the recipe it was begun
+with, so whichever process takes its next call (or the resumed crawl) finishes it the same way,
+unless that process has found the kind's recipe wrong.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Learner:
         self.check_every = max(1, check_every)
         self.max_learning = max(max_learning, 2 * self.learn_renders)  # never short of the renders learning needs
         self.kinds: dict[str, KindState] = {}
+        self.doubted: set[str] = set()  # kinds whose recipe a check or an answer found wrong here
 
     @classmethod
     def from_crawler(cls, crawler) -> "Learner":
@@ -69,6 +72,15 @@ class Learner:
         state = self.state(kind)
         return state.recipe if state.mode == READING else None
 
+    def recipe_to_go_on(self, kind: str, carried: dict | None) -> Recipe | None:
+        """The recipe to finish a read with: this process's own, else the one the read was begun
+        with (by another process of a distributed crawl, or before a JOBDIR stop), unless this
+        process has found the kind's recipe wrong. None: render the article."""
+        own = self.recipe_to_read(kind)
+        if own is not None or self.mode != "learn" or kind in self.doubted or not carried:
+            return own
+        return Recipe.from_data(carried)
+
     def records(self, kind: str) -> bool:
         """Whether a render of this kind records the page's data calls (to learn from them)."""
         return self.mode == "learn" and self.state(kind).mode == LEARNING
@@ -88,6 +100,7 @@ class Learner:
             state.recipe, state.agreeing = recipe, 1
         if state.recipe is not None and state.agreeing >= self.learn_renders:
             state.mode, state.reads, state.unchecked = READING, 0, []
+            self.doubted.discard(kind)
             self.stats.inc_value("news/learn/learned")
             logger.info("Learned from %d renders how %s articles are read without the browser: %s",
                         state.agreeing, kind, state.recipe.describe())
@@ -123,6 +136,7 @@ class Learner:
                            "back to rendering, %d articles read since the last good check rendered again",
                            kind, what, url, len(again))
         self.kinds[kind] = KindState()
+        self.doubted.add(kind)
         return again
 
 

@@ -37,4 +37,5 @@ class LearnedReadsMiddleware:
         if recipe is None:
             return None
         self.crawler.stats.inc_value("news/learn/render_swapped_for_read")
-        return spider.read_request(url, recipe, filtered=False)
+        # It replaces the render: in a distributed crawl, under the render's token.
+        return spider.read_request(url, recipe, filtered=False, taken=meta.get(m.TAKEN))

@@ -69,16 +69,16 @@ class LearnedReads:
         return served if differing_field(served, rendered, self.site.zone, besides=("related",)) is None else None
 
     # -- reading -----------------------------------------------------------------------------------
-    def read_request(self, url: str, recipe: Recipe, filtered: bool = True) -> Request:
+    def read_request(self, url: str, recipe: Recipe, filtered: bool = True, taken: str | None = None) -> Request:
         """The article call a render taught, as an ordinary request with the headers the app sent
         (or the article's page itself, where the server sends it whole). It fingerprints as the
         article (newscrawler.fingerprint): `filtered`, it passes the duplicate filter as the
         article's first fetch would (JOBDIR and the shared frontier remember it); a render swapped
         for it (newscrawler.learning.middleware) passed the filter already."""
         edition = self.site.urls.edition(url)
-        read = {"url": url, "kind": self.spider.kind_of(url),
+        read = {"url": url, "kind": self.spider.kind_of(url), "recipe": recipe.as_data(),
                 "number": self.site.urls.article_match(url).group("id"), "edition": edition}
-        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read}
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {})}
         if recipe.reads_page:
             return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
                            dont_filter=not filtered, meta=meta)
@@ -86,9 +86,12 @@ class LearnedReads:
                        callback=self.spider.parse_read_article, errback=self.spider.read_failed,
                        dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
 
+    def recipe_for(self, read: dict) -> Recipe | None:
+        return self.learner.recipe_to_go_on(read["kind"], read.get("recipe"))
+
     def article_answer(self, response):
         read = response.meta[m.READ_AS]
-        recipe = self.learner.recipe_to_read(read["kind"])
+        recipe = self.recipe_for(read)
         if recipe is None:  # the kind went back to learning meanwhile
             yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
             return
@@ -98,13 +101,13 @@ class LearnedReads:
             yield from self.render_again(read, "answer_shape")
             return
         read["item"] = item_fields(fields, self.browser_zone)
-        yield from self.related_then_finish(recipe, read)
+        yield from self.related_then_finish(recipe, read, response)
 
     def served_page(self, response):
         """The article's page as the server sent it: every field but the related block, which the
         related call gives."""
         read = response.meta[m.READ_AS]
-        recipe = self.learner.recipe_to_read(read["kind"])
+        recipe = self.recipe_for(read)
         if recipe is None:
             yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
             return
@@ -124,26 +127,30 @@ class LearnedReads:
         read["item"] = page_fields(item, self.spider.article_id_of(item.url, item.article_id))
         if recipe.related is None:  # the page lists its related articles itself
             read["related"], read["related_status"] = list(item.related), item.related_status
-            yield from self.finish(read)
+            yield from self.finish(read, response)
             return
-        yield from self.related_then_finish(recipe, read)
+        yield from self.related_then_finish(recipe, read, response)
 
-    def related_then_finish(self, recipe: Recipe, read: dict):
+    def related_then_finish(self, recipe: Recipe, read: dict, response):
         read["related"], read["offset"] = [], 0
         if recipe.related is None:
-            yield from self.finish(read)
+            yield from self.finish(read, response)
             return
-        yield self.related_request(recipe, read)
+        yield self.related_request(recipe, read, response)
 
-    def related_request(self, recipe: Recipe, read: dict) -> Request:
+    def related_request(self, recipe: Recipe, read: dict, response) -> Request:
+        """The related call's next page. It carries on the article's read: in a distributed crawl it
+        takes over the token under which this process held the read (newscrawler.meta.TAKEN)."""
+        meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
+        if response.meta.get(m.TAKEN):
+            meta[m.TAKEN] = response.meta[m.TAKEN]
         return Request(recipe.related.url_for(read["number"], read["edition"], read["offset"]),
                        headers=recipe.related.headers, callback=self.spider.parse_read_related,
-                       errback=self.spider.read_failed, dont_filter=True,
-                       meta={m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read})
+                       errback=self.spider.read_failed, dont_filter=True, meta=meta)
 
     def related_answer(self, response):
         read = response.meta[m.READ_AS]
-        recipe = self.learner.recipe_to_read(read["kind"])
+        recipe = self.recipe_for(read)
         if recipe is None:
             yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
             return
@@ -157,13 +164,13 @@ class LearnedReads:
         read["related"] += urls
         read["offset"] += len(urls)
         if urls and (total is None or read["offset"] < total):
-            yield self.related_request(recipe, read)
+            yield self.related_request(recipe, read, response)
             return
-        yield from self.finish(read)
+        yield from self.finish(read, response)
 
-    def finish(self, read: dict):
+    def finish(self, read: dict, response):
         """The item of an article read without the browser; rendered too when it is one to check
-        (the render's callback then stores whichever is right)."""
+        (the render's callback then stores whichever is right, and takes over the read's token)."""
         url = read["url"]
         urls = self.site.urls
         page = self.site.article_page("", url, urls)  # the site's own rules for the fields no call gives
@@ -172,7 +179,8 @@ class LearnedReads:
                   "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],
                   "related": related, "related_status": read.get("related_status", "complete")}
         if self.learner.read(read["kind"], url):
-            yield self.spider.page_request(url, **{m.CHECK_OF: values})
+            taken = {m.TAKEN: response.meta[m.TAKEN]} if response.meta.get(m.TAKEN) else {}
+            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken)
             return
         yield build_item(values)
         for related_url in related:

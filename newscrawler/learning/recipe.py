@@ -12,7 +12,7 @@ paths. Plain data only: a recipe is logged, compared and shared as it is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -65,6 +65,18 @@ class Recipe:
     related_id: str | None = None      # key of a row's article id (or URL)
     related_url: str | None = None     # a related article's URL with `{id}`, or ROW_URL
     related_total: tuple | None = None  # path of the number of related articles in a related answer
+
+    def as_data(self) -> dict:
+        """The recipe as plain data, for a request's meta (JOBDIR, the shared frontier)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Recipe":
+        related = data.get("related")
+        total = data.get("related_total")
+        return cls(CallTemplate(**data["article"]), tuple((name, tuple(path)) for name, path in data.get("fields") or ()),
+                   CallTemplate(**related) if related else None, tuple(data.get("related_rows") or ()),
+                   data.get("related_id"), data.get("related_url"), tuple(total) if total is not None else None)
 
     @property
     def reads_page(self) -> bool:

@@ -258,8 +258,8 @@ class NewsSpider(scrapy.Spider):
         return f"{self.site.name}:{edition}" if edition else self.site.name
 
     # -- articles read without the browser (newscrawler.learning.reads) ---------------------------
-    def read_request(self, url: str, recipe, filtered: bool = True) -> Request:
-        return self.reads.read_request(url, recipe, filtered)
+    def read_request(self, url: str, recipe, filtered: bool = True, taken: str | None = None) -> Request:
+        return self.reads.read_request(url, recipe, filtered, taken)
 
     def parse_read_article(self, response):
         return self.reads.article_answer(response)
