@@ -33,6 +33,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+# A response yields one item at most: Scrapy starts this many item workers (asyncio tasks) for every
+# callback's output whatever it holds, and its default of 100 cost 7% of a crawl reading articles
+# without the browser (1000 articles: 39.3 -> 42.0 articles/s here).
+CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 10

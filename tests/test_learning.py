@@ -215,3 +215,16 @@ def test_a_crawl_stopped_while_learning_resumes_from_its_jobdir_and_stores_every
     assert [url for url in truth if items[url]["title"] != truth[url]["title"]
             or items[url]["related"] != truth[url]["related"]] == []
     assert "Traceback" not in stopped.log + resumed.log
+
+
+def test_a_recipe_travels_as_json_and_comes_back_the_same(site):
+    """A read carries its recipe in its request (JOBDIR pickles it, the shared frontier writes JSON):
+    whichever process takes the next call reads with the very same recipe."""
+    import json
+
+    from newscrawler.learning.recipe import Recipe
+
+    article = next(a for a in site.editions["en"].articles.values() if len(a.related_ids) > 3)
+    recipe = learn(*recorded_render(site, "en", article), str(article.id), "en", BLOCKS)
+    back = Recipe.from_data(json.loads(json.dumps(recipe.plain)))
+    assert back == recipe and back.article.headers == recipe.article.headers

@@ -76,7 +76,7 @@ class LearnedReads:
         article's first fetch would (JOBDIR and the shared frontier remember it); a render swapped
         for it (newscrawler.learning.middleware) passed the filter already."""
         edition = self.site.urls.edition(url)
-        read = {"url": url, "kind": self.spider.kind_of(url), "recipe": recipe.as_data(),
+        read = {"url": url, "kind": self.spider.kind_of(url), "recipe": recipe.plain,
                 "number": self.site.urls.article_match(url).group("id"), "edition": edition}
         meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {})}
         if recipe.reads_page:

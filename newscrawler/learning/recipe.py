@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -66,8 +67,10 @@ class Recipe:
     related_url: str | None = None     # a related article's URL with `{id}`, or ROW_URL
     related_total: tuple | None = None  # path of the number of related articles in a related answer
 
-    def as_data(self) -> dict:
-        """The recipe as plain data, for a request's meta (JOBDIR, the shared frontier)."""
+    @cached_property
+    def plain(self) -> dict:
+        """The recipe as plain data, for a request's meta (JOBDIR, the shared frontier): made once
+        per recipe and shared by its reads, which never change it."""
         return asdict(self)
 
     @classmethod
