@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -45,6 +46,20 @@ def lines_of(node) -> list[str]:
     for lb in node.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
     return [line for line in (clean_text(part) for part in "".join(node.itertext()).split("\n")) if line]
+
+
+# A table is the article's text when it holds this share of the words found (a story or a list laid
+# out in cells); a smaller one is a box beside the text (a game's facts, a score table).
+TEXT_TABLE_SHARE = 0.25
+
+
+def text_tables(found: list) -> list:
+    """Of the tables blocks were found in, those that hold the article's text (TEXT_TABLE_SHARE)."""
+    words = Counter()
+    for (_, text), table in found:
+        words[table] += len(text.split())
+    total = sum(words.values()) or 1
+    return [table for table, count in words.items() if table is not None and count >= TEXT_TABLE_SHARE * total]
 
 
 def page_key(url: str) -> str | None:
@@ -329,19 +344,22 @@ class GenericArticlePage(ArticlePage):
         import trafilatura
 
         xml = trafilatura.extract(self.html, url=self.url, output_format="xml", include_comments=False,
-                                  include_tables=False, include_images=False, favor_recall=favour_recall,
+                                  include_tables=True, include_images=False, favor_recall=favour_recall,
                                   deduplicate=False, prune_xpath=NOT_TEXT)
         if not xml:
             return []
-        blocks = []
-        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote"):
+        found = []  # (block, the table it is in or None)
+        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "cell"):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
-            if node.tag == "quote" and node.find(".//p") is not None:
-                continue  # a quote of paragraphs: its paragraphs are read, not the quote again
+            if node.tag in ("quote", "cell") and node.find(".//p") is not None:
+                continue  # a quote or a cell of paragraphs: its paragraphs are read, not it again
+            table = next(node.iterancestors("table"), None)
             for text in lines_of(node):
                 if not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
-                    blocks.append(("h2" if node.tag == "head" else "p", text))
+                    found.append((("h2" if node.tag == "head" else "p", text), table))
+        kept_tables = text_tables(found)
+        blocks = [block for block, table in found if table is None or any(table is t for t in kept_tables)]
         return without_trailing_headings(blocks)
 
     @cached_property
