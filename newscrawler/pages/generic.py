@@ -352,8 +352,8 @@ class GenericArticlePage(ArticlePage):
         for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "cell"):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
-            if node.tag in ("quote", "cell") and node.find(".//p") is not None:
-                continue  # a quote or a cell of paragraphs: its paragraphs are read, not it again
+            if node.tag in ("quote", "cell", "item") and node.find(".//p") is not None:
+                continue  # a quote, cell or list item of paragraphs: its paragraphs are read, not it again
             table = next(node.iterancestors("table"), None)
             for text in lines_of(node):
                 if not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
