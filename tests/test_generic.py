@@ -532,3 +532,13 @@ def test_a_table_is_text_when_it_holds_the_text_and_a_box_when_it_sits_beside_it
     boxed = extract_article(f"{head}{facts}<p>{prose}</p><p>{prose}</p></article></body></html>",
                             "https://news.test/2023/11/17/review")
     assert "Sentence 7 of an article" in boxed["body"] and "Platform" not in boxed["body"]
+
+
+def test_a_share_bar_met_twice_and_a_topics_line_are_the_page_s_not_the_text_s():
+    prose = [f"Paragraph {n} of the article, a sentence long enough to be read as its text by anyone." for n in range(6)]
+    body = "".join(f"<p>{p}</p>" + ("<p>All Share Services</p>" if n in (0, 4) else "") for n, p in enumerate(prose))
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article><h1>A headline here</h1>'
+            f"{body}<p>Topics: uber, sharing economy, Technology News</p></article></body></html>")
+    result = extract_article(html, "https://news.test/2023/11/17/share")
+    assert "All Share Services" not in result["body"] and "Topics:" not in result["body"]
+    assert result["body"].count("Paragraph") == 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_entities
 import re
+from collections import Counter
 
 from ..cleaning.credits import caption_in_text, credit_of_block
 from ..cleaning.dates import mentions_date
@@ -13,7 +14,7 @@ FURNITURE = re.compile(
     r"^(?:(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità|scroll to continue(?: with content)?|"
     r"continue reading(?: below)?|story continues below(?: advertisement)?|article continues below(?: advertisement)?)\W*$|"
     r"(?:read more|read also|also read|see also|related|more on this|recommended|lesen sie auch|mehr zum thema|"
-    r"lire aussi|à lire aussi|lee también|leia também|leggi anche)\s*(?::|»|>>|–|—)\s*\S|"
+    r"lire aussi|à lire aussi|lee también|leia também|leggi anche|topics|tags|filed under|more about)\s*(?::|»|>>|–|—)\s*\S|"
     r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
     re.I)
 SENTENCE = re.compile(r"\w{3,}[.!?]$")
@@ -78,6 +79,17 @@ def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, 
     while len(blocks) > 1 and (blocks[-1][0] == "h2" or trim_lines and is_loose_line(blocks[-1][1])):
         blocks = blocks[:-1]
     return blocks
+
+
+def without_repeated_lines(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Without short lines met more than once (`All Share Services` under each picture, a share
+    bar's labels at the top and at the end): the page's, not the text's. Where most lines are such
+    lines (verse and its refrain), they are the text."""
+    paragraphs = [text for kind, text in blocks if kind == "p"]
+    if sum(is_loose_line(text) for text in paragraphs) > len(paragraphs) / 2:
+        return blocks
+    seen = Counter(normalise(text) for _, text in blocks)
+    return [(kind, text) for kind, text in blocks if not (seen[normalise(text)] > 1 and is_loose_line(text))]
 
 
 def is_loose_line(text: str) -> bool:
