@@ -1,9 +1,10 @@
-"""Articles read from an app's data calls, as items, and how they compare with a render's.
+"""Articles read without the browser, as items, and how they compare with a render's.
 
-An item read this way has the fields a render would give, but for the publication's raw text: the
-answer's own (ISO 8601) instead of the words the page shows. Its declared date (`extraction`) is
-that instant told in the browser's zone to the minute, so its stored `published_at`, `published_at_local` and
-precision are the render's."""
+An item read from an app's data calls has the fields a render would give, but for the publication's
+raw text: the answer's own (ISO 8601) instead of the words the page shows. Its declared date
+(`extraction`) is that instant told in the browser's zone to the minute, so its stored
+`published_at`, `published_at_local` and precision are the render's. An item read from a plain fetch
+of the page is the page's, with the related call's list."""
 
 from __future__ import annotations
 
