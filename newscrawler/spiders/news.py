@@ -8,14 +8,12 @@ distributed mode are configured by add-ons (`newscrawler.addons`), storage by `n
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from pymongo.errors import PyMongoError
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -24,7 +22,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
-from ..incremental import CrawlMemory, KnownArticles
 from ..learning.learner import Learner
 from ..learning.reading import build_item
 from ..learning.reads import LearnedReads
@@ -37,8 +34,8 @@ from ..rendering.scripts import article_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
-from ..storage.mongo import StoreUnavailable
 from ..urls import host_family, host_of
+from .incremental import IncrementalCrawl
 
 logger = logging.getLogger(__name__)
 
@@ -102,14 +99,8 @@ class NewsSpider(scrapy.Spider):
         self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
         self.failed_sources: set[tuple[str, int]] = set()
-        self.incremental = settings.getbool("NEWS_INCREMENTAL", True) if self.incremental_arg in (None, "") \
-            else str(self.incremental_arg).lower() in ("1", "true", "yes", "on")
-        self.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS", 2)
         self.store = crawl_store(crawler)
-        self.known = KnownArticles()
-        self.memory = CrawlMemory(self.site.name, deep_walk=False)
-        self.deep_walk_hours = settings.getfloat("NEWS_DEEP_WALK_HOURS", 24)
-        self.max_miss_attempts = settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5)
+        self.incremental = IncrementalCrawl.from_crawler(crawler, self.site.name, self.store, self.incremental_arg)
 
     @property
     def render(self):
@@ -147,40 +138,20 @@ class NewsSpider(scrapy.Spider):
 
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
-        await self.load_known_articles()
-        for url in self.memory.missed.values():  # what earlier crawls missed, wherever it is listed
+        await self.incremental.recall(self.crawler.stats, self.article_id_of)
+        missed, due = self.incremental.urls_to_fetch_first()
+        for url in missed:  # what earlier crawls missed, wherever it is listed
             request = self.article_request(url)
             if request is not None:
                 self.crawler.stats.inc_value("news/misses/retried")
                 yield request
-        for url in self.known.revisit_urls:  # due again, however deep listed, or no longer listed
+        for url in due:  # due again, however deep listed, or no longer listed
             request = self.article_request(url)
             if request is not None:
                 yield request
         for url in self.start_urls:
             for request in self.start_source(url, 0):
                 yield request
-
-    async def load_known_articles(self) -> None:
-        """In incremental mode, learn what is stored so that only new articles are fetched."""
-        if not (self.incremental and self.store):
-            return
-        try:
-            # Copies stored as aliases of their original are known too: not fetched again.
-            index = await asyncio.to_thread(self.store.crawl_start_index)
-            now = datetime.now(timezone.utc)
-            self.known = index.known_articles(self.site.name, self.revisit_days, now, self.article_id_of)
-            self.memory = await asyncio.to_thread(CrawlMemory.recall, self.store, self.site.name, now,
-                                                  self.deep_walk_hours, self.max_miss_attempts)
-            self.known.revisit |= set(self.memory.missed) & self.known.ids  # a stored article's failed re-visit
-        except StoreUnavailable as error:
-            logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
-        self.crawler.stats.set_value("news/incremental/deep_walk", int(self.memory.deep_walk))
-        self.crawler.stats.set_value("news/misses/known", len(self.memory.missed))
-        self.crawler.stats.set_value("news/incremental/known", len(self.known.ids))
-        self.crawler.stats.set_value("news/incremental/revisit", len(self.known.revisit))
-        logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
-                    len(self.known.ids), len(self.known.revisit), self.revisit_days)
 
     def start_source(self, start_url: str, index: int) -> list[Request]:
         source = self.site.sources[index]
@@ -204,7 +175,7 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_state(self) -> dict:
         """What a rendered listing's script needs to know to stop where the crawl would."""
-        stop_at = set() if self.memory.deep_walk else self.known.ids - self.known.revisit
+        stop_at = self.incremental.stop_ids()
         return {"known_ids": sorted(stop_at),
                 "since_ms": int(self.since.timestamp() * 1000) if self.since else None}
 
@@ -225,7 +196,7 @@ class NewsSpider(scrapy.Spider):
         key = (host_family(host_of(url)), self.article_id_of(url))
         if key[1] is None or key in self.scheduled_articles or key[0] not in self.site_hosts:
             return None
-        if not self.known.should_fetch(key[1]):
+        if not self.incremental.should_fetch(key[1]):
             self.crawler.stats.inc_value("news/articles/skipped_known")
             return None
         if self.max_articles is not None and len(self.scheduled_articles) >= self.max_articles:
@@ -322,13 +293,11 @@ class NewsSpider(scrapy.Spider):
     def page_is_all_known(self, cards) -> bool:
         """Listings run newest first: past a page of stored articles (none due for a re-visit)
         there is nothing new, but for what a deep walk reaches (newscrawler.incremental)."""
-        if self.memory.deep_walk:
-            return False
         ids = [self.article_id_of(card.url) for card in cards]
-        if self.known.all_known([i for i in ids if i]):
-            self.crawler.stats.inc_value("news/pages/listing_stopped_known")
-            return True
-        return False
+        if self.incremental.walks_past([i for i in ids if i]):
+            return False
+        self.crawler.stats.inc_value("news/pages/listing_stopped_known")
+        return True
 
     def page_is_older_than_since(self, cards) -> bool:
         if self.since is None or not cards:
@@ -441,23 +410,17 @@ class NewsSpider(scrapy.Spider):
         if article_id is None:
             return
         key = article_key(self.site.name, article_id)
-        if gone and article_id in self.known.ids:
-            self.memory.remove(key)
+        if gone and self.incremental.is_stored(article_id):
+            self.incremental.removed(key)
             self.crawler.stats.inc_value("news/removed")
             logger.info("Article removed from the site, marked removed_at: %s", url)
         else:
-            self.memory.miss(key, url, reason)
+            self.incremental.missed(key, url, reason)
             self.crawler.stats.inc_value("news/misses/recorded")
 
     def closed(self, reason):
         """Leave later crawls what this one learned: misses, removals, the deep walk's end."""
-        if not self.store:
-            return
-        try:
-            self.memory.leave(self.store, datetime.now(timezone.utc), finished=reason == "finished")
-        except (StoreUnavailable, PyMongoError) as error:
-            logger.warning("Could not record this crawl's misses and removals (%s): the next deep walk "
-                           "finds them again", type(error).__name__)
+        self.incremental.leave(finished=reason == "finished")
 
     # -- failures: one line each, no traceback ----------------------------------------------
     def failure_reason(self, failure) -> str:
