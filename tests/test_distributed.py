@@ -58,8 +58,11 @@ def test_three_processes_fetch_and_store_each_article_once(tmp_path, replica, mo
     crawls = start_processes(tmp_path, replica, mongo_uri, mongo_db.name, redis_url, uuid.uuid4().hex)
     results = [crawl.finish() for crawl in crawls]
     truth = replica.ground_truth()
-    # Each process learns from its own renders how the site's pages read without the browser.
-    assert [r.stat("news/learn/learned") for r in results] == [1] * PROCESSES
+    # Each process learns from its own renders how the site's pages read without the browser (a
+    # process whose share was mostly reads begun elsewhere finishes them with the recipe they carry,
+    # and may never need to).
+    learned = [r.stat("news/learn/learned") for r in results]
+    assert max(learned) == 1
     checks = sum(r.stat("news/learn/checked") for r in results)  # read, then rendered to check
     assert sum(r.stat("news/pages/article") for r in results) == len(truth) + checks
     assert all(r.stat("news/pages/article") > 0 for r in results)          # the work was shared
