@@ -17,6 +17,7 @@ from scrapy.http import Request, TextResponse
 
 from newscrawler import meta
 from newscrawler.extract import ArticleParseError, extract_article
+from newscrawler.items import stored_fields
 from newscrawler.pages.generic import GenericArticlePage, page_key, strip_site_name
 from newscrawler.sites import configured_site
 from scoring import opening_recall, token_f1
@@ -551,3 +552,18 @@ def test_a_share_bar_met_twice_and_a_topics_line_are_the_page_s_not_the_text_s()
     result = extract_article(html, "https://news.test/2023/11/17/share")
     assert "All Share Services" not in result["body"] and "Topics:" not in result["body"]
     assert result["body"].count("Paragraph") == 6
+
+
+def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
+    prose = "".join(f"<p>Paragraph {n} of the article, a sentence long enough to be read as its text.</p>" for n in range(5))
+    head = '<html><head><meta property="og:type" content="article">{}</head><body><article><h1>A headline here</h1>{}'
+    declared = extract_article(head.format('<script type="application/ld+json">{"@type": "NewsArticle", '
+                                           '"datePublished": "2023-11-17T15:13:00+01:00"}</script>', prose)
+                               + "</article></body></html>", "https://news.test/a/story")
+    shown = extract_article(head.format("", '<p class="byline-date">November 17, 2023</p>' + prose)
+                            + "</article></body></html>", "https://news.test/a/story")
+    in_url = extract_article(head.format("", prose) + "</article></body></html>", "https://news.test/2023/11/17/story")
+    assert (declared["published_at_local"], declared["extraction"]["date_source"]) == ("2023-11-17T15:13:00+01:00", "declared")
+    assert (shown["published_at_local"], shown["extraction"]["date_source"]) == ("2023-11-17", "shown")
+    assert (in_url["published_at_local"], in_url["extraction"]["date_source"]) == ("2023-11-17", "url")
+    assert "extraction" not in stored_fields()                        # exported with items, never stored
