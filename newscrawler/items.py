@@ -42,9 +42,6 @@ class Extraction:
     """A render of an article whose earlier reading in this crawl was in doubt: it replaces that one
     (newscrawler.learning), where a second item of the same article would otherwise be a duplicate."""
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class ImageCredit:

@@ -429,8 +429,10 @@ def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     extraction = extraction_of(adapter)
     day_first = day_first_for(adapter.get("language"))
     publication, source = None, None
-    texts = [(extraction.published_iso, "declared"), (adapter.get("published_at_raw"), extraction.date_source)]
-    for text, told_by in ((text, told_by) for text, told_by in texts if text):
+    for text, told_by in ((extraction.published_iso, "declared"),
+                          (adapter.get("published_at_raw"), extraction.date_source)):
+        if not text:
+            continue
         reading = read_publication(text, zone, now, day_first)
         if publication is None or not publication.local or completes_declared_day(reading, publication):
             publication, source = reading, told_by

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from ..cleaning.dates import read_publication
-from ..items import ArticleItem, Extraction, Image
+from ..items import ArticleItem, Extraction, Image, plain
 from .recipe import instant
 
 COMPARED = ("title", "section", "body", "headings", "image", "tags", "related", "language", "published")
@@ -65,10 +65,8 @@ PAGE_FIELDS = ("url", "title", "section", "published_at_raw", "summary", "body",
 def page_fields(item: ArticleItem, article_id: str) -> dict:
     """The fields a plain fetch of an article's page gave (plain data, for the request's meta); the
     related block is the related call's."""
-    image = item.image
     return {**{name: getattr(item, name) for name in PAGE_FIELDS}, "article_id": article_id,
-            "image": {"url": image.url, "alt": image.alt, "caption": image.caption} if image else None,
-            "extraction": item.extraction.as_dict()}
+            "image": plain(item.image), "extraction": plain(item.extraction)}
 
 
 def build_item(values: dict) -> ArticleItem:

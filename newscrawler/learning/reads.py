@@ -93,7 +93,7 @@ class LearnedReads:
         read = response.meta[m.READ_AS]
         recipe = self.recipe_for(read)
         if recipe is None:  # the kind went back to learning meanwhile
-            yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            yield self.render_instead(read["url"])
             return
         try:
             fields = read_fields(recipe, json.loads(response.text), self.site.article_page.body_blocks_css)
@@ -109,7 +109,7 @@ class LearnedReads:
         read = response.meta[m.READ_AS]
         recipe = self.recipe_for(read)
         if recipe is None:
-            yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            yield self.render_instead(read["url"])
             return
         self.spider.crawler.stats.inc_value("news/pages/article")
         fetched_at = datetime.now(timezone.utc)
@@ -122,7 +122,7 @@ class LearnedReads:
             retry = get_retry_request(response.request, spider=self.spider, reason=f"page_{error.reason}") \
                 if error.retry else None
             # Anything else the render judges, as it judges every page it cannot read.
-            yield retry or self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            yield retry or self.render_instead(read["url"])
             return
         read["item"] = page_fields(item, self.spider.article_id_of(item.url, item.article_id))
         if recipe.related is None:  # the page lists its related articles itself
@@ -152,7 +152,7 @@ class LearnedReads:
         read = response.meta[m.READ_AS]
         recipe = self.recipe_for(read)
         if recipe is None:
-            yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+            yield self.render_instead(read["url"])
             return
         try:
             data = json.loads(response.text)
@@ -192,13 +192,18 @@ class LearnedReads:
         """A read that failed after its retries: the article is rendered instead."""
         self.spider.count_failure(failure)
         read = failure.request.meta[m.READ_AS]
-        yield self.spider.page_request(read["url"], **{m.RENDER_AGAIN: True})
+        yield self.render_instead(read["url"])
+
+    def render_instead(self, url: str) -> Request:
+        """A render of an article whose reading is in doubt (or could not be finished here): its item
+        replaces any read one (meta.RENDER_AGAIN)."""
+        return self.spider.page_request(url, **{m.RENDER_AGAIN: True})
 
     def render_again(self, read: dict, what: str):
         """An answer of a shape not seen before: the kind goes back to learning, and this article and
         those read since the last good check are rendered."""
         for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"])]:
-            yield self.spider.page_request(url, **{m.RENDER_AGAIN: True})
+            yield self.render_instead(url)
 
     # -- checking ----------------------------------------------------------------------------------
     def checked(self, response, item):
@@ -212,4 +217,4 @@ class LearnedReads:
             self.learner.agreed(kind, response.meta[m.LINKED_AS])
             return
         for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS]):
-            yield self.spider.page_request(url, **{m.RENDER_AGAIN: True})
+            yield self.render_instead(url)

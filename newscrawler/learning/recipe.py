@@ -265,10 +265,9 @@ def listed_in_order(values: list, related: list[str]) -> str | None:
     start = next((i for i, path in enumerate(paths) if ids[0] in path.split("/")), None)
     if start is None or len(ids) > len(related) - start:
         return None
-    window = related[start:start + len(ids)]
-    if not all(i in urlsplit(url).path.split("/") for i, url in zip(ids, window)):
+    if not all(i in path.split("/") for i, path in zip(ids, paths[start:])):
         return None
-    parts = urlsplit(window[0])
+    parts = urlsplit(related[start])
     segments = ["{id}" if s == ids[0] else s for s in parts.path.split("/")]
     return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
 
