@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -18,7 +17,6 @@ from scrapy.http import Request
 
 from .. import meta as m
 from ..pages import ArticleParseError
-from ..pages.html import html_is_complete
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
 from .recipe import DataCall, Recipe, learn, learn_page, read_fields, read_total, related_page
 
@@ -112,12 +110,9 @@ class LearnedReads:
             yield self.render_instead(read["url"])
             return
         self.spider.crawler.stats.inc_value("news/pages/article")
-        fetched_at = datetime.now(timezone.utc)
-        page = self.site.article_page(response.text, response.url, self.site.urls,
-                                      server_html_complete=html_is_complete(response.text), fetched_at=fetched_at)
-        seen_as = [read["url"], *response.meta.get("redirect_urls", ()), response.url]
+        page = self.spider.article_page_of(response)
         try:
-            item = page.to_item(self.site.name, fetched_at, seen_as)
+            item = page.to_item(self.site.name, page.fetched_at, self.spider.seen_as(response))
         except ArticleParseError as error:
             retry = get_retry_request(response.request, spider=self.spider, reason=f"page_{error.reason}") \
                 if error.retry else None

@@ -332,21 +332,29 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Source %s failed for %s (%s), and it was the last", source.name, start_url, reason)
 
     # -- articles ---------------------------------------------------------------------------
-    def parse_article(self, response):
-        stats = self.crawler.stats
+    def article_page_of(self, response):
+        """The site's page object of an article response, rendered or as the server sent it, read
+        as of now (its fetch)."""
         complete = response.meta.get(m.SERVER_HTML_COMPLETE)
         if complete is None and not response.meta.get("playwright"):
             complete = html_is_complete(response.text)  # the body is what the server sent
-        fetched_at = datetime.now(timezone.utc)
-        page = self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete,
-                                      fetched_at=fetched_at)
+        return self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete,
+                                      fetched_at=datetime.now(timezone.utc))
+
+    @staticmethod
+    def seen_as(response) -> list[str]:
+        """The URLs an article response was reached under: they become the item's aliases."""
+        return [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
+
+    def parse_article(self, response):
+        stats = self.crawler.stats
+        page = self.article_page_of(response)
         if not page.is_article():
             yield from self.not_an_article(response)
             return
         stats.inc_value("news/pages/article")
-        seen_as = [response.meta.get(m.LINKED_AS), *response.meta.get("redirect_urls", ()), response.url]
         try:
-            item = page.to_item(self.site.name, fetched_at, seen_as)
+            item = page.to_item(self.site.name, page.fetched_at, self.seen_as(response))
             item.article_id = self.article_id_of(item.url, item.article_id)
         except ArticleParseError as error:
             if error.retry:
