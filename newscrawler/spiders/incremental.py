@@ -40,24 +40,24 @@ class IncrementalCrawl:
     async def recall(self, stats, id_of_url) -> None:
         """Read what is stored and what earlier crawls left (off the reactor); a store that cannot
         be read turns incremental mode off for this crawl, with a WARNING."""
-        if self.enabled:
-            try:
-                now = datetime.now(timezone.utc)
-                # Copies stored as aliases of their original are known too: not fetched again.
-                index = await asyncio.to_thread(self.store.crawl_start_index)
-                self.known = index.known_articles(self.site, self.revisit_days, now, id_of_url)
-                self.memory = await asyncio.to_thread(CrawlMemory.recall, self.store, self.site, now,
-                                                      self.deep_walk_hours, self.max_miss_attempts)
-                self.known.revisit |= set(self.memory.missed) & self.known.ids  # a stored article's failed re-visit
-            except StoreUnavailable as error:
-                logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
+        if not self.enabled:
+            return
+        try:
+            now = datetime.now(timezone.utc)
+            # Copies stored as aliases of their original are known too: not fetched again.
+            index = await asyncio.to_thread(self.store.crawl_start_index)
+            self.known = index.known_articles(self.site, self.revisit_days, now, id_of_url)
+            self.memory = await asyncio.to_thread(CrawlMemory.recall, self.store, self.site, now,
+                                                  self.deep_walk_hours, self.max_miss_attempts)
+            self.known.revisit |= set(self.memory.missed) & self.known.ids  # a stored article's failed re-visit
+        except StoreUnavailable as error:
+            logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
         stats.set_value("news/incremental/deep_walk", int(self.memory.deep_walk))
         stats.set_value("news/misses/known", len(self.memory.missed))
         stats.set_value("news/incremental/known", len(self.known.ids))
         stats.set_value("news/incremental/revisit", len(self.known.revisit))
-        if self.enabled:
-            logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
-                        len(self.known.ids), len(self.known.revisit), self.revisit_days)
+        logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
+                    len(self.known.ids), len(self.known.revisit), self.revisit_days)
 
     # -- what the spider asks -------------------------------------------------------------------
     def urls_to_fetch_first(self) -> tuple[list[str], list[str]]:
