@@ -20,12 +20,12 @@ import json
 import logging
 import warnings
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timezone
 
 from common import ROOT, machine, save
 
 from newscrawler.extract import extract_article  # noqa: E402
-from scoring import opening_recall, token_f1  # noqa: E402
+from scoring import at_instant, opening_recall, token_f1  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 COLUMNS = ["date_day", "date_minute", "title_exact", "body_f1_mean", "body_f1_ge_0.9", "opening_right",
@@ -66,6 +66,20 @@ def readability_pages() -> list[dict]:
     return found
 
 
+def postlight_pages() -> list[dict]:
+    """postlight/parser's publisher pages, with the title, publication instant (UTC) and opening its
+    site extractors' tests expect (`tests/data/postlight`, made by its make_set.py)."""
+    found = []
+    for path in sorted((DATA / "postlight").glob("*.json")):
+        case = json.loads(path.read_text())
+        found.append({"name": "postlight/" + path.stem, "html": gzip.decompress(path.with_suffix(".html.gz")
+                      .read_bytes()).decode("utf-8", "replace"), "url": case["url"], "title": case["title"],
+                      # Its openings are of the parser's content, a lead picture's caption and all: not scored.
+                      "opening": None, "local": None, "instant": case.get("published"),
+                      "credits": None})
+    return found
+
+
 def shipped_pages() -> list[dict]:
     found = []
     for path in sorted((DATA / "generic").glob("*.html")):
@@ -91,7 +105,7 @@ def newscrawler(page: dict) -> dict:
     except ValueError:
         return {"refused": True}
     return {"title": item["title"], "body": item["body"], "local": item["published_at_local"],
-            "credits": [c["text"] for c in item["image_credits"]]}
+            "instant": item["published_at"], "credits": [c["text"] for c in item["image_credits"]]}
 
 
 def trafilatura_anchor(page: dict) -> dict:
@@ -122,7 +136,9 @@ def newspaper4k_anchor(page: dict) -> dict | None:
     except Exception:  # noqa: BLE001 - an anchor's failure on a page is its empty answer
         return {"refused": True}
     published = article.publish_date
-    return {"title": article.title, "body": article.text, "local": published.isoformat() if published else None}
+    instant = published.astimezone(timezone.utc).isoformat() if published and published.tzinfo else None
+    return {"title": article.title, "body": article.text, "local": published.isoformat() if published else None,
+            "instant": instant}
 
 
 # -- scoring ----------------------------------------------------------------------------------------
@@ -135,10 +151,16 @@ def score(pages_: list[dict], extractor) -> dict | None:
             return None  # the anchor is not installed
         counts["refused"] += bool(got.get("refused"))
         expected_local, local = page["local"] or "", got.get("local") or ""
-        if expected_local:
+        if page.get("instant"):
+            counts["day_total"] += 1
+            counts["day"] += at_instant(got.get("instant") or local, page["instant"], "day")
+            if page["instant"][14:19] != "00:00":  # a whole hour may be a day's start in some zone
+                counts["minute_total"] += 1
+                counts["minute"] += at_instant(got.get("instant") or local, page["instant"], "minute")
+        elif expected_local:
             counts["day_total"] += 1
             counts["day"] += local[:10] == expected_local[:10]
-        if len(expected_local) > 10:
+        if len(expected_local) > 10 and not page.get("instant"):
             counts["minute_total"] += 1
             counts["minute"] += local[:16] == expected_local[:16]
         if page["title"] and "title" in got or got.get("refused"):
@@ -174,8 +196,8 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore")  # the anchors' own warnings about the pages
     logging.disable(logging.WARNING)   # and our own: a page without a date is a figure here, not news
-    real = publisher_pages() + readability_pages()
-    sets = {"real pages, tuned on (tests/data/publishers, tests/data/readability)":
+    real = publisher_pages() + readability_pages() + postlight_pages()
+    sets = {"real pages, tuned on (tests/data/publishers, readability, postlight)":
             [page for page in real if not is_measured_only(page["name"])],
             "real pages, measured only (never looked at while changing rules)":
             [page for page in real if is_measured_only(page["name"])],

@@ -24,7 +24,7 @@ from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, UPDATE_WORDS,
                          same_day_roughly, url_date)
-from .headlines import headline_text, same_headline, strip_site_name
+from .headlines import headline_text, is_sentence_like, same_headline, strip_site_name
 from .html import first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
     credit_from_text, names_look_right
@@ -168,11 +168,15 @@ class GenericArticlePage(ArticlePage):
                     return h1
         in_article = [(h, text) for h, text in h1s if h.xpath("ancestor::article | ancestor::main")]
         if not declared:
-            return (in_article or h1s or [(None, "")])[0][0]
+            first, text = (in_article or h1s or [(None, "")])[0]
+            # Where the document title names the page, a short `<h1>` it does not confirm is a
+            # masthead or a label (`Original text`), not the headline.
+            return first if not document_title or is_sentence_like(text) else None
         # A headline written for the page, another for sharing and search: the article's one `<h1>`
-        # of a sentence's length is what readers see.
-        if len(in_article) == 1 and len(in_article[0][1].split()) >= 4:
-            return in_article[0][0]
+        # (the page's one, where none is in an article) of a sentence's length is what readers see.
+        sole = in_article if in_article else h1s
+        if len(sole) == 1 and len(sole[0][1].split()) >= 4:
+            return sole[0][0]
         return None
 
     def title(self) -> str | None:
@@ -203,7 +207,9 @@ class GenericArticlePage(ArticlePage):
             return headline_text(self.headline_node, self.url)
         if declared:
             return strip_site_name(declared[0], self.site_names())
-        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names()) or None
+        # A masthead's `<h1>` names the site, as the title's last part may.
+        mastheads = [element_text(h) for h in self.sel.css("h1") if not is_sentence_like(element_text(h))]
+        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names() + mastheads) or None
 
     def site_names(self) -> list[str]:
         """The site's names as it gives them: `og:site_name`, `application-name`, the JSON-LD

@@ -11,6 +11,7 @@ from ..urls import absolute
 from .text_rules import normalise
 
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+|\s+-\s+")
+UNSPACED_SEPARATOR = r"\s*[|–—·•:»_：｜\-]\s*"
 
 
 def headline_text(h1, url: str) -> str:
@@ -45,10 +46,14 @@ def strip_site_name(title: str, site_name: str | list[str] | None) -> str:
     or a short last part after a `|`) is no part of the headline."""
     if not title:
         return title
+    names = [n for n in ([site_name] if isinstance(site_name, str) else site_name or []) if n]
+    unspaced = name_at_an_end(title, names)
+    if unspaced:
+        return unspaced
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    names = [normalise(n) for n in ([site_name] if isinstance(site_name, str) else site_name or []) if n]
+    names = [normalise(n) for n in names]
     if any(is_site_name(parts[-1], name) for name in names):
         return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-»")
     if any(normalise(parts[0]) == name for name in names):
@@ -58,8 +63,27 @@ def strip_site_name(title: str, site_name: str | list[str] | None) -> str:
     return title
 
 
+def name_at_an_end(title: str, names: list[str]) -> str | None:
+    """`Headline:Site` or `Headline_Section_Site`, written without spaces (as CJK titles are): the
+    rest when the title ends or begins with a site's name as it is written, joined by a separator;
+    None otherwise."""
+    for name in names:
+        if len(name) >= len(title) / 2:
+            continue
+        if title.endswith(name) and re.search(UNSPACED_SEPARATOR + "$", title[: -len(name)]):
+            return re.sub(f"(?:{UNSPACED_SEPARATOR})+$", "", title[: -len(name)]).strip()
+        if title.startswith(name) and re.match(UNSPACED_SEPARATOR, title[len(name):]):
+            return re.sub(f"^(?:{UNSPACED_SEPARATOR})+", "", title[len(name):]).strip()
+    return None
+
+
 def is_site_name(part: str, name: str) -> bool:
     """`DER SPIEGEL` for `spiegel` (the host's name), `The Guardian` for `the guardian`: a part of
     at most four words that is the name or holds it."""
     part = normalise(part)
     return bool(part) and len(part.split()) <= 4 and (part == name or f" {name} " in f" {part} ")
+
+
+def is_sentence_like(text: str) -> bool:
+    """A headline's length: four words, or twenty characters of a script written without spaces."""
+    return len(text.split()) >= 4 or len(text) >= 20
