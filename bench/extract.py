@@ -56,12 +56,16 @@ def readability_pages() -> list[dict]:
     found = []
     for path in sorted((DATA / "readability").glob("*.json")):
         case = json.loads(path.read_text())
-        published = case.get("published") or ""
+        published = (case.get("published") or "").replace(" ", "T", 1)
+        # An offset makes it an instant (compared as such); without one it is the local time.
+        stated = datetime.fromisoformat(published) if published else None
+        instant = stated.astimezone(timezone.utc).isoformat() if stated and stated.tzinfo else None
         # Its titles are the documents' (`Headline - Site`, `Site: Section`), not headlines: the
         # title column is scored on the other sets only.
         found.append({"name": path.stem, "html": gzip.decompress(path.with_suffix(".html.gz").read_bytes())
                       .decode("utf-8", "replace"), "url": case["url"], "title": None,
-                      "body": case["reference_body"], "local": published[:19] if published else None,
+                      "body": case["reference_body"], "local": None if instant else published[:19] or None,
+                      "instant": instant,
                       "credits": None})
     return found
 

@@ -128,6 +128,18 @@ def test_a_declared_date_is_completed_by_a_later_one_of_the_same_time():
     assert most_complete([]) is None
 
 
+def test_a_clock_reading_stamped_with_a_wrong_offset_is_believed_where_it_is_stamped_right():
+    from newscrawler.cleaning.dates import most_complete
+
+    # A local time stamped as UTC in a meta tag, its offset given by the page's `<time>`.
+    assert most_complete(["2019-04-19T20:00:00Z", "2019-04-19T20:00:00+09:00"]) == "2019-04-19T20:00:00+09:00"
+    # A UTC time stamped with the local offset, beside the JSON-LD's right one.
+    assert most_complete(["2022-10-11T19:11:05-04:00", "2022-10-11T15:11:05-04:00"]) == "2022-10-11T15:11:05-04:00"
+    # Two instants that are no such pair: the first is kept.
+    assert most_complete(["2022-10-11T19:11:05-04:00", "2022-10-11T12:00:00-04:00"]) == "2022-10-11T19:11:05-04:00"
+    assert most_complete(["2022-10-11T19:11:05Z", "2022-10-11T14:11:05-05:00"]) == "2022-10-11T19:11:05Z"
+
+
 @pytest.mark.parametrize("declared, shown, local", [
     ("2023-11-07T07:00:00Z", "Nov 7, 2023 2:00 AM", "2023-11-07T02:00:00-05:00"),
     ("2023-11-06T01:30:00Z", "November 5, 2023 8:30 PM", "2023-11-05T20:30:00-05:00"),   # the publisher's day

@@ -290,6 +290,10 @@ def test_a_headline_reads_as_shown_without_invisible_characters_or_entities():
      "Obama admits US gun laws are his biggest frustration"),
     ("SPIEGEL | Selenskyj warnt vor Winter", ["spiegel"], "Selenskyj warnt vor Winter"),
     ("Spiegel: the magazine - review", ["spiegel"], "Spiegel: the magazine - review"),
+    ("マインドマップ風のツリーを描画できる「Treeviz」:phpspot開発日誌", ["phpspot開発日誌"],
+     "マインドマップ風のツリーを描画できる「Treeviz」"),
+    ("A headline written plainly_Tech_Daily Curiosity", ["Daily Curiosity"], "A headline written plainly"),
+    ("snake_case explained_Daily Curiosity", ["Daily Curiosity"], "snake_case explained"),
 ])
 def test_the_site_name_as_the_site_or_its_host_names_it(title, names, headline):
     assert strip_site_name(title, names) == headline
@@ -328,6 +332,35 @@ def test_a_logo_in_an_h1_is_no_headline():
             '<h1>CNN</h1><article><h1>Storm hits the coast hard</h1><p>' + "The storm came. " * 30 +
             '</p></article></body></html>')
     assert extract_article(html, "https://cnn.test/2024/storm")["title"] == "Storm hits the coast hard"
+
+
+def test_a_masthead_h1_is_no_headline_where_the_document_title_names_the_page():
+    text = "<p>" + "The app matches people by what they like and dislike. " * 20 + "</p>"
+    masthead = ('<html><head><title>This dating app matches you by your likes_Tech_Daily Curiosity</title></head>'
+                f'<body><h1 class="hidden">Daily Curiosity</h1><article>{text}</article></body></html>')
+    assert extract_article(masthead, "https://daily.test/articles/123.html")["title"] == \
+        "This dating app matches you by your likes"
+    label = ('<html><head><title>New thin keyboards that type lighter go on sale in March</title></head>'
+             f'<body><h1>Original text</h1><article>{text}</article></body></html>')
+    assert extract_article(label, "https://maker.test/news/0305.html")["title"] == \
+        "New thin keyboards that type lighter go on sale in March"
+
+
+def test_the_pages_one_h1_is_the_headline_where_the_shared_one_differs():
+    html = ('<html><head><meta property="og:title" content="Star\'s desert home is for sale and it\'s paradise">'
+            '</head><body><div class="hero"><h1>Take a tour inside the star\'s former desert retreat</h1></div>'
+            '<div class="story"><p>' + "The house went on the market on Monday. " * 20 + '</p></div></body></html>')
+    assert extract_article(html, "https://tv.test/style/home-for-sale")["title"] == \
+        "Take a tour inside the star's former desert retreat"
+
+
+def test_a_dateline_told_in_two_elements_is_one_date():
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
+            '<h1>The concussion settlement stands</h1><div class="info"><span>By Kathy Wise</span>'
+            '<span>December 14, 2016</span><span>2:24 pm</span></div><p>' + "The court declined the case. " * 20 +
+            '</p></article></body></html>')
+    assert extract_article(html, "https://magazine.test/frontburner/settlement")["published_at_local"] == \
+        "2016-12-14T14:24:00"
 
 
 def test_a_kicker_the_page_declares_with_its_headline_keeps_the_pages_punctuation():
@@ -537,7 +570,6 @@ POSTLIGHT_MISSES = {
     ("genius.com", "title"): "a song's page: the reference is the song's name, we read the artist with it",
     ("www.itmedia.co.jp", "title"): "the page declares the headline without its subtitle, the reference has both",
     ("www.popsugar.com", "title"): "the `<h1>` is a short label; the reference is the headline written for sharing",
-    ("www.qdaily.com", "title"): "the document title is `Headline_Section_Site`: we take the site off, not the section",
     ("www.slate.com", "title"): "the reference is the kicker above the headline",
     ("www.spektrum.de", "title"): "the reference is a headline the page shows nowhere as one",
     ("www.politico.com", "published"): "the reference (2022) is not the story's day (2016, in its URL and on the page)",

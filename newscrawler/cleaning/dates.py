@@ -360,7 +360,7 @@ def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
 def most_complete(declared: list[str], now: datetime | None = None) -> str | None:
     """Of the dates a page declares (most trusted first), the first that reads; where it lacks the
     offset or the time, a later one that gives the same time with an offset, or the same day with a
-    time, is taken instead; so is one that gives its UTC clock reading with another offset. `now`: when the page was fetched."""
+    time, is taken instead; so is one whose clock reading the first one stamped with a wrong offset. `now`: when the page was fetched."""
     now = now or datetime.now(timezone.utc)
     readings = [(text, read_publication(text, None, now)) for text in declared]
     readings = [(text, reading) for text, reading in readings if reading.local]
@@ -373,18 +373,23 @@ def most_complete(declared: list[str], now: datetime | None = None) -> str | Non
         if first.instant is None and first.precision != "day" and other.instant is not None \
                 and other.local[:16] == first.local[:16]:
             return other_text
-        if is_local_time_as_utc(first, other):
+        if is_misstamped(first, other):
             return other_text
     return text
 
 
-def is_local_time_as_utc(first: Publication, other: Publication) -> bool:
-    """`20:00Z` in a meta tag and `20:00+09:00` in the page's `<time>`: one clock reading, told with
-    the publisher's offset once and stamped as UTC once. Pages stamp a local time as UTC far more
-    often than the other way round, so the offset that is not zero is the one to believe."""
-    return (first.instant is not None and other.instant is not None and first.precision != "day"
-            and (first.local or "").endswith("+00:00") and not (other.local or "").endswith("+00:00")
-            and other.local[:16] == first.local[:16])
+def is_misstamped(first: Publication, other: Publication) -> bool:
+    """Two declared times that are one clock reading stamped with the wrong offset once: `20:00Z`
+    in a meta tag and `20:00+09:00` in the page's `<time>` (a local time stamped as UTC), or
+    `19:11-04:00` in a meta tag and `15:11-04:00` in the JSON-LD (a UTC time stamped with the local
+    offset). The other one is believed: its reading is what the first one's was taken from."""
+    if first.instant is None or other.instant is None or first.precision == "day" or first.instant == other.instant:
+        return False
+    first_offset, other_offset = (datetime.fromisoformat(p.local).utcoffset() for p in (first, other))
+    if not first_offset and other_offset:
+        return other.local[:16] == first.local[:16]
+    utc_clock = other.instant.replace(tzinfo=None).isoformat(timespec="minutes")
+    return bool(first_offset) and first_offset == other_offset and first.local[:16] == utc_clock
 
 
 def in_shown_offset(declared: Publication, shown: Publication) -> Publication:

@@ -24,6 +24,9 @@ DATELINE_TEXTS = ("following::text()[normalize-space()][not(ancestor::script or 
 URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?:[A-Za-z_-]+/)?(?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:[/-]|\.\w+$|$)")
 URL_DAY_NUMBER = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:/|$)")
 LONG_TEXT = 200
+# A time alone (`2:24 pm`, `14:05`, `8.30 a.m. EST`), as a dateline's second element shows it.
+BARE_TIME = re.compile(r"^(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?$", re.I)
+TIME_IN = re.compile(r"\d{1,2}:\d{2}|\b[ap]\.?m\b", re.I)
 UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à jour|actualizado|aggiornato)\b", re.I)
 # The site's own frame: a date there is the day's date or a link's, not the article's.
 OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"

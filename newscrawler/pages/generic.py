@@ -22,8 +22,8 @@ from ..items import Image, ImageCredit
 from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
-from .date_rules import (DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, UPDATE_WORDS,
-                         same_day_roughly, url_date)
+from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
+                         UPDATE_WORDS, same_day_roughly, url_date)
 from .headlines import headline_text, is_sentence_like, same_headline, strip_site_name
 from .html import first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
@@ -280,12 +280,13 @@ class GenericArticlePage(ArticlePage):
         if self.headline_node is None:
             return None
         found = []
-        for node in self.headline_node.xpath(DATELINE_TEXTS):
-            text = clean_text(node.get())
+        texts = [clean_text(node.get()) for node in self.headline_node.xpath(DATELINE_TEXTS)]
+        for text, following in zip(texts, texts[1:] + [""]):
             if len(text) > LONG_TEXT:
                 break  # the article's text has begun: a date further on is part of it
             if is_dateline(text):
-                found.append(text)
+                # `December 14, 2016` and `2:24 pm` in elements side by side: one dateline.
+                found.append(f"{text} {following}" if BARE_TIME.match(following) and not TIME_IN.search(text) else text)
         fresh = [t for t in found if not UPDATE_WORDS.match(t)]
         return (fresh or found or [None])[0]
 

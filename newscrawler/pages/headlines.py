@@ -65,13 +65,16 @@ def strip_site_name(title: str, site_name: str | list[str] | None) -> str:
 
 def name_at_an_end(title: str, names: list[str]) -> str | None:
     """`Headline:Site` or `Headline_Section_Site`, written without spaces (as CJK titles are): the
-    rest when the title ends or begins with a site's name as it is written, joined by a separator;
-    None otherwise."""
+    headline when the title ends or begins with a site's name as it is written, joined by a
+    separator; None otherwise."""
     for name in names:
         if len(name) >= len(title) / 2:
             continue
         if title.endswith(name) and re.search(UNSPACED_SEPARATOR + "$", title[: -len(name)]):
-            return re.sub(f"(?:{UNSPACED_SEPARATOR})+$", "", title[: -len(name)]).strip()
+            rest = re.sub(f"(?:{UNSPACED_SEPARATOR})+$", "", title[: -len(name)]).strip()
+            # `Headline_Section_Site`: the section before the site's name goes with it.
+            head, _, section = rest.rpartition("_")
+            return head if title[: -len(name)].endswith("_") and head and len(section) <= 12 else rest
         if title.startswith(name) and re.match(UNSPACED_SEPARATOR, title[len(name):]):
             return re.sub(f"^(?:{UNSPACED_SEPARATOR})+", "", title[len(name):]).strip()
     return None
