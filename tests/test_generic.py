@@ -340,10 +340,17 @@ def test_a_masthead_h1_is_no_headline_where_the_document_title_names_the_page():
                 f'<body><h1 class="hidden">Daily Curiosity</h1><article>{text}</article></body></html>')
     assert extract_article(masthead, "https://daily.test/articles/123.html")["title"] == \
         "This dating app matches you by your likes"
-    label = ('<html><head><title>New thin keyboards that type lighter go on sale in March</title></head>'
-             f'<body><h1>Original text</h1><article>{text}</article></body></html>')
-    assert extract_article(label, "https://maker.test/news/0305.html")["title"] == \
-        "New thin keyboards that type lighter go on sale in March"
+    for label in ("Original text", "Allergies Health Center"):
+        page = ('<html><head><title>New thin keyboards that type lighter go on sale in March</title></head>'
+                f'<body><h1>{label}</h1><article>{text}</article></body></html>')
+        assert extract_article(page, "https://maker.test/news/0305.html")["title"] == \
+            "New thin keyboards that type lighter go on sale in March"
+
+
+def test_a_one_word_headline_the_document_title_gives_before_the_sites_name_is_the_headline():
+    html = ('<html><head><title>Mozilla - Encyclopedia</title></head><body><h1>Mozilla</h1><div><p>'
+            + "Mozilla is a free software community founded in 1998. " * 20 + '</p></div></body></html>')
+    assert extract_article(html, "https://encyclopedia.test/wiki/Mozilla")["title"] == "Mozilla"
 
 
 def test_the_pages_one_h1_is_the_headline_where_the_shared_one_differs():

@@ -24,7 +24,7 @@ from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
                          UPDATE_WORDS, same_day_roughly, url_date)
-from .headlines import headline_text, is_sentence_like, same_headline, strip_site_name
+from .headlines import headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name
 from .html import first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
     credit_from_text, names_look_right
@@ -44,8 +44,13 @@ def lines_of(node) -> list[str]:
     """A block of trafilatura's text as the lines the page broke it into (`<br>` is its `<lb/>`):
     text a page separates with line breaks alone is paragraphs, not one run of words."""
     for lb in node.iter("lb"):
-        lb.tail = "\n" + (lb.tail or "")
-    return [line for line in (clean_text(part) for part in "".join(node.itertext()).split("\n")) if line]
+        lb.tail = LINE_BREAK + (lb.tail or "")
+    # A newline in the markup's own text is a space, as a browser shows it: only `<br>` breaks.
+    text = "".join(node.itertext()).replace("\n", " ")
+    return [line for line in (clean_text(part) for part in text.split(LINE_BREAK)) if line]
+
+
+LINE_BREAK = "\ue000"  # a private-use character: no page text, and XML accepts it
 
 
 # A table is the article's text when it holds this share of the words found (a story or a list laid
@@ -166,6 +171,9 @@ class GenericArticlePage(ArticlePage):
             for h1, text in h1s:
                 if any(same_headline(text, d) for d in confirming):
                     return h1
+        for h1, text in h1s:
+            if is_headline_of_title(text, document_title):
+                return h1
         in_article = [(h, text) for h, text in h1s if h.xpath("ancestor::article | ancestor::main")]
         if not declared:
             first, text = (in_article or h1s or [(None, "")])[0]
@@ -209,7 +217,7 @@ class GenericArticlePage(ArticlePage):
             return strip_site_name(declared[0], self.site_names())
         # A masthead's `<h1>` names the site, as the title's last part may.
         mastheads = [element_text(h) for h in self.sel.css("h1") if not is_sentence_like(element_text(h))]
-        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names() + mastheads) or None
+        return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names(), mastheads) or None
 
     def site_names(self) -> list[str]:
         """The site's names as it gives them: `og:site_name`, `application-name`, the JSON-LD

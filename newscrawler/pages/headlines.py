@@ -41,13 +41,21 @@ def same_headline(shown: str, declared: str) -> bool:
     return len(words_a & words_b) / max(len(words_a), len(words_b)) >= 0.6 and len(words_a) >= 4
 
 
-def strip_site_name(title: str, site_name: str | list[str] | None) -> str:
+def is_headline_of_title(text: str, document_title: str | None) -> bool:
+    """`Mozilla` of `Mozilla - Wikipedia`: a short headline the document title gives before a
+    site's name (a short last part), which `same_headline` cannot tell from a logo."""
+    parts = TITLE_SEPARATORS.split(document_title or "")
+    return len(parts) == 2 and normalise(parts[0]) == normalise(text) != "" and len(parts[1].split()) <= 4
+
+
+def strip_site_name(title: str, site_name: str | list[str] | None, mastheads: list[str] = ()) -> str:
     """`Headline | The Site` -> `Headline`: the site's name (as its meta tags or its host name it,
-    or a short last part after a `|`) is no part of the headline."""
+    or a short last part after a `|`) is no part of the headline; nor is a masthead's text (a
+    short `<h1>` that is no headline) where the title ends with it."""
     if not title:
         return title
     names = [n for n in ([site_name] if isinstance(site_name, str) else site_name or []) if n]
-    unspaced = name_at_an_end(title, names)
+    unspaced = name_at_an_end(title, names) or name_at_an_end(title, [m for m in mastheads if m], at_start=False)
     if unspaced:
         return unspaced
     parts = TITLE_SEPARATORS.split(title)
@@ -63,7 +71,7 @@ def strip_site_name(title: str, site_name: str | list[str] | None) -> str:
     return title
 
 
-def name_at_an_end(title: str, names: list[str]) -> str | None:
+def name_at_an_end(title: str, names: list[str], at_start: bool = True) -> str | None:
     """`Headline:Site` or `Headline_Section_Site`, written without spaces (as CJK titles are): the
     headline when the title ends or begins with a site's name as it is written, joined by a
     separator; None otherwise."""
@@ -75,7 +83,7 @@ def name_at_an_end(title: str, names: list[str]) -> str | None:
             # `Headline_Section_Site`: the section before the site's name goes with it.
             head, _, section = rest.rpartition("_")
             return head if title[: -len(name)].endswith("_") and head and len(section) <= 12 else rest
-        if title.startswith(name) and re.match(UNSPACED_SEPARATOR, title[len(name):]):
+        if at_start and title.startswith(name) and re.match(UNSPACED_SEPARATOR, title[len(name):]):
             return re.sub(f"^(?:{UNSPACED_SEPARATOR})+", "", title[len(name):]).strip()
     return None
 
@@ -88,5 +96,7 @@ def is_site_name(part: str, name: str) -> bool:
 
 
 def is_sentence_like(text: str) -> bool:
-    """A headline's length: four words, or twenty characters of a script written without spaces."""
-    return len(text.split()) >= 4 or len(text) >= 20
+    """A headline's length: four words, or ten characters of a script written without spaces
+    (Chinese, Japanese, Thai)."""
+    unspaced_script = sum(not ch.isascii() and ch.isalpha() for ch in text) > len(text) / 2
+    return len(text.split()) >= 4 or (unspaced_script and len(text) >= 10)
