@@ -361,6 +361,15 @@ def test_the_pages_one_h1_is_the_headline_where_the_shared_one_differs():
         "Take a tour inside the star's former desert retreat"
 
 
+def test_a_json_ld_headline_cut_short_for_search_engines_is_made_whole_by_og_title():
+    whole = "The central bank raises rates for the fourth time this year as inflation stays well above its target"
+    cut = whole[:97] + "..."
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "%s"}</script>'
+            '<meta property="og:title" content="%s"></head><body><div><p>%s</p></div></body></html>'
+            % (cut, whole, "The bank met on Tuesday. " * 20))
+    assert extract_article(html, "https://news.test/2024/05/rates")["title"] == whole
+
+
 def test_a_dateline_told_in_two_elements_is_one_date():
     html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
             '<h1>The concussion settlement stands</h1><div class="info"><span>By Kathy Wise</span>'

@@ -24,7 +24,8 @@ from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
                          UPDATE_WORDS, same_day_roughly, url_date)
-from .headlines import headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name
+from .headlines import (headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name,
+                        whole_headline)
 from .html import first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
     credit_from_text, names_look_right
@@ -214,7 +215,7 @@ class GenericArticlePage(ArticlePage):
                     return text
             return headline_text(self.headline_node, self.url)
         if declared:
-            return strip_site_name(declared[0], self.site_names())
+            return whole_headline([strip_site_name(d, self.site_names()) for d in declared])
         # A masthead's `<h1>` names the site, as the title's last part may.
         mastheads = [element_text(h) for h in self.sel.css("h1") if not is_sentence_like(element_text(h))]
         return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names(), mastheads) or None

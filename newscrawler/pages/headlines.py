@@ -100,3 +100,12 @@ def is_sentence_like(text: str) -> bool:
     (Chinese, Japanese, Thai)."""
     unspaced_script = sum(not ch.isascii() and ch.isalpha() for ch in text) > len(text) / 2
     return len(text.split()) >= 4 or (unspaced_script and len(text) >= 10)
+
+
+def whole_headline(declared: list[str]) -> str:
+    """The first declared headline, unless it is cut short where another one goes on: JSON-LD
+    headlines are often cut to 110 characters (`...` or not) for search engines, `og:title` rarely."""
+    first = declared[0]
+    stem = re.sub(r"\s*(?:\.\.\.|…)$", "", first)
+    longer = [d for d in declared[1:] if len(d) > len(stem) and d.startswith(stem)]
+    return max(longer, key=len) if longer and (stem != first or len(first) >= 60) else first
