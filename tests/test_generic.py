@@ -650,6 +650,17 @@ def test_a_share_bar_met_twice_and_a_topics_line_are_the_page_s_not_the_text_s()
     assert result["body"].count("Paragraph") == 6
 
 
+@pytest.mark.parametrize("title", ["Other Opinion Columns", "More from Politics", "You may also like", "Most read"])
+def test_a_list_of_other_articles_under_the_text_is_the_page_s(title):
+    from newscrawler.pages.text_rules import without_trailing_list_of_articles
+
+    article = [("p", f"Paragraph {n} of the article, which says what happened and why it matters.") for n in range(6)]
+    teasers = [("p", title), ("p", "Wave of stupidity"), ("p", "How is it that ideas that are absurd capture us?")]
+    assert without_trailing_list_of_articles(article + teasers) == article
+    # Under a subheading of the article's own, what follows is most of the text: it stays.
+    assert without_trailing_list_of_articles(article[:1] + teasers + article) == article[:1] + teasers + article
+
+
 def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     prose = "".join(f"<p>Paragraph {n} of the article, a sentence long enough to be read as its text.</p>" for n in range(5))
     head = '<html><head><meta property="og:type" content="article">{}</head><body><article><h1>A headline here</h1>{}'

@@ -17,6 +17,12 @@ FURNITURE = re.compile(
     r"lire aussi|à lire aussi|lee también|leia também|leggi anche|topics|tags|filed under|more about)\s*(?::|»|>>|–|—)\s*\S|"
     r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
     re.I)
+# The title of a list of other articles.
+LIST_OF_ARTICLES = re.compile(
+    r"^(?:other [\w ]{0,20}(?:columns|stories|articles|news|posts)|more (?:from|in|on|stories|news|articles|like this)\b|"
+    r"related (?:stories|articles|content|coverage|links|news|posts|reading)|(?:latest|top) (?:news|stories|articles|headlines)|"
+    r"most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you| stories| reading)?$|"
+    r"(?:what to )?read next|don['’]t miss|trending(?: now| stories)?$|editor['’]?s['’]? picks)", re.I)
 SENTENCE = re.compile(r"\w{3,}[.!?]$")
 # Words of sentences that datelines and bylines do without (their `on`, `at`, `by`, `le`, `am` are
 # not among them).
@@ -78,6 +84,19 @@ def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, 
     trim_lines = sum(is_loose_line(text) for text in paragraphs) <= len(paragraphs) / 2
     while len(blocks) > 1 and (blocks[-1][0] == "h2" or trim_lines and is_loose_line(blocks[-1][1])):
         blocks = blocks[:-1]
+    return blocks
+
+
+def without_trailing_list_of_articles(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Without a list of other articles under the text (`Other Opinion Columns`, `More from
+    Politics`, `You may also like`, each teaser a headline and its opening): from its title on,
+    when what follows it is the lesser part of the text."""
+    words = [len(text.split()) for _, text in blocks]
+    total = sum(words) or 1
+    for at in range(1, len(blocks)):
+        if LIST_OF_ARTICLES.match(blocks[at][1]) and is_loose_line(blocks[at][1]) \
+                and sum(words[at:]) < total / 2:
+            return blocks[:at]
     return blocks
 
 
