@@ -661,6 +661,18 @@ def test_a_list_of_other_articles_under_the_text_is_the_page_s(title):
     assert without_trailing_list_of_articles(article[:1] + teasers + article) == article[:1] + teasers + article
 
 
+def test_a_subheading_a_table_of_contents_links_to_is_text_but_the_table_is_not():
+    prose = "".join(f"<p>Paragraph {n} of the section, a sentence long enough to be read as its text.</p>" for n in range(4))
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article><h1>How we built it</h1>'
+            '<ul class="toc"><li><a href="#glossary">Glossary</a></li><li><a href="#design">The design</a></li></ul>'
+            f'<h2 id="glossary">Glossary</h2>{prose}<h2 id="design">The design</h2>{prose}'
+            '<p><a href="https://blog.test/other-post">Another post of ours</a></p>'
+            f'{prose}</article></body></html>')
+    body = extract_article(html, "https://blog.test/how-we-built-it")["body"]
+    assert body.count("Glossary") == 1 and body.count("The design") == 1
+    assert body.index("Glossary") < body.index("Paragraph 0") and "Another post of ours" not in body
+
+
 def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     prose = "".join(f"<p>Paragraph {n} of the article, a sentence long enough to be read as its text.</p>" for n in range(5))
     head = '<html><head><meta property="og:type" content="article">{}</head><body><article><h1>A headline here</h1>{}'

@@ -374,23 +374,38 @@ class GenericArticlePage(ArticlePage):
                 continue  # a quote, cell or list item of paragraphs: its paragraphs are read, not it again
             table = next(node.iterancestors("table"), None)
             for text in lines_of(node):
-                if not self.is_caption(text) and not self.is_link_only(text) and not is_furniture(text):
+                if not self.is_caption(text) and not self.is_link_only(text, node.tag == "head") and not is_furniture(text):
                     found.append((("h2" if node.tag == "head" else "p", text), table))
         kept_tables = text_tables(found)
         blocks = [block for block, table in found if table is None or any(table is t for t in kept_tables)]
         return without_trailing_headings(without_trailing_list_of_articles(without_repeated_lines(blocks)))
 
     @cached_property
-    def link_texts(self) -> set[str]:
-        return {normalise(t) for t in (element_text(a) for a in self.sel.css("a")) if t}
+    def link_texts(self) -> dict[bool, set[str]]:
+        """The texts of links, by whether they lead away (True) or to a part of the page itself
+        (False: a table of contents' links to the subheadings, `#glossary`)."""
+        here = urlsplit(self.url)._replace(fragment="").geturl()
+        anchors = set(self.sel.xpath("//@id | //a/@name").getall())
+        found: dict[bool, set[str]] = {True: set(), False: set()}
+        for a in self.sel.css("a"):
+            target = urlsplit(absolute(self.url, a.attrib.get("href")) or here)
+            # A saved page's links name its first address: a fragment naming one of its own
+            # elements is a link within it all the same.
+            away = target._replace(fragment="").geturl() != here and not (target.fragment and target.fragment in anchors)
+            text = normalise(element_text(a))
+            if text:
+                found[away].add(text)
+        return found
 
-    def is_link_only(self, text: str) -> bool:
+    def is_link_only(self, text: str, heading: bool = False) -> bool:
         """A block that is one link, perhaps after a short label (`Read more: <a>`): an item of a
-        list of other articles, a "Sign up" button, a site's menu. An article's own text links
-        words, not whole blocks."""
+        list of other articles, a "Sign up" button, a site's menu, a table of contents' entry. An
+        article's own text links words, not whole blocks; a subheading may be the target of a
+        link within the page, and is the article's all the same."""
         label, colon, rest = text.partition(":")
         candidates = [text] + ([rest] if colon and len(label.split()) <= 3 else [])
-        return any(normalise(c) in self.link_texts for c in candidates if normalise(c))
+        texts = self.link_texts[True] if heading else self.link_texts[True] | self.link_texts[False]
+        return any(normalise(c) in texts for c in candidates if normalise(c))
 
     def paragraphs(self, containers: tuple[str, ...]) -> list[tuple[str, str]]:
         container = next((nodes[:1] for nodes in (self.sel.css(c) for c in containers) if nodes), None)
