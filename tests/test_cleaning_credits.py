@@ -19,12 +19,20 @@ SNAPSHOT = Path(__file__).parent / "data" / "seed" / "article-page-snapshot.txt"
     ("Credit: Reuters", None, "Reuters"),
     ("Credit: Jane Roe", "Jane Roe", None),
     ("Photo by Kim Min-jun on Some Local Agency", "Kim Min-jun", "Some Local Agency"),
+    ("Courtesy of Netflix", None, "Netflix"),
+    ("Photo courtesy of The Estate of Jane Roe", None, "The Estate of Jane Roe"),
 ])
 def test_credit_alone_in_a_block(text, photographer, provider):
     credit = credit_of_block(text)
     assert credit is not None
     assert credit.as_dict() == {"text": text, "photographer": photographer, "provider": provider}
     assert strip_credits(text) == (None, [credit])
+
+
+@pytest.mark.parametrize("bracketed", ["[Photo: Jane Roe]", "(Image: Shutterstock)"])
+def test_a_credit_in_brackets_is_the_credit_it_holds(bracketed):
+    assert credit_of_block(bracketed) == credit_of_block(bracketed[1:-1])
+    assert strip_credits(bracketed)[0] is None
 
 
 @pytest.mark.parametrize("sentence", [

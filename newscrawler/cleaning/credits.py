@@ -37,6 +37,7 @@ WHOLE_FORMS = [
     re.compile(rf"^Photo(?:graph)? by (?P<photographer>{_ANY})$"),
     re.compile(rf"^(?:Image|Photo|Picture|Source)s?: (?P<provider>{_ANY})$"),
     re.compile(rf"^(?:Credit|Photo credit|Image credit)s?: (?P<photographer>[^\n/]+?)(?:\s*/\s*(?P<provider>{_ANY}))?$", re.I),
+    re.compile(rf"^(?:(?:Photo|Image|Picture)s? )?[Cc]ourtesy(?: of)?:? (?:the )?(?P<provider>{_ANY})$"),
 ]
 # Forms found inside running text: they must end with a known provider.
 _INLINE_START = r"(?:^|(?<=[.!?:;”\"')\]\s])|(?<=[a-z0-9]))"
@@ -121,6 +122,9 @@ def credit_of_block(text: str) -> ImageCredit | None:
     text = text.strip()
     if not text or len(text) > 120:
         return None
+    # `[Photo: Jane Doe]`, `(Photo by Jane Doe/Getty Images)`: the brackets hold the same credit.
+    if text[0] + text[-1] in ("()", "[]"):
+        return credit_of_block(text[1:-1])
     for form in WHOLE_FORMS:
         match = form.match(text)
         if match and looks_like_name(match.groupdict().get("photographer")) \
