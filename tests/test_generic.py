@@ -650,6 +650,14 @@ def test_a_share_bar_met_twice_and_a_topics_line_are_the_page_s_not_the_text_s()
     assert result["body"].count("Paragraph") == 6
 
 
+def test_figures_met_twice_are_data_not_furniture():
+    from newscrawler.pages.text_rules import without_repeated_lines
+
+    prose = [("p", f"Paragraph {n} of the article, a sentence long enough to be its text.") for n in range(6)]
+    rows = [("p", "1993"), ("p", "Netscape Navigator"), ("p", "1993"), ("p", "Mosaic")]
+    assert without_repeated_lines(prose + rows + [("p", "Share"), ("p", "Share")]) == prose + rows
+
+
 @pytest.mark.parametrize("title", ["Other Opinion Columns", "More from Politics", "You may also like", "Most read"])
 def test_a_list_of_other_articles_under_the_text_is_the_page_s(title):
     from newscrawler.pages.text_rules import without_trailing_list_of_articles

@@ -101,14 +101,20 @@ def without_trailing_list_of_articles(blocks: list[tuple[str, str]]) -> list[tup
 
 
 def without_repeated_lines(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Without short lines met more than once (`All Share Services` under each picture, a share
-    bar's labels at the top and at the end): the page's, not the text's. Where most lines are such
+    """Without short lines of words met more than once (`All Share Services` under each picture, a
+    share bar's labels at the top and at the end): the page's, not the text's. Where most lines are such
     lines (verse and its refrain), they are the text."""
     paragraphs = [text for kind, text in blocks if kind == "p"]
     if sum(is_loose_line(text) for text in paragraphs) > len(paragraphs) / 2:
         return blocks
     seen = Counter(normalise(text) for _, text in blocks)
-    return [(kind, text) for kind, text in blocks if not (seen[normalise(text)] > 1 and is_loose_line(text))]
+    return [(kind, text) for kind, text in blocks if not (seen[normalise(text)] > 1 and is_repeatable_label(text))]
+
+
+def is_repeatable_label(text: str) -> bool:
+    """A short line a page repeats as furniture: words, not figures (`1993` in a table's cells is
+    data met twice)."""
+    return is_loose_line(text) and bool(re.search(r"[^\W\d_]", text))
 
 
 def is_loose_line(text: str) -> bool:
