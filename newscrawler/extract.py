@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem
 
 from .items import ArticleItem, plain
 from .pages import ArticleParseError
+from .pages.generic import is_article_address
 from .pipelines.credits import ImageCreditsPipeline
 from .pipelines.dates import DatesPipeline
 from .sites import configured_site
@@ -39,9 +40,10 @@ def extract_item(html: str, url: str, site: str = "generic", fetched_at: datetim
     stats = Tally() if stats is None else stats
     fetched_at = fetched_at or datetime.now(timezone.utc)
     page = configured.article_page(html, url, configured.urls, fetched_at=fetched_at)
-    # A page the user hands over is read as an article when it declares one, or shows a headline
-    # and text; anything else (a listing, a tag page, an error page) is refused.
-    if not page.is_article() and not (page.title() and page.blocks):
+    # A page the user hands over is read as an article when it is one (declared or shown), or
+    # shows a headline and text, or a headline at an article's address (its text drawn by a
+    # script); anything else (a listing, a tag page, an error page) is refused.
+    if not page.is_article() and not (page.title() and (page.blocks or is_article_address(url))):
         raise ArticleParseError("no_article", url)
     item = page.to_item(configured.name, fetched_at, [url])
     try:

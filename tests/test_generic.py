@@ -119,6 +119,22 @@ def test_titles_lose_the_site_name():
     assert strip_site_name("A - B and C", None) == "A - B and C"
 
 
+def test_an_article_that_declares_nothing_is_read_as_one_by_what_it_shows():
+    text = "".join(f"<p>Paragraph {n} of the story, which tells what happened at the council and why.</p>" for n in range(8))
+    page = f"<html><head><title>Council votes - Town News</title></head><body><h1>Council votes on the budget</h1>{text}</body></html>"
+    for address in ("https://town.test/news/council-votes-on-the-budget", "https://town.test/2024/05/17/budget",
+                    "https://town.test/story/20240517123"):
+        assert GenericArticlePage(page, address, SITE.urls).is_article()
+    # The same page at a section's address is a listing to explore.
+    assert not GenericArticlePage(page, "https://town.test/news/", SITE.urls).is_article()
+    # Handed over with a headline and no text (drawn by a script), it is an article without text.
+    empty = "<html><head><title>Council votes</title></head><body><h1>Council votes on the budget</h1></body></html>"
+    result = extract_article(empty, "https://town.test/news/council-votes-on-the-budget")
+    assert (result["title"], result["body"]) == ("Council votes on the budget", "")
+    with pytest.raises(ArticleParseError):
+        extract_article(empty, "https://town.test/news/")
+
+
 def test_a_page_that_declares_no_article_is_a_listing():
     listing = '<html><head><title>Home</title></head><body><a href="/news/one">One</a></body></html>'
     assert not GenericArticlePage(listing, "https://site.test/news/", SITE.urls).is_article()

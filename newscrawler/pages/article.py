@@ -98,7 +98,11 @@ class ArticlePage:
     # -- what kind of page ---------------------------------------------------------------------------
     def is_article(self) -> bool:
         """Whether the page is an article at all. A site's article URLs name articles; a site
-        without rules (generic) judges by what the page declares."""
+        without rules (generic) judges by what the page declares, else by what it shows."""
+        return True
+
+    def declares_article(self) -> bool:
+        """Whether the page says it is an article (a site's article URLs say so for it)."""
         return True
 
     # -- what the page declares about itself ------------------------------------------------------

@@ -70,6 +70,20 @@ def text_tables(found: list) -> list:
     return [table for table, count in words.items() if table is not None and count >= TEXT_TABLE_SHARE * total]
 
 
+# The text an undeclared page needs to be read as an article (with a headline and an article's
+# address): a short news item's length.
+SHOWN_ARTICLE_WORDS = 80
+# A slug of words (`this-is-your-brain-on-sad-movies`) or a long number (`/story/20240517123`).
+ARTICLE_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){3,}|\d{6,}")
+
+
+def is_article_address(url: str) -> bool:
+    """A URL that names one article: it carries a day, or a segment of its path is a slug of four
+    words or more, or a long number."""
+    path = urlsplit(url).path
+    return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in path.split("/")))
+
+
 def page_key(url: str) -> str | None:
     """An article key from a URL when the site has no id rule: host family and path; None for the
     home page and for files."""
@@ -107,6 +121,10 @@ class GenericArticlePage(ArticlePage):
 
     # -- what kind of page ----------------------------------------------------------------------
     def is_article(self) -> bool:
+        """An article by what the page declares, or as readers see one."""
+        return self.declares_article() or self.shown_as_article()
+
+    def declares_article(self) -> bool:
         """An article by what the page declares: JSON-LD, microdata, OpenGraph or `article:` meta."""
         if self.too_large:
             return True  # unread: refused with its own reason, not explored as a listing
@@ -117,6 +135,14 @@ class GenericArticlePage(ArticlePage):
         if self.meta("article:published_time"):
             return True
         return bool(self.sel.xpath('//*[@itemtype][contains(@itemtype, "Article") or contains(@itemtype, "BlogPosting")]'))
+
+    def shown_as_article(self) -> bool:
+        """An article that declares nothing, as readers see one: a headline, an article's address
+        (a day, a slug of words, a long id) and a text of its own. A listing or a tag page has
+        none of those addresses; its headline is a section's name."""
+        if self.headline_node is None or not is_article_address(self.url):
+            return False
+        return sum(len(text.split()) for _, text in self.blocks) >= SHOWN_ARTICLE_WORDS
 
     # -- identity -------------------------------------------------------------------------------------
     def is_article_here(self, url: str) -> bool:

@@ -353,6 +353,11 @@ class NewsSpider(scrapy.Spider):
             yield from self.not_an_article(response)
             return
         stats.inc_value("news/pages/article")
+        if not page.declares_article():
+            # Read as an article by what it shows: should it be a listing after all (a tag page
+            # with a headline and teasers), its links are followed as a listing's would be.
+            stats.inc_value("news/pages/article_undeclared")
+            yield from self.discovered(self.site.sources[0].links(response, self.site), response, 0)
         try:
             item = page.to_item(self.site.name, page.fetched_at, self.seen_as(response))
             item.article_id = self.article_id_of(item.url, item.article_id)
