@@ -568,7 +568,6 @@ def test_an_article_is_kept_without_a_title_or_text_it_lacks():
 READABILITY = DATA / "readability"
 # Pages of the tuned part whose text we read short of their reference, with why.
 READABILITY_MISSES = {
-    "bug-1255978": "a video player's controls and captions are the reference's text; we leave them out",
     "hukumusume": "a children's story laid out in table cells, its lines split by images: we read part of it",
     "yahoo-2": "a video page whose text is mostly its playlist",
     "yahoo-3": "a video page whose text is mostly its playlist",
@@ -695,6 +694,22 @@ def test_a_subheading_a_table_of_contents_links_to_is_text_but_the_table_is_not(
     body = extract_article(html, "https://blog.test/how-we-built-it")["body"]
     assert body.count("Glossary") == 1 and body.count("The design") == 1
     assert body.index("Glossary") < body.index("Paragraph 0") and "Another post of ours" not in body
+
+
+def test_a_gallery_s_captions_and_a_video_player_s_labels_are_no_text():
+    from newscrawler.pages.text_rules import is_furniture, without_gallery
+
+    article = [("p", f"Paragraph {n} of the article, which says what happened and why it matters.") for n in range(4)]
+    gallery = [line for n in range(1, 5) for line in (("p", f"{n}/50 Headline of picture {n}"),
+                                                        ("p", f"The caption of picture {n}, a sentence."))]
+    assert without_gallery(article[:2] + gallery + article[2:]) == article
+    # Numbers that are no counters in a run stay: `24/7 service` once is text.
+    assert without_gallery(article + [("p", "24/7 service is what they promised.")]) == \
+        article + [("p", "24/7 service is what they promised.")]
+    for label in ("This is a modal window.", "descriptions off, selected", "Chapters", "Now watching",
+                  "Next video starts in : 7Play", "Unfortunately, this video is not available in your region."):
+        assert is_furniture(label), label
+    assert not is_furniture("Chapters of the report were leaked to the press on Monday.")
 
 
 def test_the_date_s_source_is_kept_beside_the_item_to_say_why():

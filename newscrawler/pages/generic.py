@@ -31,7 +31,8 @@ from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_
     credit_from_text, names_look_right
 from .related import RelatedBlock
 from .text_rules import (BYLINE, NOT_TEXT, is_dateline, is_furniture, is_glued_baseline, normalise,
-                         without_repeated_lines, without_trailing_headings, without_trailing_list_of_articles)
+                         without_gallery, without_repeated_lines, without_trailing_headings,
+                         without_trailing_list_of_articles)
 
 __all__ = ["GenericArticlePage", "host_family", "page_key", "strip_site_name", "is_furniture", "url_date"]
 
@@ -404,7 +405,7 @@ class GenericArticlePage(ArticlePage):
                     found.append((("h2" if node.tag == "head" else "p", text), table))
         kept_tables = text_tables(found)
         blocks = [block for block, table in found if table is None or any(table is t for t in kept_tables)]
-        return without_trailing_headings(without_trailing_list_of_articles(without_repeated_lines(blocks)))
+        return without_trailing_headings(without_trailing_list_of_articles(without_repeated_lines(without_gallery(blocks))))
 
     @cached_property
     def link_texts(self) -> dict[bool, set[str]]:

@@ -23,6 +23,16 @@ LIST_OF_ARTICLES = re.compile(
     r"related (?:stories|articles|content|coverage|links|news|posts|reading)|(?:latest|top) (?:news|stories|articles|headlines)|"
     r"most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you| stories| reading)?$|"
     r"(?:what to )?read next|don['’]t miss|trending(?: now| stories)?$|editor['’]?s['’]? picks)", re.I)
+# A video player's own labels (video.js and the players built on it), which pages carry in their
+# markup beside the article.
+PLAYER_LABELS = re.compile(
+    r"^(?:this is a modal window\b.*|beginning of dialog window\b.*|end of dialog window\.?|"
+    r"(?:descriptions|captions|subtitles) off, selected|default, selected|captions settings, opens captions settings dialog|"
+    r"chapters|now (?:playing|watching)|up next|play video|video player is loading\.?|current time \d.*|duration \d.*|"
+    r"remaining time \S*|loaded: \d+(?:\.\d+)?%|stream type live|playback rate|"
+    r"next video starts in\b.*|(?:unfortunately, )?this video is (?:not|no longer) available\b.*)$", re.I)
+# `3/50 Star Wars boosts economy`: a gallery's counter before each picture's caption.
+GALLERY_COUNTER = re.compile(r"^(\d{1,3})/(\d{1,3})\s+\S")
 SENTENCE = re.compile(r"\w{3,}[.!?]$")
 # Words of sentences that datelines and bylines do without (their `on`, `at`, `by`, `le`, `am` are
 # not among them).
@@ -58,8 +68,26 @@ NOT_TEXT = [
 
 def is_furniture(text: str) -> bool:
     """A line of the page's furniture in the text: an advertisement's label, a pointer to another
-    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe."""
-    return len(text) <= 200 and bool(FURNITURE.match(text))
+    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe, a video
+    player's labels."""
+    return len(text) <= 200 and bool(FURNITURE.match(text) or PLAYER_LABELS.match(text))
+
+
+def without_gallery(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Without a gallery's captions (`1/50 United goin down`, its caption, `2/50 ...`): a run of
+    three counters or more of one count, numbered in order, from the first to the last one's
+    caption. Captions are not the article's text."""
+    counters = [(at, GALLERY_COUNTER.match(text)) for at, (_, text) in enumerate(blocks)]
+    counters = [(at, int(m.group(1)), m.group(2)) for at, m in counters if m]
+    for start in range(len(counters)):
+        run = [counters[start]]
+        for at, number, total in counters[start + 1:]:
+            if total == run[-1][2] and number == run[-1][1] + 1:
+                run.append((at, number, total))
+        if len(run) >= 3:
+            first, last = run[0][0], run[-1][0]
+            return without_gallery(blocks[:first] + blocks[last + 2:])
+    return blocks
 
 
 def is_sentence(text: str) -> bool:
