@@ -395,6 +395,13 @@ def test_a_dateline_told_in_two_elements_is_one_date():
         "2016-12-14T14:24:00"
 
 
+def test_a_time_element_s_own_data_attribute_gives_its_instant():
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
+            '<h1>Houston names its head coach</h1><time data-published="2016-12-09 09:13:00Z">Dec 9, 2016</time>'
+            '<p>' + "The school promoted its coordinator on Friday. " * 20 + '</p></article></body></html>')
+    assert extract_article(html, "https://sports.test/college/houston/coach")["published_at"] == "2016-12-09T09:13:00+00:00"
+
+
 def test_a_kicker_the_page_declares_with_its_headline_keeps_the_pages_punctuation():
     html = kicker_page("Krieg in der Ukraine: Selenskyj warnt vor dem Winter")
     result = extract_article(html, "https://www.zeitung.test/politik/selenskyj")

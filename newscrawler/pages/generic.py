@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..cleaning.dates import mentions_date, most_complete
+from ..cleaning.dates import mentions_date, most_complete, normalise_iso
 from ..items import Image, ImageCredit
 from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
@@ -339,8 +339,13 @@ class GenericArticlePage(ArticlePage):
         return None
 
     def time_element(self) -> str | None:
+        """The first `<time>`'s machine-readable date: its `datetime`, else an attribute of its
+        own that holds one (`<time data-published="2016-12-09 09:13:00Z">Dec 9, 2016</time>`)."""
         for node in self.sel.css("article time[datetime], main time[datetime], time[datetime]")[:1]:
             return clean_text(node.attrib.get("datetime")) or None
+        for node in self.sel.css("article time, main time, time")[:1]:
+            return next((clean_text(value) for name, value in node.attrib.items()
+                         if name.startswith("data-") and normalise_iso(value)), None)
         return None
 
     def htmldate(self) -> str | None:
