@@ -309,6 +309,9 @@ def test_a_headline_reads_as_shown_without_invisible_characters_or_entities():
     ("マインドマップ風のツリーを描画できる「Treeviz」:phpspot開発日誌", ["phpspot開発日誌"],
      "マインドマップ風のツリーを描画できる「Treeviz」"),
     ("A headline written plainly_Tech_Daily Curiosity", ["Daily Curiosity"], "A headline written plainly"),
+    ("Council approves the budget after debate | Politics | Town News", ["Town News"],
+     "Council approves the budget after debate"),
+    ("Why the vote matters | Opinion | Town News", ["Town News"], "Why the vote matters"),
     ("snake_case explained_Daily Curiosity", ["Daily Curiosity"], "snake_case explained"),
 ])
 def test_the_site_name_as_the_site_or_its_host_names_it(title, names, headline):
@@ -400,6 +403,15 @@ def test_a_time_element_s_own_data_attribute_gives_its_instant():
             '<h1>Houston names its head coach</h1><time data-published="2016-12-09 09:13:00Z">Dec 9, 2016</time>'
             '<p>' + "The school promoted its coordinator on Friday. " * 20 + '</p></article></body></html>')
     assert extract_article(html, "https://sports.test/college/houston/coach")["published_at"] == "2016-12-09T09:13:00+00:00"
+
+
+@pytest.mark.parametrize("h1", ['<h1><span class="sr-only">Opinion:</span> Council approves the budget after debate</h1>',
+                                '<h1><span class="badge">Live</span>Council approves the budget after debate</h1>',
+                                '<h1>Council approves the budget<br>after debate</h1>'])
+def test_a_label_beside_the_declared_headline_is_no_part_of_it_and_a_break_inside_it_is_no_byline(h1):
+    html = ('<html><head><meta property="og:title" content="Council approves the budget after debate"></head><body>'
+            f'<article>{h1}<p>' + "The council met on Monday and voted. " * 20 + '</p></article></body></html>')
+    assert extract_article(html, "https://town.test/2024/05/budget")["title"] == "Council approves the budget after debate"
 
 
 def test_a_kicker_the_page_declares_with_its_headline_keeps_the_pages_punctuation():

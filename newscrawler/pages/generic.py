@@ -221,31 +221,43 @@ class GenericArticlePage(ArticlePage):
         title, without the site's name."""
         declared = self.headline_candidates()
         if self.headline_node is not None:
-            # A byline under a `<br>` in the headline's element is no part of the headline.
-            first_line = clean_text(" ".join(self.headline_node.xpath("./br[1]/preceding-sibling::node()//text() | "
-                                                                      "./br[1]/preceding-sibling::text()").getall()))
-            if first_line and any(same_headline(first_line, d) for d in declared):
-                return first_line
-            # A kicker in the headline's element (`<span>Ukraine</span><span>Headline</span>`):
-            # the part the page declares as its headline is the headline; where it declares both,
-            # its own punctuation (`Ukraine: Headline`) joins them, not our space.
-            declared_exactly = {normalise(d) for d in declared}
-            pieces = [t for t in self.headline_node.xpath(".//text()").getall() if clean_text(t)]
-            whole = normalise(element_text(self.headline_node))
-            if len(pieces) > 1:
-                for text in declared:
-                    if normalise(text) == whole:
-                        return text
-            for part in self.headline_node.xpath(".//*[text()]"):
-                text = element_text(part)
-                if normalise(text) in declared_exactly and normalise(text) != normalise(element_text(self.headline_node)):
-                    return text
-            return headline_text(self.headline_node, self.url)
+            return self.shown_headline(self.headline_node, declared)
         if declared:
             return whole_headline([strip_site_name(d, self.site_names()) for d in declared])
         # A masthead's `<h1>` names the site, as the title's last part may.
         mastheads = [element_text(h) for h in self.sel.css("h1") if not is_sentence_like(element_text(h))]
         return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names(), mastheads) or None
+
+    def shown_headline(self, node, declared: list[str]) -> str:
+        """The headline's `<h1>` as shown, told by what the page declares: whole where a declared
+        headline is all of it; without a byline under a `<br>`; without a kicker, a label or a
+        badge (`<span>Opinion:</span>`, `Live`) beside the part it declares."""
+        whole = normalise(element_text(node))
+        pieces = [clean_text(t) for t in node.xpath(".//text()").getall() if clean_text(t)]
+        if node.attrib.get("itemprop") == "headline":
+            # The element declares itself (microdata): that is no other source agreeing with it.
+            declared = [d for d in declared if normalise(d) != whole]
+        for text in declared:
+            if normalise(text) == whole:
+                # Pieces joined by the page's own punctuation (`Ukraine: Headline` in two
+                # elements), which our joining with a space would lose.
+                return text if len(pieces) > 1 else headline_text(node, self.url)
+        # A byline under a `<br>` in the headline's element is no part of the headline.
+        first_line = clean_text(" ".join(node.xpath("./br[1]/preceding-sibling::node()//text() | "
+                                                    "./br[1]/preceding-sibling::text()").getall()))
+        if first_line and any(same_headline(first_line, d) for d in declared):
+            return first_line
+        declared_exactly = {normalise(d) for d in declared}
+        for part in node.xpath(".//*[text()]"):
+            text = element_text(part)
+            if normalise(text) in declared_exactly and normalise(text) != whole:
+                return text
+        # A short first or last piece the declared headline does without: a kicker or a badge.
+        for kept in (pieces[1:], pieces[:-1]):
+            if len(pieces) > 1 and len(set(pieces) - set(kept)) == 1 and len((set(pieces) - set(kept)).pop().split()) <= 4 \
+                    and normalise(" ".join(kept)) in declared_exactly:
+                return clean_text(" ".join(kept))
+        return headline_text(node, self.url)
 
     def site_names(self) -> list[str]:
         """The site's names as it gives them: `og:site_name`, `application-name`, the JSON-LD

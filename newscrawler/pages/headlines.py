@@ -57,18 +57,24 @@ def strip_site_name(title: str, site_name: str | list[str] | None, mastheads: li
     names = [n for n in ([site_name] if isinstance(site_name, str) else site_name or []) if n]
     unspaced = name_at_an_end(title, names) or name_at_an_end(title, [m for m in mastheads if m], at_start=False)
     if unspaced:
-        return unspaced
+        return without_section(unspaced)
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     names = [normalise(n) for n in names]
     if any(is_site_name(parts[-1], name) for name in names):
-        return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-»")
+        return without_section(title[: title.rfind(parts[-1])].rstrip(" |–—·•:-»"))
     if any(normalise(parts[0]) == name for name in names):
         return title[len(parts[0]):].lstrip(" |–—·•:-»")
     if " | " in title and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
         return title[: title.rfind(parts[-1])].rstrip(" |–—·•:-»")
     return title
+
+
+def without_section(rest: str) -> str:
+    """`Headline | Politics`, once the site's name is off: the section goes with it."""
+    head, bar, section = rest.rpartition(" | ")
+    return head if bar and len(section.split()) <= 2 and len(head.split()) >= 4 else rest
 
 
 def name_at_an_end(title: str, names: list[str], at_start: bool = True) -> str | None:
