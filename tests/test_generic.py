@@ -398,6 +398,16 @@ def test_a_dateline_told_in_two_elements_is_one_date():
         "2016-12-14T14:24:00"
 
 
+@pytest.mark.parametrize("dateline", ["Updated: Nov 30, 2016; Posted: Nov 29, 2016",
+                                      "Last updated Nov 30, 2016 | Published Nov 29, 2016",
+                                      "Published Nov 29, 2016 Updated Nov 30, 2016"])
+def test_a_dateline_that_tells_an_update_and_the_publication_gives_the_publication(dateline):
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
+            f'<h1>Council approves the budget after debate</h1><div class="byline">{dateline}</div>'
+            '<p>' + "The council met on Monday and voted. " * 20 + '</p></article></body></html>')
+    assert extract_article(html, "https://town.test/news/council-approves-budget")["published_at_local"] == "2016-11-29"
+
+
 def test_a_time_element_s_own_data_attribute_gives_its_instant():
     html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
             '<h1>Houston names its head coach</h1><time data-published="2016-12-09 09:13:00Z">Dec 9, 2016</time>'
