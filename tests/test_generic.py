@@ -408,6 +408,20 @@ def test_a_dateline_that_tells_an_update_and_the_publication_gives_the_publicati
     assert extract_article(html, "https://town.test/news/council-approves-budget")["published_at_local"] == "2016-11-29"
 
 
+@pytest.mark.parametrize("shown, declared, day", [
+    ("November 28, 2016", "2016-11-29T01:45:00Z", "2016-11-28"),   # an evening in the Americas
+    ("2019年4月4日", "2019-04-03T15:00:00Z", "2019-04-04"),          # a midnight in Japan
+    ("November 29, 2016", "2016-11-29T01:45:00Z", "2016-11-29"),
+])
+def test_a_declared_utc_instant_is_on_the_day_the_page_shows(shown, declared, day):
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "%s"}</script>'
+            '</head><body><article><h1>Council approves the budget after debate</h1><div class="byline">%s</div>'
+            '<p>%s</p></article></body></html>' % (declared, shown, "The council met on Monday and voted. " * 20))
+    result = extract_article(html, "https://town.test/news/council-approves-budget")
+    assert result["published_at_local"][:10] == day
+    assert result["published_at"] == declared.replace("Z", "+00:00")
+
+
 def test_a_time_element_s_own_data_attribute_gives_its_instant():
     html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
             '<h1>Houston names its head coach</h1><time data-published="2016-12-09 09:13:00Z">Dec 9, 2016</time>'

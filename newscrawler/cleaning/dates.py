@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
@@ -395,9 +395,12 @@ def is_misstamped(first: Publication, other: Publication) -> bool:
 def in_shown_offset(declared: Publication, shown: Publication) -> Publication:
     """A declared instant in UTC told in the offset the page shows it in: the shown time names its
     zone, or is the same minute a whole quarter-hour count of hours away (`2:00 AM` on a page that
-    declares `07:00Z` is 2:00 at -05:00). The publisher's day is the day in that offset."""
-    if declared.instant is None or not (declared.local or "").endswith("+00:00") or shown.precision == "day":
+    declares `07:00Z` is 2:00 at -05:00). The publisher's day is the day in that offset; where the
+    page shows only a day, see `on_shown_day`."""
+    if declared.instant is None or not (declared.local or "").endswith("+00:00"):
         return declared
+    if shown.precision == "day":
+        return on_shown_day(declared, shown)
     if shown.instant is not None:
         if abs((shown.instant - declared.instant).total_seconds()) >= 60 or not shown.local[19:]:
             return declared
@@ -412,6 +415,19 @@ def in_shown_offset(declared: Publication, shown: Publication) -> Publication:
         return declared
     local = declared.instant.astimezone(timezone(offset)).isoformat(timespec="seconds")
     return Publication(declared.instant, local, declared.precision)
+
+
+def on_shown_day(declared: Publication, shown: Publication) -> Publication:
+    """A declared UTC instant whose page shows only the day, the day before or after it: the
+    publisher's day, where an offset in use puts the instant (`2016-11-29T01:45Z` is the evening
+    of the 28th in the Americas, `2019-04-03T15:00Z` the 4th in Japan). The day is told as shown,
+    its offset unknown; the instant stands."""
+    utc = declared.instant.astimezone(timezone.utc)
+    apart = (date.fromisoformat(shown.local[:10]) - utc.date()).days
+    hours = utc.hour + utc.minute / 60
+    if (apart == -1 and hours < 12) or (apart == 1 and hours >= 10):
+        return Publication(declared.instant, shown.local[:10], "day")
+    return declared
 
 
 def completes_declared_day(shown: Publication, declared: Publication) -> bool:
