@@ -755,6 +755,14 @@ def test_a_gallery_s_captions_and_a_video_player_s_labels_are_no_text():
     assert not is_furniture("Chapters of the report were leaked to the press on Monday.")
 
 
+def test_a_block_of_code_is_text_with_its_lines():
+    prose = "".join(f"<p>Paragraph {n} of the post, a sentence long enough to be read as its text.</p>" for n in range(5))
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article><h1>Fetch in practice</h1>'
+            f'{prose}<pre><code>fetch("/data.json")\n  .then(show);</code></pre>{prose}</article></body></html>')
+    body = extract_article(html, "https://blog.test/2024/fetch")["body"]
+    assert 'fetch("/data.json")\n' in body and ".then(show);" in body
+
+
 def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     prose = "".join(f"<p>Paragraph {n} of the article, a sentence long enough to be read as its text.</p>" for n in range(5))
     head = '<html><head><meta property="og:type" content="article">{}</head><body><article><h1>A headline here</h1>{}'

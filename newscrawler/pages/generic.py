@@ -52,6 +52,12 @@ def lines_of(node) -> list[str]:
     return [line for line in (clean_text(part) for part in text.split(LINE_BREAK)) if line]
 
 
+def code_of(node) -> list[str]:
+    """A block of code as one block, its lines kept (without the blank ones)."""
+    code = "\n".join(line.rstrip() for line in "".join(node.itertext()).split("\n") if line.strip())
+    return [code] if code else []
+
+
 LINE_BREAK = "\ue000"  # a private-use character: no page text, and XML accepts it
 
 
@@ -412,13 +418,15 @@ class GenericArticlePage(ArticlePage):
         if not xml:
             return []
         found = []  # (block, the table it is in or None)
-        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "cell"):
+        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "cell", "code"):
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
+            if node.tag == "code" and next(node.iterancestors("p", "head", "item", "quote", "cell"), None) is not None:
+                continue  # code within a sentence is read with it; a block of code is read alone
             if node.tag in ("quote", "cell", "item") and node.find(".//p") is not None:
                 continue  # a quote, cell or list item of paragraphs: its paragraphs are read, not it again
             table = next(node.iterancestors("table"), None)
-            for text in lines_of(node):
+            for text in (code_of(node) if node.tag == "code" else lines_of(node)):
                 if not self.is_caption(text) and not self.is_link_only(text, node.tag == "head") and not is_furniture(text):
                     found.append((("h2" if node.tag == "head" else "p", text), table))
         kept_tables = text_tables(found)
