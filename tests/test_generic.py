@@ -746,9 +746,11 @@ def test_a_gallery_s_captions_and_a_video_player_s_labels_are_no_text():
     gallery = [line for n in range(1, 5) for line in (("p", f"{n}/50 Headline of picture {n}"),
                                                         ("p", f"The caption of picture {n}, a sentence."))]
     assert without_gallery(article[:2] + gallery + article[2:]) == article
-    # Numbers that are no counters in a run stay: `24/7 service` once is text.
+    # Numbers that are no counters in a run stay: `24/7 service` once is text, so is a thread's posts.
     assert without_gallery(article + [("p", "24/7 service is what they promised.")]) == \
         article + [("p", "24/7 service is what they promised.")]
+    thread = [("p", f"{n}/3 The minister said the budget would pass before the end of the month.") for n in (1, 2, 3)]
+    assert without_gallery(article + thread) == article + thread
     for label in ("This is a modal window.", "descriptions off, selected", "Chapters", "Now watching",
                   "Next video starts in : 7Play", "Unfortunately, this video is not available in your region."):
         assert is_furniture(label), label

@@ -360,7 +360,8 @@ def _stated(moment: datetime, precision: str, now: datetime) -> Publication:
 def most_complete(declared: list[str], now: datetime | None = None) -> str | None:
     """Of the dates a page declares (most trusted first), the first that reads; where it lacks the
     offset or the time, a later one that gives the same time with an offset, or the same day with a
-    time, is taken instead; so is one whose clock reading the first one stamped with a wrong offset. `now`: when the page was fetched."""
+    time, is taken instead; so is one whose clock reading the first one stamped with a wrong
+    offset. `now`: when the page was fetched."""
     now = now or datetime.now(timezone.utc)
     readings = [(text, read_publication(text, None, now)) for text in declared]
     readings = [(text, reading) for text, reading in readings if reading.local]

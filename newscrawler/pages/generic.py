@@ -259,9 +259,8 @@ class GenericArticlePage(ArticlePage):
             if normalise(text) in declared_exactly and normalise(text) != whole:
                 return text
         # A short first or last piece the declared headline does without: a kicker or a badge.
-        for kept in (pieces[1:], pieces[:-1]):
-            if len(pieces) > 1 and len(set(pieces) - set(kept)) == 1 and len((set(pieces) - set(kept)).pop().split()) <= 4 \
-                    and normalise(" ".join(kept)) in declared_exactly:
+        for label, kept in ((pieces[:1], pieces[1:]), (pieces[-1:], pieces[:-1])):
+            if kept and len(label[0].split()) <= 4 and normalise(" ".join(kept)) in declared_exactly:
                 return clean_text(" ".join(kept))
         return headline_text(node, self.url)
 

@@ -76,9 +76,11 @@ def is_furniture(text: str) -> bool:
 def without_gallery(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Without a gallery's captions (`1/50 United goin down`, its caption, `2/50 ...`): a run of
     three counters or more of one count, numbered in order, from the first to the last one's
-    caption. Captions are not the article's text."""
+    caption (as many blocks as the first one's). Captions are not the article's text."""
     counters = [(at, GALLERY_COUNTER.match(text)) for at, (_, text) in enumerate(blocks)]
-    counters = [(at, int(m.group(1)), m.group(2)) for at, m in counters if m]
+    # A counter before a picture's title of a few words; `1/3 The minister said ...` opens a post
+    # of a thread.
+    counters = [(at, int(m.group(1)), m.group(2)) for at, m in counters if m and len(blocks[at][1].split()) <= 11]
     for start in range(len(counters)):
         run = [counters[start]]
         for at, number, total in counters[start + 1:]:
@@ -86,7 +88,8 @@ def without_gallery(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 run.append((at, number, total))
         if len(run) >= 3:
             first, last = run[0][0], run[-1][0]
-            return without_gallery(blocks[:first] + blocks[last + 2:])
+            caption = run[1][0] - first - 1
+            return without_gallery(blocks[:first] + blocks[last + 1 + caption:])
     return blocks
 
 
