@@ -312,6 +312,8 @@ def test_a_headline_reads_as_shown_without_invisible_characters_or_entities():
     ("Council approves the budget after debate | Politics | Town News", ["Town News"],
      "Council approves the budget after debate"),
     ("Why the vote matters | Opinion | Town News", ["Town News"], "Why the vote matters"),
+    ("Trump attacks Boeing deal - The Daily Beast", ["thedailybeast"], "Trump attacks Boeing deal"),
+    ("Storm hits the coast | NBC News", ["nbcnews"], "Storm hits the coast"),
     ("snake_case explained_Daily Curiosity", ["Daily Curiosity"], "snake_case explained"),
 ])
 def test_the_site_name_as_the_site_or_its_host_names_it(title, names, headline):
@@ -430,6 +432,8 @@ def test_a_time_element_s_own_data_attribute_gives_its_instant():
 
 
 @pytest.mark.parametrize("h1", ['<h1><span class="sr-only">Opinion:</span> Council approves the budget after debate</h1>',
+                                '<h1>Council approves the budget after debate<span class="dek">The vote ends a month of '
+                                'talks on the city\'s spending, and the mayor says it will hold</span></h1>',
                                 '<h1><span class="badge">Live</span>Council approves the budget after debate</h1>',
                                 '<h1>Council approves the budget<br>after debate</h1>'])
 def test_a_label_beside_the_declared_headline_is_no_part_of_it_and_a_break_inside_it_is_no_byline(h1):

@@ -236,8 +236,8 @@ class GenericArticlePage(ArticlePage):
 
     def shown_headline(self, node, declared: list[str]) -> str:
         """The headline's `<h1>` as shown, told by what the page declares: whole where a declared
-        headline is all of it; without a byline under a `<br>`; without a kicker, a label or a
-        badge (`<span>Opinion:</span>`, `Live`) beside the part it declares."""
+        headline is all of it; without a byline under a `<br>`; without a kicker, a label, a badge
+        or a dek (`<span>Opinion:</span>`, `Live`) beside the part it declares."""
         whole = normalise(element_text(node))
         pieces = [clean_text(t) for t in node.xpath(".//text()").getall() if clean_text(t)]
         if node.attrib.get("itemprop") == "headline":
@@ -258,9 +258,9 @@ class GenericArticlePage(ArticlePage):
             text = element_text(part)
             if normalise(text) in declared_exactly and normalise(text) != whole:
                 return text
-        # A short first or last piece the declared headline does without: a kicker or a badge.
+        # A first or last piece the declared headline does without: a kicker, a badge, a dek.
         for label, kept in ((pieces[:1], pieces[1:]), (pieces[-1:], pieces[:-1])):
-            if kept and len(label[0].split()) <= 4 and normalise(" ".join(kept)) in declared_exactly:
+            if kept and normalise(" ".join(kept)) in declared_exactly:
                 return clean_text(" ".join(kept))
         return headline_text(node, self.url)
 

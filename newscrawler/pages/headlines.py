@@ -95,10 +95,14 @@ def name_at_an_end(title: str, names: list[str], at_start: bool = True) -> str |
 
 
 def is_site_name(part: str, name: str) -> bool:
-    """`DER SPIEGEL` for `spiegel` (the host's name), `The Guardian` for `the guardian`: a part of
-    at most four words that is the name or holds it."""
+    """`DER SPIEGEL` for `spiegel` (the host's name), `The Guardian` for `the guardian`, `The Daily
+    Beast` for `thedailybeast`: a part of at most four words that is the name or holds it, written
+    with spaces or without (as host names are)."""
     part = normalise(part)
-    return bool(part) and len(part.split()) <= 4 and (part == name or f" {name} " in f" {part} ")
+    if not part or len(part.split()) > 4:
+        return False
+    compact, compact_name = part.replace(" ", ""), name.replace(" ", "")
+    return part == name or f" {name} " in f" {part} " or (len(compact_name) >= 5 and compact_name in compact)
 
 
 def is_sentence_like(text: str) -> bool:
