@@ -26,6 +26,10 @@ def utc(*args):
     ("Yesterday", utc(2025, 11, 18, 15, 0)),                    # a day, as on article pages: its start in Seoul
     ("  December 31, 2024, 11:59 PM ", utc(2024, 12, 31, 14, 59)),
     ("January 1, 2025, 12:00 AM", utc(2024, 12, 31, 15, 0)),     # midnight local, previous day UTC
+    ("1715936400", utc(2024, 5, 17, 9, 0)),                       # seconds since 1970, as machines are told
+    ("1715936400000", utc(2024, 5, 17, 9, 0)),                    # and milliseconds
+    ("Updated: Nov 30, 2023; Posted: Nov 29, 2023", utc(2023, 11, 28, 15, 0)),   # the publication, either order
+    ("Published Nov 29, 2023 | Updated Nov 30, 2023", utc(2023, 11, 28, 15, 0)),
 ])
 def test_seoul(text, expected):
     assert parse_site_date(text, "Asia/Seoul", NOW).value == expected
@@ -37,7 +41,7 @@ def test_seoul(text, expected):
     # Dates that do not exist or leave the calendar once in UTC: never an exception.
     ("0000-00-00T00:00:00+00:00", "unparseable"), ("2023-02-30", "unparseable"),
     ("0001-01-01T00:00:00+01:00", "unparseable"), ("999999999 days ago", "unparseable"),
-    ("9999-12-31T23:59:59-01:00", "unparseable"),
+    ("9999-12-31T23:59:59-01:00", "unparseable"), ("0000000123", "unparseable"),
 ])
 def test_refused(text, problem):
     parsed = parse_site_date(text, "Asia/Seoul", NOW)

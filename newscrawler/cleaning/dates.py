@@ -288,11 +288,21 @@ UPDATE_MARK = re.compile(r"\b(?:last updated|updated|modified|aktualisiert|mis �
                          r"atualizado|bijgewerkt)\b", re.I)
 
 
+EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+# Where a text that tells two dates parts them: a separator, or the word that names the next.
+DATE_PARTS = re.compile(r"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|modified|"
+                        r"aktualisiert|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt)\b)", re.I)
+
+
 def published_part(text: str) -> str:
-    """Of a text that tells the publication and an update (`Published 3:00 PM EST, Dec 23, 2019 |
-    Updated 5:00 PM EST, Dec 24, 2019`), the part before the update; the whole when it tells one."""
-    parts = [part for part in UPDATE_MARK.split(text) if mentions_date(part)]
-    return parts[0].strip(" |/-–—,:") if len(parts) > 1 else text
+    """Of a text that tells the publication and an update, in either order (`Published 3:00 PM EST,
+    Dec 23, 2019 | Updated 5:00 PM EST, Dec 24, 2019`, `Updated: Nov 30, 2016; Posted: Nov 29,
+    2016`), the part that is no update; the whole when it tells one date."""
+    parts = [part for part in DATE_PARTS.split(text) if part and mentions_date(part)]
+    if len(parts) < 2:
+        parts = [part for part in UPDATE_MARK.split(text) if mentions_date(part)]
+        return parts[0].strip(" |/-–—,:") if len(parts) > 1 else text
+    return next((part for part in parts if not UPDATE_MARK.match(part)), parts[0]).strip(" |/-–—,:")
 
 
 def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
@@ -304,6 +314,10 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
         if precision == "day":
             return Publication(None, moment.date().isoformat(), "day")
         return _stated(moment, precision, now)
+    if EPOCH.match(text):
+        # Seconds (or milliseconds) since 1970, as some pages declare the publication to machines.
+        moment = datetime.fromtimestamp(int(text[:10]), timezone.utc)
+        return _stated(moment, "second", now) if moment.year >= 1995 else Publication(None, None, None, "unparseable")
     iso = normalise_iso(text)
     if iso is None:
         text = in_english(text)

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
-from ..cleaning.dates import mentions_date, read_publication
+from ..cleaning.dates import read_publication
 
 # Meta tags that carry a publication date, most specific first (lower case: matched so).
 DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "article:published",
@@ -30,19 +30,6 @@ TIME_IN = re.compile(r"\d{1,2}:\d{2}|\b[ap]\.?m\b", re.I)
 UPDATE_WORDS = re.compile(r"^(updated?|last updated|modified|aktualisiert|mis à jour|actualizado|aggiornato)\b", re.I)
 # The site's own frame: a date there is the day's date or a link's, not the article's.
 OUTSIDE_ARTICLE = "ancestor::header[not(ancestor::article)] | ancestor::nav | ancestor::footer | ancestor::aside | ancestor::a"
-
-
-# Where a dateline that tells two dates parts them: a separator, or the word that names the next.
-DATELINE_PARTS = re.compile(r"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|modified)\b)", re.I)
-
-
-def publication_part(text: str) -> str:
-    """Of a dateline that tells two dates (`Updated: Nov 30, 2016; Posted: Nov 29, 2016`), the
-    part that is the publication; the dateline itself when it tells one."""
-    dated = [part for part in DATELINE_PARTS.split(text) if part and mentions_date(part)]
-    if len(dated) < 2:
-        return text
-    return next((part for part in dated if not UPDATE_WORDS.match(part)), dated[0])
 
 
 def url_date(url: str, now: datetime | None = None) -> str | None:

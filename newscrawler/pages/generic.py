@@ -23,7 +23,7 @@ from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
-                         UPDATE_WORDS, publication_part, same_day_roughly, url_date)
+                         UPDATE_WORDS, same_day_roughly, url_date)
 from .headlines import (headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name,
                         whole_headline)
 from .html import first_text
@@ -339,8 +339,7 @@ class GenericArticlePage(ArticlePage):
                 break  # the article's text has begun: a date further on is part of it
             if is_dateline(text):
                 # `December 14, 2016` and `2:24 pm` in elements side by side: one dateline.
-                found.append(publication_part(f"{text} {following}" if BARE_TIME.match(following)
-                                              and not TIME_IN.search(text) else text))
+                found.append(f"{text} {following}" if BARE_TIME.match(following) and not TIME_IN.search(text) else text)
         fresh = [t for t in found if not UPDATE_WORDS.match(t)]
         return (fresh or found or [None])[0]
 
@@ -353,7 +352,7 @@ class GenericArticlePage(ArticlePage):
                 continue
             text = element_text(node)
             if 6 <= len(text) <= 80 and mentions_date(text):
-                return publication_part(text)
+                return text
         return None
 
     def time_element(self) -> str | None:
