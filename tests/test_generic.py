@@ -262,6 +262,10 @@ def test_a_page_read_from_a_file_is_known_by_its_canonical_url():
     ("Related coverage of the war continued on Monday.", False),
     ("Advertisement for the new phone dominated the market.", False),
     ("Read more about this in our guide, which explains everything.", False),
+    ("Sign up for the Morning Briefing newsletter", True), ("Enter your email address", True),
+    ("By signing up, you agree to our Terms of Use and Privacy Policy.", True),
+    ("Get the latest news delivered to your inbox", True),
+    ("Readers who sign up for the newsletter get a discount, the company said on Monday.", False),
 ])
 def test_the_page_furniture_is_no_text(line, furniture):
     from newscrawler.pages.generic import is_furniture

@@ -17,6 +17,11 @@ FURNITURE = re.compile(
     r"lire aussi|à lire aussi|lee también|leia também|leggi anche|topics|tags|filed under|more about)\s*(?::|»|>>|–|—)\s*\S|"
     r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
     re.I)
+# A newsletter box's lines: its call, its form's label, its small print.
+NEWSLETTER = re.compile(
+    r"^(?:(?:sign up|subscribe) (?:for|to) (?:our|the) [\w' ]{0,40}newsletters?\b|(?:get|receive) (?:our|the) [\w' ]{0,40}"
+    r"newsletters?\b|enter your email(?: address)?\b|by (?:signing up|subscribing|clicking)[^.]{0,40}, you agree\b|"
+    r"thank you for (?:signing up|subscribing)\b|[\w' ]{0,60}delivered (?:straight |directly )?to your inbox\b)", re.I)
 # The title of a list of other articles.
 LIST_OF_ARTICLES = re.compile(
     r"^(?:other [\w ]{0,20}(?:columns|stories|articles|news|posts)|more (?:from|in|on|stories|news|articles|like this)\b|"
@@ -68,9 +73,9 @@ NOT_TEXT = [
 
 def is_furniture(text: str) -> bool:
     """A line of the page's furniture in the text: an advertisement's label, a pointer to another
-    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe, a video
-    player's labels."""
-    return len(text) <= 200 and bool(FURNITURE.match(text) or PLAYER_LABELS.match(text))
+    article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe, a newsletter
+    box's lines, a video player's labels."""
+    return len(text) <= 200 and bool(FURNITURE.match(text) or PLAYER_LABELS.match(text) or NEWSLETTER.match(text))
 
 
 def without_gallery(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
