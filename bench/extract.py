@@ -162,7 +162,7 @@ def score(pages_: list[dict], extractor) -> dict | None:
         counts["timed"] += len(got.get("instant") or local) > 10
         if page.get("instant"):
             counts["day_total"] += 1
-            counts["day"] += at_instant(got.get("instant") or local, page["instant"], "day")
+            counts["day"] += at_instant(local or got.get("instant"), page["instant"], "day")  # the publisher's day
             if page["instant"][14:19] != "00:00":  # a whole hour may be a day's start in some zone
                 counts["minute_total"] += 1
                 counts["minute"] += at_instant(got.get("instant") or local, page["instant"], "minute")
