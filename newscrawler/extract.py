@@ -41,9 +41,11 @@ def extract_item(html: str, url: str, site: str = "generic", fetched_at: datetim
     fetched_at = fetched_at or datetime.now(timezone.utc)
     page = configured.article_page(html, url, configured.urls, fetched_at=fetched_at)
     # A page the user hands over is read as an article when it is one (declared or shown), or
-    # shows a headline and text, or a headline at an article's address (its text drawn by a
-    # script); anything else (a listing, a tag page, an error page) is refused.
-    if not page.is_article() and not (page.title() and (page.blocks or is_article_address(url))):
+    # shows a headline and text, or stands at an article's address with a headline (its text drawn
+    # by a script) or with text (its headline in no form we read); anything else (a listing, a tag
+    # page, an error page) is refused.
+    if not page.is_article() and not (page.title() and page.blocks) \
+            and not (is_article_address(url) and (page.title() or page.blocks)):
         raise ArticleParseError("no_article", url)
     item = page.to_item(configured.name, fetched_at, [url])
     try:

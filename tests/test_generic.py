@@ -133,6 +133,12 @@ def test_an_article_that_declares_nothing_is_read_as_one_by_what_it_shows():
     assert (result["title"], result["body"]) == ("Council votes on the budget", "")
     with pytest.raises(ArticleParseError):
         extract_article(empty, "https://town.test/news/")
+    # With text and no headline in any form, it is an article without a headline.
+    untitled = f"<html><body><div>{text}</div></body></html>"
+    result = extract_article(untitled, "https://town.test/news/council-votes-on-the-budget")
+    assert result["title"] is None and result["body"].startswith("Paragraph 0 of the story")
+    with pytest.raises(ArticleParseError):
+        extract_article(untitled, "https://town.test/news/")
 
 
 def test_a_page_that_declares_no_article_is_a_listing():

@@ -85,8 +85,10 @@ ARTICLE_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){3,}|\d{6,}")
 
 
 def is_article_address(url: str) -> bool:
-    """A URL that names one article: it carries a day, or a segment of its path is a slug of four
-    words or more, or a long number."""
+    """A web address that names one article: it carries a day, or a segment of its path is a slug
+    of four words or more, or a long number. A file's path names nothing."""
+    if not host_of(url):
+        return False
     path = urlsplit(url).path
     return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in path.split("/")))
 
