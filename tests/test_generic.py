@@ -401,11 +401,12 @@ def test_a_json_ld_headline_cut_short_for_search_engines_is_made_whole_by_og_tit
     assert extract_article(html, "https://news.test/2024/05/rates")["title"] == whole
 
 
-def test_a_dateline_told_in_two_elements_is_one_date():
+@pytest.mark.parametrize("info", ["<span>December 14, 2016</span><span>2:24 pm</span>",
+                                  "<span>2:24 pm</span><span>December 14, 2016</span>"])
+def test_a_dateline_told_in_two_elements_is_one_date(info):
     html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
-            '<h1>The concussion settlement stands</h1><div class="info"><span>By Kathy Wise</span>'
-            '<span>December 14, 2016</span><span>2:24 pm</span></div><p>' + "The court declined the case. " * 20 +
-            '</p></article></body></html>')
+            f'<h1>The concussion settlement stands</h1><div class="info"><span>By Kathy Wise</span>{info}</div><p>'
+            + "The court declined the case. " * 20 + '</p></article></body></html>')
     assert extract_article(html, "https://magazine.test/frontburner/settlement")["published_at_local"] == \
         "2016-12-14T14:24:00"
 

@@ -336,12 +336,13 @@ class GenericArticlePage(ArticlePage):
             return None
         found = []
         texts = [clean_text(node.get()) for node in self.headline_node.xpath(DATELINE_TEXTS)]
-        for text, following in zip(texts, texts[1:] + [""]):
+        for preceding, text, following in zip([""] + texts, texts, texts[1:] + [""]):
             if len(text) > LONG_TEXT:
                 break  # the article's text has begun: a date further on is part of it
             if is_dateline(text):
-                # `December 14, 2016` and `2:24 pm` in elements side by side: one dateline.
-                found.append(f"{text} {following}" if BARE_TIME.match(following) and not TIME_IN.search(text) else text)
+                # `December 14, 2016` and `2:24 pm` in elements side by side (either first): one dateline.
+                beside = following if BARE_TIME.match(following) else preceding if BARE_TIME.match(preceding) else ""
+                found.append(f"{text} {beside}" if beside and not TIME_IN.search(text) else text)
         fresh = [t for t in found if not UPDATE_WORDS.match(t)]
         return (fresh or found or [None])[0]
 
