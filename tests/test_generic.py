@@ -141,6 +141,24 @@ def test_an_article_that_declares_nothing_is_read_as_one_by_what_it_shows():
         extract_article(untitled, "https://town.test/news/")
 
 
+def test_a_generic_crawl_stores_an_article_that_declares_nothing_and_follows_its_links():
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://town.test/")
+    text = "".join(f"<p>Paragraph {n} of the story, which tells what happened at the council and why.</p>" for n in range(8))
+    html = ("<html><head><title>Council votes - Town News</title></head><body><h1>Council votes on the budget</h1>"
+            f'{text}<a href="/news/mayor-opens-the-new-bridge-today">The bridge</a></body></html>')
+    url = "https://town.test/news/council-votes-on-the-budget"
+    request = spider.article_request(url)
+    results = list(spider.parse_article(HtmlResponse(url, body=html.encode(), encoding="utf-8", request=request)))
+    items = [r for r in results if not isinstance(r, Request)]
+    assert [item.title for item in items] == ["Council votes on the budget"]
+    listings, articles = requests_of(results)
+    assert "https://town.test/news/mayor-opens-the-new-bridge-today" in listings + articles
+    assert spider.crawler.stats.get_value("news/pages/article_undeclared") == 1
+
+
 def test_a_page_that_declares_no_article_is_a_listing():
     listing = '<html><head><title>Home</title></head><body><a href="/news/one">One</a></body></html>'
     assert not GenericArticlePage(listing, "https://site.test/news/", SITE.urls).is_article()
