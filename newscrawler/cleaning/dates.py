@@ -284,14 +284,15 @@ def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day
         return Publication(None, None, None, "unparseable")
 
 
-UPDATE_MARK = re.compile(r"\b(?:last updated|updated|modified|aktualisiert|mis à jour|actualizado|aggiornato|"
-                         r"atualizado|bijgewerkt)\b", re.I)
+# Words that say a date is an update, beside `updated` (in English and the languages read).
+UPDATED_ALSO = r"modified|aktualisiert|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt"
+UPDATE_MARK = re.compile(rf"\b(?:last updated|updated|{UPDATED_ALSO})\b", re.I)
 
 
 EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 # Where a text that tells two dates parts them: a separator, or the word that names the next.
-DATE_PARTS = re.compile(r"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|modified|"
-                        r"aktualisiert|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt)\b)", re.I)
+DATE_PARTS = re.compile(rf"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|{UPDATED_ALSO})\b)",
+                        re.I)
 
 
 def published_part(text: str) -> str:

@@ -149,7 +149,7 @@ class GenericArticlePage(ArticlePage):
         """An article that declares nothing, as readers see one: a headline, an article's address
         (a day, a slug of words, a long id) and a text of its own. A listing or a tag page has
         none of those addresses; its headline is a section's name."""
-        if self.headline_node is None or not is_article_address(self.url):
+        if not is_article_address(self.url) or self.headline_node is None:
             return False
         return sum(len(text.split()) for _, text in self.blocks) >= SHOWN_ARTICLE_WORDS
 
@@ -233,7 +233,7 @@ class GenericArticlePage(ArticlePage):
         if declared:
             return whole_headline([strip_site_name(d, self.site_names()) for d in declared])
         # A masthead's `<h1>` names the site, as the title's last part may.
-        mastheads = [element_text(h) for h in self.sel.css("h1") if not is_sentence_like(element_text(h))]
+        mastheads = [text for text in (element_text(h) for h in self.sel.css("h1")) if not is_sentence_like(text)]
         return strip_site_name(clean_text(self.sel.css("title::text").get()), self.site_names(), mastheads) or None
 
     def shown_headline(self, node, declared: list[str]) -> str:
@@ -261,7 +261,7 @@ class GenericArticlePage(ArticlePage):
             if normalise(text) in declared_exactly and normalise(text) != whole:
                 return text
         # A first or last piece the declared headline does without: a kicker, a badge, a dek.
-        for label, kept in ((pieces[:1], pieces[1:]), (pieces[-1:], pieces[:-1])):
+        for kept in (pieces[1:], pieces[:-1]):
             if kept and normalise(" ".join(kept)) in declared_exactly:
                 return clean_text(" ".join(kept))
         return headline_text(node, self.url)
@@ -435,7 +435,16 @@ class GenericArticlePage(ArticlePage):
         return without_trailing_headings(without_trailing_list_of_articles(without_repeated_lines(without_gallery(blocks))))
 
     @cached_property
-    def link_texts(self) -> dict[bool, set[str]]:
+    def link_texts(self) -> set[str]:
+        """The texts of all the page's links, made once (every block of text is looked up)."""
+        return self.link_texts_by_target[True] | self.link_texts_by_target[False]
+
+    @property
+    def links_away(self) -> set[str]:
+        return self.link_texts_by_target[True]
+
+    @cached_property
+    def link_texts_by_target(self) -> dict[bool, set[str]]:
         """The texts of links, by whether they lead away (True) or to a part of the page itself
         (False: a table of contents' links to the subheadings, `#glossary`)."""
         here = urlsplit(self.url)._replace(fragment="").geturl()
@@ -458,7 +467,7 @@ class GenericArticlePage(ArticlePage):
         link within the page, and is the article's all the same."""
         label, colon, rest = text.partition(":")
         candidates = [text] + ([rest] if colon and len(label.split()) <= 3 else [])
-        texts = self.link_texts[True] if heading else self.link_texts[True] | self.link_texts[False]
+        texts = self.links_away if heading else self.link_texts
         return any(normalise(c) in texts for c in candidates if normalise(c))
 
     def paragraphs(self, containers: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ FURNITURE = re.compile(
     r"continue reading(?: below)?|story continues below(?: advertisement)?|article continues below(?: advertisement)?)\W*$|"
     r"(?:read more|read also|also read|see also|related|more on this|recommended|lesen sie auch|mehr zum thema|"
     r"lire aussi|à lire aussi|lee también|leia também|leggi anche|topics|tags|filed under|more about)\s*(?::|»|>>|–|—)\s*\S|"
-    r"(?:share this (?:article|story)|sign up for (?:our|the) \w+ newsletter|subscribe to (?:our|the) \w+ newsletter)\b)",
+    r"share this (?:article|story)\b)",
     re.I)
 # A newsletter box's lines: its call, its form's label, its small print.
 NEWSLETTER = re.compile(
