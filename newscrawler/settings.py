@@ -75,8 +75,10 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.learning.middleware.LearnedReadsMiddleware": 50,
     # After robots.txt (100): paces renders like the site's own fetches, and applies Crawl-delay.
     "newscrawler.politeness.PolitenessMiddleware": 150,
-    # Between redirects (600) and retries (550): judges the final response of each request.
-    "newscrawler.refusals.RefusalMiddleware": 590,
+    # Between redirects (600) and retries (550), and after Scrapy's HttpCompressionMiddleware (590)
+    # has inflated the body (responses pass the middlewares from the highest number down): judges
+    # what the page is, not the compressed bytes a server sent.
+    "newscrawler.refusals.RefusalMiddleware": 580,
 }
 # Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
 ADDONS = {
