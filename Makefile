@@ -5,10 +5,12 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 HEADLESS_SHELL := /usr/bin/chromium-headless-shell
 REDIS := /usr/bin/redis-server
+NGINX := /usr/sbin/nginx
+NGINX_BROTLI := /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so
 
 .PHONY: install demo test test-fast bench clean
 
-install: $(STAMP) $(CHROMIUM) $(HEADLESS_SHELL) $(REDIS)
+install: $(STAMP) $(CHROMIUM) $(HEADLESS_SHELL) $(REDIS) $(NGINX) $(NGINX_BROTLI)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -38,6 +40,14 @@ $(REDIS):
 		echo "redis-server is missing: run 'sudo apt-get install -y redis-server' (needs root)"; exit 1; \
 	fi
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+
+# nginx fronts the replica in the tests, the demo and the benchmarks, as real sites answer: gzip and
+# brotli, chunked, keep-alive (replica/front.py); the crawler itself never needs it.
+$(NGINX) $(NGINX_BROTLI):
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "nginx is missing: run 'sudo apt-get install -y nginx libnginx-mod-http-brotli-filter' (needs root)"; exit 1; \
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter >/dev/null
 
 demo: install
 	$(PY) demo.py

@@ -14,7 +14,10 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 NEWS_SITE_PROFILE = os.environ.get("NEWS_SITE_PROFILE", "replica")
 NEWS_SITE_TIMEZONE = os.environ.get("NEWS_SITE_TIMEZONE", "")  # empty: the site's (replica: Asia/Seoul)
 NEWS_START_URLS = os.environ.get("NEWS_START_URLS", "")
-NEWS_MAX_PAGE_BYTES = 2_000_000
+# One limit for a page, inflated, in a crawl and in `scrapy extract` (pages/article.py reads no more):
+# inline app data makes ordinary articles megabytes large. Sitemaps may be 50 MB (their protocol's).
+NEWS_MAX_PAGE_BYTES = 10 * 1024 * 1024
+NEWS_MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 NEWS_INCREMENTAL = True              # fetch only articles not stored yet (plus the re-visit policy's)
 # Render only to learn (newscrawler.learning): `learn` renders a few articles of each edition to
 # learn the app's data calls, then reads articles from them, rendering a share again to check;
@@ -32,7 +35,8 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+# Any answer, inflated (a decompression bomb stops here); pages and sitemaps have lower limits above.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 # A response yields one item at most: Scrapy starts this many item workers (asyncio tasks) for every
 # callback's output whatever it holds, and its default of 100 cost 7% of a crawl reading articles
 # without the browser (1000 articles: 39.3 -> 42.0 articles/s here).

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .content import SITE_TZ, Article, SiteContent, format_korean_page_date, format_page_date
-from .server import Faults, Handler, ReplicaHTTPServer, fails_once
+from .server import Faults, Handler, ReplicaHTTPServer, fails_once, make_front, public_port
 
 STATIC_DIR = Path(__file__).parent / "static"
 FEED_LIMIT_MAX = 50
@@ -294,25 +294,33 @@ class AppReplica:
     """A running app-mode replica: `site_url` serves pages, `api_url` the API."""
 
     def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
-                 related_delay_ms: int = 120, port: int = 0, api_port: int = 0):
+                 related_delay_ms: int = 120, port: int = 0, api_port: int = 0, compression: str = "auto",
+                 front: bool | dict = False):
+        """`compression` and `front` as for the classic `Replica`: nginx then fronts both origins."""
         self.site = AppSite(editions, faults, build, related_delay_ms)
-        self.page_server = ReplicaHTTPServer(self.site, port, AppPageHandler)
-        self.api_server = ReplicaHTTPServer(self.site, api_port, AppApiHandler)
+        self.page_server = ReplicaHTTPServer(self.site, port, AppPageHandler, compression=compression)
+        self.api_server = ReplicaHTTPServer(self.site, api_port, AppApiHandler, compression=compression)
+        self.front = make_front([self.page_server.server_address[1], self.api_server.server_address[1]], front)
         self.site.base_url = self.base_url
         self.site.api_url = self.api_url
         self._threads: list[threading.Thread] = []
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.page_server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.api_server.server_address[1]}"
+        return f"http://127.0.0.1:{self.api_port}"
 
     @property
     def port(self) -> int:
-        return self.page_server.server_address[1]
+        """The site's port as crawlers see it: the front's when there is one."""
+        return public_port(self.front, self.page_server.server_address[1])
+
+    @property
+    def api_port(self) -> int:
+        return public_port(self.front, self.api_server.server_address[1])
 
     def start_urls(self) -> str:
         """Both editions' listings, as `-a start_url=` takes them."""
@@ -323,9 +331,17 @@ class AppReplica:
             thread = threading.Thread(target=server.serve_forever, name="app-replica", daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self.front:
+            try:
+                self.front.start()
+            except Exception:
+                self.stop()
+                raise
         return self
 
     def stop(self) -> None:
+        if self.front:
+            self.front.stop()
         for server in (self.page_server, self.api_server):
             server.shutdown()
             server.server_close()

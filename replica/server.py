@@ -6,11 +6,13 @@ It binds 127.0.0.1 only.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -41,7 +43,7 @@ class Faults:
     truncated: set[int] = field(default_factory=set)
     no_title: set[int] = field(default_factory=set)    # no h1, og:title, JSON-LD headline or <title>
     bad_date: set[int] = field(default_factory=set)    # a date no parser reads, and no JSON-LD
-    huge: set[int] = field(default_factory=set)        # answers a 5 MB page
+    huge: set[int] = field(default_factory=set)        # answers an 11 MB page
     non_html: set[int] = field(default_factory=set)    # answers application/pdf
     down: set[int] = field(default_factory=set)        # answers 503 every time (down for a whole run)
     crawl_delay: float = 0.0                          # robots.txt Crawl-delay, seconds (0: none)
@@ -249,6 +251,54 @@ class ReplicaSite:
         return fails_once(self, path, rate, salt)
 
 
+# Text answers are compressed as real servers compress them: `auto` negotiates with the client's
+# Accept-Encoding (brotli first, as browsers and CDNs prefer it, then gzip), `off` never compresses,
+# and a named encoding is sent whether the client asked for it or not (servers that do exist).
+COMPRESSIONS = ("auto", "off", "gzip", "deflate", "br", "zstd")
+COMPRESSIBLE = {"text/html", "text/plain", "text/css", "text/xml", "application/xml", "application/json",
+                "application/javascript", "application/rss+xml", "application/atom+xml"}
+
+
+def accepted_encodings(header: str) -> set[str]:
+    """The codings an Accept-Encoding header accepts (a weight of `q=0` refuses one)."""
+    accepted = set()
+    for part in header.lower().split(","):
+        name, *params = (piece.strip() for piece in part.split(";"))
+        weight = next((param[2:] for param in params if param.startswith("q=")), "1")
+        try:
+            refused = float(weight) <= 0
+        except ValueError:
+            refused = True
+        if name and not refused:
+            accepted.add(name)
+    return accepted
+
+
+def choose_encoding(compression: str, accept_encoding: str) -> str | None:
+    if compression == "off":
+        return None
+    if compression != "auto":
+        return compression
+    accepted = accepted_encodings(accept_encoding)
+    return next((name for name in ("br", "gzip") if name in accepted), None)
+
+
+def compress(data: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return gzip.compress(data, compresslevel=5, mtime=0)
+    if encoding == "deflate":
+        return zlib.compress(data)
+    if encoding == "br":
+        import brotli
+
+        return brotli.compress(data, quality=4)
+    if encoding == "zstd":
+        from backports import zstd
+
+        return zstd.compress(data)
+    raise ValueError(f"unknown content coding {encoding!r}")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "ReplicaHTTPServer"
@@ -259,8 +309,16 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status: int, body: bytes | str, content_type: str = "text/html; charset=utf-8",
              headers: dict | None = None, drop: bool = False) -> None:
         data = body.encode() if isinstance(body, str) else body
+        encoding = None
+        if content_type.split(";")[0].strip() in COMPRESSIBLE:
+            encoding = choose_encoding(self.server.compression, self.headers.get("Accept-Encoding", ""))
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        if encoding:
+            data = compress(data, encoding)
+            self.send_header("Content-Encoding", encoding)
+        if self.server.compression != "off":
+            self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -342,7 +400,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, b"%PDF-1.4 not a page", "application/pdf")
         html = site.article(article)
         if article_id in site.faults.huge:
-            html += "<!--" + "x" * 5_000_000 + "-->"
+            html += "<!--" + "x" * 11_000_000 + "-->"
         return self.send(200, html, drop=drop)
 
 
@@ -350,23 +408,30 @@ class ReplicaHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, site, port: int = 0, handler=None):
+    def __init__(self, site, port: int = 0, handler=None, compression: str = "auto"):
         super().__init__(("127.0.0.1", port), handler or Handler)
         self.site = site
+        if compression not in COMPRESSIONS:
+            raise ValueError(f"compression {compression!r}: one of {', '.join(COMPRESSIONS)}")
+        self.compression = compression
 
 
 class Replica:
     """A running replica: `with Replica(SiteContent(...)) as replica: replica.base_url`."""
 
     def __init__(self, content: SiteContent, faults: Faults | None = None, port: int = 0,
-                 related_delay_ms: int = 120, host: str = "127.0.0.1", redirect_hosts: tuple[str, ...] = ()):
+                 related_delay_ms: int = 120, host: str = "127.0.0.1", redirect_hosts: tuple[str, ...] = (),
+                 compression: str = "auto", front: bool | dict = False):
         """`host`: the name the site lives on (its links, sitemaps and canonicals name it; it must
         resolve to 127.0.0.1); `redirect_hosts`: names it answers with a permanent redirect to `host`,
-        as a site on `www.` does for its bare name."""
+        as a site on `www.` does for its bare name. `compression`: see `COMPRESSIONS`. `front`: serve
+        through a real nginx (`replica.front`), the replica behind it; a dict gives `NginxFront`'s
+        options (`http_extra`, `location_extra`)."""
         self.host = host
         self.site = ReplicaSite(content, faults, related_delay_ms)
         self.site.redirect_hosts = set(redirect_hosts)
-        self.server = ReplicaHTTPServer(self.site, port)
+        self.server = ReplicaHTTPServer(self.site, port, compression=compression)
+        self.front = make_front([self.server.server_address[1]], front)
         self.site.base_url = self.base_url
         self._thread: threading.Thread | None = None
 
@@ -376,7 +441,8 @@ class Replica:
 
     @property
     def port(self) -> int:
-        return self.server.server_address[1]
+        """The port crawlers use: the front's when there is one."""
+        return public_port(self.front, self.server.server_address[1])
 
     @property
     def base_url(self) -> str:
@@ -385,9 +451,17 @@ class Replica:
     def start(self) -> "Replica":
         self._thread = threading.Thread(target=self.server.serve_forever, name="replica", daemon=True)
         self._thread.start()
+        if self.front:
+            try:
+                self.front.start()
+            except Exception:
+                self.stop()
+                raise
         return self
 
     def stop(self) -> None:
+        if self.front:
+            self.front.stop()
         self.server.shutdown()
         self.server.server_close()
         if self._thread:
@@ -401,3 +475,20 @@ class Replica:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def make_front(origins: list[int], front: bool | dict):
+    """An `NginxFront` for these origin ports (each on a front port of its own), or None."""
+    if not front:
+        return None
+    from .front import NginxFront, free_port
+
+    options = front if isinstance(front, dict) else {}
+    return NginxFront({free_port(): origin for origin in origins}, **options)
+
+
+def public_port(front, origin_port: int) -> int:
+    """The port that answers for an origin: its front's, when it has one."""
+    if front:
+        return next(port for port, origin in front.routes.items() if origin == origin_port)
+    return origin_port

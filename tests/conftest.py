@@ -43,7 +43,8 @@ def mongo_db(mongo_uri):
 
 @pytest.fixture(scope="session")
 def shared_replica():
-    replica = Replica(SiteContent(**SHARED_REPLICA)).start()
+    """Served as real sites serve: through nginx, compressed (brotli or gzip) and chunked."""
+    replica = Replica(SiteContent(**SHARED_REPLICA), front=True).start()
     try:
         yield replica
     finally:

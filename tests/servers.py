@@ -182,3 +182,26 @@ class RedisServer(LocalServer):
 
     def command(self) -> list[str]:
         return ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+
+
+def crawl_in_process(settings: dict, **args) -> tuple[list, dict]:
+    """The spider, its sources and the pipelines in this process (`get_crawler` + `crawl_async`),
+    without a Twisted reactor and without the browser: the items scraped and the final stats."""
+    import asyncio
+
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    import newscrawler.settings as project_settings
+    from newscrawler.spiders.news import NewsSpider
+
+    project = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    values = {**project, "TWISTED_REACTOR": None, "TWISTED_REACTOR_ENABLED": False, "NEWS_RENDER_RELATED": False,
+              "MONGO_URI": "", "NEWS_START_URLS": "", "LOG_LEVEL": "WARNING",
+              "SPIDERMON_ENABLED": False,  # monitors are checked on whole crawls (test_faults, test_notify)
+              **settings}
+    crawler = get_crawler(NewsSpider, values)
+    items = []
+    crawler.signals.connect(lambda item: items.append(item), signal=signals.item_scraped, weak=False)
+    asyncio.run(crawler.crawl_async(**args))
+    return items, crawler.stats.get_stats()

@@ -30,7 +30,8 @@ def assert_clean(result):
 
 @pytest.fixture(scope="module")
 def app():
-    with AppReplica(app_editions(seed=5, sections=4, articles=30)) as replica:
+    """The site and its API through nginx, compressed and chunked, as the real site answers."""
+    with AppReplica(app_editions(seed=5, sections=4, articles=30), front=True) as replica:
         yield replica
 
 
@@ -76,6 +77,10 @@ def test_listings_come_from_the_feed_and_only_some_articles_are_rendered(crawl, 
     assert crawl.stat("news/renders") == crawl.stat("news/pages/article") < len(app.ground_truth())
     assert articles_reached(crawl) == len(app.ground_truth())
     assert crawl.stat("news/sources/failed/feed") == 0
+    # Through nginx, compressed (brotli or gzip, chunked): the feed and the learned calls are read as sent.
+    codings = app.front.encodings()
+    assert codings.get("br", 0) + codings.get("gzip", 0) > len(app.ground_truth())
+    assert [key for key in crawl.stats if key.startswith("news/refused/")] == []
 
 
 def test_without_the_feed_the_rendered_listing_still_finds_every_article(tmp_path):

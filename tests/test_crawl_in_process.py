@@ -5,28 +5,8 @@ subprocess crawls' business), so related-only articles are out of reach here."""
 
 from __future__ import annotations
 
-import asyncio
-
-from scrapy import signals
-from scrapy.utils.test import get_crawler
-
-import newscrawler.settings as project_settings
-from newscrawler.spiders.news import NewsSpider
 from replica import Replica, SiteContent
-
-PROJECT = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
-
-
-def crawl(settings: dict, **args) -> tuple[list, dict]:
-    values = {**PROJECT, "TWISTED_REACTOR": None, "TWISTED_REACTOR_ENABLED": False, "NEWS_RENDER_RELATED": False,
-              "MONGO_URI": "", "NEWS_START_URLS": "", "LOG_LEVEL": "WARNING",
-              "SPIDERMON_ENABLED": False,  # monitors are checked on whole crawls (test_faults, test_notify)
-              **settings}
-    crawler = get_crawler(NewsSpider, values)
-    items = []
-    crawler.signals.connect(lambda item: items.append(item), signal=signals.item_scraped, weak=False)
-    asyncio.run(crawler.crawl_async(**args))
-    return items, crawler.stats.get_stats()
+from servers import crawl_in_process as crawl
 
 
 def test_every_listed_article_with_its_fields():

@@ -68,6 +68,13 @@ def test_log_is_clean(crawl):
     assert crawl.stats["finish_reason"] == "finished"
 
 
+def test_the_site_answered_through_nginx_compressed_and_nothing_was_refused(crawl, shared_replica):
+    """Pages, related calls, sitemaps: read as nginx sends them (brotli or gzip, chunked)."""
+    codings = shared_replica.front.encodings()
+    assert codings.get("br", 0) + codings.get("gzip", 0) > len(shared_replica.ground_truth())
+    assert [key for key in crawl.stats if key.startswith("news/refused/")] == []
+
+
 def test_articles_are_stored(crawl, shared_replica, mongo_uri):
     import pymongo
     client = pymongo.MongoClient(mongo_uri, tz_aware=True)

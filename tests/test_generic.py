@@ -214,8 +214,9 @@ def test_a_generic_crawl_of_the_classic_replica_from_its_home_page(tmp_path):
     from servers import run_crawl
 
     content = SiteContent(seed=4, sections=3, articles=30)
-    with Replica(content) as replica:
+    with Replica(content, front=True) as replica:   # through nginx: compressed, chunked
         result = run_crawl(tmp_path, replica.base_url + "/", settings={"NEWS_SITE_PROFILE": "generic"})
+        compressed = sum(n for coding, n in replica.front.encodings().items() if coding != "identity")
         truth = replica.ground_truth()
         # `extract_article` (and `scrapy extract`) on the same pages: the crawl's very components.
         extracted = {url: extract_article(urlopen(url, timeout=30).read().decode(), url) for url in sorted(truth)[:8]}
@@ -232,6 +233,7 @@ def test_a_generic_crawl_of_the_classic_replica_from_its_home_page(tmp_path):
         if shown.tzinfo is not None:                       # the page gave its offset (JSON-LD): an instant
             assert datetime.fromisoformat(item["published_at"]) == expected["published_at"]
     assert result.stat("news/renders") == 0                # nothing needs the browser here
+    assert compressed >= len(truth)
     compared = ("url", "article_id", "title", "section", "published_at_raw", "published_at", "published_at_local",
                 "published_at_precision", "summary", "body", "headings", "image", "image_credits", "tags", "language")
     as_read = {"published_at": lambda v: v and datetime.fromisoformat(v)}   # the feed writes a space for a T

@@ -1,0 +1,193 @@
+"""Answers as real servers send them: compressed in every coding, gzip files, large sitemaps and
+pages, a decompression bomb, JSON named as text. In-process crawls against servers on loopback."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.utils.test import get_crawler
+
+from newscrawler import meta
+from newscrawler.refusals import PageRefused, RefusalMiddleware
+from replica import Replica, SiteContent
+from replica.server import compress
+from servers import crawl_in_process
+
+
+@pytest.mark.parametrize("coding", ["auto", "gzip", "deflate", "br", "zstd"])
+def test_every_content_coding_is_read(coding):
+    """`auto` answers as the client asks (brotli); the others are sent whatever was asked."""
+    content = SiteContent(seed=3, sections=2, articles=12)
+    with Replica(content, compression=coding) as replica:
+        items, stats = crawl_in_process({}, start_url=replica.base_url + "/")
+        listed = {url for url, truth in replica.ground_truth().items() if truth["listed"]}
+    assert {item.url for item in items} == listed
+    assert [key for key in stats if key.startswith("news/refused/")] == []
+    assert stats["httpcompression/response_count"] > len(listed)
+
+
+def article_html(number: int, filler: str = "") -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Story {number}</title>'
+            '<meta property="og:type" content="article">'
+            f'<meta property="article:published_time" content="2024-05-0{number}T10:00:00+00:00">'
+            f'<script>window.__DATA__ = "{filler}";</script></head><body><article>'
+            f'<h1>Story number {number} of the day</h1>'
+            f'<p>{"A sentence of the article that a reader reads in full. " * 30}</p>'
+            '</article></body></html>')
+
+
+def sitemap_xml(base: str, paths: list[str]) -> str:
+    entries = "".join(f"<url><loc>{base}{path}</loc><lastmod>2024-05-01</lastmod></url>" for path in paths)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+
+
+class Site:
+    """A server answering fixed paths: `pages[path] = (content_type, body, headers)`."""
+
+    def __init__(self):
+        self.pages: dict[str, tuple[str, bytes, dict]] = {}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                found = pages.get(self.path)
+                content_type, body, headers = found or ("text/plain", b"Not found", {})
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> "Site":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def crawl_generic(site: Site, **args):
+    return crawl_in_process({"NEWS_SITE_PROFILE": "generic"}, start_url=site.base_url + "/", **args)
+
+
+@pytest.mark.parametrize("served_as", ["application/x-gzip", "gzip twice"])
+def test_a_gzip_sitemap_is_read(served_as):
+    """`robots.txt` names a `.xml.gz` sitemap: a gzip file, sent as one, or compressed once more."""
+    with Site() as site:
+        paths = [f"/news/2024/05/story-{n}" for n in range(1, 4)]
+        for number, path in enumerate(paths, 1):
+            site.pages[path] = ("text/html; charset=utf-8", article_html(number).encode(), {})
+        site.pages["/"] = ("text/html", b"<html><body><p>Home</p></body></html>", {})
+        site.pages["/robots.txt"] = ("text/plain", f"User-agent: *\nSitemap: {site.base_url}/news.xml.gz\n".encode(), {})
+        sitemap = gzip.compress(sitemap_xml(site.base_url, paths).encode())
+        site.pages["/news.xml.gz"] = (("application/x-gzip", sitemap, {}) if served_as == "application/x-gzip" else
+                                      ("application/xml", gzip.compress(sitemap), {"Content-Encoding": "gzip"}))
+        items, stats = crawl_generic(site)
+    assert sorted(item.url for item in items) == [site.base_url + path for path in paths]
+    assert [key for key in stats if key.startswith("news/refused/")] == []
+
+
+def test_a_sitemap_of_several_megabytes_is_read():
+    """The sitemap protocol allows 50 MB and 50,000 URLs; this one is about 3 MB."""
+    with Site() as site:
+        paths = [f"/news/2024/05/a-story-with-a-rather-long-address-{n:05d}" for n in range(40_000)]
+        for number, path in enumerate(paths[:2], 1):
+            site.pages[path] = ("text/html; charset=utf-8", article_html(number).encode(), {})
+        site.pages["/"] = ("text/html", b"<html><body><p>Home</p></body></html>", {})
+        site.pages["/robots.txt"] = ("text/plain", f"Sitemap: {site.base_url}/sitemap.xml\n".encode(), {})
+        body = sitemap_xml(site.base_url, paths).encode()
+        assert len(body) > 3_000_000
+        site.pages["/sitemap.xml"] = ("application/xml", body, {})
+        items, stats = crawl_generic(site, max_articles="2")
+    assert {item.url for item in items} == {site.base_url + path for path in paths[:2]}
+    assert [key for key in stats if key.startswith("news/refused/")] == []
+
+
+def test_an_article_page_of_several_megabytes_is_stored():
+    """Inline app data makes ordinary article pages megabytes large; they are read, not refused."""
+    with Site() as site:
+        path = "/news/2024/05/story-1"
+        page = article_html(1, filler="x" * 3_000_000).encode()
+        site.pages[path] = ("text/html; charset=utf-8", gzip.compress(page), {"Content-Encoding": "gzip"})
+        items, stats = crawl_in_process({"NEWS_SITE_PROFILE": "generic"}, start_url=site.base_url + path)
+    assert [item.url for item in items] == [site.base_url + path]
+
+
+def test_a_decompression_bomb_is_stopped_and_the_crawl_goes_on():
+    """100 MB of zeros in 100 KB of gzip: inflating stops at DOWNLOAD_MAXSIZE, the other page is stored."""
+    bomb = gzip.compress(b"\0" * 100_000_000, compresslevel=9)
+    with Site() as site:
+        site.pages["/news/2024/05/bomb"] = ("text/html", bomb, {"Content-Encoding": "gzip"})
+        site.pages["/news/2024/05/story-1"] = ("text/html; charset=utf-8", article_html(1).encode(), {})
+        site.pages["/"] = ("text/html", b'<html><body><a href="/news/2024/05/bomb">A</a>'
+                                        b'<a href="/news/2024/05/story-1">B</a></body></html>', {})
+        items, stats = crawl_generic(site)
+    assert [item.url for item in items] == [site.base_url + "/news/2024/05/story-1"]
+    assert stats["finish_reason"] == "finished"
+    assert stats.get("news/fetch_failed/IgnoreRequest", 0) + stats.get("news/refused/too_large", 0) == 1
+
+
+# -- the refusal middleware on its own -----------------------------------------------------------
+
+def middleware(**settings) -> RefusalMiddleware:
+    return RefusalMiddleware.from_crawler(get_crawler(settings_dict=settings))
+
+
+def request(format: str = "html", step: str | None = None) -> Request:
+    return Request("https://news.example/x", meta={meta.PAGE_KIND: meta.ARTICLE, meta.FORMAT: format,
+                                                   meta.STEP: step})
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html; charset=utf-8", ""])
+def test_json_is_judged_by_its_content_where_json_was_asked_for(content_type):
+    body = b'{"id": 1, "title": "A story"}'
+    response = TextResponse("https://api.example/a/1", body=body, headers={"Content-Type": content_type})
+    assert middleware().process_response(request("json"), response) is response
+
+
+def test_a_page_that_is_no_json_is_refused_where_json_was_asked_for():
+    response = HtmlResponse("https://api.example/a/1", body=b"<html><body>Unavailable</body></html>",
+                            headers={"Content-Type": "text/html"})
+    with pytest.raises(PageRefused, match="non_json"):
+        middleware().process_response(request("json"), response)
+
+
+def test_size_is_judged_on_the_inflated_body():
+    small = middleware(NEWS_MAX_PAGE_BYTES=1000)
+    page = article_html(1).encode()
+    assert len(page) > 1000
+    response = HtmlResponse("https://news.example/x", body=page, headers={"Content-Type": "text/html"})
+    with pytest.raises(PageRefused, match="too_large"):
+        small.process_response(request(), response)
+    sitemap = gzip.compress(b"<urlset>" + b"<url><loc>https://news.example/a</loc></url>" * 100 + b"</urlset>")
+    gzipped = TextResponse("https://news.example/s.xml.gz", body=sitemap, headers={"Content-Type": "application/x-gzip"})
+    assert len(sitemap) < 1000
+    with pytest.raises(PageRefused, match="too_large"):
+        middleware(NEWS_MAX_PAGE_BYTES=1000, NEWS_MAX_SITEMAP_BYTES=1000).process_response(
+            request("any", step="sitemap"), gzipped)
+
+
+def test_the_replica_compresses_as_the_client_asks():
+    assert compress(b"x" * 100, "gzip")[:2] == b"\x1f\x8b"
+    from replica.server import choose_encoding
+
+    assert choose_encoding("auto", "gzip, deflate, br, zstd") == "br"
+    assert choose_encoding("auto", "gzip;q=1.0, br;q=0") == "gzip"
+    assert choose_encoding("auto", "") is None
+    assert choose_encoding("gzip", "") == "gzip"      # a server that compresses unasked
