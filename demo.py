@@ -1,8 +1,9 @@
 """`make demo`: crawl a local replica of the site into MongoDB and summarise what was stored.
 
-Starts the replica on 127.0.0.1: by default in its app mode, the shape of the real site (an app
-shell, a JSON API on a second port, editions `en` and `ko`, 60 articles each); `--mode classic` for
-the server-rendered one (120 articles). Uses MONGO_URI when set or else an embedded SecantusDB
+Starts the replica on 127.0.0.1 behind a real nginx, as real sites answer (compressed, chunked,
+keep-alive): by default in its app mode, the shape of the real site (an app shell, a JSON API on a
+second port, editions `en` and `ko`, 60 articles each); `--mode classic` for the server-rendered one
+(120 articles). The summary says how nginx encoded its answers. Uses MONGO_URI when set or else an embedded SecantusDB
 server whose storage lives in ./data/mongo (kept between runs), runs `scrapy crawl news` with its
 log in ./data/demo.log, shows its progress, prints a summary read back from MongoDB, and stops what
 it started. `python demo.py --query` prints the latest stored articles.
@@ -134,6 +135,16 @@ def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, 
           f"  (server {mask_uri(mongo_uri)})")
 
 
+def print_encodings(front) -> None:
+    """How the front server's answers went out: what a crawler of a real site meets."""
+    if front is None:
+        print("answers:                          straight from the replica (--no-front)")
+        return
+    codings = front.encodings()
+    told = ", ".join(f"{coding} {count}" for coding, count in sorted(codings.items(), key=lambda kv: -kv[1]))
+    print(f"answers through nginx:            {sum(codings.values())} ({told})")
+
+
 def settings_mode() -> str:
     """NEWS_RENDER_MODE as the crawl ran it (the environment, else the project's default)."""
     return os.environ.get("NEWS_RENDER_MODE") or "learn"
@@ -158,6 +169,8 @@ def main() -> int:
     parser.add_argument("--sections", type=int, default=6)
     parser.add_argument("--database", default=os.environ.get("MONGO_DATABASE", "newscrawler"))
     parser.add_argument("--query", action="store_true", help="print the latest stored articles and exit")
+    parser.add_argument("--no-front", action="store_true",
+                        help="serve the replica directly, without nginx in front (compressed all the same)")
     parser.add_argument("--limit", type=int, default=10)
     args = parser.parse_args()
     if args.query:
@@ -167,13 +180,13 @@ def main() -> int:
     stats_file, log_file = DATA / "demo-stats.json", DATA / "demo.log"
     if args.mode == "app":
         replica = AppReplica(app_editions(1, args.sections, args.articles or 60), port=free_port(8765),
-                             api_port=free_port(8766))
+                             api_port=free_port(8766), front=not args.no_front)
         site, start_url, settings = "coinness", replica.start_urls(), {"NEWS_SITE_PROFILE": "coinness",
                                                                       "NEWS_API_URL": replica.api_url}
         described = f"{replica.base_url}/ (app; editions en, ko; API {replica.api_url})"
     else:
         replica = Replica(SiteContent(seed=1, sections=args.sections, articles=args.articles or 120),
-                          port=free_port(8765))
+                          port=free_port(8765), front=not args.no_front)
         site, start_url, settings = "replica", replica.base_url + "/", {}
         described = f"{replica.base_url}/ (classic)"
     with replica, mongo_server() as uri:
@@ -184,6 +197,7 @@ def main() -> int:
         seconds = time.monotonic() - started
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
         summary(uri, args.database, site, truth, stats, seconds, log_file)
+        print_encodings(replica.front)
     return code
 
 

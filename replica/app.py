@@ -298,9 +298,10 @@ class AppReplica:
                  front: bool | dict = False):
         """`compression` and `front` as for the classic `Replica`: nginx then fronts both origins."""
         self.site = AppSite(editions, faults, build, related_delay_ms)
-        self.page_server = ReplicaHTTPServer(self.site, port, AppPageHandler, compression=compression)
-        self.api_server = ReplicaHTTPServer(self.site, api_port, AppApiHandler, compression=compression)
-        self.front = make_front([self.page_server.server_address[1], self.api_server.server_address[1]], front)
+        self.page_server = ReplicaHTTPServer(self.site, 0 if front else port, AppPageHandler, compression=compression)
+        self.api_server = ReplicaHTTPServer(self.site, 0 if front else api_port, AppApiHandler, compression=compression)
+        self.front = make_front([(port, self.page_server.server_address[1]),
+                                 (api_port, self.api_server.server_address[1])], front)
         self.site.base_url = self.base_url
         self.site.api_url = self.api_url
         self._threads: list[threading.Thread] = []

@@ -425,13 +425,13 @@ class Replica:
         """`host`: the name the site lives on (its links, sitemaps and canonicals name it; it must
         resolve to 127.0.0.1); `redirect_hosts`: names it answers with a permanent redirect to `host`,
         as a site on `www.` does for its bare name. `compression`: see `COMPRESSIONS`. `front`: serve
-        through a real nginx (`replica.front`), the replica behind it; a dict gives `NginxFront`'s
-        options (`http_extra`, `location_extra`)."""
+        through a real nginx (`replica.front`, listening on `port`), the replica behind it on a port
+        of its own; a dict gives `NginxFront`'s options (`http_extra`, `location_extra`)."""
         self.host = host
         self.site = ReplicaSite(content, faults, related_delay_ms)
         self.site.redirect_hosts = set(redirect_hosts)
-        self.server = ReplicaHTTPServer(self.site, port, compression=compression)
-        self.front = make_front([self.server.server_address[1]], front)
+        self.server = ReplicaHTTPServer(self.site, 0 if front else port, compression=compression)
+        self.front = make_front([(port, self.server.server_address[1])], front)
         self.site.base_url = self.base_url
         self._thread: threading.Thread | None = None
 
@@ -477,14 +477,15 @@ class Replica:
         self.stop()
 
 
-def make_front(origins: list[int], front: bool | dict):
-    """An `NginxFront` for these origin ports (each on a front port of its own), or None."""
+def make_front(routes: list[tuple[int, int]], front: bool | dict):
+    """An `NginxFront` for these `(public port, origin port)` pairs (a public port of 0: a free
+    one), or None."""
     if not front:
         return None
     from .front import NginxFront, free_port
 
     options = front if isinstance(front, dict) else {}
-    return NginxFront({free_port(): origin for origin in origins}, **options)
+    return NginxFront({public or free_port(): origin for public, origin in routes}, **options)
 
 
 def public_port(front, origin_port: int) -> int:
