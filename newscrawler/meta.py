@@ -24,6 +24,11 @@ SERVER_HTML_COMPLETE = "news_server_html_complete"
 """Whether the HTML the server sent for a rendered article ended (set by the rendering handler from
 the navigation's own bytes; the rendered DOM always ends). The article page judges truncation on it."""
 
+SERVER_BYTES = "news_server_bytes"
+"""The size of the page the server sent for a rendered article, inflated (set by the rendering handler
+from the navigation's own bytes): a render's DOM is no measure of it. Sizes are judged on it
+(newscrawler.refusals)."""
+
 FORMAT = "news_format"
 """What the response must be (`html`, the default, or `json`): anything else is refused
 (newscrawler.refusals)."""

@@ -44,10 +44,11 @@ def looks_like_json(response) -> bool:
     return True
 
 
-def refusal_reason(response, expected: str, limit: int) -> str | None:
-    """Why a response is no page to parse, judged on the inflated body and the declared type; a
-    rendered body is the browser's HTML whatever the server answered."""
-    if len(response.body) > limit:
+def refusal_reason(response, expected: str, limit: int, server_bytes: int = 0) -> str | None:
+    """Why a response is no page to parse, judged on the inflated body (or, for a render, on the
+    `server_bytes` the server sent) and the declared type; a rendered body is the browser's HTML
+    whatever the server answered."""
+    if max(len(response.body), server_bytes) > limit:
         return TOO_LARGE
     content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
     if expected == "json" and isinstance(response, TextResponse) and looks_like_json(response):
@@ -120,10 +121,12 @@ class RefusalMiddleware:
         except InflatedTooLarge:
             self.refuse(TOO_LARGE, f"{content_type}, a gzip file over {limit} bytes inflated", response.url)
             raise PageRefused(f"{TOO_LARGE}: {response.url}") from None
-        reason = refusal_reason(response, request.meta.get(meta.FORMAT, "html"), limit)
+        reason = refusal_reason(response, request.meta.get(meta.FORMAT, "html"), limit,
+                                request.meta.get(meta.SERVER_BYTES, 0))
         if reason is None:
             return response
-        self.refuse(reason, f"{content_type}, {len(response.body)} bytes", response.url)
+        size = max(len(response.body), request.meta.get(meta.SERVER_BYTES, 0))
+        self.refuse(reason, f"{content_type}, {size} bytes", response.url)
         raise PageRefused(f"{reason}: {response.url}")
 
     def process_exception(self, request, exception):

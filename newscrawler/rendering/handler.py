@@ -62,6 +62,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         except PlaywrightError:
             return  # no body to judge (a redirect, a closed page): the parser judges the DOM
         html = body.decode("utf-8", "replace")
+        request.meta[m.SERVER_BYTES] = len(body)
         request.meta[m.SERVER_HTML_COMPLETE] = html_is_complete(html)
         if request.meta.get(m.RECORD_CALLS):  # a render that teaches: is the page whole without its script?
             request.meta[m.SERVER_HTML] = html
@@ -72,6 +73,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
     async def download(self, request, spider=None):
         meta = request.meta
         meta.pop(m.SERVER_HTML_COMPLETE, None)  # a retried request's verdict is about another render
+        meta.pop(m.SERVER_BYTES, None)
         meta.pop(m.SERVER_HTML, None)
         pooled = "playwright_page" not in meta and "playwright_context" not in meta
         slot = self.pool.lease(meta) if pooled else None
