@@ -4,6 +4,7 @@ listings apart and name the same page once. Imports nothing of the project: ever
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -13,15 +14,59 @@ TRACKING_PARAMS = re.compile(r"^(utm_.*|ref|fbclid|gclid|mc_[a-z]+|ocid)$", re.I
 
 
 def absolute(base: str, href: str | None) -> str | None:
-    """`href` made absolute against `base`; None for links that are not http(s)."""
+    """`href` made absolute against `base`; None for links that are not http(s) URLs: another
+    scheme, or a link no request can be made of (`http://[ccpa-preferences]`, a port that is no
+    number, a host that has no DNS form). A page's one bad link must cost nothing but itself."""
     if not href:
         return None
-    url = urljoin(base, href.strip())
-    return url if urlsplit(url).scheme in FOLLOWED_SCHEMES else None
+    try:
+        url = urljoin(base, href.strip())
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        return None
+    if parts.scheme not in FOLLOWED_SCHEMES or not parts.hostname or ascii_host(parts.hostname) is None:
+        return None
+    return url
+
+
+SCHEME = re.compile(r"\s*([a-z][a-z0-9+.-]*):", re.I)
+
+
+def is_broken_link(base: str, href: str | None) -> bool:
+    """A link meant as a web address (http(s), or relative) that `absolute` can make none of."""
+    if not href or absolute(base, href) is not None:
+        return False
+    scheme = SCHEME.match(href)
+    return scheme is None or scheme.group(1).lower() in FOLLOWED_SCHEMES
+
+
+def ascii_host(host: str) -> str | None:
+    """The host as DNS and requests name it (`bücher.test` is `xn--bcher-kva.test`), lower case;
+    None for a name that has none (an empty label, one over 63 characters). Encoded as Scrapy's
+    requests encode it (w3lib: NFKC, then the `idna` codec), so both name a host alike."""
+    if ":" in host:  # an IPv6 address
+        return host.lower()
+    try:
+        return unicodedata.normalize("NFKC", host).encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host, lower case; "" for none, or for a URL that cannot be split (a bad IPv6 host)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def path_of(url: str) -> str:
+    """The URL's path; "" for a URL that cannot be split (what a page declares may be anything)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)

@@ -811,3 +811,29 @@ def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     assert (shown["published_at_local"], shown["extraction"]["date_source"]) == ("2023-11-17", "shown")
     assert (in_url["published_at_local"], in_url["extraction"]["date_source"]) == ("2023-11-17", "url")
     assert "extraction" not in stored_fields()                        # exported with items, never stored
+
+
+BAD_HREFS = ('<a href="http://[ccpa-preferences]">Do not sell</a><a href="https://news.example:port/x">x</a>'
+             '<a href="http://' + "a" * 64 + '.example/">y</a>')
+
+
+def test_a_link_that_is_not_a_url_costs_nothing_but_itself():
+    """A broadcaster's every page carries `http://[ccpa-preferences]`: the article is read all the same."""
+    html = ('<html><head><meta property="og:type" content="article"><title>Story</title>'
+            '<script type="application/ld+json">[{"@type": "NewsArticle", "url": "http://[bad]"}, '
+            '{"@type": "NewsArticle", "headline": "Story"}]</script></head><body><article>'
+            f'<h1>Story</h1><p>{"The text of the article. " * 20}</p>{BAD_HREFS}</article></body></html>')
+    assert extract_article(html, "https://news.example/2024/05/story")["title"] == "Story"
+
+
+def test_a_listing_s_links_that_are_not_urls_are_skipped_and_counted():
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.example/")
+    html = f'<html><body>{BAD_HREFS}<a href="/2024/05/one-story">One</a></body></html>'
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+    results = list(spider.not_an_article(response))
+    assert requests_of(results)[1] == ["https://news.example/2024/05/one-story"]
+    assert spider.crawler.stats.get_value("news/links/not_a_url") == 3

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
-
 from parsel import Selector
 
 from ..text import clean_text
+from ..urls import path_of
 
 
 WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
@@ -86,7 +85,7 @@ def same_path(url: str, declared) -> bool:
         declared = declared.get("@id") or declared.get("url")
     if not isinstance(declared, str) or not declared:
         return False
-    return urlsplit(declared).path.rstrip("/") == urlsplit(url).path.rstrip("/") != ""
+    return path_of(declared).rstrip("/") == path_of(url).rstrip("/") != ""
 
 
 def meta_content(sel: Selector, name: str) -> str | None:

@@ -19,7 +19,7 @@ from parsel import Selector
 from .. import meta
 from ..pages.generic import page_key
 from ..pages.listing import Card
-from ..urls import absolute, host_family, host_of
+from ..urls import absolute, host_family, host_of, is_broken_link
 from . import Discovered, Follow, Source
 
 SITEMAP_LINE = re.compile(r"^\s*sitemap:\s*(\S+)", re.I | re.M)
@@ -61,18 +61,20 @@ class SiteDiscovery(Source):
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), an RSS or Atom feed (its items)."""
         sel = Selector(text=response.text, type="xml")
         sel.remove_namespaces()
-        follows = [Follow(loc.strip(), "index", step="sitemap") for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
+        locs = [absolute(response.url, loc) for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
+        follows = [Follow(loc, "index", step="sitemap") for loc in locs if loc]
         cards = []
         for entry in sel.xpath("//urlset/url"):
-            loc = entry.xpath("loc/text()").get()
+            loc = absolute(response.url, entry.xpath("loc/text()").get())
             date = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
             if loc:
-                cards.append(Card(loc.strip(), date.strip() if date else None))
+                cards.append(Card(loc, date.strip() if date else None))
         for entry in sel.xpath("//channel/item | //feed/entry"):
             link = entry.xpath("link/text()").get() or entry.xpath("link/@href").get()
             date = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
-            if link:
-                cards.append(Card(absolute(response.url, link.strip()), date.strip() if date else None))
+            url = absolute(response.url, link)
+            if url:
+                cards.append(Card(url, date.strip() if date else None))
         return Discovered([c for c in cards if self.is_candidate(c.url, response.url)], follows)
 
     def links(self, response, site) -> Discovered:
@@ -84,12 +86,14 @@ class SiteDiscovery(Source):
                 follows.append(Follow(absolute(response.url, link.attrib["href"]), "index", step="feed"))
         depth = response.meta.get(meta.DISCOVERY_DEPTH, 0)
         max_depth = int(site.setting("NEWS_DISCOVERY_DEPTH") or self.max_depth)
-        cards = []
+        cards, broken = [], 0
         if depth < max_depth:
-            urls = [absolute(response.url, href) for href in sel.css("a::attr(href)").getall()]
+            hrefs = sel.css("a::attr(href)").getall()
+            broken = sum(is_broken_link(response.url, href) for href in hrefs)
+            urls = [absolute(response.url, href) for href in hrefs]
             urls = [u for u in dict.fromkeys(urls) if u and self.is_candidate(u, response.url)]
             cards = [Card(url, None) for url in urls[: self.max_links_per_page]]
-        return Discovered(cards, [f for f in follows if f.url])
+        return Discovered(cards, [f for f in follows if f.url], broken)
 
     def is_candidate(self, url: str, base: str) -> bool:
         """A page of the same site that may be an article (not the home page, a file or a utility page)."""

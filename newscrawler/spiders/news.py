@@ -261,6 +261,9 @@ class NewsSpider(scrapy.Spider):
     def discovered(self, found, response, index: int):
         """Requests for what a listing response lists: its articles, and the listings worth walking."""
         depth = response.meta.get(m.DISCOVERY_DEPTH, 0)
+        if found.broken_links:  # skipped: a page's bad link is no reason to lose its others
+            self.crawler.stats.inc_value("news/links/not_a_url", found.broken_links)
+            logger.debug("%s links that are not URLs skipped: %s", found.broken_links, response.url)
         for card in found.cards:
             request = self.article_request(card.url, depth + 1)
             if request:
