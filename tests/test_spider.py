@@ -188,3 +188,19 @@ def test_two_start_hosts_keep_their_own_article_ids(site):
                                                                request=request)) if not isinstance(r, Request)]
     assert [i.article_id for i in items] == [f"replica.test:{article.id}", f"mirror.test:{article.id}"]
     assert spider_for(start_url=BASE + "/").article_id_of(BASE + article.path) == str(article.id)
+
+
+@pytest.mark.parametrize("ending", ["", "</body></html>" + "<script>var tracker = 1;</script>" * 300,
+                                    "</body></html><!-- served in 12 ms -->\n"])
+def test_a_whole_page_without_its_optional_end_tags_is_stored(site, ending):
+    """HTML5 makes `</body></html>` optional (minifiers drop them) and scripts land after `</html>`:
+    the page is whole when no element that must be closed is left open (read as sent: no browser)."""
+    article = next(a for a in site.content.articles.values() if len(a.blocks) >= 3)
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url=BASE + "/")
+    sent = site.article(article)
+    sent = sent[: sent.rindex("</body>")] + ending
+    request = spider.article_request(BASE + article.path)
+    results = list(spider.parse_article(HtmlResponse(request.url, body=sent.encode(), encoding="utf-8",
+                                                     request=request)))
+    assert [r.title for r in results if not isinstance(r, Request)] == [article.title]
+    assert spider.crawler.stats.get_value("retry/count") is None
