@@ -3,6 +3,7 @@ listings apart and name the same page once. Imports nothing of the project: ever
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -116,6 +117,30 @@ def host_family(host: str) -> str:
     """`www.example.com`, `amp.example.com` and `example.com` are one site."""
     return re.sub(r"^(www\d?|m|amp|mobile)\.", "", host.lower())
 
+
+
+@functools.cache
+def _public_suffixes():
+    import tldextract
+
+    # The public suffix list bundled with tldextract, never fetched: crawls run without the
+    # internet, and a list read at run time would make what a site is change from one run to the
+    # next. Private suffixes count (`blogspot.com`, `github.io`): two blogs there are two owners.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def registrable_domain(host: str) -> str:
+    """The domain an organisation registered (`edition.cnn.com`, `cnn.com`: `cnn.com`;
+    `news.bbc.co.uk`: `bbc.co.uk`). A name under no listed suffix (`.test`, `.internal`) has its
+    last label as suffix, as the public suffix list's default rule says; an address is itself."""
+    host = host.lower().strip("[]").rstrip(".")
+    parts = _public_suffixes()(host)
+    if parts.suffix and parts.domain:
+        return f"{parts.domain}.{parts.suffix}"
+    labels = host.split(".")
+    if ":" in host or len(labels) < 2 or all(label.isdigit() for label in labels):
+        return host
+    return ".".join(labels[-2:])
 
 
 def unique_urls(urls) -> list[str]:

@@ -488,21 +488,11 @@ def test_a_hidden_dialog_is_no_text_but_an_articles_hidden_rest_is():
 
 @pytest.fixture
 def names_on_loopback():
-    """`news-www.test` and `www.news-www.test` resolve to 127.0.0.1 for this test (an /etc/hosts
-    line of its own, removed afterwards)."""
-    hosts = Path("/etc/hosts")
-    if not os.access(hosts, os.W_OK):
-        pytest.skip("needs to write /etc/hosts (root)")
-    line = "127.0.0.1 news-www.test www.news-www.test  # newscrawler test\n"
-    before = hosts.read_text()
-    try:
-        hosts.write_text(before + ("" if before.endswith("\n") else "\n") + line)
-    except OSError as error:  # a read-only mount
-        pytest.skip(f"cannot write /etc/hosts: {error}")
-    try:
+    """`news-www.test` and `www.news-www.test` resolve to 127.0.0.1 for this test."""
+    from servers import loopback_names
+
+    with loopback_names("news-www.test", "www.news-www.test"):
         yield "news-www.test"
-    finally:
-        hosts.write_text(hosts.read_text().replace(line, ""))
 
 
 @pytest.mark.slow
@@ -518,6 +508,23 @@ def test_a_site_on_www_started_on_its_bare_name_stores_every_article(tmp_path, n
     assert result.stats["finish_reason"] == "finished"
     assert "Traceback" not in result.log
     assert {item["url"] for item in result.items} == set(truth)
+
+
+@pytest.mark.slow
+def test_a_start_redirected_to_another_host_of_its_domain_stores_every_article(tmp_path):
+    """`sub-news.test` answers with `edition.sub-news.test` (as cnn.com with edition.cnn.com), robots.txt too."""
+    from replica import Replica, SiteContent
+    from servers import loopback_names, run_crawl
+
+    with loopback_names("sub-news.test", "edition.sub-news.test"):
+        with Replica(SiteContent(seed=4, sections=2, articles=12), host="edition.sub-news.test",
+                     redirect_hosts=("sub-news.test",)) as replica:
+            result = run_crawl(tmp_path, f"http://sub-news.test:{replica.port}/",
+                               settings={"NEWS_SITE_PROFILE": "generic"})
+            truth = replica.ground_truth()
+    assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    assert {item["url"] for item in result.items} == set(truth)
+    assert result.stat("news/start/redirected_host") >= 1
 
 
 @pytest.mark.parametrize("canonical", ["https://news.example/markets/", "https://news.example/news"])

@@ -204,3 +204,31 @@ def test_a_whole_page_without_its_optional_end_tags_is_stored(site, ending):
                                                      request=request)))
     assert [r.title for r in results if not isinstance(r, Request)] == [article.title]
     assert spider.crawler.stats.get_value("retry/count") is None
+
+
+def start_page_redirected_to(spider: NewsSpider, target: str, html: str) -> HtmlResponse:
+    """The start page's response as Scrapy hands it over after a redirect to `target`."""
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    request.meta["redirect_urls"] = [request.url]
+    return HtmlResponse(target, body=html.encode(), encoding="utf-8", request=request)
+
+
+@pytest.mark.parametrize("start", ["http://sub.test/", "http://news.sub.test/"])
+def test_a_start_redirected_to_another_host_of_its_domain_carries_the_crawl_there(start):
+    """`cnn.com` answers with `edition.cnn.com`: the crawl goes on there, and on no unrelated host."""
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url=start)
+    html = ('<html><body><a href="/2024/05/one-story">One</a><a href="http://elsewhere.test/2024/05/two">Two</a>'
+            '<a href="http://shop.sub.test/2024/05/three-for-sale">Three</a></body></html>')
+    results = list(spider.parse_listing(start_page_redirected_to(spider, "http://edition.sub.test/", html)))
+    assert requests_of(results)[1] == ["http://edition.sub.test/2024/05/one-story"]
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+    offsite = OffsiteMiddleware(spider.crawler.stats)
+    assert offsite.should_follow(Request("http://edition.sub.test/2024/05/one-story"), spider)
+    assert not offsite.should_follow(Request("http://elsewhere.test/2024/05/two"), spider)
+
+
+def test_a_start_redirected_to_an_unrelated_host_takes_the_crawl_nowhere():
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="http://sub.test/")
+    html = '<html><body><a href="/2024/05/one-story">One</a></body></html>'
+    results = list(spider.parse_listing(start_page_redirected_to(spider, "http://parked.example/", html)))
+    assert requests_of(results) == ([], [])
