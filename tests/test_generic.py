@@ -844,3 +844,24 @@ def test_a_listing_s_links_that_are_not_urls_are_skipped_and_counted():
     results = list(spider.not_an_article(response))
     assert requests_of(results)[1] == ["https://news.example/2024/05/one-story"]
     assert spider.crawler.stats.get_value("news/links/not_a_url") == 3
+
+
+def test_links_resolve_against_the_page_s_base_href():
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.example/")
+    html = ('<html><head><base href="/articles/"></head><body><a href="one-story-of-the-day">One</a>'
+            '<a href="/2024/05/two">Two</a></body></html>')
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    results = list(spider.parse_listing(HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)))
+    assert requests_of(results)[1] == ["https://news.example/articles/one-story-of-the-day", "https://news.example/2024/05/two"]
+    article = ('<html><head><base href="https://news.example/a/"><meta property="og:type" content="article">'
+               '<link rel="canonical" href="story-one"></head><body><article><h1>Story one</h1>'
+               f'<figure><img src="pic.jpg"></figure><p>{"The text of the article. " * 20}</p></article></body></html>')
+    result = extract_article(article, "https://news.example/x/story-one-page")
+    assert (result["url"], result["image"]["url"]) == ("https://news.example/a/story-one", "https://news.example/a/pic.jpg")
+    from newscrawler.pages.listing import ListingPage
+    listing = ListingPage('<html><head><base href="/x/"></head><body><a class="card" href="y">Y</a></body></html>',
+                          "https://news.example/")
+    assert [card.url for card in listing.cards()] == ["https://news.example/x/y"]

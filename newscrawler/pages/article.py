@@ -15,7 +15,7 @@ from parsel import Selector
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
-from .html import first_text, html_is_complete, json_ld_article, meta_content
+from .html import base_url, first_text, html_is_complete, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -107,6 +107,11 @@ class ArticlePage:
 
     # -- what the page declares about itself ------------------------------------------------------
     @cached_property
+    def base(self) -> str:
+        """What the page's relative links resolve against (its `<base href>`, else its URL)."""
+        return base_url(self.sel, self.url)
+
+    @cached_property
     def ld(self) -> dict:
         return json_ld_article(self.sel, self.url)
 
@@ -122,7 +127,7 @@ class ArticlePage:
         fetched under otherwise (a canonical pointing at the home page or at another host would make
         this article collide with others)."""
         for declared in (self.sel.css('link[rel="canonical"]::attr(href)').get(), self.meta("og:url")):
-            url = absolute(self.url, declared)
+            url = absolute(self.base, declared)
             if url and self.names_this_article(url):
                 return self.urls.canonicalize(url)
         return self.urls.canonicalize(self.url)
@@ -181,7 +186,7 @@ class ArticlePage:
     def image(self) -> Image | None:
         hero = self.sel.css(self.hero_css)[:1]
         src = hero.css("img::attr(src)").get() if hero else None
-        url = absolute(self.url, src) or absolute(self.url, self.meta("og:image"))
+        url = absolute(self.base, src) or absolute(self.base, self.meta("og:image"))
         if not url:
             return None
         if not hero:
@@ -200,7 +205,7 @@ class ArticlePage:
         seen: dict[str, None] = {}
         cards = self.sel.css(self.related.list).css(self.related.cards)
         for href in cards.css("::attr(href)").getall():
-            url = absolute(self.url, href)
+            url = absolute(self.base, href)
             if url and self.is_article_here(url):
                 seen.setdefault(self.urls.canonicalize(url), None)
         return list(seen)

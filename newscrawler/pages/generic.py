@@ -451,7 +451,7 @@ class GenericArticlePage(ArticlePage):
         anchors = set(self.sel.xpath("//@id | //a/@name").getall())
         found: dict[bool, set[str]] = {True: set(), False: set()}
         for a in self.sel.css("a"):
-            target = urlsplit(absolute(self.url, a.attrib.get("href")) or here)
+            target = urlsplit(absolute(self.base, a.attrib.get("href")) or here)
             # A saved page's links name its first address: a fragment naming one of its own
             # elements is a link within it all the same.
             away = target._replace(fragment="").geturl() != here and not (target.fragment and target.fragment in anchors)
@@ -526,7 +526,7 @@ class GenericArticlePage(ArticlePage):
     def image(self) -> Image | None:
         figure = self.lead_figure()
         src = figure.css("img::attr(src)").get() if figure else None
-        url = absolute(self.url, self.meta("og:image")) or absolute(self.url, src)
+        url = absolute(self.base, self.meta("og:image")) or absolute(self.base, src)
         if not url:
             return None
         caption = self.caption_without_credit(figure) if figure else None

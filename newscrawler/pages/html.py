@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from parsel import Selector
 
 from ..text import clean_text
-from ..urls import path_of
+from ..urls import absolute, path_of
 
 
 WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
@@ -87,6 +87,12 @@ def same_path(url: str, declared) -> bool:
     if not isinstance(declared, str) or not declared:
         return False
     return path_of(declared).rstrip("/") == path_of(url).rstrip("/") != ""
+
+
+def base_url(sel: Selector, url: str) -> str:
+    """The URL a page's relative links resolve against: its `<base href>` (itself relative to the
+    page's URL), else the page's URL."""
+    return absolute(url, sel.css("base::attr(href)").get()) or url
 
 
 def meta_content(sel: Selector, name: str) -> str | None:

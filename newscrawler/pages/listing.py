@@ -8,6 +8,7 @@ from parsel import Selector
 
 from ..text import clean_text
 from ..urls import absolute, unique_urls
+from .html import base_url
 
 
 @dataclass
@@ -37,7 +38,7 @@ class ListingPage:
 
     def __init__(self, html: str, url: str):
         self.sel = Selector(text=html)
-        self.url = url
+        self.url = base_url(self.sel, url)  # what its links resolve against: its <base href>, else its URL
 
     def cards(self) -> list[Card]:
         found = []

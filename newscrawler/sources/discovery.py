@@ -18,6 +18,7 @@ from parsel import Selector
 
 from .. import meta
 from ..pages.generic import page_key
+from ..pages.html import base_url
 from ..pages.listing import Card
 from ..urls import absolute, host_family, host_of, is_broken_link
 from . import Discovered, Follow, Source
@@ -80,17 +81,18 @@ class SiteDiscovery(Source):
     def links(self, response, site) -> Discovered:
         """A page that is no article: its feeds, and its links within the site as candidates."""
         sel = Selector(text=response.text)
+        base = base_url(sel, response.url)
         follows = []
         for link in sel.css("link[rel=alternate]"):
             if (link.attrib.get("type") or "").lower() in FEED_TYPES and link.attrib.get("href"):
-                follows.append(Follow(absolute(response.url, link.attrib["href"]), "index", step="feed"))
+                follows.append(Follow(absolute(base, link.attrib["href"]), "index", step="feed"))
         depth = response.meta.get(meta.DISCOVERY_DEPTH, 0)
         max_depth = int(site.setting("NEWS_DISCOVERY_DEPTH") or self.max_depth)
         cards, broken = [], 0
         if depth < max_depth:
             hrefs = sel.css("a::attr(href)").getall()
-            broken = sum(is_broken_link(response.url, href) for href in hrefs)
-            urls = [absolute(response.url, href) for href in hrefs]
+            broken = sum(is_broken_link(base, href) for href in hrefs)
+            urls = [absolute(base, href) for href in hrefs]
             urls = [u for u in dict.fromkeys(urls) if u and self.is_candidate(u, response.url)]
             cards = [Card(url, None) for url in urls[: self.max_links_per_page]]
         return Discovered(cards, [f for f in follows if f.url], broken)

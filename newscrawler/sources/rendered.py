@@ -9,6 +9,7 @@ from parsel import Selector
 
 from ..pages.listing import Card
 from ..text import clean_text
+from ..pages.html import base_url
 from ..urls import absolute
 from . import Discovered, LoadMore, Source
 
@@ -33,9 +34,10 @@ class RenderedListing(Source):
 
     def parse(self, response, site) -> Discovered:
         sel = Selector(text=response.text)
+        base = base_url(sel, response.url)
         cards = []
         for card in sel.css(self.card_css):
-            url = absolute(response.url, card.attrib.get("href"))
+            url = absolute(base, card.attrib.get("href"))
             if url:
                 cards.append(Card(url, clean_text(" ".join(card.css(self.date_css).css("::text").getall())) or None))
         return Discovered(cards, [])
