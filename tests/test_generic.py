@@ -865,3 +865,23 @@ def test_links_resolve_against_the_page_s_base_href():
     listing = ListingPage('<html><head><base href="/x/"></head><body><a class="card" href="y">Y</a></body></html>',
                           "https://news.example/")
     assert [card.url for card in listing.cards()] == ["https://news.example/x/y"]
+
+
+def test_feeds_give_each_entry_s_page_atom_by_its_alternate_link_and_rss_1_0_too():
+    source = SITE.sources[0]
+    atom = source.parse(xml_response("https://blog.example/feeds/posts/default", (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><published>2024-05-01T10:00:00Z</published>'
+        '<link rel="replies" type="application/atom+xml" href="https://blog.example/feeds/1/comments/default"/>'
+        '<link rel="edit" href="https://blog.example/feeds/posts/default/1"/>'
+        '<link rel="alternate" type="text/html" href="https://blog.example/2024/05/first-post.html"/></entry>'
+        '<entry><link href="https://blog.example/2024/05/second-post.html"/></entry></feed>'), "feed"), SITE)
+    assert [c.url for c in atom.cards] == ["https://blog.example/2024/05/first-post.html",
+                                           "https://blog.example/2024/05/second-post.html"]
+    rss1 = source.parse(xml_response("https://news.example.jp/index.rdf", (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="https://news.example.jp/">'
+        '<link>https://news.example.jp/</link></channel>'
+        '<item rdf:about="https://news.example.jp/article/20240501-1"><link>https://news.example.jp/article/20240501-1</link>'
+        '<dc:date>2024-05-01T10:00:00+09:00</dc:date></item></rdf:RDF>'), "feed"), SITE)
+    assert [(c.url, c.date_text) for c in rss1.cards] == [("https://news.example.jp/article/20240501-1",
+                                                           "2024-05-01T10:00:00+09:00")]

@@ -70,13 +70,20 @@ class SiteDiscovery(Source):
             date = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
             if loc:
                 cards.append(Card(loc, date.strip() if date else None))
-        for entry in sel.xpath("//channel/item | //feed/entry"):
-            link = entry.xpath("link/text()").get() or entry.xpath("link/@href").get()
-            date = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
+        # RSS 2.0 items are in their channel, RSS 1.0's (`rdf:RDF`, common on Japanese sites) beside it.
+        for entry in sel.xpath("//channel/item | /RDF/item | //feed/entry"):
+            link = entry.xpath("link/text()").get() or self.atom_page_link(entry)
+            date = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
             url = absolute(response.url, link)
             if url:
                 cards.append(Card(url, date.strip() if date else None))
         return Discovered([c for c in cards if self.is_candidate(c.url, response.url)], follows)
+
+    @staticmethod
+    def atom_page_link(entry) -> str | None:
+        """An Atom entry's page: its `rel="alternate"` link (a link without `rel` is one), never its
+        comments feed (`replies`, Blogger's first link) or its edit link."""
+        return entry.xpath('link[@rel="alternate" or not(@rel)]/@href').get()
 
     def links(self, response, site) -> Discovered:
         """A page that is no article: its feeds, and its links within the site as candidates."""
