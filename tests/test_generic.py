@@ -885,3 +885,11 @@ def test_feeds_give_each_entry_s_page_atom_by_its_alternate_link_and_rss_1_0_too
         '<dc:date>2024-05-01T10:00:00+09:00</dc:date></item></rdf:RDF>'), "feed"), SITE)
     assert [(c.url, c.date_text) for c in rss1.cards] == [("https://news.example.jp/article/20240501-1",
                                                            "2024-05-01T10:00:00+09:00")]
+
+
+def test_a_relative_sitemap_line_in_robots_txt_is_read_and_one_that_is_no_url_is_said(caplog):
+    source = SITE.sources[0]
+    robots = source.parse(xml_response("https://site.test/robots.txt", "User-agent: *\nSitemap: /news-sitemap.xml\n"
+                                       "Sitemap: http://[sitemap]/x.xml\n", "robots"), SITE)
+    assert [(f.url, f.step) for f in robots.follows] == [("https://site.test/news-sitemap.xml", "sitemap")]
+    assert robots.broken_links == 1 and "http://[sitemap]/x.xml" in caplog.text

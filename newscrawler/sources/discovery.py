@@ -11,6 +11,7 @@ budgets of any crawl: `-a max_articles=N`, and Scrapy's `CLOSESPIDER_PAGECOUNT`.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ from ..pages.html import base_url
 from ..pages.listing import Card
 from ..urls import absolute, host_family, host_of, is_broken_link
 from . import Discovered, Follow, Source
+
+logger = logging.getLogger(__name__)
 
 SITEMAP_LINE = re.compile(r"^\s*sitemap:\s*(\S+)", re.I | re.M)
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml")
@@ -53,10 +56,17 @@ class SiteDiscovery(Source):
         return self.links(response, site)
 
     def robots(self, response) -> Discovered:
-        sitemaps = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        """Its `Sitemap:` lines, relative ones (`/news-sitemap.xml`) against robots.txt's URL; a line
+        that names no URL is said (WARNING) and counted; none at all: `/sitemap.xml`."""
+        lines = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        sitemaps = [absolute(response.url, line) for line in lines]
+        for line, url in zip(lines, sitemaps):
+            if url is None:
+                logger.warning("Sitemap line that is no URL in %s: %r", response.url, line)
+        broken = sitemaps.count(None)
         parts = urlsplit(response.url)
-        sitemaps = sitemaps or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
-        return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)])
+        sitemaps = [url for url in sitemaps if url] or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+        return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)], broken)
 
     def xml(self, response, site) -> Discovered:
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), an RSS or Atom feed (its items)."""
