@@ -893,3 +893,25 @@ def test_a_relative_sitemap_line_in_robots_txt_is_read_and_one_that_is_no_url_is
                                        "Sitemap: http://[sitemap]/x.xml\n", "robots"), SITE)
     assert [(f.url, f.step) for f in robots.follows] == [("https://site.test/news-sitemap.xml", "sitemap")]
     assert robots.broken_links == 1 and "http://[sitemap]/x.xml" in caplog.text
+
+
+XHTML = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+         '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">{}</html>')
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "application/xhtml+xml"])
+def test_xhtml_with_an_xml_prolog_is_read_as_html(content_type):
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://old.example/")
+    home = XHTML.format('<head><title>Home</title></head><body><a href="/2024/05/one-story">One</a></body>')
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    response = HtmlResponse(request.url, body=home.encode(), request=request, headers={"Content-Type": content_type})
+    assert requests_of(spider.parse_listing(response))[1] == ["https://old.example/2024/05/one-story"]
+    article = XHTML.format('<head><meta property="og:type" content="article" /><title>One story</title></head><body>'
+                           f'<h1>One story</h1><p>{"The text of the article. " * 20}</p></body>')
+    request = spider.article_request("https://old.example/2024/05/another-story")
+    response = HtmlResponse(request.url, body=article.encode(), request=request, headers={"Content-Type": content_type})
+    [item] = [r for r in spider.parse_article(response) if not isinstance(r, Request)]
+    assert item.title == "One story" and item.body.startswith("The text of the article.")

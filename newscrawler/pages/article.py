@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cached_property
 
-from parsel import Selector
 
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
-from .html import base_url, first_text, html_is_complete, json_ld_article, meta_content
+from .html import base_url, first_text, html_is_complete, html_selector, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -91,7 +90,7 @@ class ArticlePage:
         self.html = "<html></html>" if self.too_large else readable(html)
         self.url = url
         self.urls = urls
-        self.sel = Selector(text=self.html)
+        self.sel = html_selector(self.html)
         # Whether the HTML the server sent ended; None: `html` is what it sent.
         self.server_html_complete = server_html_complete
 

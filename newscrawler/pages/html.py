@@ -89,6 +89,12 @@ def same_path(url: str, declared) -> bool:
     return path_of(declared).rstrip("/") == path_of(url).rstrip("/") != ""
 
 
+def html_selector(html: str) -> Selector:
+    """A page's markup as HTML, whatever it starts with: parsel reads a text that opens with an
+    `<?xml ...?>` prolog (XHTML) as XML, where no element of an XHTML namespace is found."""
+    return Selector(text=html, type="html")
+
+
 def base_url(sel: Selector, url: str) -> str:
     """The URL a page's relative links resolve against: its `<base href>` (itself relative to the
     page's URL), else the page's URL."""

@@ -19,7 +19,7 @@ from parsel import Selector
 
 from .. import meta
 from ..pages.generic import page_key
-from ..pages.html import base_url
+from ..pages.html import base_url, html_selector
 from ..pages.listing import Card
 from ..urls import absolute, host_family, host_of, is_broken_link
 from . import Discovered, Follow, Source
@@ -97,7 +97,7 @@ class SiteDiscovery(Source):
 
     def links(self, response, site) -> Discovered:
         """A page that is no article: its feeds, and its links within the site as candidates."""
-        sel = Selector(text=response.text)
+        sel = html_selector(response.text)
         base = base_url(sel, response.url)
         follows = []
         for link in sel.css("link[rel=alternate]"):
