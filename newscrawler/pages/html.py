@@ -131,8 +131,10 @@ class _OpenElements(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.open: list[str] = []
         self.ended = False
+        self.any_element = False
 
     def handle_starttag(self, tag, attrs):
+        self.any_element = True
         if tag not in VOID:
             self.open.append(tag)
 
@@ -151,7 +153,8 @@ def html_is_complete(html: str) -> bool:
     last bytes is quick proof. Else, as HTML5 judges a document (its end tags for `html`, `body`,
     `p`, `li` ... are optional, and minifiers drop them; scripts may follow `</html>`): whole when
     `</body>` or `</html>` came as markup, or when no element that must be closed is left open
-    and no tag, comment or script is left unfinished. A page cut mid-body leaves its `<div>`,
+    and no tag, comment or script is left unfinished (an empty or markup-free text is no document).
+    A page cut mid-body leaves its `<div>`,
     `<article>` or `<main>` open."""
     tail = html[-4000:].lower()
     if "</html>" in tail or "</body>" in tail:
@@ -161,4 +164,5 @@ def html_is_complete(html: str) -> bool:
     if parser.ended:
         return True
     unfinished = parser.rawdata[parser.rawdata.find("<"):] if "<" in parser.rawdata else ""
-    return not unfinished and not [tag for tag in parser.open if tag not in OPTIONAL_END]
+    # Text without one element (nothing arrived, a PDF's bytes) is no HTML document at all.
+    return parser.any_element and not unfinished and not [tag for tag in parser.open if tag not in OPTIONAL_END]
