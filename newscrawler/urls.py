@@ -9,9 +9,31 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from w3lib.url import canonicalize_url
+
 FOLLOWED_SCHEMES = ("http", "https")
-# Query parameters that only track where a click came from: they name the same page.
-TRACKING_PARAMS = re.compile(r"^(utm_.*|ref|fbclid|gclid|mc_[a-z]+|ocid)$", re.I)
+
+
+class TrackingParams:
+    """Query parameters that only track where a click came from: they name the same page.
+
+    courlan's list (kept from ClearURLs', AdGuard's and Firefox's query-stripping rules: `utm_*`,
+    `_ga`, `igshid`, `mkt_tok`, `fbclid`, `gclid`, `mc_*`, `ref`, ...) strips what our own list of
+    six did and some forty more; it lacks a few that news sites add (`smid`, `cmpid`, `ocid`).
+    Its words that also name content on news sites (`cid`, `eid`, `uid`: a story's or an event's
+    id) are left in: stripping an id merges articles, keeping a tracker only names one twice."""
+
+    OURS = re.compile(r"^(smid|cmpid|ocid|ito|ns_mchannel|ns_source|ns_campaign|ns_linkname|ns_fee)$", re.I)
+    NAMES_CONTENT = frozenset({"cid", "eid", "uid", "id"})
+
+    def match(self, name: str) -> bool:
+        from courlan.clean import TRACKERS_RE
+
+        name = name.lower()
+        return bool(self.OURS.match(name) or (TRACKERS_RE.search(name) and name not in self.NAMES_CONTENT))
+
+
+TRACKING_PARAMS = TrackingParams()
 
 
 def absolute(base: str, href: str | None) -> str | None:
@@ -81,15 +103,18 @@ class UrlRules:
 
     article_path: re.Pattern | None
     listing_paths: tuple[re.Pattern, ...] = ()
-    tracking_params: re.Pattern = TRACKING_PARAMS
+    tracking_params: TrackingParams | re.Pattern = TRACKING_PARAMS
     default_edition: str | None = None
 
     def canonicalize(self, url: str) -> str:
-        """Drop tracking parameters and the fragment; keep every other parameter, sorted."""
+        """Drop tracking parameters and the fragment; keep every other parameter, sorted; the path
+        and query percent-encoded one way (`café` and `caf%c3%a9` are `caf%C3%A9`) and the host as
+        DNS names it (w3lib's `canonicalize_url`, as Scrapy's fingerprints do)."""
         parts = urlsplit(url)
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                  if not self.tracking_params.match(k)]
-        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(sorted(query)), ""))
+        kept = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(sorted(query)), ""))
+        return canonicalize_url(kept)
 
     def article_match(self, url: str) -> re.Match | None:
         return self.article_path.match(urlsplit(url).path)

@@ -915,3 +915,36 @@ def test_xhtml_with_an_xml_prolog_is_read_as_html(content_type):
     response = HtmlResponse(request.url, body=article.encode(), request=request, headers={"Content-Type": content_type})
     [item] = [r for r in spider.parse_article(response) if not isinstance(r, Request)]
     assert item.title == "One story" and item.body.startswith("The text of the article.")
+
+
+def story(canonical_links: str = "", title: str = "The story") -> str:
+    return (f'<html><head><meta property="og:type" content="article">{canonical_links}<title>{title}</title></head>'
+            f'<body><article><h1>{title}</h1><p>{"The text of the article. " * 20}</p></article></body></html>')
+
+
+def test_tracking_parameters_of_every_kind_name_the_same_article():
+    url = "https://news.example/2024/05/story?smid=tw-share&_ga=2.1&igshid=abc&mkt_tok=xyz&cmpid=rss&page=2&utm_source=x"
+    assert extract_article(story(), url)["url"] == "https://news.example/2024/05/story?page=2"
+
+
+@pytest.mark.parametrize("links", ['<link rel="Canonical" href="https://news.example/2024/05/the-story">',
+                                   '<link rel="canonical" href=""><link rel="canonical" href="/2024/05/the-story">',
+                                   '<link rel="alternate canonical" href="/2024/05/the-story">'])
+def test_a_canonical_is_read_however_the_page_writes_its_link(links):
+    assert extract_article(story(links), "https://news.example/x?p=1")["url"] == "https://news.example/2024/05/the-story"
+
+
+def test_a_canonical_in_unicode_and_percent_encoded_is_one_key():
+    unicode = extract_article(story('<link rel="canonical" href="https://news.example/2024/05/café-crème">'),
+                              "https://news.example/a?p=1")
+    encoded = extract_article(story('<link rel="canonical" href="https://news.example/2024/05/caf%c3%a9-cr%C3%A8me">'),
+                              "https://news.example/b?p=2")
+    assert unicode["article_id"] == encoded["article_id"] and unicode["url"] == encoded["url"]
+
+
+@pytest.mark.parametrize("canonical", ["/category/markets", "/index.html", "https://news.example/"])
+def test_a_canonical_naming_no_article_does_not_merge_two(canonical):
+    link = f'<link rel="canonical" href="{canonical}">'
+    first = extract_article(story(link, "Bitcoin rises"), "https://news.example/2024/05/17/bitcoin-rises")
+    second = extract_article(story(link, "Ether falls"), "https://news.example/markets/ether-falls-again-today")
+    assert first["article_id"] != second["article_id"]

@@ -125,11 +125,18 @@ class ArticlePage:
         """The page's declared canonical URL when it is an article URL of this host; the URL it was
         fetched under otherwise (a canonical pointing at the home page or at another host would make
         this article collide with others)."""
-        for declared in (self.sel.css('link[rel="canonical"]::attr(href)').get(), self.meta("og:url")):
+        for declared in (*self.declared_canonicals(), self.meta("og:url")):
             url = absolute(self.base, declared)
             if url and self.names_this_article(url):
                 return self.urls.canonicalize(url)
         return self.urls.canonicalize(self.url)
+
+    def declared_canonicals(self) -> list[str]:
+        """The hrefs of the page's canonical links in order, however written (`rel="Canonical"`,
+        `rel="alternate canonical"`), without empty ones (a template's empty first tag)."""
+        hrefs = self.sel.xpath('//link[contains(concat(" ", translate(normalize-space(@rel), "CANOIL", "canoil"), " "),'
+                               ' " canonical ")]/@href').getall()
+        return [href.strip() for href in hrefs if href.strip()]
 
     def names_this_article(self, url: str) -> bool:
         """Whether a declared canonical URL can be this article's: an article URL of this site."""

@@ -93,6 +93,16 @@ def is_article_address(url: str) -> bool:
     return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in path.split("/")))
 
 
+SLUG_OF_WORDS = re.compile(r"[^\W\d_]+(?:[-_][^\W_]+)+", re.UNICODE)
+
+
+def is_slug_of_words(path: str) -> bool:
+    """The path's last segment is a slug of two words or more (`bitcoin-rises`), as articles are
+    named; a section (`markets`) or an index file (`index.html`) is none."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(SLUG_OF_WORDS.fullmatch(re.sub(r"\.[a-z]{2,5}$", "", last, flags=re.I)))
+
+
 def page_key(url: str) -> str | None:
     """An article key from a URL when the site has no id rule: host family and path; None for the
     home page and for files."""
@@ -172,7 +182,11 @@ class GenericArticlePage(ArticlePage):
             return True
         if own.startswith(declared + "/"):
             return False
-        return not SECTION_PATH.fullmatch(declared)
+        if SECTION_PATH.fullmatch(declared):
+            return False
+        # A page at an article's address declaring one that names no article and no slug of words
+        # (`/category/markets`, `/index.html`) names a listing: every article there would get its key.
+        return not is_article_address(self.url) or is_article_address(url) or is_slug_of_words(declared)
 
     def article_id(self) -> str | None:
         """The canonical URL's host family and path; for a page known by no usable URL (read from a
