@@ -948,3 +948,15 @@ def test_a_canonical_naming_no_article_does_not_merge_two(canonical):
     first = extract_article(story(link, "Bitcoin rises"), "https://news.example/2024/05/17/bitcoin-rises")
     second = extract_article(story(link, "Ether falls"), "https://news.example/markets/ether-falls-again-today")
     assert first["article_id"] != second["article_id"]
+
+
+def test_an_undeclared_article_at_a_query_string_id_in_cjk_text_is_read_as_one():
+    """A Korean CMS's `articleView.html?idxno=1001`; a Japanese text of 9 paragraphs counted as read."""
+    japanese = "".join(f"<p>{'市議会は来年度の予算案を賛成多数で可決した。'}{n}回目の審議では住民の意見も聞いた。</p>" for n in range(9))
+    page = f"<html><head><title>予算案を可決 - 町のニュース</title></head><body><h1>市議会、来年度予算案を可決</h1>{japanese}</body></html>"
+    assert 350 < len("".join(GenericArticlePage(page, "https://town.example.jp/x", SITE.urls).body())) < 450
+    assert GenericArticlePage(page, "https://town.example.jp/2024/05/17/budget", SITE.urls).is_article()
+    english = "".join(f"<p>Paragraph {n} of the story, which tells what happened at the council and why.</p>" for n in range(8))
+    korean_cms = f"<html><head><title>Council votes</title></head><body><h1>Council votes on the budget</h1>{english}</body></html>"
+    assert GenericArticlePage(korean_cms, "https://news.example.kr/news/articleView.html?idxno=1001", SITE.urls).is_article()
+    assert not GenericArticlePage(korean_cms, "https://news.example.kr/news/articleList.html?page=2", SITE.urls).is_article()

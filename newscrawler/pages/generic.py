@@ -84,13 +84,31 @@ SHOWN_ARTICLE_WORDS = 80
 ARTICLE_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){3,}|\d{6,}")
 
 
+# A query parameter that names an article by its number (`articleView.html?idxno=1001`, as a
+# common Korean CMS writes it; `?id=`, `?no=`, `?articleId=`, `?aid=`).
+QUERY_ID = re.compile(r"(?:^|&)[a-z_]*(?:id|no|idx|idxno)=\d{3,}(?:&|$)", re.I)
+# Scripts written without spaces between words (Chinese, Japanese, Korean's hanja): their text is
+# counted in characters, two of them a word (as fast as readers read them).
+CJK_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+def words_read(text: str) -> int:
+    """The text's length in words as readers read it: words between spaces, and in scripts that
+    write none, two characters a word."""
+    cjk = len(CJK_CHARACTER.findall(text))
+    spaced = sum(1 for word in CJK_CHARACTER.sub(" ", text).split() if any(c.isalnum() for c in word))
+    return spaced + cjk // 2
+
+
 def is_article_address(url: str) -> bool:
     """A web address that names one article: it carries a day, or a segment of its path is a slug
-    of four words or more, or a long number. A file's path names nothing."""
+    of four words or more, or a long number, or its query names an article's number. A file's path
+    names nothing."""
     if not host_of(url):
         return False
-    path = urlsplit(url).path
-    return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in path.split("/")))
+    parts = urlsplit(url)
+    return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in parts.path.split("/"))
+                or QUERY_ID.search(parts.query))
 
 
 SLUG_OF_WORDS = re.compile(r"[^\W\d_]+(?:[-_][^\W_]+)+", re.UNICODE)
@@ -161,7 +179,7 @@ class GenericArticlePage(ArticlePage):
         none of those addresses; its headline is a section's name."""
         if not is_article_address(self.url) or self.headline_node is None:
             return False
-        return sum(len(text.split()) for _, text in self.blocks) >= SHOWN_ARTICLE_WORDS
+        return sum(words_read(text) for _, text in self.blocks) >= SHOWN_ARTICLE_WORDS
 
     # -- identity -------------------------------------------------------------------------------------
     def is_article_here(self, url: str) -> bool:
