@@ -77,11 +77,13 @@ def ascii_host(host: str) -> str | None:
 
 
 def host_of(url: str) -> str:
-    """The URL's host, lower case; "" for none, or for a URL that cannot be split (a bad IPv6 host)."""
+    """The URL's host as DNS names it (`www.bücher.test` and `www.xn--bcher-kva.test` are one host,
+    as Scrapy requests it), lower case; "" for none, or for a URL that cannot be split."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+    return host if host.isascii() else (ascii_host(host) or host)
 
 
 def path_of(url: str) -> str:

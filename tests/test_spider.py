@@ -232,3 +232,19 @@ def test_a_start_redirected_to_an_unrelated_host_takes_the_crawl_nowhere():
     html = '<html><body><a href="/2024/05/one-story">One</a></body></html>'
     results = list(spider.parse_listing(start_page_redirected_to(spider, "http://parked.example/", html)))
     assert requests_of(results) == ([], [])
+
+
+@pytest.mark.parametrize("start", ["http://www.bücher.test/", "http://www.xn--bcher-kva.test/"])
+def test_an_international_domain_name_is_one_host_however_written(start):
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url=start)
+    offsite = OffsiteMiddleware(spider.crawler.stats)
+    requests = spider.start_source(spider.start_urls[0], 0)
+    assert all(offsite.should_follow(r, spider) for r in requests)
+    html = ('<html><body><a href="http://www.bücher.test/2024/05/one-story">One</a>'
+            '<a href="http://www.xn--bcher-kva.test/2024/05/two-story">Two</a></body></html>')
+    response = HtmlResponse(requests[1].url, body=html.encode(), encoding="utf-8", request=requests[1])
+    articles = requests_of(spider.parse_listing(response))[1]
+    assert articles == ["http://www.xn--bcher-kva.test/2024/05/one-story", "http://www.xn--bcher-kva.test/2024/05/two-story"]
+    assert all(offsite.should_follow(Request(url), spider) for url in articles)
