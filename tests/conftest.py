@@ -11,6 +11,11 @@ import pytest
 from replica import Replica, SiteContent
 from servers import MongoServer
 
+# Imported once, before any test's `filterwarnings = error`: trafilatura's import asks urllib3 for its
+# optional SOCKS support, whose warning courlan's import silences. Which test first imports which
+# (URL rules read courlan's tracker list) must not decide whether that warning is an error.
+import trafilatura  # noqa: E402,F401
+
 # The replica that whole-crawl tests share: big enough to prove coverage (>= 100 articles,
 # >= 10% reachable only through related blocks), small enough to crawl in about half a minute.
 SHARED_REPLICA = {"seed": 7, "sections": 6, "articles": 110}

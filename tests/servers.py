@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +172,27 @@ def run_crawl(tmp_path: Path, start_url: str, mongo_uri: str | None = None, data
               name: str = "crawl") -> CrawlResult:
     """A whole crawl; returns its items, final stats and log."""
     return Crawl(tmp_path, start_url, mongo_uri, database, settings, args, name).finish(timeout)
+
+
+@contextmanager
+def loopback_names(*names: str):
+    """`names` resolve to 127.0.0.1 while the block runs (an /etc/hosts line of its own, removed
+    afterwards); skips the test where /etc/hosts cannot be written (not root, a read-only mount)."""
+    import pytest
+
+    hosts = Path("/etc/hosts")
+    if not os.access(hosts, os.W_OK):
+        pytest.skip("needs to write /etc/hosts (root)")
+    line = f"127.0.0.1 {' '.join(names)}  # newscrawler test\n"
+    before = hosts.read_text()
+    try:
+        hosts.write_text(before + ("" if before.endswith("\n") else "\n") + line)
+    except OSError as error:
+        pytest.skip(f"cannot write /etc/hosts: {error}")
+    try:
+        yield names
+    finally:
+        hosts.write_text(hosts.read_text().replace(line, ""))
 
 
 class RedisServer(LocalServer):

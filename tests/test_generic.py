@@ -490,21 +490,11 @@ def test_a_hidden_dialog_is_no_text_but_an_articles_hidden_rest_is():
 
 @pytest.fixture
 def names_on_loopback():
-    """`news-www.test` and `www.news-www.test` resolve to 127.0.0.1 for this test (an /etc/hosts
-    line of its own, removed afterwards)."""
-    hosts = Path("/etc/hosts")
-    if not os.access(hosts, os.W_OK):
-        pytest.skip("needs to write /etc/hosts (root)")
-    line = "127.0.0.1 news-www.test www.news-www.test  # newscrawler test\n"
-    before = hosts.read_text()
-    try:
-        hosts.write_text(before + ("" if before.endswith("\n") else "\n") + line)
-    except OSError as error:  # a read-only mount
-        pytest.skip(f"cannot write /etc/hosts: {error}")
-    try:
+    """`news-www.test` and `www.news-www.test` resolve to 127.0.0.1 for this test."""
+    from servers import loopback_names
+
+    with loopback_names("news-www.test", "www.news-www.test"):
         yield "news-www.test"
-    finally:
-        hosts.write_text(hosts.read_text().replace(line, ""))
 
 
 @pytest.mark.slow
@@ -520,6 +510,23 @@ def test_a_site_on_www_started_on_its_bare_name_stores_every_article(tmp_path, n
     assert result.stats["finish_reason"] == "finished"
     assert "Traceback" not in result.log
     assert {item["url"] for item in result.items} == set(truth)
+
+
+@pytest.mark.slow
+def test_a_start_redirected_to_another_host_of_its_domain_stores_every_article(tmp_path):
+    """`sub-news.test` answers with `edition.sub-news.test` (as cnn.com with edition.cnn.com), robots.txt too."""
+    from replica import Replica, SiteContent
+    from servers import loopback_names, run_crawl
+
+    with loopback_names("sub-news.test", "edition.sub-news.test"):
+        with Replica(SiteContent(seed=4, sections=2, articles=12), host="edition.sub-news.test",
+                     redirect_hosts=("sub-news.test",)) as replica:
+            result = run_crawl(tmp_path, f"http://sub-news.test:{replica.port}/",
+                               settings={"NEWS_SITE_PROFILE": "generic"})
+            truth = replica.ground_truth()
+    assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    assert {item["url"] for item in result.items} == set(truth)
+    assert result.stat("news/start/redirected_host") >= 1
 
 
 @pytest.mark.parametrize("canonical", ["https://news.example/markets/", "https://news.example/news"])
@@ -813,3 +820,145 @@ def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     assert (shown["published_at_local"], shown["extraction"]["date_source"]) == ("2023-11-17", "shown")
     assert (in_url["published_at_local"], in_url["extraction"]["date_source"]) == ("2023-11-17", "url")
     assert "extraction" not in stored_fields()                        # exported with items, never stored
+
+
+BAD_HREFS = ('<a href="http://[ccpa-preferences]">Do not sell</a><a href="https://news.example:port/x">x</a>'
+             '<a href="http://' + "a" * 64 + '.example/">y</a>')
+
+
+def test_a_link_that_is_not_a_url_costs_nothing_but_itself():
+    """A broadcaster's every page carries `http://[ccpa-preferences]`: the article is read all the same."""
+    html = ('<html><head><meta property="og:type" content="article"><title>Story</title>'
+            '<script type="application/ld+json">[{"@type": "NewsArticle", "url": "http://[bad]"}, '
+            '{"@type": "NewsArticle", "headline": "Story"}]</script></head><body><article>'
+            f'<h1>Story</h1><p>{"The text of the article. " * 20}</p>{BAD_HREFS}</article></body></html>')
+    assert extract_article(html, "https://news.example/2024/05/story")["title"] == "Story"
+
+
+def test_a_listing_s_links_that_are_not_urls_are_skipped_and_counted():
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.example/")
+    html = f'<html><body>{BAD_HREFS}<a href="/2024/05/one-story">One</a></body></html>'
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+    results = list(spider.not_an_article(response))
+    assert requests_of(results)[1] == ["https://news.example/2024/05/one-story"]
+    assert spider.crawler.stats.get_value("news/links/not_a_url") == 3
+
+
+def test_links_resolve_against_the_page_s_base_href():
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://news.example/")
+    html = ('<html><head><base href="/articles/"></head><body><a href="one-story-of-the-day">One</a>'
+            '<a href="/2024/05/two">Two</a></body></html>')
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    results = list(spider.parse_listing(HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)))
+    assert requests_of(results)[1] == ["https://news.example/articles/one-story-of-the-day", "https://news.example/2024/05/two"]
+    article = ('<html><head><base href="https://news.example/a/"><meta property="og:type" content="article">'
+               '<link rel="canonical" href="story-one"></head><body><article><h1>Story one</h1>'
+               f'<figure><img src="pic.jpg"></figure><p>{"The text of the article. " * 20}</p></article></body></html>')
+    result = extract_article(article, "https://news.example/x/story-one-page")
+    assert (result["url"], result["image"]["url"]) == ("https://news.example/a/story-one", "https://news.example/a/pic.jpg")
+    from newscrawler.pages.listing import ListingPage
+    listing = ListingPage('<html><head><base href="/x/"></head><body><a class="card" href="y">Y</a></body></html>',
+                          "https://news.example/")
+    assert [card.url for card in listing.cards()] == ["https://news.example/x/y"]
+
+
+def test_feeds_give_each_entry_s_page_atom_by_its_alternate_link_and_rss_1_0_too():
+    source = SITE.sources[0]
+    atom = source.parse(xml_response("https://blog.example/feeds/posts/default", (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><published>2024-05-01T10:00:00Z</published>'
+        '<link rel="replies" type="application/atom+xml" href="https://blog.example/feeds/1/comments/default"/>'
+        '<link rel="edit" href="https://blog.example/feeds/posts/default/1"/>'
+        '<link rel="alternate" type="text/html" href="https://blog.example/2024/05/first-post.html"/></entry>'
+        '<entry><link href="https://blog.example/2024/05/second-post.html"/></entry></feed>'), "feed"), SITE)
+    assert [c.url for c in atom.cards] == ["https://blog.example/2024/05/first-post.html",
+                                           "https://blog.example/2024/05/second-post.html"]
+    rss1 = source.parse(xml_response("https://news.example.jp/index.rdf", (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="https://news.example.jp/">'
+        '<link>https://news.example.jp/</link></channel>'
+        '<item rdf:about="https://news.example.jp/article/20240501-1"><link>https://news.example.jp/article/20240501-1</link>'
+        '<dc:date>2024-05-01T10:00:00+09:00</dc:date></item></rdf:RDF>'), "feed"), SITE)
+    assert [(c.url, c.date_text) for c in rss1.cards] == [("https://news.example.jp/article/20240501-1",
+                                                           "2024-05-01T10:00:00+09:00")]
+
+
+def test_a_relative_sitemap_line_in_robots_txt_is_read_and_one_that_is_no_url_is_said(caplog):
+    source = SITE.sources[0]
+    robots = source.parse(xml_response("https://site.test/robots.txt", "User-agent: *\nSitemap: /news-sitemap.xml\n"
+                                       "Sitemap: http://[sitemap]/x.xml\n", "robots"), SITE)
+    assert [(f.url, f.step) for f in robots.follows] == [("https://site.test/news-sitemap.xml", "sitemap")]
+    assert robots.broken_links == 1 and "http://[sitemap]/x.xml" in caplog.text
+
+
+XHTML = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+         '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">{}</html>')
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "application/xhtml+xml"])
+def test_xhtml_with_an_xml_prolog_is_read_as_html(content_type):
+    from scrapy.http import HtmlResponse
+    from test_spider import requests_of, spider_for
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="https://old.example/")
+    home = XHTML.format('<head><title>Home</title></head><body><a href="/2024/05/one-story">One</a></body>')
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    response = HtmlResponse(request.url, body=home.encode(), request=request, headers={"Content-Type": content_type})
+    assert requests_of(spider.parse_listing(response))[1] == ["https://old.example/2024/05/one-story"]
+    article = XHTML.format('<head><meta property="og:type" content="article" /><title>One story</title></head><body>'
+                           f'<h1>One story</h1><p>{"The text of the article. " * 20}</p></body>')
+    request = spider.article_request("https://old.example/2024/05/another-story")
+    response = HtmlResponse(request.url, body=article.encode(), request=request, headers={"Content-Type": content_type})
+    [item] = [r for r in spider.parse_article(response) if not isinstance(r, Request)]
+    assert item.title == "One story" and item.body.startswith("The text of the article.")
+
+
+def story(canonical_links: str = "", title: str = "The story") -> str:
+    return (f'<html><head><meta property="og:type" content="article">{canonical_links}<title>{title}</title></head>'
+            f'<body><article><h1>{title}</h1><p>{"The text of the article. " * 20}</p></article></body></html>')
+
+
+def test_tracking_parameters_of_every_kind_name_the_same_article():
+    url = "https://news.example/2024/05/story?smid=tw-share&_ga=2.1&igshid=abc&mkt_tok=xyz&cmpid=rss&page=2&utm_source=x"
+    assert extract_article(story(), url)["url"] == "https://news.example/2024/05/story?page=2"
+
+
+@pytest.mark.parametrize("links", ['<link rel="Canonical" href="https://news.example/2024/05/the-story">',
+                                   '<link rel="canonical" href=""><link rel="canonical" href="/2024/05/the-story">',
+                                   '<link rel="alternate canonical" href="/2024/05/the-story">'])
+def test_a_canonical_is_read_however_the_page_writes_its_link(links):
+    assert extract_article(story(links), "https://news.example/x?p=1")["url"] == "https://news.example/2024/05/the-story"
+
+
+def test_a_canonical_in_unicode_and_percent_encoded_is_one_key():
+    unicode = extract_article(story('<link rel="canonical" href="https://news.example/2024/05/café-crème">'),
+                              "https://news.example/a?p=1")
+    encoded = extract_article(story('<link rel="canonical" href="https://news.example/2024/05/caf%c3%a9-cr%C3%A8me">'),
+                              "https://news.example/b?p=2")
+    assert unicode["article_id"] == encoded["article_id"] and unicode["url"] == encoded["url"]
+
+
+@pytest.mark.parametrize("canonical", ["/category/markets", "/index.html", "https://news.example/"])
+def test_a_canonical_naming_no_article_does_not_merge_two(canonical):
+    link = f'<link rel="canonical" href="{canonical}">'
+    first = extract_article(story(link, "Bitcoin rises"), "https://news.example/2024/05/17/bitcoin-rises")
+    second = extract_article(story(link, "Ether falls"), "https://news.example/markets/ether-falls-again-today")
+    assert first["article_id"] != second["article_id"]
+
+
+def test_an_undeclared_article_at_a_query_string_id_in_cjk_text_is_read_as_one():
+    """A Korean CMS's `articleView.html?idxno=1001`; a Japanese text of 9 paragraphs counted as read."""
+    japanese = "".join(f"<p>{'市議会は来年度の予算案を賛成多数で可決した。'}{n}回目の審議では住民の意見も聞いた。</p>" for n in range(9))
+    page = f"<html><head><title>予算案を可決 - 町のニュース</title></head><body><h1>市議会、来年度予算案を可決</h1>{japanese}</body></html>"
+    assert 350 < len("".join(GenericArticlePage(page, "https://town.example.jp/x", SITE.urls).body())) < 450
+    assert GenericArticlePage(page, "https://town.example.jp/2024/05/17/budget", SITE.urls).is_article()
+    english = "".join(f"<p>Paragraph {n} of the story, which tells what happened at the council and why.</p>" for n in range(8))
+    korean_cms = f"<html><head><title>Council votes</title></head><body><h1>Council votes on the budget</h1>{english}</body></html>"
+    assert GenericArticlePage(korean_cms, "https://news.example.kr/news/articleView.html?idxno=1001", SITE.urls).is_article()
+    assert not GenericArticlePage(korean_cms, "https://news.example.kr/news/articleList.html?page=2", SITE.urls).is_article()

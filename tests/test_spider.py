@@ -188,3 +188,63 @@ def test_two_start_hosts_keep_their_own_article_ids(site):
                                                                request=request)) if not isinstance(r, Request)]
     assert [i.article_id for i in items] == [f"replica.test:{article.id}", f"mirror.test:{article.id}"]
     assert spider_for(start_url=BASE + "/").article_id_of(BASE + article.path) == str(article.id)
+
+
+@pytest.mark.parametrize("ending", ["", "</body></html>" + "<script>var tracker = 1;</script>" * 300,
+                                    "</body></html><!-- served in 12 ms -->\n"])
+def test_a_whole_page_without_its_optional_end_tags_is_stored(site, ending):
+    """HTML5 makes `</body></html>` optional (minifiers drop them) and scripts land after `</html>`:
+    the page is whole when no element that must be closed is left open (read as sent: no browser)."""
+    article = next(a for a in site.content.articles.values() if len(a.blocks) >= 3)
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url=BASE + "/")
+    sent = site.article(article)
+    sent = sent[: sent.rindex("</body>")] + ending
+    request = spider.article_request(BASE + article.path)
+    results = list(spider.parse_article(HtmlResponse(request.url, body=sent.encode(), encoding="utf-8",
+                                                     request=request)))
+    assert [r.title for r in results if not isinstance(r, Request)] == [article.title]
+    assert spider.crawler.stats.get_value("retry/count") is None
+
+
+def start_page_redirected_to(spider: NewsSpider, target: str, html: str) -> HtmlResponse:
+    """The start page's response as Scrapy hands it over after a redirect to `target`."""
+    request = spider.start_source(spider.start_urls[0], 0)[1]
+    request.meta["redirect_urls"] = [request.url]
+    return HtmlResponse(target, body=html.encode(), encoding="utf-8", request=request)
+
+
+@pytest.mark.parametrize("start", ["http://sub.test/", "http://news.sub.test/"])
+def test_a_start_redirected_to_another_host_of_its_domain_carries_the_crawl_there(start):
+    """`cnn.com` answers with `edition.cnn.com`: the crawl goes on there, and on no unrelated host."""
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url=start)
+    html = ('<html><body><a href="/2024/05/one-story">One</a><a href="http://elsewhere.test/2024/05/two">Two</a>'
+            '<a href="http://shop.sub.test/2024/05/three-for-sale">Three</a></body></html>')
+    results = list(spider.parse_listing(start_page_redirected_to(spider, "http://edition.sub.test/", html)))
+    assert requests_of(results)[1] == ["http://edition.sub.test/2024/05/one-story"]
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+    offsite = OffsiteMiddleware(spider.crawler.stats)
+    assert offsite.should_follow(Request("http://edition.sub.test/2024/05/one-story"), spider)
+    assert not offsite.should_follow(Request("http://elsewhere.test/2024/05/two"), spider)
+
+
+def test_a_start_redirected_to_an_unrelated_host_takes_the_crawl_nowhere():
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url="http://sub.test/")
+    html = '<html><body><a href="/2024/05/one-story">One</a></body></html>'
+    results = list(spider.parse_listing(start_page_redirected_to(spider, "http://parked.example/", html)))
+    assert requests_of(results) == ([], [])
+
+
+@pytest.mark.parametrize("start", ["http://www.bücher.test/", "http://www.xn--bcher-kva.test/"])
+def test_an_international_domain_name_is_one_host_however_written(start):
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+
+    spider = spider_for({"NEWS_SITE_PROFILE": "generic"}, start_url=start)
+    offsite = OffsiteMiddleware(spider.crawler.stats)
+    requests = spider.start_source(spider.start_urls[0], 0)
+    assert all(offsite.should_follow(r, spider) for r in requests)
+    html = ('<html><body><a href="http://www.bücher.test/2024/05/one-story">One</a>'
+            '<a href="http://www.xn--bcher-kva.test/2024/05/two-story">Two</a></body></html>')
+    response = HtmlResponse(requests[1].url, body=html.encode(), encoding="utf-8", request=requests[1])
+    articles = requests_of(spider.parse_listing(response))[1]
+    assert articles == ["http://www.xn--bcher-kva.test/2024/05/one-story", "http://www.xn--bcher-kva.test/2024/05/two-story"]
+    assert all(offsite.should_follow(Request(url), spider) for url in articles)

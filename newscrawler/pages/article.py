@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cached_property
 
-from parsel import Selector
 
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
-from .html import first_text, html_is_complete, json_ld_article, meta_content
+from .html import base_url, first_text, html_is_complete, html_selector, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -91,7 +90,7 @@ class ArticlePage:
         self.html = "<html></html>" if self.too_large else readable(html)
         self.url = url
         self.urls = urls
-        self.sel = Selector(text=self.html)
+        self.sel = html_selector(self.html)
         # Whether the HTML the server sent ended; None: `html` is what it sent.
         self.server_html_complete = server_html_complete
 
@@ -107,6 +106,11 @@ class ArticlePage:
 
     # -- what the page declares about itself ------------------------------------------------------
     @cached_property
+    def base(self) -> str:
+        """What the page's relative links resolve against (its `<base href>`, else its URL)."""
+        return base_url(self.sel, self.url)
+
+    @cached_property
     def ld(self) -> dict:
         return json_ld_article(self.sel, self.url)
 
@@ -121,11 +125,18 @@ class ArticlePage:
         """The page's declared canonical URL when it is an article URL of this host; the URL it was
         fetched under otherwise (a canonical pointing at the home page or at another host would make
         this article collide with others)."""
-        for declared in (self.sel.css('link[rel="canonical"]::attr(href)').get(), self.meta("og:url")):
-            url = absolute(self.url, declared)
+        for declared in (*self.declared_canonicals(), self.meta("og:url")):
+            url = absolute(self.base, declared)
             if url and self.names_this_article(url):
                 return self.urls.canonicalize(url)
         return self.urls.canonicalize(self.url)
+
+    def declared_canonicals(self) -> list[str]:
+        """The hrefs of the page's canonical links in order, however written (`rel="Canonical"`,
+        `rel="alternate canonical"`), without empty ones (a template's empty first tag)."""
+        hrefs = self.sel.xpath('//link[contains(concat(" ", translate(normalize-space(@rel), "CANOIL", "canoil"), " "),'
+                               ' " canonical ")]/@href').getall()
+        return [href.strip() for href in hrefs if href.strip()]
 
     def names_this_article(self, url: str) -> bool:
         """Whether a declared canonical URL can be this article's: an article URL of this site."""
@@ -181,7 +192,7 @@ class ArticlePage:
     def image(self) -> Image | None:
         hero = self.sel.css(self.hero_css)[:1]
         src = hero.css("img::attr(src)").get() if hero else None
-        url = absolute(self.url, src) or absolute(self.url, self.meta("og:image"))
+        url = absolute(self.base, src) or absolute(self.base, self.meta("og:image"))
         if not url:
             return None
         if not hero:
@@ -200,7 +211,7 @@ class ArticlePage:
         seen: dict[str, None] = {}
         cards = self.sel.css(self.related.list).css(self.related.cards)
         for href in cards.css("::attr(href)").getall():
-            url = absolute(self.url, href)
+            url = absolute(self.base, href)
             if url and self.is_article_here(url):
                 seen.setdefault(self.urls.canonicalize(url), None)
         return list(seen)

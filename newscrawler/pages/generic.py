@@ -84,13 +84,41 @@ SHOWN_ARTICLE_WORDS = 80
 ARTICLE_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){3,}|\d{6,}")
 
 
+# A query parameter that names an article by its number (`articleView.html?idxno=1001`, as a
+# common Korean CMS writes it; `?id=`, `?no=`, `?articleId=`, `?aid=`).
+QUERY_ID = re.compile(r"(?:^|&)[a-z_]*(?:id|no|idx|idxno)=\d{3,}(?:&|$)", re.I)
+# Scripts written without spaces between words (Chinese, Japanese, Korean's hanja): their text is
+# counted in characters, two of them a word (as fast as readers read them).
+CJK_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+def words_read(text: str) -> int:
+    """The text's length in words as readers read it: words between spaces, and in scripts that
+    write none, two characters a word."""
+    cjk = len(CJK_CHARACTER.findall(text))
+    spaced = sum(1 for word in CJK_CHARACTER.sub(" ", text).split() if any(c.isalnum() for c in word))
+    return spaced + cjk // 2
+
+
 def is_article_address(url: str) -> bool:
     """A web address that names one article: it carries a day, or a segment of its path is a slug
-    of four words or more, or a long number. A file's path names nothing."""
+    of four words or more, or a long number, or its query names an article's number. A file's path
+    names nothing."""
     if not host_of(url):
         return False
-    path = urlsplit(url).path
-    return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in path.split("/")))
+    parts = urlsplit(url)
+    return bool(url_date(url) or any(ARTICLE_SLUG.search(segment) for segment in parts.path.split("/"))
+                or QUERY_ID.search(parts.query))
+
+
+SLUG_OF_WORDS = re.compile(r"[^\W\d_]+(?:[-_][^\W_]+)+", re.UNICODE)
+
+
+def is_slug_of_words(path: str) -> bool:
+    """The path's last segment is a slug of two words or more (`bitcoin-rises`), as articles are
+    named; a section (`markets`) or an index file (`index.html`) is none."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(SLUG_OF_WORDS.fullmatch(re.sub(r"\.[a-z]{2,5}$", "", last, flags=re.I)))
 
 
 def page_key(url: str) -> str | None:
@@ -151,7 +179,7 @@ class GenericArticlePage(ArticlePage):
         none of those addresses; its headline is a section's name."""
         if not is_article_address(self.url) or self.headline_node is None:
             return False
-        return sum(len(text.split()) for _, text in self.blocks) >= SHOWN_ARTICLE_WORDS
+        return sum(words_read(text) for _, text in self.blocks) >= SHOWN_ARTICLE_WORDS
 
     # -- identity -------------------------------------------------------------------------------------
     def is_article_here(self, url: str) -> bool:
@@ -172,7 +200,11 @@ class GenericArticlePage(ArticlePage):
             return True
         if own.startswith(declared + "/"):
             return False
-        return not SECTION_PATH.fullmatch(declared)
+        if SECTION_PATH.fullmatch(declared):
+            return False
+        # A page at an article's address declaring one that names no article and no slug of words
+        # (`/category/markets`, `/index.html`) names a listing: every article there would get its key.
+        return not is_article_address(self.url) or is_article_address(url) or is_slug_of_words(declared)
 
     def article_id(self) -> str | None:
         """The canonical URL's host family and path; for a page known by no usable URL (read from a
@@ -451,7 +483,7 @@ class GenericArticlePage(ArticlePage):
         anchors = set(self.sel.xpath("//@id | //a/@name").getall())
         found: dict[bool, set[str]] = {True: set(), False: set()}
         for a in self.sel.css("a"):
-            target = urlsplit(absolute(self.url, a.attrib.get("href")) or here)
+            target = urlsplit(absolute(self.base, a.attrib.get("href")) or here)
             # A saved page's links name its first address: a fragment naming one of its own
             # elements is a link within it all the same.
             away = target._replace(fragment="").geturl() != here and not (target.fragment and target.fragment in anchors)
@@ -526,7 +558,7 @@ class GenericArticlePage(ArticlePage):
     def image(self) -> Image | None:
         figure = self.lead_figure()
         src = figure.css("img::attr(src)").get() if figure else None
-        url = absolute(self.url, self.meta("og:image")) or absolute(self.url, src)
+        url = absolute(self.base, self.meta("og:image")) or absolute(self.base, src)
         if not url:
             return None
         caption = self.caption_without_credit(figure) if figure else None

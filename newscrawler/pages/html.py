@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
-
+from html.parser import HTMLParser
 from parsel import Selector
 
 from ..text import clean_text
+from ..urls import absolute, path_of
 
 
 WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
@@ -86,7 +86,19 @@ def same_path(url: str, declared) -> bool:
         declared = declared.get("@id") or declared.get("url")
     if not isinstance(declared, str) or not declared:
         return False
-    return urlsplit(declared).path.rstrip("/") == urlsplit(url).path.rstrip("/") != ""
+    return path_of(declared).rstrip("/") == path_of(url).rstrip("/") != ""
+
+
+def html_selector(html: str) -> Selector:
+    """A page's markup as HTML, whatever it starts with: parsel reads a text that opens with an
+    `<?xml ...?>` prolog (XHTML) as XML, where no element of an XHTML namespace is found."""
+    return Selector(text=html, type="html")
+
+
+def base_url(sel: Selector, url: str) -> str:
+    """The URL a page's relative links resolve against: its `<base href>` (itself relative to the
+    page's URL), else the page's URL."""
+    return absolute(url, sel.css("base::attr(href)").get()) or url
 
 
 def meta_content(sel: Selector, name: str) -> str | None:
@@ -102,8 +114,55 @@ def first_text(*values) -> str | None:
     return None
 
 
+# Elements whose end tag HTML5 lets a document leave out, and void elements (no end tag at all):
+# a page may end with any of them open. https://html.spec.whatwg.org/#optional-tags
+OPTIONAL_END = frozenset("html head body p li dt dd option optgroup rb rt rtc rp tr td th thead tbody tfoot "
+                         "colgroup caption".split())
+VOID = frozenset("area base br col embed hr img input link meta source track wbr param keygen basefont "
+                 "bgsound frame command".split())
+
+
+class _OpenElements(HTMLParser):
+    """The elements a document leaves open at its end, as a tag soup's stack (an end tag closes
+    the nearest open element of its name; a stray one is ignored), and whether `</body>` or
+    `</html>` came as markup (not inside a script or a comment)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.ended = False
+        self.any_element = False
+
+    def handle_starttag(self, tag, attrs):
+        self.any_element = True
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass  # `<div/>` opens nothing in HTML, but neither does it leave a page cut
+
+    def handle_endtag(self, tag):
+        if tag in ("body", "html"):
+            self.ended = True
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+
 def html_is_complete(html: str) -> bool:
-    """Whether an HTML document as a server sent it reached its end: `</html>`, or `</body>` (which
-    many real pages end with), in its last bytes."""
+    """Whether an HTML document as a server sent it reached its end. `</html>` or `</body>` in its
+    last bytes is quick proof. Else, as HTML5 judges a document (its end tags for `html`, `body`,
+    `p`, `li` ... are optional, and minifiers drop them; scripts may follow `</html>`): whole when
+    `</body>` or `</html>` came as markup, or when no element that must be closed is left open
+    and no tag, comment or script is left unfinished (an empty or markup-free text is no document).
+    A page cut mid-body leaves its `<div>`,
+    `<article>` or `<main>` open."""
     tail = html[-4000:].lower()
-    return "</html>" in tail or "</body>" in tail
+    if "</html>" in tail or "</body>" in tail:
+        return True
+    parser = _OpenElements()
+    parser.feed(html)
+    if parser.ended:
+        return True
+    unfinished = parser.rawdata[parser.rawdata.find("<"):] if "<" in parser.rawdata else ""
+    # Text without one element (nothing arrived, a PDF's bytes) is no HTML document at all.
+    return parser.any_element and not unfinished and not [tag for tag in parser.open if tag not in OPTIONAL_END]

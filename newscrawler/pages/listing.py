@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parsel import Selector
 
 from ..text import clean_text
 from ..urls import absolute, unique_urls
+from .html import base_url, html_selector
 
 
 @dataclass
@@ -36,8 +36,8 @@ class ListingPage:
     next_page_links: tuple[str, ...] = ("nav.pagination a.next::attr(href)", "a.load-more::attr(href)")
 
     def __init__(self, html: str, url: str):
-        self.sel = Selector(text=html)
-        self.url = url
+        self.sel = html_selector(html)
+        self.url = base_url(self.sel, url)  # what its links resolve against: its <base href>, else its URL
 
     def cards(self) -> list[Card]:
         found = []

@@ -39,6 +39,7 @@ class Discovered:
 
     cards: list[Card] = field(default_factory=list)
     follows: list[Follow] = field(default_factory=list)
+    broken_links: int = 0  # links meant as web addresses that are none (`http://[ccpa-preferences]`)
 
 
 class Source:

@@ -11,6 +11,7 @@ budgets of any crawl: `-a max_articles=N`, and Scrapy's `CLOSESPIDER_PAGECOUNT`.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -18,9 +19,12 @@ from parsel import Selector
 
 from .. import meta
 from ..pages.generic import page_key
+from ..pages.html import base_url, html_selector
 from ..pages.listing import Card
-from ..urls import absolute, host_family, host_of
+from ..urls import absolute, host_family, host_of, is_broken_link
 from . import Discovered, Follow, Source
+
+logger = logging.getLogger(__name__)
 
 SITEMAP_LINE = re.compile(r"^\s*sitemap:\s*(\S+)", re.I | re.M)
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml")
@@ -52,44 +56,63 @@ class SiteDiscovery(Source):
         return self.links(response, site)
 
     def robots(self, response) -> Discovered:
-        sitemaps = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        """Its `Sitemap:` lines, relative ones (`/news-sitemap.xml`) against robots.txt's URL; a line
+        that names no URL is said (WARNING) and counted; none at all: `/sitemap.xml`."""
+        lines = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        sitemaps = [absolute(response.url, line) for line in lines]
+        for line, url in zip(lines, sitemaps):
+            if url is None:
+                logger.warning("Sitemap line that is no URL in %s: %r", response.url, line)
+        broken = sitemaps.count(None)
         parts = urlsplit(response.url)
-        sitemaps = sitemaps or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
-        return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)])
+        sitemaps = [url for url in sitemaps if url] or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+        return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)], broken)
 
     def xml(self, response, site) -> Discovered:
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), an RSS or Atom feed (its items)."""
         sel = Selector(text=response.text, type="xml")
         sel.remove_namespaces()
-        follows = [Follow(loc.strip(), "index", step="sitemap") for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
+        locs = [absolute(response.url, loc) for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
+        follows = [Follow(loc, "index", step="sitemap") for loc in locs if loc]
         cards = []
         for entry in sel.xpath("//urlset/url"):
-            loc = entry.xpath("loc/text()").get()
+            loc = absolute(response.url, entry.xpath("loc/text()").get())
             date = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
             if loc:
-                cards.append(Card(loc.strip(), date.strip() if date else None))
-        for entry in sel.xpath("//channel/item | //feed/entry"):
-            link = entry.xpath("link/text()").get() or entry.xpath("link/@href").get()
-            date = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
-            if link:
-                cards.append(Card(absolute(response.url, link.strip()), date.strip() if date else None))
+                cards.append(Card(loc, date.strip() if date else None))
+        # RSS 2.0 items are in their channel, RSS 1.0's (`rdf:RDF`, common on Japanese sites) beside it.
+        for entry in sel.xpath("//channel/item | /RDF/item | //feed/entry"):
+            link = entry.xpath("link/text()").get() or self.atom_page_link(entry)
+            date = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
+            url = absolute(response.url, link)
+            if url:
+                cards.append(Card(url, date.strip() if date else None))
         return Discovered([c for c in cards if self.is_candidate(c.url, response.url)], follows)
+
+    @staticmethod
+    def atom_page_link(entry) -> str | None:
+        """An Atom entry's page: its `rel="alternate"` link (a link without `rel` is one), never its
+        comments feed (`replies`, Blogger's first link) or its edit link."""
+        return entry.xpath('link[@rel="alternate" or not(@rel)]/@href').get()
 
     def links(self, response, site) -> Discovered:
         """A page that is no article: its feeds, and its links within the site as candidates."""
-        sel = Selector(text=response.text)
+        sel = html_selector(response.text)
+        base = base_url(sel, response.url)
         follows = []
         for link in sel.css("link[rel=alternate]"):
             if (link.attrib.get("type") or "").lower() in FEED_TYPES and link.attrib.get("href"):
-                follows.append(Follow(absolute(response.url, link.attrib["href"]), "index", step="feed"))
+                follows.append(Follow(absolute(base, link.attrib["href"]), "index", step="feed"))
         depth = response.meta.get(meta.DISCOVERY_DEPTH, 0)
         max_depth = int(site.setting("NEWS_DISCOVERY_DEPTH") or self.max_depth)
-        cards = []
+        cards, broken = [], 0
         if depth < max_depth:
-            urls = [absolute(response.url, href) for href in sel.css("a::attr(href)").getall()]
+            hrefs = sel.css("a::attr(href)").getall()
+            broken = sum(is_broken_link(base, href) for href in hrefs)
+            urls = [absolute(base, href) for href in hrefs]
             urls = [u for u in dict.fromkeys(urls) if u and self.is_candidate(u, response.url)]
             cards = [Card(url, None) for url in urls[: self.max_links_per_page]]
-        return Discovered(cards, [f for f in follows if f.url])
+        return Discovered(cards, [f for f in follows if f.url], broken)
 
     def is_candidate(self, url: str, base: str) -> bool:
         """A page of the same site that may be an article (not the home page, a file or a utility page)."""

@@ -5,10 +5,10 @@ The fallback of sites whose listings are an app: it costs one render per listing
 
 from __future__ import annotations
 
-from parsel import Selector
 
 from ..pages.listing import Card
 from ..text import clean_text
+from ..pages.html import base_url, html_selector
 from ..urls import absolute
 from . import Discovered, LoadMore, Source
 
@@ -32,10 +32,11 @@ class RenderedListing(Source):
                         tuple(sorted(filter(None, map(self.path_of_id, known)))), state.get("since_ms"))
 
     def parse(self, response, site) -> Discovered:
-        sel = Selector(text=response.text)
+        sel = html_selector(response.text)
+        base = base_url(sel, response.url)
         cards = []
         for card in sel.css(self.card_css):
-            url = absolute(response.url, card.attrib.get("href"))
+            url = absolute(base, card.attrib.get("href"))
             if url:
                 cards.append(Card(url, clean_text(" ".join(card.css(self.date_css).css("::text").getall())) or None))
         return Discovered(cards, [])

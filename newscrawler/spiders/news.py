@@ -34,7 +34,7 @@ from ..rendering.scripts import article_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
-from ..urls import host_family, host_of
+from ..urls import host_family, host_of, registrable_domain
 from .incremental import IncrementalCrawl
 
 logger = logging.getLogger(__name__)
@@ -90,9 +90,16 @@ class NewsSpider(scrapy.Spider):
             raise NotConfigured(f"start_url must be http(s): {bad}")
         # Only the sites we were pointed at (and the site's own API hosts) are followed: no
         # off-site link, ever. A site is its host family: `www.example.com` and `example.com` are
-        # one site, so a start on one that redirects to the other carries the crawl with it.
+        # one site, so a start on one that redirects to the other carries the crawl with it. A
+        # start the site redirects to another host of its registered domain (`cnn.com` to
+        # `edition.cnn.com`) carries the crawl there (`follow_start_redirect`): Scrapy's offsite
+        # filter lets the registered domain's hosts through, the spider asks only for the site's.
         self.site_hosts = {host_family(host_of(url)) for url in self.start_urls}
-        self.allowed_domains = sorted(self.site_hosts | self.site.extra_hosts())
+        self.allowed_domains = sorted(self.site_hosts | {registrable_domain(h) for h in self.site_hosts}
+                                      | self.site.extra_hosts())
+        self.start_points = {self.site.urls.canonicalize(url) for url in self.start_urls}
+        self.start_points |= {self.site.urls.canonicalize(f"{p.scheme}://{p.netloc}/robots.txt")
+                              for p in map(urlsplit, self.start_urls)}
         # Sites whose ids come from URL rules number articles per host; keys from URLs (generic)
         # carry their host already.
         self.qualify_ids = len(self.site_hosts) > 1 and self.site.urls.article_path is not None
@@ -245,8 +252,27 @@ class NewsSpider(scrapy.Spider):
         return self.reads.failed(failure)
 
     # -- listings ---------------------------------------------------------------------------
+    def follow_start_redirect(self, response) -> None:
+        """A start URL (or its robots.txt) that the site redirects to another host of the same
+        registered domain carries the crawl to that host; a redirect to any other host carries it
+        nowhere (its links are no site's links)."""
+        redirects = response.meta.get("redirect_urls")
+        if not redirects or self.site.urls.canonicalize(redirects[0]) not in self.start_points:
+            return
+        target, origin = host_family(host_of(response.url)), host_family(host_of(redirects[0]))
+        if not target or target in self.site_hosts:
+            return
+        if registrable_domain(target) != registrable_domain(origin):
+            self.crawler.stats.inc_value("news/start/redirected_away")
+            logger.warning("Start %s redirected to another site, not followed: %s", redirects[0], response.url)
+            return
+        self.site_hosts.add(target)
+        self.crawler.stats.inc_value("news/start/redirected_host")
+        logger.info("Start %s redirected to %s: the crawl goes on there", redirects[0], response.url)
+
     def parse_listing(self, response):
         stats = self.crawler.stats
+        self.follow_start_redirect(response)
         stats.inc_value("news/pages/listing")
         index = response.meta.get(m.SOURCE, 0)
         try:
@@ -261,6 +287,9 @@ class NewsSpider(scrapy.Spider):
     def discovered(self, found, response, index: int):
         """Requests for what a listing response lists: its articles, and the listings worth walking."""
         depth = response.meta.get(m.DISCOVERY_DEPTH, 0)
+        if found.broken_links:  # skipped: a page's bad link is no reason to lose its others
+            self.crawler.stats.inc_value("news/links/not_a_url", found.broken_links)
+            logger.debug("%s links that are not URLs skipped: %s", found.broken_links, response.url)
         for card in found.cards:
             request = self.article_request(card.url, depth + 1)
             if request:
@@ -273,7 +302,7 @@ class NewsSpider(scrapy.Spider):
     def is_followed_host(self, url: str) -> bool:
         """A host of the site (its family) or of the site's own API."""
         host = host_of(url)
-        return host_family(host) in self.site_hosts or host in self.allowed_domains
+        return host_family(host) in self.site_hosts or host in self.site.extra_hosts()
 
     def follows_worth_walking(self, found) -> list[Follow]:
         """Sections (those asked for), View All (unless sections were asked for), and the next page
@@ -348,6 +377,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response):
         stats = self.crawler.stats
+        self.follow_start_redirect(response)
         page = self.article_page_of(response)
         if not page.is_article():
             yield from self.not_an_article(response)
