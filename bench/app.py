@@ -2,7 +2,8 @@
 
 For each size (articles over both editions): a crawl as users run it (`NEWS_RENDER_MODE=learn`, the
 default: render only to learn and to check), the same crawl rendering every article (`always`), and
-bare Playwright rendering the same article pages with the same wait (bench/render_ceiling.py). No
+bare Playwright rendering the same article pages with the same wait (bench/render_ceiling.py). The
+replica answers through nginx, compressed and chunked, as real sites do (`--no-front`: directly). No
 MongoDB: items are written to a file and compared, field by field, between the two crawls. Prints,
 measured in one run: articles/s of each against the ceiling, renders beyond the learning ones as a
 share of the articles, the number of fields in which the two crawls' items differ (the publication's
@@ -62,11 +63,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--results", default="app")
+    parser.add_argument("--no-front", action="store_true",
+                        help="serve the replica directly (compressed all the same), without nginx in front")
     args = parser.parse_args()
     settings = get_project_settings()
-    results = {"machine": machine(), "browser": browser(settings.get("NEWS_CHROMIUM_PATH")), "sizes": {}}
+    results = {"machine": machine(), "browser": browser(settings.get("NEWS_CHROMIUM_PATH")), "sizes": {},
+               "served": "replica" if args.no_front else "nginx before the replica (brotli, gzip, chunked)"}
     for size in args.sizes:
-        with AppReplica(app_editions(seed=31, sections=6, articles=size // 2)) as app, \
+        with AppReplica(app_editions(seed=31, sections=6, articles=size // 2), front=not args.no_front) as app, \
                 tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             row = {"crawl": crawl(app, tmp), "always": crawl(app, tmp, "always"), "ceiling": ceiling(app, tmp, settings)}

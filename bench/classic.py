@@ -1,7 +1,8 @@
 """`python bench/classic.py --size 2000`: the classic replica (server-rendered pages whose "More to
 Read" block is filled by the page's script), crawled as users run it (`NEWS_RENDER_MODE=learn`, the
 default: after a few renders, an article is one plain fetch plus its related calls) and rendering
-every article (`always`, the crawl as it shipped before classic pages were learned). No MongoDB:
+every article (`always`, the crawl as it shipped before classic pages were learned). The replica
+answers through nginx, compressed and chunked, as real sites do (`--no-front`: directly). No MongoDB:
 items are written to a file and compared field by field. Prints, measured in one run: articles/s of
 each and their ratio, renders beyond the learning ones as a share of the articles, the number of
 fields in which the two crawls' items differ, and peak RSS."""
@@ -45,9 +46,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--results", default="classic")
+    parser.add_argument("--no-front", action="store_true",
+                        help="serve the replica directly (compressed all the same), without nginx in front")
     args = parser.parse_args()
     settings = get_project_settings()
-    with Replica(SiteContent(seed=41, sections=6, articles=args.size)) as replica, \
+    with Replica(SiteContent(seed=41, sections=6, articles=args.size), front=not args.no_front) as replica, \
             tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         learned, rendered = crawl(replica, tmp, "learn"), crawl(replica, tmp, "always")

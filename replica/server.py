@@ -43,7 +43,7 @@ class Faults:
     truncated: set[int] = field(default_factory=set)
     no_title: set[int] = field(default_factory=set)    # no h1, og:title, JSON-LD headline or <title>
     bad_date: set[int] = field(default_factory=set)    # a date no parser reads, and no JSON-LD
-    huge: set[int] = field(default_factory=set)        # answers an 11 MB page
+    huge: set[int] = field(default_factory=set)        # answers an 11 MB page (inline app data)
     non_html: set[int] = field(default_factory=set)    # answers application/pdf
     down: set[int] = field(default_factory=set)        # answers 503 every time (down for a whole run)
     crawl_delay: float = 0.0                          # robots.txt Crawl-delay, seconds (0: none)
@@ -400,7 +400,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, b"%PDF-1.4 not a page", "application/pdf")
         html = site.article(article)
         if article_id in site.faults.huge:
-            html += "<!--" + "x" * 11_000_000 + "-->"
+            # Inline data, as an app's pages carry it: part of the document a browser keeps.
+            data = '<script type="application/json" id="app-data">"' + "x" * 11_000_000 + '"</script>'
+            html = html.replace("</body>", data + "</body>")
         return self.send(200, html, drop=drop)
 
 
