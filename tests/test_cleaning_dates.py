@@ -208,9 +208,9 @@ def test_a_zone_the_text_states_after_a_numeric_date_wins_over_the_sites(text, i
     ("2023.10.17 21:03", "2023-10-17T21:03:00+09:00", "minute"),
     ("2023年10月17日 下午9:03", "2023-10-17T21:03:00+09:00", "minute"),
     ("2019년 8월 20일 오후 9시 3분", "2019-08-20T21:03:00+09:00", "minute"),
-    ("5시간 전", "2025-11-20T16:00:00+09:00", "minute"),
+    ("5시간 전", "2025-11-20T16:00:00+09:00", "hour"),     # hours tell only the hour
     ("30분 전", "2025-11-20T20:30:00+09:00", "minute"),
-    ("3小时前", "2025-11-20T18:00:00+09:00", "minute"),
+    ("3小时前", "2025-11-20T18:00:00+09:00", "hour"),
     ("어제", "2025-11-19", "day"),
     ("昨天", "2025-11-19", "day"),
 ])
@@ -256,3 +256,22 @@ def test_a_declared_midnight_is_kept_when_the_text_tells_the_same_moment():
                        extraction=Extraction(published_iso="2025-11-20T00:00+09:00"), published_at_raw="2025-11-19T15:00:00.000Z")
     set_dates(item, None, NOW)
     assert (item.published_at_local, item.published_at_precision) == ("2025-11-20T00:00:00+09:00", "minute")
+
+
+@pytest.mark.parametrize("text, local", [
+    ("Published May 9, 2024 3:00 PM EDT | Updated 2 hours ago", "2024-05-09T15:00:00-04:00"),
+    ("May 9, 2024 3:00 PM · Updated 45 minutes ago", "2024-05-09T15:00:00"),
+    ("Posted 10/17/2023 9:03 AM - Last updated 3 hrs ago", "2023-10-17T09:03:00"),
+    ("更新日時 2024年3月6日 10:00 公開日時 2024年3月5日 14:30", "2024-03-05T14:30:00"),
+    ("최종수정 2024.05.04. 10:00 기사입력 2024.05.03. 15:12", "2024-05-03T15:12:00"),
+    ("수정 2024-05-04 10:00 입력 2024-05-03 15:12", "2024-05-03T15:12:00"),
+    ("更新时间：2024年3月6日 10:00 发布时间：2024年3月5日 14:30", "2024-03-05T14:30:00"),
+    ("May 9, 2024 · 5 min read", "2024-05-09"),
+    ("May 9, 2024 | 4 min read", "2024-05-09"),
+    ("May 9, 2024 | 2 comments", "2024-05-09"),
+    ("By Ann Lee | May 9, 2024 | 12 Comments | 1,204 views", "2024-05-09"),
+])
+def test_the_publication_is_read_apart_from_an_update_and_what_else_the_line_tells(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW, False).local == local

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
+from .relative import is_relative, relative_reading
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
-RELATIVE = re.compile(r"^(?P<n>\d+|an?|one)\s+(?P<unit>second|minute|min|hour|hr|day|week)s?\s+ago$", re.I)
-UNIT_SECONDS = {"second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
 MONTH_NAME = re.compile(r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|"
                         r"oct(ober)?|nov(ember)?|dec(ember)?)\b", re.I)
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -31,36 +31,6 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     # fold=0 does both: in a gap it applies the offset from before the change (2:30 EST is
     # 3:30 EDT); in a repeated hour it picks the first occurrence.
     return naive.replace(tzinfo=zone, fold=0)
-
-
-# `5시간 전`, `3分钟前`, `2時間前`: Korean, Chinese and Japanese counts back from now.
-CJK_RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>초|분|시간|일|주|秒|秒钟|分|分钟|分鐘|小时|小時|時間|天|日|周|週|週間)\s*(?:전|前)$")
-CJK_UNITS = {"초": "second", "秒": "second", "秒钟": "second", "분": "minute", "分": "minute", "分钟": "minute",
-             "分鐘": "minute", "시간": "hour", "小时": "hour", "小時": "hour", "時間": "hour", "일": "day",
-             "天": "day", "日": "day", "주": "week", "周": "week", "週": "week", "週間": "week"}
-JUST_NOW = ("just now", "now", "방금", "방금 전", "刚刚", "剛剛", "たった今")
-DAYS_BACK = {"today": 0, "오늘": 0, "今天": 0, "今日": 0, "yesterday": 1, "어제": 1, "昨天": 1, "昨日": 1}
-
-
-def relative_reading(text: str, now: datetime) -> tuple[datetime, str] | None:
-    """A time counted back from `now` (`5 minutes ago`, `5시간 전`) with its precision: `minute`,
-    or `day` for `today` and `yesterday`, which name a day and no time of it."""
-    lowered = text.lower().strip()
-    if lowered in JUST_NOW:
-        return now, "minute"
-    if lowered in DAYS_BACK:
-        return now - timedelta(days=DAYS_BACK[lowered]), "day"
-    match = RELATIVE.match(lowered)
-    if match:
-        count = match.group("n")
-        amount = 1 if count in ("a", "an", "one") else int(count)
-        unit = match.group("unit").lower()
-    else:
-        match = CJK_RELATIVE.match(lowered)
-        if not match:
-            return None
-        amount, unit = int(match.group("n")), CJK_UNITS[match.group("unit")]
-    return now - timedelta(seconds=amount * UNIT_SECONDS[unit]), "minute"
 
 
 def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime) -> ParsedDate:
@@ -161,7 +131,7 @@ AFTERNOON = ("오후", "下午", "午後", "晚上")
 YEAR_FIRST = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 # `08/01/2014`, `20.11.2023`: day or month first, as the page's language writes it.
 YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
-CLOCK = re.compile(r"^[\s,|T-]*(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
+CLOCK = re.compile(r"^[\s,.|T-]*(?:\([^()\d]{1,12}\)\s*)?(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
                    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
 OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h(?P<m>\d{2})|[時时시]\s*(?P<cm>\d{1,2})\s*[分분]?)(?!\d)")
 DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
@@ -284,37 +254,59 @@ def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day
         return Publication(None, None, None, "unparseable")
 
 
-# Words that say a date is an update, beside `updated` (in English and the languages read).
-UPDATED_ALSO = r"modified|aktualisiert|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt"
-UPDATE_MARK = re.compile(rf"\b(?:last updated|updated|{UPDATED_ALSO})\b", re.I)
+# Words that say a date is an update, and words that name the publication, in English and the
+# languages read; Chinese, Japanese and Korean ones are written with no space before the date.
+UPDATED_ALSO = r"modified|aktualisiert|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt|обновлено|diperbarui|güncellendi"
+UPDATED_CJK = r"最終更新日時|最終更新日|最終更新|更新日時|更新日|更新时间|更新時間|更新|최종수정|수정|업데이트"
+PUBLISHED_WORDS = r"published|posted|publié|publicado|veröffentlicht|pubblicato|опубликовано|diterbitkan|yayınlanma"
+PUBLISHED_CJK = r"公開日時|公開日|公開|配信日時|配信|掲載|発行|投稿日|投稿|发布时间|发布|發布時間|發布|发表|發表|기사입력|입력|등록|게재|작성"
+UPDATE_MARK = re.compile(rf"(?:\b(?:last updated|updated|{UPDATED_ALSO})\b|{UPDATED_CJK})", re.I)
+# A part's label, read off before its date (`Published:`, `Last updated on`, `公開日時`, `기사입력`).
+LABEL = re.compile(rf"^(?:(?:\b(?:last updated|updated|{UPDATED_ALSO}|{PUBLISHED_WORDS})\b(?:\s+(?:on|at))?)|"
+                   rf"{UPDATED_CJK}|{PUBLISHED_CJK})\s*[:：]?\s*", re.I)
 
 
 EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
-# Where a text that tells two dates parts them: a separator, or the word that names the next.
-DATE_PARTS = re.compile(rf"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|{UPDATED_ALSO})\b)",
-                        re.I)
+# Where a text that tells two dates parts them: a separator, or the word that names the next (not
+# inside a word: `수정` in `최종수정` names nothing apart).
+DATE_PARTS = re.compile(rf"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|{UPDATED_ALSO})\b)"
+                        rf"|\s*(?<![^\W\d])(?=(?:{UPDATED_CJK}|{PUBLISHED_CJK}))", re.I)
+
+
+def tells_date(part: str) -> bool:
+    """Whether a part of a dateline tells a day: a calendar date or a time counted back from now."""
+    return mentions_date(part) or is_relative(LABEL.sub("", part))
+
+
+def is_clock_alone(part: str) -> bool:
+    """A time of day with no date (`4:35 PM ET`, `14h30`), as a dateline's part beside its day."""
+    return bool(HAS_TIME.search(in_english(part))) and not tells_date(part) and not UPDATE_MARK.match(part)
 
 
 def published_part(text: str) -> str:
-    """Of a text that tells the publication and an update, in either order (`Published 3:00 PM EST,
-    Dec 23, 2019 | Updated 5:00 PM EST, Dec 24, 2019`, `Updated: Nov 30, 2016; Posted: Nov 29,
-    2016`), the part that is no update; the whole when it tells one date."""
-    parts = [part for part in DATE_PARTS.split(text) if part and mentions_date(part)]
-    if len(parts) < 2:
-        parts = [part for part in UPDATE_MARK.split(text) if mentions_date(part)]
-        return parts[0].strip(" |/-–—,:") if len(parts) > 1 else text
-    return next((part for part in parts if not UPDATE_MARK.match(part)), parts[0]).strip(" |/-–—,:")
+    """Of a dateline, the publication without its label: the part that tells it (`Published 3:00 PM
+    EST, Dec 23, 2019 | Updated 5:00 PM EST, Dec 24, 2019`, `Updated: Nov 30, 2016; Posted: Nov 29,
+    2016`, `更新日時 … 公開日時 …`), with a time of day told beside it (`21 Sep 2011 | 4:35 PM ET`), and
+    without what else the line tells (a reading time, a count of comments or views, a name). An
+    update only when the line tells nothing else; the whole text when no part tells a date."""
+    parts = [part.strip(" |/-–—,:：") for part in DATE_PARTS.split(text) if part and part.strip(" |/-–—,:：")]
+    dated = [index for index, part in enumerate(parts) if tells_date(part)]
+    if not dated:
+        return LABEL.sub("", text.strip())
+    index = next((i for i in dated if not UPDATE_MARK.match(parts[i])), dated[0])
+    chosen = [LABEL.sub("", parts[index])]
+    if index > 0 and is_clock_alone(parts[index - 1]):
+        chosen.insert(0, parts[index - 1])
+    if index + 1 < len(parts) and is_clock_alone(parts[index + 1]):
+        chosen.append(parts[index + 1])
+    return " ".join(chosen)
 
 
 def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
     text = offsets_written_out(published_part(text))
-    relative = relative_reading(text, now)
+    relative = relative_reading(text, now, zone)
     if relative is not None:
-        moment, precision = relative
-        moment = moment.astimezone(zone) if zone else moment
-        if precision == "day":
-            return Publication(None, moment.date().isoformat(), "day")
-        return _stated(moment, precision, now)
+        return counted_back(*relative, zone, now)
     if EPOCH.match(text):
         # Seconds (or milliseconds) since 1970, as some pages declare the publication to machines.
         moment = datetime.fromtimestamp(int(text[:10]), timezone.utc)
@@ -342,6 +334,17 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
             return Publication(None, parsed.isoformat(timespec="seconds"), precision)
         parsed = localize(parsed, zone)
     return _stated(parsed, precision, now)
+
+
+def counted_back(moment: datetime | date, precision: str, zone: ZoneInfo | None, now: datetime) -> Publication:
+    """A time counted back from `now` (`relative_reading`) as the page's publication."""
+    if not isinstance(moment, datetime):
+        return Publication(None, moment.isoformat(), "day")
+    if moment.tzinfo is None:  # a clock on a named day, in the page's zone
+        if zone is None:
+            return Publication(None, moment.isoformat(timespec="seconds"), precision)
+        moment = localize(moment, zone)
+    return _stated(moment.astimezone(zone) if zone else moment, precision, now)
 
 
 def parse_words(text: str) -> datetime:
