@@ -33,6 +33,9 @@ class Extraction:
     in its own zone); None: the site's zone (`NEWS_SITE_TIMEZONE`)."""
     modified_iso: str | None = None
     """Machine-readable modification date, when the page has one."""
+    day_first: bool | None = None
+    """How the page writes numeric dates (`02/10/2020`): day first (True), month first (False), or
+    not known (None: its language decides, else the declared day, else such a date is refused)."""
     date_source: str | None = None
     """Where `published_at` comes from: `declared` (JSON-LD, meta tags, `<time datetime>`, an
     API's answer), `shown` (the date text readers see), `url` (the day in the article's URL) or

@@ -275,3 +275,104 @@ def test_the_publication_is_read_apart_from_an_update_and_what_else_the_line_tel
     from newscrawler.cleaning.dates import read_publication
 
     assert read_publication(text, None, NOW, False).local == local
+
+
+@pytest.mark.parametrize("text, local", [
+    ("2024.05.03. 오후 3:12", "2024-05-03T15:12:00+09:00"),
+    ("2024.05.03. 15:12", "2024-05-03T15:12:00+09:00"),
+    ("2024년 5월 3일(금) 오후 3:12", "2024-05-03T15:12:00+09:00"),
+    ("2024年3月5日(火) 14:30", "2024-03-05T14:30:00+09:00"),
+    ("2024年3月5日（火）14:30", "2024-03-05T14:30:00+09:00"),
+    ("Tue, 2024/03/05 (Tue) 14:30", "2024-03-05T14:30:00+09:00"),
+])
+def test_a_clock_after_a_korean_or_japanese_date_is_read_with_it(text, local):
+    from zoneinfo import ZoneInfo
+
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, ZoneInfo("Asia/Seoul"), NOW).local == local
+
+
+def dated_item(declared, shown):
+    from newscrawler.items import ArticleItem, Extraction
+
+    return ArticleItem(url="https://news.test/a/1", site="generic", article_id="news.test/a/1", title="T",
+                       extraction=Extraction(published_iso=declared), published_at_raw=shown)
+
+
+@pytest.mark.parametrize("declared, shown", [
+    ("2024-05-03T00:00:00+09:00", "2024.05.03 00:00"),
+    ("2024-05-03T00:00+09:00", "May 3, 2024 12:00 AM"),
+    ("2024-05-03T00:00:00Z", "2024-05-03 00:00"),
+])
+def test_a_declared_midnight_with_its_offset_stands_beside_the_same_midnight_shown(declared, shown):
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item(declared, shown)
+    set_dates(item, None, NOW)
+    assert item.published_at == datetime.fromisoformat(declared.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+@pytest.mark.parametrize("declared, shown, instant", [
+    ("2024-05-09T10:00:00", "May 9, 2024 10:00 AM EDT", utc(2024, 5, 9, 14, 0)),
+    ("2024-05-09T10:00", "Published 10:00 AM EDT, Thu May 9, 2024", utc(2024, 5, 9, 14, 0)),
+    ("2024-05-09T22:15:00", "09/05/2024 22:15 CEST", utc(2024, 5, 9, 20, 15)),
+])
+def test_a_zone_the_page_shows_completes_a_declared_local_time(declared, shown, instant):
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item(declared, shown)
+    set_dates(item, None, NOW)
+    assert item.published_at == instant
+    assert item.published_at_local[:16] == declared[:16]   # the publisher's clock, with the offset shown
+
+
+def test_a_zone_shown_for_another_time_does_not_complete_a_declared_local_time():
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item("2024-05-09T10:00:00", "May 9, 2024 11:30 AM EDT")
+    set_dates(item, None, NOW)
+    assert item.published_at is None and item.published_at_local == "2024-05-09T10:00:00"
+
+
+@pytest.mark.parametrize("text, day_first, local", [
+    ("05.03.2024", None, "2024-03-05"),           # dotted dates are day first nearly everywhere
+    ("05.03.2024", False, "2024-03-05"),
+    ("05.03.2024 14:30", None, "2024-03-05T14:30:00"),
+    ("02/10/2020", True, "2020-10-02"),
+    ("02/10/2020", False, "2020-02-10"),
+    ("02/10/2020", None, None),                   # no language, no country: refused, never guessed
+    ("02-10-2020 10:00", None, None),
+    ("25/12/2023", None, "2023-12-25"),           # no 25th month: one reading only
+    ("12/25/2023", None, "2023-12-25"),
+    ("05/05/2024", None, "2024-05-05"),
+])
+def test_the_order_of_day_and_month_is_known_or_the_date_refused(text, day_first, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW, day_first).local == local
+
+
+@pytest.mark.parametrize("language, day_first", [
+    ("en-US", False), ("en-GB", True), ("en", None), (None, None), ("", None), ("de", True), ("fr-CA", True),
+    ("en-CA", None), ("es-US", False), ("pt-BR", True),
+])
+def test_the_order_of_numeric_dates_by_language(language, day_first):
+    from newscrawler.cleaning.dates import day_first_for
+
+    assert day_first_for(language) is day_first
+
+
+def test_since_written_with_dots_is_day_first():
+    assert parse_site_date("01.11.2025", None, NOW).value == utc(2025, 11, 1)
+    assert parse_site_date("01/11/2025", None, NOW).problem == "ambiguous"
+    assert parse_site_date("01/11/2025", "Europe/London", NOW).value == utc(2025, 11, 1)
+    assert parse_site_date("01/11/2025", "America/New_York", NOW).value == utc(2025, 1, 11, 5)
+
+
+def test_a_numeric_date_shown_is_read_in_the_order_the_declared_date_agrees_with():
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item("2020-10-02", "02/10/2020 14:05")
+    set_dates(item, None, NOW)
+    assert item.published_at_local == "2020-10-02T14:05:00"

@@ -9,7 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from dateutil import parser as dateutil_parser
@@ -811,3 +811,36 @@ def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     assert (shown["published_at_local"], shown["extraction"]["date_source"]) == ("2023-11-17", "shown")
     assert (in_url["published_at_local"], in_url["extraction"]["date_source"]) == ("2023-11-17", "url")
     assert "extraction" not in stored_fields()                        # exported with items, never stored
+
+
+def dated_page(dateline: str, head: str = "", lang: str = "", url: str = "https://town.test/news/council-approves-budget",
+               after: str = "") -> dict:
+    """A plain article page whose byline shows `dateline`, read when it was fetched on 2025-11-20."""
+    from newscrawler.extract import extract_item
+    from newscrawler.items import plain
+
+    lang = f' lang="{lang}"' if lang else ""
+    html = (f'<html{lang}><head><meta property="og:type" content="article">{head}</head><body><article>'
+            f'<h1>Council approves the budget after debate</h1><div class="byline">{dateline}</div><p>'
+            + "The council met on Monday and voted on the budget for the year. " * 20 + f'</p>{after}</article></body></html>')
+    item = extract_item(html, url, fetched_at=datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc))
+    return {"published_at": item.published_at, "local": item.published_at_local, "precision": item.published_at_precision}
+
+
+@pytest.mark.parametrize("dateline, lang, url, head, local", [
+    ("05.03.2024", "", "https://town.test/news/council-approves-budget", "", "2024-03-05"),
+    ("05.03.2024", "en", "https://town.test/news/council-approves-budget", "", "2024-03-05"),
+    ("02/10/2020", "en", "https://news.test/en-gb/council-approves-budget", "", "2020-10-02"),
+    ("02/10/2020", "en", "https://news.test/en-us/council-approves-budget", "", "2020-02-10"),
+    ("02/10/2020", "", "https://www.town.co.uk/news/council-approves-budget", "", "2020-10-02"),
+    ("02/10/2020", "en", "https://town.test/news/council-approves-budget", '<meta property="og:locale" content="en_GB">',
+     "2020-10-02"),
+    ("02/10/2020", "en", "https://town.test/news/council-approves-budget", "", None),   # nothing tells: refused
+])
+def test_a_numeric_date_is_read_in_the_order_the_page_and_its_site_write(dateline, lang, url, head, local):
+    assert dated_page(dateline, head, lang, url)["local"] == local
+
+
+def test_a_numeric_date_is_read_in_the_order_the_pages_other_dates_tell():
+    comments = '<section class="comments"><p>Reply posted 10/17/2020 by a reader who read it twice.</p></section>'
+    assert dated_page("02/10/2020", lang="en", after=comments)["local"] == "2020-02-10"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
+from .date_order import day_first_for, day_first_in_zone
 from .relative import is_relative, relative_reading
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -22,7 +23,7 @@ MAX_FUTURE = timedelta(days=1)
 @dataclass(frozen=True)
 class ParsedDate:
     value: datetime | None   # aware, UTC
-    problem: str | None = None  # "empty", "unparseable" or "future" when value is None
+    problem: str | None = None  # "empty", "unparseable", "ambiguous" or "future" when value is None
 
 
 def localize(naive: datetime, zone: ZoneInfo) -> datetime:
@@ -40,7 +41,7 @@ def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime
     known); relative forms count back from `now` (the response's time). Never raises; a date more
     than a day ahead of `now` is refused (`future`), one that does not exist is `unparseable`."""
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone or ZoneInfo("UTC")  # no zone known: read as UTC
-    reading = read_publication(text, zone, now)
+    reading = read_publication(text, zone, now, day_first_in_zone(zone.key))
     if reading.problem:
         return ParsedDate(None, reading.problem)
     if reading.instant is not None:
@@ -131,7 +132,7 @@ AFTERNOON = ("오후", "下午", "午後", "晚上")
 YEAR_FIRST = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 # `08/01/2014`, `20.11.2023`: day or month first, as the page's language writes it.
 YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
-CLOCK = re.compile(r"^[\s,.|T-]*(?:\([^()\d]{1,12}\)\s*)?(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
+CLOCK = re.compile(r"^[\s,.|T-]*(?:[(（][^()（）\d]{1,12}[)）]\s*)?(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
                    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
 OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h(?P<m>\d{2})|[時时시]\s*(?P<cm>\d{1,2})\s*[分분]?)(?!\d)")
 DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
@@ -183,17 +184,11 @@ def stated_offset(after: str, naive: datetime) -> str | None:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-# Languages that write the month first in numeric dates (`08/01/2014` is August 1st).
-MONTH_FIRST_LANGUAGES = ("en", "en-us", "en-ph", "en-ca", "")
-
-
-def day_first_for(language: str | None) -> bool:
-    return (language or "").strip().lower().replace("_", "-") not in MONTH_FIRST_LANGUAGES
-
-
-def numeric_date(text: str, day_first: bool) -> str | None:
+def numeric_date(text: str, day_first: bool | None) -> str | None:
     """The first numeric date in `text` (year first, year last, or Chinese/Japanese/Korean), with
-    the clock that follows it, as loose ISO (`2023-11-17T15:13`); None when there is none."""
+    the clock that follows it, as loose ISO (`2023-11-17T15:13`); None when there is none, or when
+    its day and month could be either way round and `day_first` is None (not known). Dotted dates
+    (`05.03.2024`) are day first, as nearly everywhere they are written."""
     match = CJK_DATE.search(text) or YEAR_FIRST.search(text)
     if match:
         year, month, day = (match.group("y") or match.group("ky"), match.group("m") or match.group("km"),
@@ -203,6 +198,9 @@ def numeric_date(text: str, day_first: bool) -> str | None:
         if not match:
             return None
         first, second, year = int(match.group("a")), int(match.group("b")), match.group("y")
+        day_first = True if match.group("sep") == "." else day_first
+        if day_first is None and first <= 12 and second <= 12 and first != second:
+            return None
         if first > 12 or (day_first and second <= 12):
             day, month = first, second
         else:
@@ -239,10 +237,12 @@ def in_english(text: str) -> str:
         lambda m: f"{m.group('clock')} {'PM' if m.group('mer') in AFTERNOON else 'AM'}", text)
 
 
-def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day_first: bool = False) -> Publication:
+def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime,
+                     day_first: bool | None = None) -> Publication:
     """`text` as a page states a publication: ISO 8601 (also loose), words (`April 14, 2023,
     2:14 AM`, `jeudi 9 janvier 2014`, `5 minutes ago`), or numbers (`2023-11-17 15:13`,
-    `2018年6月18日`, `08/01/2014`, read day first when `day_first`). A day alone is kept as that
+    `2018年6月18日`, `08/01/2014`, read day first when `day_first`, month first when False, and
+    refused as `ambiguous` when not known and both orders read it). A day alone is kept as that
     day, never moved across midnight; a time without an offset is read in `zone`, or kept as a
     local time when no zone is known. Never raises."""
     text = (text or "").strip()
@@ -316,6 +316,8 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
         text = in_english(text)
         if not (MONTH_NAME.search(text) and YEAR.search(text)):
             iso = normalise_iso(numeric_date(text, day_first) or "")
+            if iso is None and numeric_date(text, True) is not None:
+                return Publication(None, None, None, "ambiguous")
     if iso is not None:
         if "T" not in iso:
             return _stated_day(datetime.fromisoformat(iso).date(), zone, now)
@@ -449,6 +451,18 @@ def on_shown_day(declared: Publication, shown: Publication) -> Publication:
     return declared
 
 
+def in_zone_shown(declared: Publication, shown: Publication) -> Publication:
+    """A declared local time without an offset, where the page shows the same clock reading with its
+    zone (`10:00:00` declared, `10:00 AM EDT` shown): the declared time at the shown offset."""
+    if declared.instant is not None or declared.precision in (None, "day") or shown.instant is None:
+        return declared
+    if shown.local[:16] != declared.local[:16]:
+        return declared
+    offset = datetime.fromisoformat(shown.local).utcoffset()
+    local = datetime.fromisoformat(declared.local).replace(tzinfo=timezone(offset))
+    return Publication(local.astimezone(timezone.utc), local.isoformat(timespec="seconds"), declared.precision)
+
+
 def completes_declared_day(shown: Publication, declared: Publication) -> bool:
     """Whether the text's reading says more than the declared one: the day with a time, where the
     declared date gives only a day (or midnight, as systems that store days write them). Such a
@@ -460,15 +474,27 @@ def completes_declared_day(shown: Publication, declared: Publication) -> bool:
         return False
     if shown.instant is not None and shown.instant == declared.instant:
         return False  # a midnight that is a real time: the same moment told in another zone
+    if declared.instant is not None and shown.instant is None and shown.local[:16] == declared.local[:16]:
+        return False  # the declared midnight shown without its offset: nothing more is told
     apart = datetime.fromisoformat(shown.local[:10]) - datetime.fromisoformat(declared.local[:10])
     return abs(apart.days) <= 1
+
+
+def agreeing_reading(text: str, zone: ZoneInfo | None, now: datetime, declared: Publication) -> Publication:
+    """A numeric date that reads either way round (`02/10/2020`), read in the one order whose day
+    is the declared one's (a day apart at most: a time zone); still ambiguous when neither or both."""
+    day = date.fromisoformat(declared.local[:10])
+    agreeing = [reading for reading in (read_publication(text, zone, now, order) for order in (True, False))
+                if reading.local and abs((date.fromisoformat(reading.local[:10]) - day).days) <= 1]
+    return agreeing[0] if len(agreeing) == 1 else Publication(None, None, None, "ambiguous")
 
 
 def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     """An item's dates from what its page stated: a machine-readable date (JSON-LD, meta, an API)
     wins over the text, unless the text gives the time of the day the declared date gives alone;
     a declared UTC instant is told in the offset the text shows it in; the text is kept either way.
-    Numeric dates are read day first unless the item's language writes the month first. Sets
+    Numeric dates are read in the order the page writes them (`extraction.day_first`, else its
+    language's); where that is not known, in the order that agrees with the declared day. Sets
     `published_at`, `published_at_local`, `published_at_precision` and `modified_at`, and in the
     item's extraction metadata the source of the date chosen; returns the publication read (None: no
     date text)."""
@@ -478,17 +504,19 @@ def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
 
     adapter = ItemAdapter(item)
     extraction = extraction_of(adapter)
-    day_first = day_first_for(adapter.get("language"))
+    day_first = extraction.day_first if extraction.day_first is not None else day_first_for(adapter.get("language"))
     publication, source = None, None
     for text, told_by in ((extraction.published_iso, "declared"),
                           (adapter.get("published_at_raw"), extraction.date_source)):
         if not text:
             continue
         reading = read_publication(text, zone, now, day_first)
+        if reading.problem == "ambiguous" and publication is not None and publication.local:
+            reading = agreeing_reading(text, zone, now, publication)
         if publication is None or not publication.local or completes_declared_day(reading, publication):
             publication, source = reading, told_by
         elif reading.local:
-            publication = in_shown_offset(publication, reading)
+            publication = in_zone_shown(in_shown_offset(publication, reading), reading)
     adapter["published_at"] = publication.instant if publication else None
     adapter["published_at_local"] = publication.local if publication else None
     adapter["published_at_precision"] = publication.precision if publication else None

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from parsel import Selector
 
+from ..cleaning.date_order import day_first_for
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
@@ -258,9 +259,14 @@ class ArticlePage:
     def published_text(self) -> str | None:
         return self.published_text_and_source[0]
 
+    def day_first(self) -> bool | None:
+        """How the page writes numeric dates: day first, month first, or not known (None)."""
+        return day_first_for(self.language())
+
     def extraction(self) -> Extraction:
         return Extraction(published_iso=self.published_iso(), published_zone=self.published_zone(),
-                          modified_iso=self.modified_iso(), date_source=self.published_text_and_source[1])
+                          modified_iso=self.modified_iso(), date_source=self.published_text_and_source[1],
+                          day_first=self.day_first())
 
     def related_urls_seen(self) -> list[str]:
         return self.related_seen.stored_urls

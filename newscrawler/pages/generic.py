@@ -23,7 +23,7 @@ from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
-                         UPDATE_WORDS, same_day_roughly, url_date)
+                         UPDATE_WORDS, numeric_order, same_day_roughly, url_date)
 from .headlines import (headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name,
                         whole_headline)
 from .html import first_text
@@ -321,6 +321,9 @@ class GenericArticlePage(ArticlePage):
                 if key and key not in found:
                     found[key] = node.attrib["content"]
         return found
+
+    def day_first(self) -> bool | None:
+        return numeric_order(self.sel, self.url, self.language(), self.meta("og:locale"))
 
     def visible_date(self) -> str | None:
         """The date as the article's header shows it: the dateline under the headline, else an
