@@ -376,3 +376,41 @@ def test_a_numeric_date_shown_is_read_in_the_order_the_declared_date_agrees_with
     item = dated_item("2020-10-02", "02/10/2020 14:05")
     set_dates(item, None, NOW)
     assert item.published_at_local == "2020-10-02T14:05:00"
+
+
+@pytest.mark.parametrize("text, local", [
+    ("5 de marzo de 2024 a las 14:30", "2024-03-05T14:30:00"),
+    ("Por Juan Pérez | martes, 5 de marzo de 2024, 14:30", "2024-03-05T14:30:00"),
+    ("5 de março de 2024 às 14h30", "2024-03-05T14:30:00"),
+    ("mardi 5 mars 2024 à 14h30", "2024-03-05T14:30:00"),
+    ("5. März 2024, 14:30 Uhr", "2024-03-05T14:30:00"),
+    ("5 marzo 2024 alle 14:30", "2024-03-05T14:30:00"),
+    ("5 марта 2024, 14:30", "2024-03-05T14:30:00"),
+    ("Опубликовано: 5 марта 2024 г., 14:30", "2024-03-05T14:30:00"),
+    ("5 мая 2024", "2024-05-05"),
+    ("Selasa, 5 Maret 2024 14:30", "2024-03-05T14:30:00"),
+    ("5 Mart 2024 Salı 14:30", "2024-03-05T14:30:00"),
+    ("٥ مارس ٢٠٢٤", "2024-03-05"),
+    ("5 مارس 2024 14:30", "2024-03-05T14:30:00"),
+    ("5 maart 2024 om 14.30 uur", "2024-03-05T14:30:00"),
+    ("2024年3月5日 14:30", "2024-03-05T14:30:00"),
+    ("May 9, 2024 at noon", "2024-05-09T12:00:00"),
+    ("Thu, 09 May 2024 15:00:00 UT", "2024-05-09T15:00:00+00:00"),
+    ("Thu, 09 May 24 15:00:00 GMT", "2024-05-09T15:00:00+00:00"),   # RFC 822's two-digit year
+    ("09.05.24", "2024-05-09"),
+])
+def test_dates_of_the_big_news_languages_are_read(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW).local == local
+
+
+@pytest.mark.parametrize("text", [
+    "5 de marzo de 2024 a las 14:30 y 3 de abril",   # two dates: no guess of which
+    "Market outlook for 5 companies, 2024", "May 2024 | 3 min read", "Room 5, May Street 2024",
+])
+def test_text_that_is_no_one_date_gives_none_rather_than_a_wrong_one(text):
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, None, NOW)
+    assert reading.local is None or reading.local.startswith("2024-03-05"), reading

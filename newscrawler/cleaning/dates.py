@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateutil_parser
 
 from .date_order import day_first_for, day_first_in_zone
+from .locales import months_made_english
 from .relative import is_relative, relative_reading
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -104,23 +105,6 @@ def normalise_iso(text: str) -> str | None:
     return result
 
 
-# Month names of the languages news is most often written in, to the English names dateutil reads.
-FOREIGN_MONTHS = {
-    "Jan": "enero janvier janv januar jänner jän gennaio janeiro januari stycznia",
-    "Feb": "febrero février févr februar febbraio fevereiro februari lutego",
-    "Mar": "marzo mars märz mär maart março marca",
-    "Apr": "abril avril aprile kwietnia",
-    "May": "mayo mai maggio maio mei maja",
-    "Jun": "junio juin juni giugno junho czerwca",
-    "Jul": "julio juillet juil juli luglio julho lipca",
-    "Aug": "agosto août augustus sierpnia",
-    "Sep": "septiembre setiembre septembre settembre setembro september września",
-    "Oct": "octubre octobre oktober ottobre outubro okt października",
-    "Nov": "noviembre novembre novembro listopada",
-    "Dec": "diciembre décembre dezember dicembre dezembro december dez grudnia",
-}
-_FOREIGN_MONTH = {name: english for english, names in FOREIGN_MONTHS.items() for name in names.split()}
-FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_FOREIGN_MONTH, key=len, reverse=True)) + r")\.?(?!\w)", re.I)
 # `2018年6月18日 10:01`, `2019년 8월 20일`: Chinese, Japanese and Korean dates; `2023. 10. 17.`,
 # what a browser's Korean locale writes.
 CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"
@@ -136,11 +120,24 @@ CLOCK = re.compile(r"^[\s,.|T-]*(?:[(（][^()（）\d]{1,12}[)）]\s*)?(?:at\s+|
                    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
 OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h(?P<m>\d{2})|[時时시]\s*(?P<cm>\d{1,2})\s*[分분]?)(?!\d)")
 DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
+NOON = re.compile(r"\b(?:noon|midnight)\b", re.I)
+# A two-digit year after a day and a month in words (`09 May 24`, `May 9, 24`, RFC 822's) or dots
+# (`09.05.24`), never before a clock's colon or another number.
+SHORT_YEAR = re.compile(r"(?P<before>(?<![\w.])\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+"
+                        r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+"
+                        r"|(?<![\w.])\d{1,2}\.\d{1,2}\.)(?P<yy>\d{2})(?![\w.:])")
+
+
+def whole_year(yy: str) -> str:
+    """A two-digit year of a news page: this century's (pages with dates of the last one write four)."""
+    return f"20{yy}"
+
+
 # Zone abbreviations pages print after a time (`9:22 PM EST`), as fixed offsets: tzinfo objects,
 # since dateutil takes offsets in whole seconds only and several zones are half or quarter hours
 # off UTC (`IST` +5:30, `NPT` +5:45, `ACST` +9:30).
 ZONE_HOURS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
     "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5,
     "NDT": -2.5, "BRT": -3, "ART": -3, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2,
     "EEST": 3, "MSK": 3, "GST": 4, "PKT": 5, "IST": 5.5, "NPT": 5.75, "ICT": 7, "WIB": 7, "HKT": 8,
@@ -228,9 +225,11 @@ def mentions_date(text: str) -> bool:
 
 
 def in_english(text: str) -> str:
-    """Month names of other languages made English (`09 enero 2014` -> `09 Jan 2014`), clocks
-    written `14h05` or `09시 31분` made `14:05`."""
-    text = FOREIGN_MONTH.sub(lambda m: _FOREIGN_MONTH[m.group(1).lower()], text)
+    """Month names of other languages made English (`09 enero 2014` -> `09 Jan 2014`, see
+    `locales`), clocks written `14h05`, `09시 31분` or `noon` made `14:05`, two-digit years of a
+    date in words or dots written whole (`09 May 24` -> `09 May 2024`)."""
+    text = NOON.sub(lambda m: "12:00 PM" if m.group(0).lower() == "noon" else "12:00 AM", months_made_english(text))
+    text = SHORT_YEAR.sub(lambda m: m.group("before") + whole_year(m.group("yy")), text)
     text = DOT_CLOCK.sub(r"\g<at>\g<h>:\g<m>", text)
     text = OTHER_CLOCK.sub(lambda m: f"{m.group('h')}:{int(m.group('m') or m.group('cm')):02d}", text)
     return MERIDIEM_FIRST.sub(
@@ -328,6 +327,8 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
         if not (MONTH_NAME.search(text) and YEAR.search(text)):
             return Publication(None, None, None, "unparseable")
         parsed = parse_words(text)
+        if parsed is None:
+            return Publication(None, None, None, "unparseable")
         if not HAS_TIME.search(text):
             return _stated_day(parsed.date(), zone, now)
         precision = "second" if HAS_SECONDS.search(text) else "minute"
@@ -349,17 +350,53 @@ def counted_back(moment: datetime | date, precision: str, zone: ZoneInfo | None,
     return _stated(moment.astimezone(zone) if zone else moment, precision, now)
 
 
-def parse_words(text: str) -> datetime:
-    """A date in words; words that are no part of it (`Updated`, a weekday of another language)
-    are skipped when the strict reading fails."""
+def parse_words(text: str) -> datetime | None:
+    """A date in words; words that are no part of it (`Updated`, a label) are skipped when the
+    strict reading fails, but only before or after it. None unless every part of the reading is
+    written in the text: a year, a day, and the clock when it tells one (dateutil fills what it
+    does not find from a default, and its fuzzy reading takes any number for a part)."""
     default = datetime(2000, 1, 1)
     with warnings.catch_warnings():
         # A zone name it does not know (`9:22 PM XYZ`) leaves the time local, as no name would.
         warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
         try:
-            return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
+            parsed = dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
         except (ValueError, OverflowError):
-            return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS, fuzzy=True)
+            parsed, skipped = dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS,
+                                                    fuzzy_with_tokens=True)
+            if skips_inside_date(text, skipped):
+                return None
+    return parsed if is_written_in(parsed, text) else None
+
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+CLOCK_ANYWHERE = re.compile(r"(?<!\d)(?P<h>\d{1,2}):(?P<min>\d{2})")
+
+
+def skips_inside_date(text: str, skipped: tuple[str, ...]) -> bool:
+    """Whether a fuzzy reading skipped a word between the text's first and last number: the
+    numbers are then no one date (`Room 5, May Street 2024`)."""
+    digits = [i for i, char in enumerate(text) if char.isdigit()]
+    position = 0
+    for token in skipped:
+        found = text.find(token, position)
+        if found < 0:
+            continue
+        position = found + len(token)
+        if WORD.search(token) and digits[0] < found < digits[-1]:
+            return True
+    return False
+
+
+def is_written_in(parsed: datetime, text: str) -> bool:
+    """Whether the year, the day and the time of a reading are all written in `text`."""
+    numbers = {int(n) for n in re.findall(r"\d+", text)}
+    if parsed.year not in numbers or parsed.day not in numbers:
+        return False
+    clocks = [(int(m.group("h")), int(m.group("min"))) for m in CLOCK_ANYWHERE.finditer(text)]
+    if not clocks:
+        return (parsed.hour, parsed.minute) == (0, 0)
+    return any(h % 12 == parsed.hour % 12 and minute == parsed.minute for h, minute in clocks)
 
 
 def _stated_day(day, zone: ZoneInfo | None, now: datetime) -> Publication:
