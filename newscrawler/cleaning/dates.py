@@ -277,6 +277,13 @@ def tells_date(part: str) -> bool:
     return mentions_date(part) or is_relative(LABEL.sub("", part))
 
 
+def tells_day_in_part(text: str) -> bool:
+    """Whether a short line tells a day in one of its parts: a calendar date, or a time counted
+    back (`By Ann Lee | 3h ago`, `Updated 2 hours ago`)."""
+    return mentions_date(text) or any(is_relative(LABEL.sub("", part.strip(" |/-–—,:：")))
+                                      for part in DATE_PARTS.split(text) if part)
+
+
 def is_clock_alone(part: str) -> bool:
     """A time of day with no date (`4:35 PM ET`, `14h30`), as a dateline's part beside its day."""
     return bool(HAS_TIME.search(in_english(part))) and not tells_date(part) and not UPDATE_MARK.match(part)

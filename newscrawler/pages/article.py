@@ -16,7 +16,7 @@ from ..cleaning.date_order import day_first_for
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
-from .html import first_text, html_is_complete, json_ld_article, meta_content
+from .html import date_value, first_text, html_is_complete, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -153,7 +153,7 @@ class ArticlePage:
         return first_text(self.markup_text(self.date_css))
 
     def published_iso(self) -> str | None:
-        return first_text(self.ld.get("datePublished"), self.meta("article:published_time"))
+        return first_text(date_value(self.ld.get("datePublished")), self.meta("article:published_time"))
 
     def published_zone(self) -> str | None:
         """The zone of `published_raw()` when it is not the site's: the browser's, as the render
@@ -163,7 +163,7 @@ class ArticlePage:
         return self.sel.css("html::attr(data-newscrawler-timezone)").get() or None
 
     def modified_iso(self) -> str | None:
-        return first_text(self.ld.get("dateModified"), self.meta("article:modified_time"))
+        return first_text(date_value(self.ld.get("dateModified")), self.meta("article:modified_time"))
 
     def summary(self) -> str | None:
         return first_text(self.ld.get("description"), self.meta("og:description"), self.meta("description"))
