@@ -414,3 +414,14 @@ def test_text_that_is_no_one_date_gives_none_rather_than_a_wrong_one(text):
 
     reading = read_publication(text, None, NOW)
     assert reading.local is None or reading.local.startswith("2024-03-05"), reading
+
+
+@pytest.mark.parametrize("text, local", [
+    ("2024年3月5日 星期二 14:30", "2024-03-05T14:30:00"),
+    ("2024年3月5日 火曜日 14:30", "2024-03-05T14:30:00"),
+    ("2024년 3월 5일 화요일 14:30", "2024-03-05T14:30:00"),
+])
+def test_a_weekday_between_a_cjk_date_and_its_clock_is_skipped(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW).local == local

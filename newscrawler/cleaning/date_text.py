@@ -60,7 +60,7 @@ AFTERNOON = ("오후", "下午", "午後", "晚上")
 YEAR_FIRST = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 # `08/01/2014`, `20.11.2023`: day or month first, as the page's language writes it.
 YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
-CLOCK = re.compile(r"^[\s,.|T-]*(?:[(（][^()（）\d]{1,12}[)）]\s*)?(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
+CLOCK = re.compile(r"^[\s,.|T-]*(?:(?:[(（][^()（）\d]{1,12}[)）]|星期.|周.|.曜日|.요일)\s*)?(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
                    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
 OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h(?P<m>\d{2})|[時时시]\s*(?P<cm>\d{1,2})\s*[分분]?)(?!\d)")
 DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
