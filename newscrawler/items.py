@@ -89,7 +89,7 @@ class ArticleItem:
     """The publication as the page states it, ISO 8601: with the page's own offset, a local time
     without offset when it gives none and no zone is configured, or `YYYY-MM-DD` for only a day."""
     published_at_precision: str | None = None
-    """`second`, `minute` or `day`."""
+    """`second`, `minute`, `hour` (a time counted back in hours) or `day`."""
     modified_at: datetime | None = None
     """Last modification, aware UTC, where the page says."""
     summary: str | None = None

@@ -64,7 +64,7 @@ class Publication:
 
     `instant`: aware UTC, when the page gives a time and its offset (or the site's zone is known);
     `local`: ISO 8601 as stated: with the page's offset, a local time without offset, or only a day;
-    `precision`: `second`, `minute` or `day`."""
+    `precision`: `second`, `minute`, `hour` or `day`."""
 
     instant: datetime | None
     local: str | None
