@@ -33,6 +33,9 @@ class Extraction:
     in its own zone); None: the site's zone (`NEWS_SITE_TIMEZONE`)."""
     modified_iso: str | None = None
     """Machine-readable modification date, when the page has one."""
+    day_first: bool | None = None
+    """How the page writes numeric dates (`02/10/2020`): day first (True), month first (False), or
+    not known (None: its language decides, else the declared day, else such a date is refused)."""
     date_source: str | None = None
     """Where `published_at` comes from: `declared` (JSON-LD, meta tags, `<time datetime>`, an
     API's answer), `shown` (the date text readers see), `url` (the day in the article's URL) or
@@ -86,7 +89,7 @@ class ArticleItem:
     """The publication as the page states it, ISO 8601: with the page's own offset, a local time
     without offset when it gives none and no zone is configured, or `YYYY-MM-DD` for only a day."""
     published_at_precision: str | None = None
-    """`second`, `minute` or `day`."""
+    """`second`, `minute`, `hour` (a time counted back in hours) or `day`."""
     modified_at: datetime | None = None
     """Last modification, aware UTC, where the page says."""
     summary: str | None = None

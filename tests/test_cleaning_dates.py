@@ -208,9 +208,9 @@ def test_a_zone_the_text_states_after_a_numeric_date_wins_over_the_sites(text, i
     ("2023.10.17 21:03", "2023-10-17T21:03:00+09:00", "minute"),
     ("2023年10月17日 下午9:03", "2023-10-17T21:03:00+09:00", "minute"),
     ("2019년 8월 20일 오후 9시 3분", "2019-08-20T21:03:00+09:00", "minute"),
-    ("5시간 전", "2025-11-20T16:00:00+09:00", "minute"),
+    ("5시간 전", "2025-11-20T16:00:00+09:00", "hour"),     # hours tell only the hour
     ("30분 전", "2025-11-20T20:30:00+09:00", "minute"),
-    ("3小时前", "2025-11-20T18:00:00+09:00", "minute"),
+    ("3小时前", "2025-11-20T18:00:00+09:00", "hour"),
     ("어제", "2025-11-19", "day"),
     ("昨天", "2025-11-19", "day"),
 ])
@@ -256,3 +256,172 @@ def test_a_declared_midnight_is_kept_when_the_text_tells_the_same_moment():
                        extraction=Extraction(published_iso="2025-11-20T00:00+09:00"), published_at_raw="2025-11-19T15:00:00.000Z")
     set_dates(item, None, NOW)
     assert (item.published_at_local, item.published_at_precision) == ("2025-11-20T00:00:00+09:00", "minute")
+
+
+@pytest.mark.parametrize("text, local", [
+    ("Published May 9, 2024 3:00 PM EDT | Updated 2 hours ago", "2024-05-09T15:00:00-04:00"),
+    ("May 9, 2024 3:00 PM · Updated 45 minutes ago", "2024-05-09T15:00:00"),
+    ("Posted 10/17/2023 9:03 AM - Last updated 3 hrs ago", "2023-10-17T09:03:00"),
+    ("更新日時 2024年3月6日 10:00 公開日時 2024年3月5日 14:30", "2024-03-05T14:30:00"),
+    ("최종수정 2024.05.04. 10:00 기사입력 2024.05.03. 15:12", "2024-05-03T15:12:00"),
+    ("수정 2024-05-04 10:00 입력 2024-05-03 15:12", "2024-05-03T15:12:00"),
+    ("更新时间：2024年3月6日 10:00 发布时间：2024年3月5日 14:30", "2024-03-05T14:30:00"),
+    ("May 9, 2024 · 5 min read", "2024-05-09"),
+    ("May 9, 2024 | 4 min read", "2024-05-09"),
+    ("May 9, 2024 | 2 comments", "2024-05-09"),
+    ("By Ann Lee | May 9, 2024 | 12 Comments | 1,204 views", "2024-05-09"),
+])
+def test_the_publication_is_read_apart_from_an_update_and_what_else_the_line_tells(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW, False).local == local
+
+
+@pytest.mark.parametrize("text, local", [
+    ("2024.05.03. 오후 3:12", "2024-05-03T15:12:00+09:00"),
+    ("2024.05.03. 15:12", "2024-05-03T15:12:00+09:00"),
+    ("2024년 5월 3일(금) 오후 3:12", "2024-05-03T15:12:00+09:00"),
+    ("2024年3月5日(火) 14:30", "2024-03-05T14:30:00+09:00"),
+    ("2024年3月5日（火）14:30", "2024-03-05T14:30:00+09:00"),
+    ("Tue, 2024/03/05 (Tue) 14:30", "2024-03-05T14:30:00+09:00"),
+])
+def test_a_clock_after_a_korean_or_japanese_date_is_read_with_it(text, local):
+    from zoneinfo import ZoneInfo
+
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, ZoneInfo("Asia/Seoul"), NOW).local == local
+
+
+def dated_item(declared, shown):
+    from newscrawler.items import ArticleItem, Extraction
+
+    return ArticleItem(url="https://news.test/a/1", site="generic", article_id="news.test/a/1", title="T",
+                       extraction=Extraction(published_iso=declared), published_at_raw=shown)
+
+
+@pytest.mark.parametrize("declared, shown", [
+    ("2024-05-03T00:00:00+09:00", "2024.05.03 00:00"),
+    ("2024-05-03T00:00+09:00", "May 3, 2024 12:00 AM"),
+    ("2024-05-03T00:00:00Z", "2024-05-03 00:00"),
+])
+def test_a_declared_midnight_with_its_offset_stands_beside_the_same_midnight_shown(declared, shown):
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item(declared, shown)
+    set_dates(item, None, NOW)
+    assert item.published_at == datetime.fromisoformat(declared.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+@pytest.mark.parametrize("declared, shown, instant", [
+    ("2024-05-09T10:00:00", "May 9, 2024 10:00 AM EDT", utc(2024, 5, 9, 14, 0)),
+    ("2024-05-09T10:00", "Published 10:00 AM EDT, Thu May 9, 2024", utc(2024, 5, 9, 14, 0)),
+    ("2024-05-09T22:15:00", "09/05/2024 22:15 CEST", utc(2024, 5, 9, 20, 15)),
+])
+def test_a_zone_the_page_shows_completes_a_declared_local_time(declared, shown, instant):
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item(declared, shown)
+    set_dates(item, None, NOW)
+    assert item.published_at == instant
+    assert item.published_at_local[:16] == declared[:16]   # the publisher's clock, with the offset shown
+
+
+def test_a_zone_shown_for_another_time_does_not_complete_a_declared_local_time():
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item("2024-05-09T10:00:00", "May 9, 2024 11:30 AM EDT")
+    set_dates(item, None, NOW)
+    assert item.published_at is None and item.published_at_local == "2024-05-09T10:00:00"
+
+
+@pytest.mark.parametrize("text, day_first, local", [
+    ("05.03.2024", None, "2024-03-05"),           # dotted dates are day first nearly everywhere
+    ("05.03.2024", False, "2024-03-05"),
+    ("05.03.2024 14:30", None, "2024-03-05T14:30:00"),
+    ("02/10/2020", True, "2020-10-02"),
+    ("02/10/2020", False, "2020-02-10"),
+    ("02/10/2020", None, None),                   # no language, no country: refused, never guessed
+    ("02-10-2020 10:00", None, None),
+    ("25/12/2023", None, "2023-12-25"),           # no 25th month: one reading only
+    ("12/25/2023", None, "2023-12-25"),
+    ("05/05/2024", None, "2024-05-05"),
+])
+def test_the_order_of_day_and_month_is_known_or_the_date_refused(text, day_first, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW, day_first).local == local
+
+
+@pytest.mark.parametrize("language, day_first", [
+    ("en-US", False), ("en-GB", True), ("en", None), (None, None), ("", None), ("de", True), ("fr-CA", True),
+    ("en-CA", None), ("es-US", False), ("pt-BR", True),
+])
+def test_the_order_of_numeric_dates_by_language(language, day_first):
+    from newscrawler.cleaning.dates import day_first_for
+
+    assert day_first_for(language) is day_first
+
+
+def test_since_written_with_dots_is_day_first():
+    assert parse_site_date("01.11.2025", None, NOW).value == utc(2025, 11, 1)
+    assert parse_site_date("01/11/2025", None, NOW).problem == "ambiguous"
+    assert parse_site_date("01/11/2025", "Europe/London", NOW).value == utc(2025, 11, 1)
+    assert parse_site_date("01/11/2025", "America/New_York", NOW).value == utc(2025, 1, 11, 5)
+
+
+def test_a_numeric_date_shown_is_read_in_the_order_the_declared_date_agrees_with():
+    from newscrawler.cleaning.dates import set_dates
+
+    item = dated_item("2020-10-02", "02/10/2020 14:05")
+    set_dates(item, None, NOW)
+    assert item.published_at_local == "2020-10-02T14:05:00"
+
+
+@pytest.mark.parametrize("text, local", [
+    ("5 de marzo de 2024 a las 14:30", "2024-03-05T14:30:00"),
+    ("Por Juan Pérez | martes, 5 de marzo de 2024, 14:30", "2024-03-05T14:30:00"),
+    ("5 de março de 2024 às 14h30", "2024-03-05T14:30:00"),
+    ("mardi 5 mars 2024 à 14h30", "2024-03-05T14:30:00"),
+    ("5. März 2024, 14:30 Uhr", "2024-03-05T14:30:00"),
+    ("5 marzo 2024 alle 14:30", "2024-03-05T14:30:00"),
+    ("5 марта 2024, 14:30", "2024-03-05T14:30:00"),
+    ("Опубликовано: 5 марта 2024 г., 14:30", "2024-03-05T14:30:00"),
+    ("5 мая 2024", "2024-05-05"),
+    ("Selasa, 5 Maret 2024 14:30", "2024-03-05T14:30:00"),
+    ("5 Mart 2024 Salı 14:30", "2024-03-05T14:30:00"),
+    ("٥ مارس ٢٠٢٤", "2024-03-05"),
+    ("5 مارس 2024 14:30", "2024-03-05T14:30:00"),
+    ("5 maart 2024 om 14.30 uur", "2024-03-05T14:30:00"),
+    ("2024年3月5日 14:30", "2024-03-05T14:30:00"),
+    ("May 9, 2024 at noon", "2024-05-09T12:00:00"),
+    ("Thu, 09 May 2024 15:00:00 UT", "2024-05-09T15:00:00+00:00"),
+    ("Thu, 09 May 24 15:00:00 GMT", "2024-05-09T15:00:00+00:00"),   # RFC 822's two-digit year
+    ("09.05.24", "2024-05-09"),
+])
+def test_dates_of_the_big_news_languages_are_read(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW).local == local
+
+
+@pytest.mark.parametrize("text", [
+    "5 de marzo de 2024 a las 14:30 y 3 de abril",   # two dates: no guess of which
+    "Market outlook for 5 companies, 2024", "May 2024 | 3 min read", "Room 5, May Street 2024",
+])
+def test_text_that_is_no_one_date_gives_none_rather_than_a_wrong_one(text):
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, None, NOW)
+    assert reading.local is None or reading.local.startswith("2024-03-05"), reading
+
+
+@pytest.mark.parametrize("text, local", [
+    ("2024年3月5日 星期二 14:30", "2024-03-05T14:30:00"),
+    ("2024年3月5日 火曜日 14:30", "2024-03-05T14:30:00"),
+    ("2024년 3월 5일 화요일 14:30", "2024-03-05T14:30:00"),
+])
+def test_a_weekday_between_a_cjk_date_and_its_clock_is_skipped(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW).local == local

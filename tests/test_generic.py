@@ -9,7 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from dateutil import parser as dateutil_parser
@@ -962,3 +962,89 @@ def test_an_undeclared_article_at_a_query_string_id_in_cjk_text_is_read_as_one()
     korean_cms = f"<html><head><title>Council votes</title></head><body><h1>Council votes on the budget</h1>{english}</body></html>"
     assert GenericArticlePage(korean_cms, "https://news.example.kr/news/articleView.html?idxno=1001", SITE.urls).is_article()
     assert not GenericArticlePage(korean_cms, "https://news.example.kr/news/articleList.html?page=2", SITE.urls).is_article()
+
+
+def dated_page(dateline: str, head: str = "", lang: str = "", url: str = "https://town.test/news/council-approves-budget",
+               after: str = "") -> dict:
+    """A plain article page whose byline shows `dateline`, read when it was fetched on 2025-11-20."""
+    from newscrawler.extract import extract_item
+    from newscrawler.items import plain
+
+    lang = f' lang="{lang}"' if lang else ""
+    html = (f'<html{lang}><head><meta property="og:type" content="article">{head}</head><body><article>'
+            f'<h1>Council approves the budget after debate</h1><div class="byline">{dateline}</div><p>'
+            + "The council met on Monday and voted on the budget for the year. " * 20 + f'</p>{after}</article></body></html>')
+    item = extract_item(html, url, fetched_at=datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc))
+    return {"published_at": item.published_at, "local": item.published_at_local, "precision": item.published_at_precision}
+
+
+@pytest.mark.parametrize("dateline, lang, url, head, local", [
+    ("05.03.2024", "", "https://town.test/news/council-approves-budget", "", "2024-03-05"),
+    ("05.03.2024", "en", "https://town.test/news/council-approves-budget", "", "2024-03-05"),
+    ("02/10/2020", "en", "https://news.test/en-gb/council-approves-budget", "", "2020-10-02"),
+    ("02/10/2020", "en", "https://news.test/en-us/council-approves-budget", "", "2020-02-10"),
+    ("02/10/2020", "", "https://www.town.co.uk/news/council-approves-budget", "", "2020-10-02"),
+    ("02/10/2020", "en", "https://town.test/news/council-approves-budget", '<meta property="og:locale" content="en_GB">',
+     "2020-10-02"),
+    ("02/10/2020", "en", "https://town.test/news/council-approves-budget", "", None),   # nothing tells: refused
+])
+def test_a_numeric_date_is_read_in_the_order_the_page_and_its_site_write(dateline, lang, url, head, local):
+    assert dated_page(dateline, head, lang, url)["local"] == local
+
+
+def test_a_numeric_date_is_read_in_the_order_the_pages_other_dates_tell():
+    comments = '<section class="comments"><p>Reply posted 10/17/2020 by a reader who read it twice.</p></section>'
+    assert dated_page("02/10/2020", lang="en", after=comments)["local"] == "2020-02-10"
+
+
+@pytest.mark.parametrize("dateline, local, precision", [
+    ("3 hours ago", "2025-11-20T09:00:00+00:00", "hour"),
+    ("By Ann Lee | 3h ago", "2025-11-20T09:00:00+00:00", "hour"),
+    ("Published 45 minutes ago", "2025-11-20T11:15:00+00:00", "minute"),
+    ("3시간 전", "2025-11-20T09:00:00+00:00", "hour"),
+    ("Yesterday at 3:15 PM", "2025-11-19T15:15:00", "minute"),
+    ("2 days ago", "2025-11-18", "day"),
+])
+def test_a_time_counted_back_in_an_articles_byline_is_read_against_the_fetch(dateline, local, precision):
+    read = dated_page(dateline)
+    assert (read["local"], read["precision"]) == (local, precision)
+
+
+@pytest.mark.parametrize("dateline, url", [
+    ("May 9, 2024 · 5 min read", "https://town.test/news/council-approves-budget"),
+    ("May 9, 2024 | 4 min read", "https://town.test/2024/05/09/council-approves-budget"),
+    ("May 9, 2024 | 2 comments", "https://town.test/2024/05/09/council-approves-budget"),
+])
+def test_a_dateline_that_also_tells_a_reading_time_or_comments_gives_its_day(dateline, url):
+    assert dated_page(dateline, url=url)["local"] == "2024-05-09"
+
+
+def test_an_update_counted_back_is_not_the_publication():
+    read = dated_page("Published May 9, 2024 3:00 PM EDT | Updated 2 hours ago")
+    assert read["local"] == "2024-05-09T15:00:00-04:00"
+
+
+def graph_page(graph: list, title: str = "Council approves the budget after debate") -> str:
+    return ('<html><head><script type="application/ld+json">%s</script><meta property="og:title" content="%s"></head>'
+            '<body><article><h1>%s</h1><p>%s</p></article></body></html>'
+            % (json.dumps({"@context": "https://schema.org", "@graph": graph}), title, title,
+               "The council met on Monday and voted on the budget. " * 20))
+
+
+def test_the_pages_own_article_in_a_graph_is_the_one_with_its_headline():
+    related = {"@type": "NewsArticle", "headline": "Mayor opens the new library", "datePublished": "2024-04-01T08:00:00Z",
+               "url": "https://town.test/news/mayor-opens-library"}
+    own = {"@type": "NewsArticle", "headline": "Council approves the budget after debate",
+           "datePublished": "2024-05-09T15:00:00Z"}
+    result = extract_article(graph_page([related, own]), "https://town.test/news/council-approves-budget")
+    assert result["published_at"] == "2024-05-09T15:00:00+00:00"
+    unnamed = dict(related, url=None)
+    result = extract_article(graph_page([unnamed, own]), "https://town.test/news/council-approves-budget")
+    assert result["published_at"] == "2024-05-09T15:00:00+00:00"
+
+
+@pytest.mark.parametrize("declared", [1715266800, 1715266800000, "1715266800"])
+def test_a_json_ld_date_given_as_a_number_is_read(declared):
+    page = graph_page([{"@type": "NewsArticle", "headline": "Council approves the budget after debate",
+                        "datePublished": declared}])
+    assert extract_article(page, "https://town.test/news/council-approves-budget")["published_at"] == "2024-05-09T15:00:00+00:00"

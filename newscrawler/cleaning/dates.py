@@ -10,19 +10,24 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
+from .date_order import day_first_for, day_first_in_zone
+from .date_text import (HAS_SECONDS, HAS_TIME, MONTH_NAME, YEAR, YEAR_LAST, ZONE_ABBREVIATIONS, in_english,
+                        mentions_date, normalise_iso, numeric_date, offsets_written_out)
+from .datelines import published_part, tells_day_in_part
+from .relative import relative_reading
+
+# Read here, used by the pages and the tests through this module: the one reader of date text.
+__all__ = ["Publication", "ParsedDate", "YEAR_LAST", "day_first_for", "in_english", "mentions_date", "most_complete",
+           "normalise_iso", "parse_site_date", "published_part", "read_publication", "set_dates", "tells_day_in_part"]
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
-RELATIVE = re.compile(r"^(?P<n>\d+|an?|one)\s+(?P<unit>second|minute|min|hour|hr|day|week)s?\s+ago$", re.I)
-UNIT_SECONDS = {"second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
-MONTH_NAME = re.compile(r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|"
-                        r"oct(ober)?|nov(ember)?|dec(ember)?)\b", re.I)
-YEAR = re.compile(r"\b(19|20)\d{2}\b")
 MAX_FUTURE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class ParsedDate:
     value: datetime | None   # aware, UTC
-    problem: str | None = None  # "empty", "unparseable" or "future" when value is None
+    problem: str | None = None  # "empty", "unparseable", "ambiguous" or "future" when value is None
 
 
 def localize(naive: datetime, zone: ZoneInfo) -> datetime:
@@ -33,36 +38,6 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=zone, fold=0)
 
 
-# `5시간 전`, `3分钟前`, `2時間前`: Korean, Chinese and Japanese counts back from now.
-CJK_RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>초|분|시간|일|주|秒|秒钟|分|分钟|分鐘|小时|小時|時間|天|日|周|週|週間)\s*(?:전|前)$")
-CJK_UNITS = {"초": "second", "秒": "second", "秒钟": "second", "분": "minute", "分": "minute", "分钟": "minute",
-             "分鐘": "minute", "시간": "hour", "小时": "hour", "小時": "hour", "時間": "hour", "일": "day",
-             "天": "day", "日": "day", "주": "week", "周": "week", "週": "week", "週間": "week"}
-JUST_NOW = ("just now", "now", "방금", "방금 전", "刚刚", "剛剛", "たった今")
-DAYS_BACK = {"today": 0, "오늘": 0, "今天": 0, "今日": 0, "yesterday": 1, "어제": 1, "昨天": 1, "昨日": 1}
-
-
-def relative_reading(text: str, now: datetime) -> tuple[datetime, str] | None:
-    """A time counted back from `now` (`5 minutes ago`, `5시간 전`) with its precision: `minute`,
-    or `day` for `today` and `yesterday`, which name a day and no time of it."""
-    lowered = text.lower().strip()
-    if lowered in JUST_NOW:
-        return now, "minute"
-    if lowered in DAYS_BACK:
-        return now - timedelta(days=DAYS_BACK[lowered]), "day"
-    match = RELATIVE.match(lowered)
-    if match:
-        count = match.group("n")
-        amount = 1 if count in ("a", "an", "one") else int(count)
-        unit = match.group("unit").lower()
-    else:
-        match = CJK_RELATIVE.match(lowered)
-        if not match:
-            return None
-        amount, unit = int(match.group("n")), CJK_UNITS[match.group("unit")]
-    return now - timedelta(seconds=amount * UNIT_SECONDS[unit]), "minute"
-
-
 def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime) -> ParsedDate:
     """`text` as the site shows it on a listing card or as `since` (`April 14, 2023, 2:14 AM`,
     `Oct 11, 2023`, ISO 8601, `5 minutes ago`, `Yesterday`), as one instant: the publication
@@ -70,7 +45,7 @@ def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime
     known); relative forms count back from `now` (the response's time). Never raises; a date more
     than a day ahead of `now` is refused (`future`), one that does not exist is `unparseable`."""
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone or ZoneInfo("UTC")  # no zone known: read as UTC
-    reading = read_publication(text, zone, now)
+    reading = read_publication(text, zone, now, day_first_in_zone(zone.key))
     if reading.problem:
         return ParsedDate(None, reading.problem)
     if reading.instant is not None:
@@ -83,22 +58,13 @@ def parse_site_date(text: str | None, zone: str | ZoneInfo | None, now: datetime
 
 
 # -- publication dates as a page states them -----------------------------------------------------
-DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{8}$")
-HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}\d{2}")
-HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}|T\d{6}")
-HAS_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2}|\b(UTC|GMT)([+-]\d{1,2}(:?\d{2})?)?)\s*$", re.I)
-# `2024-04-30 16:38:37 +02:00`, `20201123T11:02:35Z`: ISO 8601 as pages write it, made strict.
-ISO_LOOSE = re.compile(r"^(?P<date>\d{4}-?\d{2}-?\d{2})(?:[T ](?P<time>\d{2}:?\d{2}(?::?\d{2}(?:[.,]\d+)?)?))?"
-                       r"\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
-
-
 @dataclass(frozen=True)
 class Publication:
     """A publication date as the page states it.
 
     `instant`: aware UTC, when the page gives a time and its offset (or the site's zone is known);
     `local`: ISO 8601 as stated: with the page's offset, a local time without offset, or only a day;
-    `precision`: `second`, `minute` or `day`."""
+    `precision`: `second`, `minute`, `hour` or `day`."""
 
     instant: datetime | None
     local: str | None
@@ -106,173 +72,12 @@ class Publication:
     problem: str | None = None
 
 
-def normalise_iso(text: str) -> str | None:
-    """Loose ISO 8601 made strict (`20201123T11:02:35Z` -> `2020-11-23T11:02:35+00:00`); None when
-    `text` is no ISO date."""
-    match = ISO_LOOSE.match(text.strip())
-    if not match:
-        return None
-    date = match.group("date").replace("-", "")
-    result = f"{date[:4]}-{date[4:6]}-{date[6:8]}"
-    clock = (match.group("time") or "").replace(":", "")
-    if clock:
-        fraction = ""
-        if "." in clock or "," in clock:
-            clock, fraction = re.split(r"[.,]", clock, maxsplit=1)
-            fraction = "." + fraction[:6]
-        clock = clock.ljust(4, "0")
-        result += f"T{clock[:2]}:{clock[2:4]}" + (f":{clock[4:6]}{fraction}" if len(clock) > 4 else "")
-    offset = match.group("offset")
-    if offset and clock:
-        offset = "+00:00" if offset.upper() == "Z" else offset
-        if len(offset) == 3:
-            offset += ":00"
-        elif ":" not in offset:
-            offset = f"{offset[:3]}:{offset[3:]}"
-        result += offset
-    return result
-
-
-# Month names of the languages news is most often written in, to the English names dateutil reads.
-FOREIGN_MONTHS = {
-    "Jan": "enero janvier janv januar jänner jän gennaio janeiro januari stycznia",
-    "Feb": "febrero février févr februar febbraio fevereiro februari lutego",
-    "Mar": "marzo mars märz mär maart março marca",
-    "Apr": "abril avril aprile kwietnia",
-    "May": "mayo mai maggio maio mei maja",
-    "Jun": "junio juin juni giugno junho czerwca",
-    "Jul": "julio juillet juil juli luglio julho lipca",
-    "Aug": "agosto août augustus sierpnia",
-    "Sep": "septiembre setiembre septembre settembre setembro september września",
-    "Oct": "octubre octobre oktober ottobre outubro okt października",
-    "Nov": "noviembre novembre novembro listopada",
-    "Dec": "diciembre décembre dezember dicembre dezembro december dez grudnia",
-}
-_FOREIGN_MONTH = {name: english for english, names in FOREIGN_MONTHS.items() for name in names.split()}
-FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_FOREIGN_MONTH, key=len, reverse=True)) + r")\.?(?!\w)", re.I)
-# `2018年6月18日 10:01`, `2019년 8월 20일`: Chinese, Japanese and Korean dates; `2023. 10. 17.`,
-# what a browser's Korean locale writes.
-CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"
-                      r"|(?<!\d)(?P<ky>(?:19|20)\d{2})\.\s+(?P<km>\d{1,2})\.\s+(?P<kd>\d{1,2})\.?(?!\d)")
-# `오후 9:03`, `下午9:03`, `午後9時3分`: morning or afternoon written before the clock.
-MERIDIEM_FIRST = re.compile(r"(?P<mer>오전|오후|上午|下午|午前|午後|早上|晚上)\s*(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)")
-AFTERNOON = ("오후", "下午", "午後", "晚上")
-# `2023-11-17 15:13`, `2023.11.17`, `2019/08/20 09:31`: year first, inside any text.
-YEAR_FIRST = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
-# `08/01/2014`, `20.11.2023`: day or month first, as the page's language writes it.
-YEAR_LAST = re.compile(r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
-CLOCK = re.compile(r"^[\s,|T-]*(?:at\s+|um\s+|à\s+|a las\s+)?(?P<h>\d{1,2})[:h.](?P<min>\d{2})(?::(?P<s>\d{2}))?"
-                   r"(?:\s*(?P<ampm>[ap]\.?m\.?))?", re.I)
-OTHER_CLOCK = re.compile(r"(?<!\d)(?P<h>\d{1,2})\s*(?:h(?P<m>\d{2})|[時时시]\s*(?P<cm>\d{1,2})\s*[分분]?)(?!\d)")
-DOT_CLOCK = re.compile(r"(?P<at>\b(?:at|um|à|alle|a las|om)\s+|(?:19|20)\d{2},?\s+)(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])", re.I)
-# Zone abbreviations pages print after a time (`9:22 PM EST`), as fixed offsets: tzinfo objects,
-# since dateutil takes offsets in whole seconds only and several zones are half or quarter hours
-# off UTC (`IST` +5:30, `NPT` +5:45, `ACST` +9:30).
-ZONE_HOURS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
-    "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5,
-    "NDT": -2.5, "BRT": -3, "ART": -3, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2,
-    "EEST": 3, "MSK": 3, "GST": 4, "PKT": 5, "IST": 5.5, "NPT": 5.75, "ICT": 7, "WIB": 7, "HKT": 8,
-    "SGT": 8, "PHT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11,
-    "NZST": 12, "NZDT": 13,
-}
-ZONE_ABBREVIATIONS = {name: timezone(timedelta(hours=hours), name) for name, hours in ZONE_HOURS.items()}
-# `4:35 PM ET`: the zone's name without saying summer or winter; its rules know which.
-ZONE_ABBREVIATIONS.update({"ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"),
-                           "MT": ZoneInfo("America/Denver"), "PT": ZoneInfo("America/Los_Angeles")})
-# `UTC+8`, `GMT+05:30`: an offset from UTC written as people read it (east is plus). dateutil reads
-# such text the POSIX way, with the sign inverted, so it is written out as `+08:00` first.
-NAMED_OFFSET = re.compile(r"\b(?:UTC|GMT)\s*(?P<sign>[+-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.I)
-# A zone the text names after a clock: an abbreviation above, or a written offset.
-STATED_ZONE = re.compile(r"^\s*(?:\(\s*)?(?P<zone>[A-Z]{1,5}\b|[+-]\d{2}:?\d{2}\b)")
-
-
-def offsets_written_out(text: str) -> str:
-    """`UTC+8` -> `+08:00`, `GMT-4:30` -> `-04:30`."""
-    def written(match: re.Match) -> str:
-        sign = "-" if match.group("sign") in "-−" else "+"
-        return f"{sign}{int(match.group('h')):02d}:{match.group('m') or '00'}"
-    return NAMED_OFFSET.sub(written, text)
-
-
-def stated_offset(after: str, naive: datetime) -> str | None:
-    """The offset (`+09:00`) of the zone that `after`, the text after a clock, names first; None
-    when it names none that is known."""
-    match = STATED_ZONE.match(after)
-    if not match:
-        return None
-    name = match.group("zone")
-    if name[0] in "+-":
-        return name if ":" in name else f"{name[:3]}:{name[3:]}"
-    zone = ZONE_ABBREVIATIONS.get(name)
-    if zone is None:
-        return None
-    offset = naive.replace(tzinfo=zone, fold=0).utcoffset()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-# Languages that write the month first in numeric dates (`08/01/2014` is August 1st).
-MONTH_FIRST_LANGUAGES = ("en", "en-us", "en-ph", "en-ca", "")
-
-
-def day_first_for(language: str | None) -> bool:
-    return (language or "").strip().lower().replace("_", "-") not in MONTH_FIRST_LANGUAGES
-
-
-def numeric_date(text: str, day_first: bool) -> str | None:
-    """The first numeric date in `text` (year first, year last, or Chinese/Japanese/Korean), with
-    the clock that follows it, as loose ISO (`2023-11-17T15:13`); None when there is none."""
-    match = CJK_DATE.search(text) or YEAR_FIRST.search(text)
-    if match:
-        year, month, day = (match.group("y") or match.group("ky"), match.group("m") or match.group("km"),
-                            match.group("d") or match.group("kd"))
-    else:
-        match = YEAR_LAST.search(text)
-        if not match:
-            return None
-        first, second, year = int(match.group("a")), int(match.group("b")), match.group("y")
-        if first > 12 or (day_first and second <= 12):
-            day, month = first, second
-        else:
-            month, day = first, second
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        return None
-    result = f"{year}-{int(month):02d}-{int(day):02d}"
-    clock = CLOCK.match(in_english(text[match.end():]))
-    if clock:
-        hour = int(clock.group("h"))
-        ampm = (clock.group("ampm") or "").lower().replace(".", "")
-        hour = hour % 12 + (12 if ampm == "pm" else 0) if ampm else hour
-        if hour < 24 and int(clock.group("min")) < 60:
-            result += f"T{hour:02d}:{clock.group('min')}" + (f":{clock.group('s')}" if clock.group("s") else "")
-            after = in_english(text[match.end():])[clock.end():]
-            result += stated_offset(after, datetime.fromisoformat(result)) or ""
-    return result
-
-
-def mentions_date(text: str) -> bool:
-    """Whether `text` holds a calendar date: a month name (of any language above) and a year, or a
-    numeric date."""
-    text = in_english(text)
-    return bool(MONTH_NAME.search(text) and YEAR.search(text)) or numeric_date(text, True) is not None
-
-
-def in_english(text: str) -> str:
-    """Month names of other languages made English (`09 enero 2014` -> `09 Jan 2014`), clocks
-    written `14h05` or `09시 31분` made `14:05`."""
-    text = FOREIGN_MONTH.sub(lambda m: _FOREIGN_MONTH[m.group(1).lower()], text)
-    text = DOT_CLOCK.sub(r"\g<at>\g<h>:\g<m>", text)
-    text = OTHER_CLOCK.sub(lambda m: f"{m.group('h')}:{int(m.group('m') or m.group('cm')):02d}", text)
-    return MERIDIEM_FIRST.sub(
-        lambda m: f"{m.group('clock')} {'PM' if m.group('mer') in AFTERNOON else 'AM'}", text)
-
-
-def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day_first: bool = False) -> Publication:
+def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime,
+                     day_first: bool | None = None) -> Publication:
     """`text` as a page states a publication: ISO 8601 (also loose), words (`April 14, 2023,
     2:14 AM`, `jeudi 9 janvier 2014`, `5 minutes ago`), or numbers (`2023-11-17 15:13`,
-    `2018年6月18日`, `08/01/2014`, read day first when `day_first`). A day alone is kept as that
+    `2018年6月18日`, `08/01/2014`, read day first when `day_first`, month first when False, and
+    refused as `ambiguous` when not known and both orders read it). A day alone is kept as that
     day, never moved across midnight; a time without an offset is read in `zone`, or kept as a
     local time when no zone is known. Never raises."""
     text = (text or "").strip()
@@ -284,37 +89,14 @@ def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime, day
         return Publication(None, None, None, "unparseable")
 
 
-# Words that say a date is an update, beside `updated` (in English and the languages read).
-UPDATED_ALSO = r"modified|aktualisiert|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt"
-UPDATE_MARK = re.compile(rf"\b(?:last updated|updated|{UPDATED_ALSO})\b", re.I)
-
-
 EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
-# Where a text that tells two dates parts them: a separator, or the word that names the next.
-DATE_PARTS = re.compile(rf"\s*(?:[|;•·]|\s[-–—]\s)\s*|\s+(?=(?:last\s+)?(?:updated?|published|posted|{UPDATED_ALSO})\b)",
-                        re.I)
-
-
-def published_part(text: str) -> str:
-    """Of a text that tells the publication and an update, in either order (`Published 3:00 PM EST,
-    Dec 23, 2019 | Updated 5:00 PM EST, Dec 24, 2019`, `Updated: Nov 30, 2016; Posted: Nov 29,
-    2016`), the part that is no update; the whole when it tells one date."""
-    parts = [part for part in DATE_PARTS.split(text) if part and mentions_date(part)]
-    if len(parts) < 2:
-        parts = [part for part in UPDATE_MARK.split(text) if mentions_date(part)]
-        return parts[0].strip(" |/-–—,:") if len(parts) > 1 else text
-    return next((part for part in parts if not UPDATE_MARK.match(part)), parts[0]).strip(" |/-–—,:")
 
 
 def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
     text = offsets_written_out(published_part(text))
-    relative = relative_reading(text, now)
+    relative = relative_reading(text, now, zone)
     if relative is not None:
-        moment, precision = relative
-        moment = moment.astimezone(zone) if zone else moment
-        if precision == "day":
-            return Publication(None, moment.date().isoformat(), "day")
-        return _stated(moment, precision, now)
+        return counted_back(*relative, zone, now)
     if EPOCH.match(text):
         # Seconds (or milliseconds) since 1970, as some pages declare the publication to machines.
         moment = datetime.fromtimestamp(int(text[:10]), timezone.utc)
@@ -324,6 +106,8 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
         text = in_english(text)
         if not (MONTH_NAME.search(text) and YEAR.search(text)):
             iso = normalise_iso(numeric_date(text, day_first) or "")
+            if iso is None and numeric_date(text, True) is not None:
+                return Publication(None, None, None, "ambiguous")
     if iso is not None:
         if "T" not in iso:
             return _stated_day(datetime.fromisoformat(iso).date(), zone, now)
@@ -334,6 +118,8 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
         if not (MONTH_NAME.search(text) and YEAR.search(text)):
             return Publication(None, None, None, "unparseable")
         parsed = parse_words(text)
+        if parsed is None:
+            return Publication(None, None, None, "unparseable")
         if not HAS_TIME.search(text):
             return _stated_day(parsed.date(), zone, now)
         precision = "second" if HAS_SECONDS.search(text) else "minute"
@@ -344,17 +130,64 @@ def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first
     return _stated(parsed, precision, now)
 
 
-def parse_words(text: str) -> datetime:
-    """A date in words; words that are no part of it (`Updated`, a weekday of another language)
-    are skipped when the strict reading fails."""
+def counted_back(moment: datetime | date, precision: str, zone: ZoneInfo | None, now: datetime) -> Publication:
+    """A time counted back from `now` (`relative_reading`) as the page's publication."""
+    if not isinstance(moment, datetime):
+        return Publication(None, moment.isoformat(), "day")
+    if moment.tzinfo is None:  # a clock on a named day, in the page's zone
+        if zone is None:
+            return Publication(None, moment.isoformat(timespec="seconds"), precision)
+        moment = localize(moment, zone)
+    return _stated(moment.astimezone(zone) if zone else moment, precision, now)
+
+
+def parse_words(text: str) -> datetime | None:
+    """A date in words; words that are no part of it (`Updated`, a label) are skipped when the
+    strict reading fails, but only before or after it. None unless every part of the reading is
+    written in the text: a year, a day, and the clock when it tells one (dateutil fills what it
+    does not find from a default, and its fuzzy reading takes any number for a part)."""
     default = datetime(2000, 1, 1)
     with warnings.catch_warnings():
         # A zone name it does not know (`9:22 PM XYZ`) leaves the time local, as no name would.
         warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
         try:
-            return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
+            parsed = dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS)
         except (ValueError, OverflowError):
-            return dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS, fuzzy=True)
+            parsed, skipped = dateutil_parser.parse(text, default=default, tzinfos=ZONE_ABBREVIATIONS,
+                                                    fuzzy_with_tokens=True)
+            if skips_inside_date(text, skipped):
+                return None
+    return parsed if is_written_in(parsed, text) else None
+
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+CLOCK_ANYWHERE = re.compile(r"(?<!\d)(?P<h>\d{1,2}):(?P<min>\d{2})")
+
+
+def skips_inside_date(text: str, skipped: tuple[str, ...]) -> bool:
+    """Whether a fuzzy reading skipped a word between the text's first and last number: the
+    numbers are then no one date (`Room 5, May Street 2024`)."""
+    digits = [i for i, char in enumerate(text) if char.isdigit()]
+    position = 0
+    for token in skipped:
+        found = text.find(token, position)
+        if found < 0:
+            continue
+        position = found + len(token)
+        if WORD.search(token) and digits[0] < found < digits[-1]:
+            return True
+    return False
+
+
+def is_written_in(parsed: datetime, text: str) -> bool:
+    """Whether the year, the day and the time of a reading are all written in `text`."""
+    numbers = {int(n) for n in re.findall(r"\d+", text)}
+    if parsed.year not in numbers or parsed.day not in numbers:
+        return False
+    clocks = [(int(m.group("h")), int(m.group("min"))) for m in CLOCK_ANYWHERE.finditer(text)]
+    if not clocks:
+        return (parsed.hour, parsed.minute) == (0, 0)
+    return any(h % 12 == parsed.hour % 12 and minute == parsed.minute for h, minute in clocks)
 
 
 def _stated_day(day, zone: ZoneInfo | None, now: datetime) -> Publication:
@@ -446,6 +279,18 @@ def on_shown_day(declared: Publication, shown: Publication) -> Publication:
     return declared
 
 
+def in_zone_shown(declared: Publication, shown: Publication) -> Publication:
+    """A declared local time without an offset, where the page shows the same clock reading with its
+    zone (`10:00:00` declared, `10:00 AM EDT` shown): the declared time at the shown offset."""
+    if declared.instant is not None or declared.precision in (None, "day") or shown.instant is None:
+        return declared
+    if shown.local[:16] != declared.local[:16]:
+        return declared
+    offset = datetime.fromisoformat(shown.local).utcoffset()
+    local = datetime.fromisoformat(declared.local).replace(tzinfo=timezone(offset))
+    return Publication(local.astimezone(timezone.utc), local.isoformat(timespec="seconds"), declared.precision)
+
+
 def completes_declared_day(shown: Publication, declared: Publication) -> bool:
     """Whether the text's reading says more than the declared one: the day with a time, where the
     declared date gives only a day (or midnight, as systems that store days write them). Such a
@@ -457,15 +302,27 @@ def completes_declared_day(shown: Publication, declared: Publication) -> bool:
         return False
     if shown.instant is not None and shown.instant == declared.instant:
         return False  # a midnight that is a real time: the same moment told in another zone
+    if declared.instant is not None and shown.instant is None and shown.local[:16] == declared.local[:16]:
+        return False  # the declared midnight shown without its offset: nothing more is told
     apart = datetime.fromisoformat(shown.local[:10]) - datetime.fromisoformat(declared.local[:10])
     return abs(apart.days) <= 1
+
+
+def agreeing_reading(text: str, zone: ZoneInfo | None, now: datetime, declared: Publication) -> Publication:
+    """A numeric date that reads either way round (`02/10/2020`), read in the one order whose day
+    is the declared one's (a day apart at most: a time zone); still ambiguous when neither or both."""
+    day = date.fromisoformat(declared.local[:10])
+    agreeing = [reading for reading in (read_publication(text, zone, now, order) for order in (True, False))
+                if reading.local and abs((date.fromisoformat(reading.local[:10]) - day).days) <= 1]
+    return agreeing[0] if len(agreeing) == 1 else Publication(None, None, None, "ambiguous")
 
 
 def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
     """An item's dates from what its page stated: a machine-readable date (JSON-LD, meta, an API)
     wins over the text, unless the text gives the time of the day the declared date gives alone;
     a declared UTC instant is told in the offset the text shows it in; the text is kept either way.
-    Numeric dates are read day first unless the item's language writes the month first. Sets
+    Numeric dates are read in the order the page writes them (`extraction.day_first`, else its
+    language's); where that is not known, in the order that agrees with the declared day. Sets
     `published_at`, `published_at_local`, `published_at_precision` and `modified_at`, and in the
     item's extraction metadata the source of the date chosen; returns the publication read (None: no
     date text)."""
@@ -475,17 +332,19 @@ def set_dates(item, zone: ZoneInfo | None, now: datetime) -> Publication | None:
 
     adapter = ItemAdapter(item)
     extraction = extraction_of(adapter)
-    day_first = day_first_for(adapter.get("language"))
+    day_first = extraction.day_first if extraction.day_first is not None else day_first_for(adapter.get("language"))
     publication, source = None, None
     for text, told_by in ((extraction.published_iso, "declared"),
                           (adapter.get("published_at_raw"), extraction.date_source)):
         if not text:
             continue
         reading = read_publication(text, zone, now, day_first)
+        if reading.problem == "ambiguous" and publication is not None and publication.local:
+            reading = agreeing_reading(text, zone, now, publication)
         if publication is None or not publication.local or completes_declared_day(reading, publication):
             publication, source = reading, told_by
         elif reading.local:
-            publication = in_shown_offset(publication, reading)
+            publication = in_zone_shown(in_shown_offset(publication, reading), reading)
     adapter["published_at"] = publication.instant if publication else None
     adapter["published_at_local"] = publication.local if publication else None
     adapter["published_at_precision"] = publication.precision if publication else None

@@ -11,10 +11,11 @@ from datetime import datetime, timezone
 from functools import cached_property
 
 
+from ..cleaning.date_order import day_first_for
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
-from .html import base_url, first_text, html_is_complete, html_selector, json_ld_article, meta_content
+from .html import base_url, date_value, first_text, html_is_complete, html_selector, json_ld_article, meta_content
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -163,7 +164,7 @@ class ArticlePage:
         return first_text(self.markup_text(self.date_css))
 
     def published_iso(self) -> str | None:
-        return first_text(self.ld.get("datePublished"), self.meta("article:published_time"))
+        return first_text(date_value(self.ld.get("datePublished")), self.meta("article:published_time"))
 
     def published_zone(self) -> str | None:
         """The zone of `published_raw()` when it is not the site's: the browser's, as the render
@@ -173,7 +174,7 @@ class ArticlePage:
         return self.sel.css("html::attr(data-newscrawler-timezone)").get() or None
 
     def modified_iso(self) -> str | None:
-        return first_text(self.ld.get("dateModified"), self.meta("article:modified_time"))
+        return first_text(date_value(self.ld.get("dateModified")), self.meta("article:modified_time"))
 
     def summary(self) -> str | None:
         return first_text(self.ld.get("description"), self.meta("og:description"), self.meta("description"))
@@ -269,9 +270,14 @@ class ArticlePage:
     def published_text(self) -> str | None:
         return self.published_text_and_source[0]
 
+    def day_first(self) -> bool | None:
+        """How the page writes numeric dates: day first, month first, or not known (None)."""
+        return day_first_for(self.language())
+
     def extraction(self) -> Extraction:
         return Extraction(published_iso=self.published_iso(), published_zone=self.published_zone(),
-                          modified_iso=self.modified_iso(), date_source=self.published_text_and_source[1])
+                          modified_iso=self.modified_iso(), date_source=self.published_text_and_source[1],
+                          day_first=self.day_first())
 
     def related_urls_seen(self) -> list[str]:
         return self.related_seen.stored_urls

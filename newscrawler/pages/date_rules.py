@@ -7,7 +7,8 @@ import re
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
-from ..cleaning.dates import read_publication
+from ..cleaning.date_order import day_first_at, day_first_by_dates, day_first_for
+from ..cleaning.dates import YEAR_LAST, read_publication
 
 # Meta tags that carry a publication date, most specific first (lower case: matched so).
 DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "article:published",
@@ -53,3 +54,19 @@ def same_day_roughly(shown: str, day: str, now: datetime) -> bool:
     if not reading.local:
         return True  # nothing to compare
     return abs((date.fromisoformat(reading.local[:10]) - date.fromisoformat(day)).days) <= 1
+
+
+# The page's text that readers see, where its other numeric dates are.
+SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+
+
+def numeric_order(sel, url: str, language: str | None, locale: str | None) -> bool | None:
+    """Whether the page writes numeric dates day first (True) or month first (False): as its other
+    slashed or dashed dates tell (one with a day past 12), else its locale (`og:locale` `en_GB`,
+    `lang`), its address (`/en-gb/`, `.co.uk`) or its language; None when nothing tells."""
+    text = " ".join(sel.xpath(SHOWN_TEXT).getall())
+    pairs = [(int(m.group("a")), int(m.group("b"))) for m in YEAR_LAST.finditer(text) if m.group("sep") != "."]
+    for told in (day_first_by_dates(pairs), day_first_for(locale), day_first_for(language), day_first_at(url)):
+        if told is not None:
+            return told
+    return None

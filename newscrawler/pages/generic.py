@@ -23,10 +23,10 @@ from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
-                         UPDATE_WORDS, same_day_roughly, url_date)
+                         UPDATE_WORDS, numeric_order, same_day_roughly, url_date)
 from .headlines import (headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name,
                         whole_headline)
-from .html import first_text
+from .html import date_value, first_text
 from .picture_credits import CAPTION_CLASS_TEST, CAPTION_ELEMENTS, CREDIT_CLASS_TEST, CREDIT_ELEMENTS, \
     credit_from_text, names_look_right
 from .related import RelatedBlock
@@ -336,9 +336,9 @@ class GenericArticlePage(ArticlePage):
         return most_complete(self.declared_dates(), self.fetched_at)
 
     def declared_dates(self) -> list[str]:
-        declared = self.ld.get("datePublished") or self.ld.get("dateCreated")
+        declared = date_value(self.ld.get("datePublished") or self.ld.get("dateCreated"))
         metas = self.meta_values
-        values = [declared if isinstance(declared, str) else None, *(metas.get(n) for n in DATE_META),
+        values = [declared, *(metas.get(n) for n in DATE_META),
                   self.microdata("datePublished"), self.time_element()]
         return [clean_text(v) for v in values if isinstance(v, str) and clean_text(v)]
 
@@ -353,6 +353,9 @@ class GenericArticlePage(ArticlePage):
                 if key and key not in found:
                     found[key] = node.attrib["content"]
         return found
+
+    def day_first(self) -> bool | None:
+        return numeric_order(self.sel, self.url, self.language(), self.meta("og:locale"))
 
     def visible_date(self) -> str | None:
         """The date as the article's header shows it: the dateline under the headline, else an
@@ -414,7 +417,7 @@ class GenericArticlePage(ArticlePage):
             return None
 
     def modified_iso(self) -> str | None:
-        declared = self.ld.get("dateModified")
+        declared = date_value(self.ld.get("dateModified"))
         return first_text(declared if isinstance(declared, str) else None, *(self.meta_values.get(n) for n in MODIFIED_META))
 
     def summary(self) -> str | None:

@@ -64,8 +64,10 @@ def declared_in_broken_json(raw: str) -> dict:
 
 
 def json_ld_article(sel: Selector, url: str | None = None) -> dict:
-    """The page's article in its JSON-LD: of several objects whose @type names an article, the one
-    whose URL is the page's (`url`), else the first; {} when none parses."""
+    """The page's article in its JSON-LD: of several objects whose @type names an article (a page
+    often declares the stories it links to beside its own), the one whose URL is the page's
+    (`url`), else the one whose headline the page's title or `<h1>` shows, else the first that
+    names no other page; {} when none parses."""
     articles, broken = [], []
     for raw in sel.css('script[type="application/ld+json"]::text').getall():
         data = lenient_json(raw)
@@ -76,9 +78,47 @@ def json_ld_article(sel: Selector, url: str | None = None) -> dict:
     for article in articles:
         if url and same_path(url, article.get("url") or article.get("mainEntityOfPage")):
             return article
+    if len(articles) > 1:
+        titles = page_titles(sel)
+        named = [article for article in articles if headline_key(article.get("headline")) in titles]
+        elsewhere = [article for article in articles if url and names_other_page(url, article)]
+        articles = named or [article for article in articles if article not in elsewhere] or articles
     if articles:
         return articles[0]
     return next((found for found in map(declared_in_broken_json, broken) if found), {})
+
+
+def headline_key(text) -> str | None:
+    return " ".join(text.casefold().split()) if isinstance(text, str) and text.strip() else None
+
+
+def page_titles(sel: Selector) -> set[str]:
+    """The headlines a page shows or shares, compared without case or spacing: its `<h1>`s,
+    `og:title` and `<title>` (whole, and its part before a site's name)."""
+    found = ["".join(h1.css("::text").getall()) for h1 in sel.css("h1")]
+    found += [sel.css('meta[property="og:title"]::attr(content)').get(), sel.css("title::text").get()]
+    titles = set()
+    for text in found:
+        key = headline_key(text)
+        if key:
+            titles.add(key)
+            titles.update(key.rsplit(sep, 1)[0].strip() for sep in (" | ", " - ", " – ", " — ") if sep in key)
+    return titles
+
+
+def names_other_page(url: str, article: dict) -> bool:
+    """Whether an article object declares the address of another page than `url`."""
+    declared = article.get("url") or article.get("mainEntityOfPage")
+    if isinstance(declared, dict):
+        declared = declared.get("@id") or declared.get("url")
+    return isinstance(declared, str) and bool(path_of(declared).strip("/")) and not same_path(url, declared)
+
+
+def date_value(value) -> str | None:
+    """A declared date as text: a string, or a number of seconds (or milliseconds) since 1970."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value))
+    return value if isinstance(value, str) else None
 
 
 def same_path(url: str, declared) -> bool:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 from ..cleaning.credits import caption_in_text, credit_of_block
-from ..cleaning.dates import mentions_date
+from ..cleaning.dates import tells_day_in_part
 
 FURNITURE = re.compile(
     r"^(?:(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità|scroll to continue(?: with content)?|"
@@ -107,8 +107,8 @@ def is_sentence(text: str) -> bool:
 
 def is_dateline(text: str) -> bool:
     """A short line that dates the article (`Patricio Candia | Palma | 08/01/2014`, `North Korea
-    09:31 August 20, 2019`), not a sentence."""
-    return len(text) <= 100 and mentions_date(text) and not is_sentence(text)
+    09:31 August 20, 2019`, `By Ann Lee | 3h ago`), not a sentence."""
+    return len(text) <= 100 and tells_day_in_part(text) and not is_sentence(text)
 
 
 def without_trailing_headings(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
