@@ -811,3 +811,14 @@ def test_the_date_s_source_is_kept_beside_the_item_to_say_why():
     assert (shown["published_at_local"], shown["extraction"]["date_source"]) == ("2023-11-17", "shown")
     assert (in_url["published_at_local"], in_url["extraction"]["date_source"]) == ("2023-11-17", "url")
     assert "extraction" not in stored_fields()                        # exported with items, never stored
+
+
+ARTICLE_HEAD = '<html><head><meta property="og:type" content="article"></head><body>'
+PROSE = "".join(f"<p>Paragraph {n} of the article, a sentence long enough to be read as its text.</p>" for n in range(5))
+
+
+@pytest.mark.parametrize("source", ["Source: Eurostat", "자료=한국은행", "出典：総務省"])
+def test_a_data_source_under_the_text_stays_in_it(source):
+    html = f"{ARTICLE_HEAD}<article><h1>Prices rose again in May</h1>{PROSE}<p>{source}</p></article></body></html>"
+    result = extract_article(html, "https://news.test/2024/06/prices")
+    assert result["body"].endswith(source) and result["image_credits"] == []

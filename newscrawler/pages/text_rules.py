@@ -7,7 +7,7 @@ import html as html_entities
 import re
 from collections import Counter
 
-from ..cleaning.credits import caption_in_text, credit_of_block
+from ..cleaning.credits import caption_in_text, credit_of_block, is_source_line
 from ..cleaning.dates import mentions_date
 
 FURNITURE = re.compile(
@@ -155,8 +155,8 @@ def is_repeatable_label(text: str) -> bool:
 
 def is_loose_line(text: str) -> bool:
     """A short line that ends no sentence; never a picture's credit (the credits pipeline takes
-    those out of the text and keeps them)."""
-    if len(text) > LOOSE_LINE or SENTENCE_END.search(text):
+    those out of the text and keeps them), nor the source of the text's figures."""
+    if len(text) > LOOSE_LINE or SENTENCE_END.search(text) or is_source_line(text):
         return False
     return credit_of_block(text) is None and caption_in_text(text) is None
 
