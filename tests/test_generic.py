@@ -850,6 +850,22 @@ def test_a_sentence_about_paywalls_is_text(sentence):
     assert not is_furniture(sentence)
 
 
+def test_a_body_under_thousands_of_unclosed_elements_is_read():
+    html = (f'{ARTICLE_HEAD}<article><h1>Deeply nested story</h1>' + "<div><span>" * 1500
+            + PROSE + "</article></body></html>")
+    result = extract_article(html, "https://news.test/2024/06/nested-story")
+    assert result["body"].count("Paragraph") == 5
+
+
+def test_a_table_row_is_one_line_and_code_keeps_its_indentation():
+    rows = "".join(f"<tr><td>Country {n}</td><td>{n}.5%</td><td>rising</td></tr>" for n in range(8))
+    html = (f'{ARTICLE_HEAD}<article><h1>Growth in tables</h1>{PROSE}<table>{rows}</table>'
+            '<pre><code>def main():\n    if ready:\n        run()</code></pre>' + PROSE + "</article></body></html>")
+    body = extract_article(html, "https://news.test/2024/06/growth-in-tables")["body"]
+    assert "Country 3 | 3.5% | rising" in body.split("\n\n")
+    assert "def main():\n    if ready:\n        run()" in body
+
+
 @pytest.mark.parametrize("furniture", [
     '<header><a href="/">Example News</a></header>',
     '<header><a href="/" class="logo">Example News</a><nav><a href="/world">World</a><a href="/business">Business</a>'

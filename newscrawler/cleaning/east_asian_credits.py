@@ -77,4 +77,6 @@ def east_asian_credits(text: str, known_provider=lambda name: False) -> tuple[st
             if credit:
                 found.append(credit)
                 text = text.replace(match.group(0), " ", 1)
+    if not found:
+        return text, []  # untouched: a block of code keeps its indentation
     return re.sub(r"[ \t]{2,}", " ", text).strip(), found

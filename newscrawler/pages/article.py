@@ -16,7 +16,7 @@ from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
 from .body_text import text_blocks
-from .html import first_text, html_is_complete, json_ld_article, meta_content
+from .html import first_text, html_is_complete, json_ld_article, meta_content, within_parser_depth
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -72,7 +72,7 @@ class ArticlePage:
         # at some later moment of reading).
         self.fetched_at = fetched_at or datetime.now(timezone.utc)
         self.too_large = len(html) > MAX_PAGE_CHARS
-        self.html = "<html></html>" if self.too_large else readable(html)
+        self.html = "<html></html>" if self.too_large else within_parser_depth(readable(html))
         self.url = url
         self.urls = urls
         self.sel = Selector(text=self.html)

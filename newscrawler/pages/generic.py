@@ -22,7 +22,7 @@ from ..items import Image, ImageCredit
 from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
-from .body_text import text_blocks
+from .body_text import CELL_SEPARATOR, text_blocks
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
                          UPDATE_WORDS, same_day_roughly, url_date)
 from .headlines import (headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name,
@@ -74,6 +74,19 @@ def is_site_frame(element) -> bool:
 LINE_BREAK = "\ue000"  # a private-use character: no page text, and XML accepts it
 
 
+def is_row_of_cells(row) -> bool:
+    """A table's row of several cells (figures, names): a line of the text. A row of one cell lays
+    out a page's text, whose blocks are read as such."""
+    return len(row.findall("cell")) > 1
+
+
+def row_of(row) -> list[str]:
+    """A row of cells as one line, its cells apart as trafilatura's own text writes them."""
+    cells = [clean_text(" ".join(cell.itertext())) for cell in row.findall("cell")]
+    line = CELL_SEPARATOR.join(cell for cell in cells if cell)
+    return [line] if line else []
+
+
 # A table is the article's text when it holds this share of the words found (a story or a list laid
 # out in cells, a table of figures the text discusses); a smaller one is a box beside the text (a
 # game's facts). On the tuned part of bench/extract.py, body F1 0.9341 at 25%, 0.9346 at 10%, 0.9359
@@ -85,7 +98,7 @@ def text_tables(found: list) -> list:
     """Of the tables blocks were found in, those that hold the article's text (TEXT_TABLE_SHARE)."""
     words = Counter()
     for (_, text), table in found:
-        words[table] += len(text.split())
+        words[table] += len(text.replace(CELL_SEPARATOR, " ").split())  # a row's separators are no words
     total = sum(words.values()) or 1
     return [table for table, count in words.items() if table is not None and count >= TEXT_TABLE_SHARE * total]
 
@@ -450,7 +463,10 @@ class GenericArticlePage(ArticlePage):
         if not xml:
             return []
         found = []  # (block, the table it is in or None)
-        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "cell", "code"):
+        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "row", "cell", "code"):
+            row = next((r for r in node.iterancestors("row") if is_row_of_cells(r)), None)
+            if node.tag == "row" and not is_row_of_cells(node) or row is not None:
+                continue  # a row of cells is read as one line; a row of one cell (a layout) as its blocks
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
             if node.tag == "code" and next(node.iterancestors("p", "head", "item", "quote", "cell"), None) is not None:
@@ -458,7 +474,7 @@ class GenericArticlePage(ArticlePage):
             if node.tag in ("quote", "cell", "item") and node.find(".//p") is not None:
                 continue  # a quote, cell or list item of paragraphs: its paragraphs are read, not it again
             table = next(node.iterancestors("table"), None)
-            for text in (code_of(node) if node.tag == "code" else lines_of(node)):
+            for text in (code_of(node) if node.tag == "code" else row_of(node) if node.tag == "row" else lines_of(node)):
                 if not self.is_caption(text) and not self.is_link_only(text, node.tag == "head") and not is_furniture(text):
                     found.append((("h2" if node.tag == "head" else "p", text), table))
         kept_tables = text_tables(found)
