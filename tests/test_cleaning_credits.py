@@ -136,3 +136,62 @@ def test_korean_credits(body, kept, credits):
     cleaned, found = strip_body_credits(body)
     assert cleaned == kept
     assert [(c.photographer, c.provider) for c in found] == credits
+
+
+@pytest.mark.parametrize("sentence", [
+    "Last year the gallery bought a photograph by Ansel Adams.",
+    "She framed a picture by Jane Doe.",
+    "He posted a photo by Kim Lee on his page.",
+    "He posted a photo by Kim Lee.",
+    "The museum shows images by Nan Goldin.",
+    "The magazine ran a photo essay. Its cover was a picture by Annie Leibovitz.",
+])
+def test_a_credit_word_inside_a_sentence_is_the_sentence_s(sentence):
+    """A credit is a line or a trailing unit of its own, never the end of a sentence's grammar."""
+    from newscrawler.cleaning.credits import strip_caption_credits
+
+    assert strip_body_credits(sentence) == (sentence, [])
+    assert strip_caption_credits(sentence) == (sentence, [])
+
+
+@pytest.mark.parametrize("text, rest, photographer, provider", [
+    ("Photo: Reuters/Brendan McDermid", "", "Brendan McDermid", "Reuters"),
+    ("Traders work on the floor. Photo: Reuters/Brendan McDermid", "Traders work on the floor.",
+     "Brendan McDermid", "Reuters"),
+    ("Image: Getty Images/iStockphoto", "", None, "Getty Images/iStockphoto"),
+    ("A chart of prices.Image: Getty Images/iStockphoto", "A chart of prices.", None, "Getty Images/iStockphoto"),
+    ("Picture: AFP / Jane Roe", "", "Jane Roe", "AFP"),
+])
+def test_an_agency_and_who_took_the_picture_are_one_credit(text, rest, photographer, provider):
+    cleaned, found = strip_body_credits(text)
+    assert cleaned == rest
+    assert [(c.photographer, c.provider) for c in found] == [(photographer, provider)]
+
+
+@pytest.mark.parametrize("body, kept, provider", [
+    ("비트코인이 올랐다. /사진=뉴스1", "비트코인이 올랐다.", "뉴스1"),
+    ("거래소 앞 풍경 [사진=연합뉴스]", "거래소 앞 풍경", "연합뉴스"),
+    ("[사진=연합뉴스]", "", "연합뉴스"),
+    ("서울 시내 전경. 연합뉴스", "서울 시내 전경.", "연합뉴스"),
+    ("자료사진=뉴시스", "", "뉴시스"),
+    ("会見する首相（写真：ロイター）", "会見する首相", "ロイター"),
+    ("記者会見する首相＝15日、首相官邸＝共同", "記者会見する首相＝15日、首相官邸", "共同"),
+    ("北京的街头。图/视觉中国", "北京的街头。", "视觉中国"),
+    ("上海外滩夜景（图片来源：视觉中国）", "上海外滩夜景", "视觉中国"),
+])
+def test_credits_of_korean_japanese_and_chinese_pages(body, kept, provider):
+    cleaned, found = strip_body_credits(body)
+    assert cleaned == kept
+    assert [c.provider for c in found] == [provider]
+
+
+@pytest.mark.parametrize("text", [
+    "자료=한국은행", "물가가 올랐다. 자료=한국은행", "출처: 한국은행", "Source: Eurostat",
+    "Prices rose 3% in May. Source: Eurostat", "(Source: Eurostat)", "Quelle: Statistisches Bundesamt",
+    "数据来源：国家统计局", "出典：総務省",
+])
+def test_a_data_source_is_no_picture_credit_and_stays(text):
+    from newscrawler.cleaning.credits import strip_caption_credits
+
+    assert strip_body_credits(text) == (text, [])
+    assert strip_caption_credits(text) == (text, [])

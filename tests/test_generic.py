@@ -1048,3 +1048,72 @@ def test_a_json_ld_date_given_as_a_number_is_read(declared):
     page = graph_page([{"@type": "NewsArticle", "headline": "Council approves the budget after debate",
                         "datePublished": declared}])
     assert extract_article(page, "https://town.test/news/council-approves-budget")["published_at"] == "2024-05-09T15:00:00+00:00"
+
+
+ARTICLE_HEAD = '<html><head><meta property="og:type" content="article"></head><body>'
+PROSE = "".join(f"<p>Paragraph {n} of the article, a sentence long enough to be read as its text.</p>" for n in range(5))
+
+
+@pytest.mark.parametrize("source", ["Source: Eurostat", "자료=한국은행", "出典：総務省"])
+def test_a_data_source_under_the_text_stays_in_it(source):
+    html = f"{ARTICLE_HEAD}<article><h1>Prices rose again in May</h1>{PROSE}<p>{source}</p></article></body></html>"
+    result = extract_article(html, "https://news.test/2024/06/prices")
+    assert result["body"].endswith(source) and result["image_credits"] == []
+
+
+@pytest.mark.parametrize("pitch", [
+    "Subscribe to continue reading… $1 a week",
+    "Subscribe to continue reading. Get unlimited digital access for $1 a week. Cancel anytime.",
+    "This article is for subscribers only. Already a subscriber? Log in",
+    "To keep reading, start your free trial today: just €2.99 per month for the first year.",
+    "Continue reading with a subscription. Only £1 a week for 3 months.",
+    "Register now for free access to this article.",
+])
+def test_a_paywall_pitch_the_page_shows_is_no_text(pitch):
+    """Where the rest of the text is, whatever the page, the pitch that stands in for it is no text."""
+    html = (f'{ARTICLE_HEAD}<article><h1>Prices rose again in May</h1>{PROSE}<div class="offer"><p>{pitch}</p>'
+            f'<a href="/subscribe">Subscribe now</a></div>{PROSE}</article></body></html>')
+    body = extract_article(html, "https://news.test/2024/06/prices")["body"]
+    assert body.count("Paragraph") == 10 and pitch[:20] not in body
+
+
+@pytest.mark.parametrize("sentence", [
+    "The paper asks readers to subscribe to continue reading after three free articles a month.",
+    "A subscription costs $1 a week for the first year, the company said on Tuesday.",
+])
+def test_a_sentence_about_paywalls_is_text(sentence):
+    from newscrawler.pages.text_rules import is_furniture
+
+    assert not is_furniture(sentence)
+
+
+def test_a_body_under_thousands_of_unclosed_elements_is_read():
+    html = (f'{ARTICLE_HEAD}<article><h1>Deeply nested story</h1>' + "<div><span>" * 1500
+            + PROSE + "</article></body></html>")
+    result = extract_article(html, "https://news.test/2024/06/nested-story")
+    assert result["body"].count("Paragraph") == 5
+
+
+def test_a_table_row_is_one_line_and_code_keeps_its_indentation():
+    rows = "".join(f"<tr><td>Country {n}</td><td>{n}.5%</td><td>rising</td></tr>" for n in range(8))
+    html = (f'{ARTICLE_HEAD}<article><h1>Growth in tables</h1>{PROSE}<table>{rows}</table>'
+            '<pre><code>def main():\n    if ready:\n        run()</code></pre>' + PROSE + "</article></body></html>")
+    body = extract_article(html, "https://news.test/2024/06/growth-in-tables")["body"]
+    assert "Country 3 | 3.5% | rising" in body.split("\n\n")
+    assert "def main():\n    if ready:\n        run()" in body
+
+
+@pytest.mark.parametrize("furniture", [
+    '<header><a href="/">Example News</a></header>',
+    '<header><a href="/" class="logo">Example News</a><nav><a href="/world">World</a><a href="/business">Business</a>'
+    '</nav></header>',
+    '<nav><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li></ul></nav>',
+])
+@pytest.mark.parametrize("text", ["<p>A story of a few words.</p>", "<h1>A story</h1><div>A story of a few words.</div>",
+                                  "<h1>A story</h1>A story of a few words."])
+def test_the_site_s_header_and_navigation_are_no_text(furniture, text):
+    """A page too short for trafilatura, with no `<article>` or `<main>`: the text is the page's
+    own, not the site's frame glued to it."""
+    html = f'{ARTICLE_HEAD}{furniture}{text}<footer><a href="/about">About us</a></footer></body></html>'
+    body = extract_article(html, "https://example.test/2024/06/a-story")["body"]
+    assert body == "A story of a few words."

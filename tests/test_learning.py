@@ -9,11 +9,9 @@ from datetime import timezone
 import pytest
 
 from newscrawler.learning.recipe import DataCall, learn, read_fields, related_page
-from newscrawler.pages.article import ArticlePage
 from replica.app import AppFaults, AppReplica, AppSite, app_editions
 from servers import run_crawl
 
-BLOCKS = ArticlePage.body_blocks_css
 
 
 def recorded_render(site: AppSite, edition: str, article) -> tuple[dict, list[DataCall]]:
@@ -47,13 +45,13 @@ def site():
 def test_a_render_teaches_the_article_call_its_fields_and_the_related_call(site):
     article = next(a for a in site.editions["en"].articles.values() if len(a.related_ids) > 3)
     shown, calls = recorded_render(site, "en", article)
-    recipe = learn(shown, calls, str(article.id), "en", BLOCKS)
+    recipe = learn(shown, calls, str(article.id), "en")
     assert recipe.article.url == "http://api.test/feed/v1/articles/{id}?languageCode={edition}"
     assert recipe.article.headers == {"origin": "http://site.test", "accept": "*/*"}
     assert dict(recipe.fields)["title"] == ("title",) and dict(recipe.fields)["body_html"] == ("content",)
     assert recipe.related.url.endswith("/related?languageCode={edition}&offset={offset}")
     other = list(site.editions["en"].articles.values())[7]
-    fields = read_fields(recipe, site.article("en", other), BLOCKS)
+    fields = read_fields(recipe, site.article("en", other))
     assert (fields["title"], fields["section"]) == (other.title, other.section)
     assert fields["body"] == "\n\n".join(b.text for b in other.blocks)
     assert related_page(recipe, site.related("en", other, 0), f"http://site.test/en/article/{other.id}")[:1] == \
@@ -62,17 +60,17 @@ def test_a_render_teaches_the_article_call_its_fields_and_the_related_call(site)
 
 def test_an_answer_of_another_shape_is_noticed(site):
     article = list(site.editions["en"].articles.values())[3]
-    recipe = learn(*recorded_render(site, "en", article), str(article.id), "en", BLOCKS)
+    recipe = learn(*recorded_render(site, "en", article), str(article.id), "en")
     answer = site.article("en", article)
     answer["headline"] = answer.pop("title")
     with pytest.raises(KeyError):
-        read_fields(recipe, answer, BLOCKS)
+        read_fields(recipe, answer)
 
 
 def test_calls_that_do_not_give_the_text_teach_nothing(site):
     article = list(site.editions["en"].articles.values())[3]
     shown, calls = recorded_render(site, "en", article)
-    assert learn({**shown, "body": "Another text altogether."}, calls, str(article.id), "en", BLOCKS) is None
+    assert learn({**shown, "body": "Another text altogether."}, calls, str(article.id), "en") is None
 
 
 def crawl_app(tmp_path, app, name: str, **settings):
@@ -139,7 +137,7 @@ def test_renders_of_articles_with_and_without_a_picture_teach_one_recipe(site):
     with_picture = [a for a in articles if a.hero_url][:2]
     without = [a for a in articles if not a.hero_url][:1]
     for article in (with_picture[0], *without, with_picture[1]):
-        learner.taught("coinness:en", learn(*recorded_render(site, "en", article), str(article.id), "en", BLOCKS))
+        learner.taught("coinness:en", learn(*recorded_render(site, "en", article), str(article.id), "en"))
     recipe = learner.recipe_to_read("coinness:en")
     assert recipe is not None and dict(recipe.fields)["image_url"] == ("image", "url")
 
@@ -225,6 +223,6 @@ def test_a_recipe_travels_as_json_and_comes_back_the_same(site):
     from newscrawler.learning.recipe import Recipe
 
     article = next(a for a in site.editions["en"].articles.values() if len(a.related_ids) > 3)
-    recipe = learn(*recorded_render(site, "en", article), str(article.id), "en", BLOCKS)
+    recipe = learn(*recorded_render(site, "en", article), str(article.id), "en")
     back = Recipe.from_data(json.loads(json.dumps(recipe.plain)))
     assert back == recipe and back.article.headers == recipe.article.headers

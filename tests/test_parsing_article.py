@@ -177,3 +177,39 @@ def test_json_ld_nested_too_deep_is_skipped_cleanly():
     deep = "[" * 100_000 + "]" * 100_000
     head = f'<script type="application/ld+json">{deep}</script>'
     assert parse_article(page(BASIC, head), "http://site.test/article/42").title == "Bitcoin & the “Banks”"
+
+
+def body_of(body_html: str, site: str = "replica") -> str:
+    return parse_article(page(BASIC.split('<div class="article-body">')[0] + f'<div class="article-body">{body_html}</div>'),
+                         "http://site.test/article/42").body
+
+
+@pytest.mark.parametrize("body_html", [
+    "<div>Opening of the story.</div><div>Its second paragraph.</div>",
+    "Opening of the story.<br>Its second paragraph.",
+    "<div>Opening of the story.<br><br>Its second paragraph.</div>",
+    "<section><div><span>Opening of the story.</span></div><div>Its <b>second</b> paragraph.</div></section>",
+])
+def test_a_body_of_divs_or_of_lines_is_read(body_html):
+    assert body_of(body_html) == "Opening of the story.\n\nIts second paragraph."
+
+
+def test_all_the_text_a_reader_reads_in_the_body_is_read_in_order():
+    body_html = ("<p>Opening.</p><ul><li>Outer item<ul><li>Inner item</li></ul></li></ul>"
+                 "<blockquote>Quote written inside<p>and a paragraph of it.</p></blockquote>"
+                 "<table><tr><th>Coin</th><th>Price</th></tr><tr><td>BTC</td><td>$60,000</td></tr></table>"
+                 "<dl><dt>Term</dt><dd>Its meaning.</dd></dl><p>Closing.</p>")
+    assert body_of(body_html).split("\n\n") == [
+        "Opening.", "Outer item", "Inner item", "Quote written inside", "and a paragraph of it.",
+        "Coin | Price", "BTC | $60,000", "Term", "Its meaning.", "Closing."]
+
+
+def test_a_coinness_body_of_divs_is_no_missing_body():
+    from newscrawler.sites.coinness import CoinnessArticlePage, URLS
+
+    html = ('<html><body><h1 class="ArticleDetailTitle-sc-1abc">A title</h1>'
+            '<div class="ArticleContent-sc-9xyz"><div>First line of the news.</div><div>Second line.</div></div>'
+            '</body></html>')
+    page = CoinnessArticlePage(html, "https://coinness.com/en/article/1383", URLS)
+    page.validate()
+    assert page.body() == "First line of the news.\n\nSecond line."

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 
 from ..items import ImageCredit
+from .east_asian_credits import east_asian_credits
 
 KNOWN_PROVIDERS = [
     "Getty Images", "Shutterstock", "Unsplash", "Pexels", "Pixabay", "Reuters", "AFP", "AP",
     "Associated Press", "Bloomberg", "EPA", "iStock", "Adobe Stock", "Wikimedia Commons", "Yonhap",
     "Freepik", "Dreamstime", "Alamy", "dpa", "EFE", "Xinhua", "Anadolu", "Kyodo", "Imago", "Keystone", "ANSA",
     "PA Images", "PA", "Sipa", "NurPhoto", "ZUMA Press", "SOPA Images", "Polaris", "Redux", "IMAGO", "imago images",
-    "picture alliance", "picture-alliance", "UPI", "TASS", "Sputnik", "Pool", "Handout",
+    "picture alliance", "picture-alliance", "UPI", "TASS", "Sputnik", "Pool", "Handout", "iStockphoto",
+    "Corbis", "EyeEm", "Magnum Photos", "Science Photo Library", "Sygma", "Bridgeman Images",
 ]
 # Longest first, so "Associated Press" wins over "AP" and "Getty Images" is read whole.
 _PROVIDER = "|".join(re.escape(p) for p in sorted(KNOWN_PROVIDERS, key=len, reverse=True))
@@ -35,7 +37,10 @@ WHOLE_FORMS = [
     re.compile(rf"^©\s*(?P<provider>{_ANY})$"),
     re.compile(rf"^Photo(?:graph)? by (?P<photographer>{_ANY}) (?:on|via|for) (?P<provider>{_ANY})$"),
     re.compile(rf"^Photo(?:graph)? by (?P<photographer>{_ANY})$"),
-    re.compile(rf"^(?:Image|Photo|Picture|Source)s?: (?P<provider>{_ANY})$"),
+    re.compile(rf"^(?:Image|Photo|Picture)s?: (?P<who>{_ANY})$"),
+    # A source's label names a picture's credit only with a picture agency (`Source: Getty Images`);
+    # `Source: Eurostat` gives the source of figures, which is text.
+    re.compile(rf"^(?P<source>Source|Quelle|Fuente|Fonte)s?: (?P<who>{_ANY})$"),
     re.compile(rf"^(?:Credit|Photo credit|Image credit)s?: (?P<photographer>[^\n/]+?)(?:\s*/\s*(?P<provider>{_ANY}))?$", re.I),
     re.compile(rf"^(?:(?:Photo|Image|Picture)s? )?[Cc]ourtesy(?: of)?:? (?:the )?(?P<provider>{_ANY})$"),
 ]
@@ -45,12 +50,17 @@ INLINE_FORMS = [
     re.compile(rf"{_INLINE_START}©{_SP}?(?P<provider>{_PROVIDER})/(?P<photographer>{_NAME})(?=$|[^a-z])"),
     re.compile(rf"{_INLINE_START}Photo{_SP}by{_SP}(?P<photographer>{_NAME}){_SP}on{_SP}(?P<provider>{_PROVIDER})(?![a-z])"),
     re.compile(rf"{_INLINE_START}©{_SP}?(?P<provider>{_PROVIDER})(?![a-z])"),
-    re.compile(rf"{_INLINE_START}(?:Image|Photo):{_SP}(?P<provider>{_PROVIDER})(?![a-z])"),
+    # `Photo: Reuters/Brendan McDermid`, `Image: Getty Images/iStockphoto`: the agency and who took it
+    re.compile(rf"{_INLINE_START}(?:Image|Photo|Picture):{_SP}(?P<who>(?:{_PROVIDER})"
+               rf"(?:{_SP}?/{_SP}?(?:{_PROVIDER}|{_NAME}))?)(?![a-z])"),
 ]
 
 
 def _credit(match: re.Match) -> ImageCredit:
     groups = match.groupdict()
+    if groups.get("who"):  # one name or two (`Reuters/Brendan McDermid`): told apart by what they are
+        photographer, provider = credit_parts(groups["who"])
+        return ImageCredit(match.group(0).strip(), photographer, provider)
     photographer = (groups.get("photographer") or "").strip() or None
     provider = (groups.get("provider") or "").strip() or None
     # "Credit: Reuters" names an agency, not a person.
@@ -79,43 +89,6 @@ def looks_like_name(text: str | None) -> bool:
                for w in words if w)
 
 
-# Korean credits: `사진=연합뉴스`, `(사진=홍길동 기자)`, `사진=OO 제공`, `ⓒ코인니스`, `출처: 셔터스톡`,
-# `이미지: 픽사베이`. Hangul has no capitals, so the label and a short name are what tell them.
-KOREAN_LABEL = r"(?:사진|이미지|그림|영상|출처|자료)"
-_KOREAN_WHO = r"[^()\n=:.!?]{1,30}?"
-KOREAN_FORMS = [
-    re.compile(rf"\(\s*(?P<label>{KOREAN_LABEL})\s*[=:]\s*(?P<who>{_KOREAN_WHO})\s*\)"),
-    re.compile(rf"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>{KOREAN_LABEL})\s*[=:]\s*(?P<who>{_KOREAN_WHO})\s*$"),
-    re.compile(r"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>ⓒ|©(?=\s*[가-힣]))\s*(?P<who>[^\s©ⓒ()][^©ⓒ()\n]{0,29}?)\s*$"),
-]
-REPORTER = re.compile(r"\s*(?:기자|특파원|작가|촬영)$")
-PROVIDED = re.compile(r"\s*(?:제공|캡처|갈무리)$")
-
-
-def korean_credit(match: re.Match) -> ImageCredit | None:
-    """A Korean credit's names: `홍길동 기자` (a reporter) is a photographer, `OO 제공` (provided by)
-    and an agency are providers; None when what follows the label is a sentence, not a name."""
-    who = match.group("who").strip()
-    if not who or len(who.split()) > 4 or not re.search(r"[가-힣A-Za-z]", who):
-        return None
-    text = match.group(0).strip()
-    if REPORTER.search(who):
-        return ImageCredit(text, REPORTER.sub("", who) or None, None)
-    return ImageCredit(text, None, PROVIDED.sub("", who) or who)
-
-
-def korean_credits(text: str) -> tuple[str, list[ImageCredit]]:
-    """`text` without its Korean credits (in parentheses anywhere, or at its end), and those."""
-    found = []
-    for form in KOREAN_FORMS:
-        for match in list(form.finditer(text)):
-            credit = korean_credit(match)
-            if credit:
-                found.append(credit)
-                text = text.replace(match.group(0), " ", 1)
-    return re.sub(r"[ \t]{2,}", " ", text).strip(), found
-
-
 def credit_of_block(text: str) -> ImageCredit | None:
     """The credit when `text` is nothing but a credit; None otherwise. Its names must look like
     names: a short paragraph that merely begins like a credit is body text."""
@@ -127,9 +100,11 @@ def credit_of_block(text: str) -> ImageCredit | None:
         return credit_of_block(text[1:-1])
     for form in WHOLE_FORMS:
         match = form.match(text)
-        if match and looks_like_name(match.groupdict().get("photographer")) \
-                and looks_like_name(match.groupdict().get("provider")):
-            return _credit(match)
+        if not match or match.groupdict().get("source") and not is_known_provider(match.group("who")):
+            continue
+        credit = _credit(match)
+        if looks_like_name(credit.photographer) and looks_like_name(credit.provider):
+            return credit
     return None
 
 
@@ -138,15 +113,24 @@ CREDIT_LABEL = (r"(?:Photo(?:graph)?s?|Screenshot|Images?|Pictures?|Fotos?|Bild|
                 r"Crédit(?: photo)?|Source|Quelle|Fuente|Fonte|Illustration)")
 _UPPER_AGENCY = r"(?:REUTERS|AFP|AP|EPA|EPA-EFE|ANADOLU|XINHUA|YONHAP|DPA|KYODO|SIPA|ANSA|UPI)"
 _AFTER_SENTENCE = r"(?:^|(?<=[.!?)”\"]\s))"
+# A credit's own start: the text's, after a sentence's end, after a dash or a bar.
+_UNIT_START = r"(?:^|(?<=[.!?)”\"]\s)|(?<=[-–—|]\s))"
+# A label begins with a capital, even where the form ignores case (`PHOTO:`, `Photograph:`): a
+# word of a sentence does not.
+_CAPITAL = r"(?=(?-i:[A-ZÀ-Ý]))"
 TRAILING_FORMS = [
     # "... (Photo by Jane Doe/Getty Images)", "... (Photo: AFP)"
     re.compile(rf"\(\s*(?P<label>{CREDIT_LABEL}(?:\s+by|\s*:))\s*(?P<who>[^()]{{2,80}}?)\s*\)\.?$", re.I),
     # "... (AP Photo/Evan Vucci)"
     re.compile(rf"\((?P<who>(?:{_UPPER_AGENCY}|Reuters|Xinhua){_SP}Photo\s*/\s*[^()]{{2,60}}?)\)\.?$"),
-    # "... Photograph: Jane Doe/Getty Images", "... Foto: dpa"
-    re.compile(rf"(?:^|(?<=[.!?)”\"]\s)|(?<=\s))(?P<label>{CREDIT_LABEL}(?:\s+by|\s*:))\s*(?P<who>[^:]{{2,80}}?)\.?$", re.I),
+    # "... Photograph: Jane Doe/Getty Images", "... Foto: dpa": a capitalised label and its colon
+    re.compile(rf"(?:^|(?<=\s)){_CAPITAL}(?P<label>{CREDIT_LABEL}\s*:)\s*(?P<who>[^:]{{2,80}}?)\.?$", re.I),
+    # "... The harbour. Photo by Jane Doe": after a sentence's end, never the end of one
+    # ("the gallery bought a photograph by Ansel Adams")
+    re.compile(rf"{_UNIT_START}{_CAPITAL}(?P<label>{CREDIT_LABEL}\s+by)\s*(?P<who>[^:]{{2,80}}?)\.?$", re.I),
     # "... Photo AFP", "... Foto dpa"
-    re.compile(rf"{_AFTER_SENTENCE}(?P<label>Photo|Foto|Bild){_SP}(?P<who>(?:{_PROVIDER})(?:\s*/\s*{_NAME})?)$", re.I),
+    re.compile(rf"{_AFTER_SENTENCE}{_CAPITAL}(?P<label>Photo|Foto|Bild){_SP}(?P<who>(?:{_PROVIDER})(?:\s*/\s*{_NAME})?)$",
+               re.I),
     # "... REUTERS/Kai Pfaffenbach/File Photo"
     re.compile(rf"(?:^|(?<=\s))(?P<who>{_UPPER_AGENCY}/{_NAME}(?:/(?:File{_SP}Photo|File|Pool))?)$"),
     # "... Jane Doe/AFP via Getty Images", "... Jane Doe | Getty Images", "... Jane Doe/The New York Times":
@@ -196,6 +180,26 @@ def credit_of_element(text: str) -> ImageCredit:
     return ImageCredit(text.strip(), photographer, provider)
 
 
+SOURCE_LABEL = re.compile(r"^(?:Source|Quelle|Fuente|Fonte)s?\b", re.I)
+
+
+# A line that gives the source of the text's figures, in the languages the credits are read in.
+SOURCE_LINE = re.compile(r"^[(\[（]?\s*(?:(?:Data\s+)?(?:Source|Quelle|Fuente|Fonte)s?\s*:|(?:자료|출처)\s*[=:：]|"
+                         r"(?:数据|資料|资料)?(?:来源|來源|出典|出所|資料|资料)\s*[:：=＝])")
+
+
+def is_source_line(text: str) -> bool:
+    """A short line naming where figures come from (`Source: Eurostat`, `자료=한국은행`,
+    `出典：総務省`), which is the text's own, not the page's."""
+    return len(text) <= 120 and bool(SOURCE_LINE.match(text.strip()))
+
+
+def is_data_source(label: str, who: str) -> bool:
+    """A source's label before a name that is no picture agency: the source of figures
+    (`Source: Eurostat`), which is text in every language."""
+    return bool(SOURCE_LABEL.match(label.strip())) and not is_known_provider(who)
+
+
 def trailing_credit(caption: str) -> tuple[str, ImageCredit] | None:
     """A caption's credit at its end, as (the caption without it, the credit); None when it has
     none. The credit's names must look like names, so a caption ending in words is left alone."""
@@ -205,6 +209,8 @@ def trailing_credit(caption: str) -> tuple[str, ImageCredit] | None:
         if not match:
             continue
         who = match.group("who").strip().rstrip(".")
+        if is_data_source(match.groupdict().get("label") or "", who):
+            continue
         photographer, provider = credit_parts(who)
         if not (looks_like_name(photographer) and (is_known_provider(provider) or looks_like_name(provider))):
             continue
@@ -243,11 +249,11 @@ def strip_credits(text: str | None) -> tuple[str | None, list[ImageCredit]]:
     whole = credit_of_block(text)
     if whole:
         return None, [whole]
-    text, korean = korean_credits(text)
-    if korean and not text:
-        return None, korean
+    text, east_asian = east_asian_credits(text, is_known_provider)
+    if east_asian and not text:
+        return None, east_asian
     text, found = strip_inline_credits(text)
-    return text, korean + found
+    return text, east_asian + found
 
 
 def strip_caption_credits(caption: str) -> tuple[str | None, list[ImageCredit]]:

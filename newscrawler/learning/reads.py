@@ -44,7 +44,7 @@ class LearnedReads:
         calls = [DataCall(**call) for call in response.meta.get(m.DATA_CALLS) or ()]
         shown = shown_of(item, self.site.zone)
         article_id, edition = match.group("id"), self.site.urls.edition(item.url)
-        recipe = learn(shown, calls, article_id, edition, self.site.article_page.body_blocks_css)
+        recipe = learn(shown, calls, article_id, edition)
         if recipe is None:
             served = self.served_item(response, item)
             if served is not None:
@@ -94,7 +94,7 @@ class LearnedReads:
             yield self.render_instead(read["url"])
             return
         try:
-            fields = read_fields(recipe, json.loads(response.text), self.site.article_page.body_blocks_css)
+            fields = read_fields(recipe, json.loads(response.text))
         except (ValueError, KeyError, TypeError):
             yield from self.render_again(read, "answer_shape")
             return

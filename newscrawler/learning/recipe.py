@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from ..pages.article import text_blocks
+from ..pages.body_text import text_blocks
 from ..text import clean_text
 
 # Headers a request carries by itself, not the app's choice.
@@ -121,9 +121,9 @@ def at(data, path: tuple):
     return data
 
 
-def html_text(fragment: str, blocks_css: str) -> tuple[str, list[str]]:
+def html_text(fragment: str) -> tuple[str, list[str]]:
     """An HTML fragment's text as a page reads it: (body, headings)."""
-    blocks = text_blocks(Selector(text=f"<div>{fragment}</div>").css("div")[:1], blocks_css)
+    blocks = text_blocks(Selector(text=f"<div>{fragment}</div>").css("div")[:1])
     return "\n\n".join(text for _, text in blocks), [text for kind, text in blocks if kind == "h2"]
 
 
@@ -162,7 +162,7 @@ def headers_of(call: DataCall) -> dict:
     return {k: v for k, v in call.headers.items() if k.lower() not in OWN_HEADERS and not k.startswith(":")}
 
 
-def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | None, blocks_css: str) -> Recipe | None:
+def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe | None:
     """The recipe the render of one article teaches, or None when its calls do not give its text.
 
     `shown`: what the rendered page showed (`title`, `section`, `body`, `published` (an aware
@@ -171,7 +171,7 @@ def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | No
     for call in calls:
         if call.status != 200 or not isinstance(call.data, (dict, list)):
             continue
-        fields = match_fields(shown, call.data, blocks_css)
+        fields = match_fields(shown, call.data)
         if fields is None:
             continue
         recipe = Recipe(CallTemplate(template_of(call.url, article_id, edition), headers_of(call)), tuple(fields))
@@ -186,7 +186,7 @@ def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str
                         article_id, edition)
 
 
-def match_fields(shown: dict, data, blocks_css: str) -> list | None:
+def match_fields(shown: dict, data) -> list | None:
     """Where in `data` each shown field is; None unless the title and the text are both there."""
     found: dict[str, tuple] = {}
     wanted_time = to_minute(shown.get("published"))
@@ -206,7 +206,7 @@ def match_fields(shown: dict, data, blocks_css: str) -> list | None:
             elif wanted_time and to_minute(instant(value)) == wanted_time and "published" not in found:
                 found["published"] = path
             elif "<" in value and "body_html" not in found and shown.get("body") \
-                    and html_text(value, blocks_css)[0] == shown["body"]:
+                    and html_text(value)[0] == shown["body"]:
                 found["body_html"] = path
         elif isinstance(value, list) and value and value == shown.get("tags") and "tags" not in found:
             found["tags"] = path
@@ -286,13 +286,13 @@ def paging_parameter(pages: list[DataCall]) -> str | None:
     return next((k for k in queries[0] if PAGING_NAMES.match(k)), None)
 
 
-def read_fields(recipe: Recipe, data, blocks_css: str) -> dict:
+def read_fields(recipe: Recipe, data) -> dict:
     """An article's fields from its answer to the article call: what `learn()` matched, by the same
     paths. Raises KeyError when the answer lacks one (an answer of a shape not seen before)."""
     values = {name: at(data, path) for name, path in recipe.fields}
     if not isinstance(values.get("title"), str) or not isinstance(values.get("body_html"), str):
         raise KeyError("title or text missing from the answer")
-    body, headings = html_text(values.pop("body_html"), blocks_css)
+    body, headings = html_text(values.pop("body_html"))
     return {**{k: (clean_text(v) if isinstance(v, str) else v) for k, v in values.items()},
             "body": body, "headings": headings}
 

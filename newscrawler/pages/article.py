@@ -15,7 +15,9 @@ from ..cleaning.date_order import day_first_for
 from ..items import ArticleItem, Extraction, Image
 from ..text import clean_text, element_text
 from ..urls import UrlRules, absolute, host_family, host_of
-from .html import base_url, date_value, first_text, html_is_complete, html_selector, json_ld_article, meta_content
+from .body_text import text_blocks
+from .html import (base_url, date_value, first_text, html_is_complete, html_selector, json_ld_article, meta_content,
+                   within_parser_depth)
 from .related import RelatedBlock, RelatedSelectors
 
 
@@ -32,20 +34,6 @@ def readable(html: str) -> str:
         return html
     except UnicodeEncodeError:
         return html.encode("utf-8", "replace").decode("utf-8")
-
-
-def text_blocks(container, blocks_css: str) -> list[tuple[str, str]]:
-    """The text of the innermost blocks under `container` (a parsel selection), in order, as
-    ("p" | "h2", text): a list item or quote made of blocks gives its blocks, read once."""
-    found = []
-    for node in container.css(blocks_css):
-        if node.css(blocks_css)[1:]:
-            continue
-        text = element_text(node)
-        if text:
-            tag = node.root.tag if isinstance(node.root.tag, str) else "p"
-            found.append(("h2" if tag in ("h2", "h3", "h4") else "p", text))
-    return found
 
 
 class ArticleParseError(ValueError):
@@ -67,9 +55,6 @@ class ArticlePage:
     date_css = ".article-meta .article-date"
     hero_css = "figure"  # the article's first figure; a site names its lead picture's own class
     body_css = ".article-body"
-    # What a reader reads in the content: paragraphs, subheadings, list items and quotes (the
-    # innermost of them, so a quote's own paragraphs are read once).
-    body_blocks_css = "p, h2, h3, h4, li, blockquote, pre"
     tags_css = "ul.article-tags li"
     related = RelatedSelectors(list=".related-list", cards="a.card", loading=".loading", sentinel=".related-sentinel")
     default_language = "en"
@@ -88,7 +73,7 @@ class ArticlePage:
         # at some later moment of reading).
         self.fetched_at = fetched_at or datetime.now(timezone.utc)
         self.too_large = len(html) > MAX_PAGE_CHARS
-        self.html = "<html></html>" if self.too_large else readable(html)
+        self.html = "<html></html>" if self.too_large else within_parser_depth(readable(html))
         self.url = url
         self.urls = urls
         self.sel = html_selector(self.html)
@@ -181,8 +166,8 @@ class ArticlePage:
 
     @cached_property
     def blocks(self) -> list[tuple[str, str]]:
-        """("p" | "h2", text) in page order: subheadings are "h2", every other block "p"."""
-        return text_blocks(self.sel.css(self.body_css), self.body_blocks_css)
+        """All the text a reader reads in the content, in page order (`body_text.text_blocks`)."""
+        return text_blocks(self.sel.css(self.body_css)[:1])
 
     def body(self) -> str:
         return "\n\n".join(text for _, text in self.blocks)

@@ -22,6 +22,7 @@ from ..items import Image, ImageCredit
 from ..text import clean_text, element_text, unescaped
 from ..urls import absolute, host_family, host_of
 from .article import ArticlePage
+from .body_text import CELL_SEPARATOR, text_blocks
 from .date_rules import (BARE_TIME, DATE_META, DATELINE_TEXTS, LONG_TEXT, MODIFIED_META, OUTSIDE_ARTICLE, TIME_IN,
                          UPDATE_WORDS, numeric_order, same_day_roughly, url_date)
 from .headlines import (headline_text, is_headline_of_title, is_sentence_like, same_headline, strip_site_name,
@@ -58,7 +59,32 @@ def code_of(node) -> list[str]:
     return [code] if code else []
 
 
+# The site's frame around an article: its header, navigation, footer and asides.
+SITE_FRAME_TAGS = {"header", "nav", "footer", "aside"}
+
+
+def is_site_frame(element) -> bool:
+    """An element of the site's frame; the article's own `<header>` (inside an `<article>`, or
+    holding the headline) is the article's."""
+    if element.tag not in SITE_FRAME_TAGS:
+        return False
+    return not (element.tag == "header" and (element.xpath("ancestor::article") or element.xpath(".//h1")))
+
+
 LINE_BREAK = "\ue000"  # a private-use character: no page text, and XML accepts it
+
+
+def is_row_of_cells(row) -> bool:
+    """A table's row of several cells (figures, names): a line of the text. A row of one cell lays
+    out a page's text, whose blocks are read as such."""
+    return len(row.findall("cell")) > 1
+
+
+def row_of(row) -> list[str]:
+    """A row of cells as one line, its cells apart as trafilatura's own text writes them."""
+    cells = [clean_text(" ".join(cell.itertext())) for cell in row.findall("cell")]
+    line = CELL_SEPARATOR.join(cell for cell in cells if cell)
+    return [line] if line else []
 
 
 # A table is the article's text when it holds this share of the words found (a story or a list laid
@@ -72,7 +98,7 @@ def text_tables(found: list) -> list:
     """Of the tables blocks were found in, those that hold the article's text (TEXT_TABLE_SHARE)."""
     words = Counter()
     for (_, text), table in found:
-        words[table] += len(text.split())
+        words[table] += len(text.replace(CELL_SEPARATOR, " ").split())  # a row's separators are no words
     total = sum(words.values()) or 1
     return [table for table, count in words.items() if table is not None and count >= TEXT_TABLE_SHARE * total]
 
@@ -432,18 +458,36 @@ class GenericArticlePage(ArticlePage):
         `<main>`, then trafilatura favouring recall, then the page's paragraphs. Figure captions are
         not text."""
         found = self.trafilatura_blocks(False)
-        own = self.paragraphs(("article", "main"))
-        if found and not is_glued_baseline(found, own):
+        if found and not self.is_glued_baseline(found):
             # Judged without the header: text that is only the headline is no text (markup that
             # never closes its elements leaves trafilatura nothing else).
             blocks = self.without_header(self.within_article(found))
             if blocks:
                 return blocks
-        for candidate in (lambda: own, lambda: self.trafilatura_blocks(True), lambda: self.paragraphs(("body",))):
+        for candidate in (lambda: self.own_blocks, self.recall_blocks, lambda: self.page_blocks):
             blocks = self.without_header(candidate())
             if blocks:
                 return blocks
         return []
+
+    @cached_property
+    def own_blocks(self) -> list[tuple[str, str]]:
+        """The text of the page's `<article>` or `<main>`, as a reader reads it."""
+        return self.paragraphs(("article", "main"))
+
+    @cached_property
+    def page_blocks(self) -> list[tuple[str, str]]:
+        """The text of the article's element, else of the page's body, without the site's frame."""
+        return self.own_blocks or self.paragraphs(("body",))
+
+    def recall_blocks(self) -> list[tuple[str, str]]:
+        found = self.trafilatura_blocks(True)
+        return [] if self.is_glued_baseline(found) else found
+
+    def is_glued_baseline(self, found: list[tuple[str, str]]) -> bool:
+        """trafilatura's last resort: the page's text in one block, the site's frame glued to the
+        article's own blocks (`Example News A story`)."""
+        return is_glued_baseline(found, self.page_blocks)
 
     def trafilatura_blocks(self, favour_recall: bool) -> list[tuple[str, str]]:
         import trafilatura
@@ -454,7 +498,10 @@ class GenericArticlePage(ArticlePage):
         if not xml:
             return []
         found = []  # (block, the table it is in or None)
-        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "cell", "code"):
+        for node in etree.fromstring(xml.encode()).iter("p", "head", "item", "quote", "row", "cell", "code"):
+            row = next((r for r in node.iterancestors("row") if is_row_of_cells(r)), None)
+            if node.tag == "row" and not is_row_of_cells(node) or row is not None:
+                continue  # a row of cells is read as one line; a row of one cell (a layout) as its blocks
             if node.tag == "item" and node.getparent() is not None and node.getparent().tag != "list":
                 continue
             if node.tag == "code" and next(node.iterancestors("p", "head", "item", "quote", "cell"), None) is not None:
@@ -462,7 +509,7 @@ class GenericArticlePage(ArticlePage):
             if node.tag in ("quote", "cell", "item") and node.find(".//p") is not None:
                 continue  # a quote, cell or list item of paragraphs: its paragraphs are read, not it again
             table = next(node.iterancestors("table"), None)
-            for text in (code_of(node) if node.tag == "code" else lines_of(node)):
+            for text in (code_of(node) if node.tag == "code" else row_of(node) if node.tag == "row" else lines_of(node)):
                 if not self.is_caption(text) and not self.is_link_only(text, node.tag == "head") and not is_furniture(text):
                     found.append((("h2" if node.tag == "head" else "p", text), table))
         kept_tables = text_tables(found)
@@ -506,15 +553,12 @@ class GenericArticlePage(ArticlePage):
         return any(normalise(c) in texts for c in candidates if normalise(c))
 
     def paragraphs(self, containers: tuple[str, ...]) -> list[tuple[str, str]]:
+        """All the text a reader reads in the first of `containers` the page has, without the site's
+        frame (its header, navigation, footer, asides) and captions."""
         container = next((nodes[:1] for nodes in (self.sel.css(c) for c in containers) if nodes), None)
         if container is None:
             return []
-        found = []
-        for node in container.css("p, h2, h3"):
-            text = element_text(node)
-            if text and not self.is_caption(text) and not node.xpath("ancestor::figure|ancestor::nav|ancestor::footer"):
-                found.append(("h2" if node.root.tag in ("h2", "h3") else "p", text))
-        return found
+        return [(kind, text) for kind, text in text_blocks(container, is_site_frame) if not self.is_caption(text)]
 
     def within_article(self, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Where the headline's `<article>` holds most of the text found, the blocks outside it

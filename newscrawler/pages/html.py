@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from parsel import Selector
 
@@ -206,3 +207,46 @@ def html_is_complete(html: str) -> bool:
     unfinished = parser.rawdata[parser.rawdata.find("<"):] if "<" in parser.rawdata else ""
     # Text without one element (nothing arrived, a PDF's bytes) is no HTML document at all.
     return parser.any_element and not unfinished and not [tag for tag in parser.open if tag not in OPTIONAL_END]
+
+
+
+# libxml2, which parsel and trafilatura parse with, stops reading a document deeper than 256
+# elements (2048 with its huge-tree option): the rest of the page, its text with it, is lost.
+MAX_DEPTH = 200
+TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+START_TAG = re.compile(r"<[a-zA-Z]")
+END_TAG = re.compile(r"</[a-zA-Z]")
+# Elements that never hold others (void), and those a parser closes by itself when the next one
+# begins (`<p>`, `<li>`): neither deepens a page.
+FLAT_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+             "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot", "html", "head", "body"}
+
+
+def within_parser_depth(html: str) -> str:
+    """`html` with the elements nested deeper than MAX_DEPTH unwrapped (their start and end tags
+    left out, their text kept): markup that opens thousands of elements and never closes them is
+    read like any other. Pages whose start tags are not far more than their end tags are returned
+    as they are, unscanned."""
+    if len(START_TAG.findall(html)) - len(END_TAG.findall(html)) < MAX_DEPTH:
+        return html
+    pieces, position, open_tags, unwrapped = [], 0, [], Counter()
+    for tag in TAG.finditer(html):
+        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name in FLAT_TAGS or self_closing:
+            continue
+        if closing:
+            if unwrapped[name]:
+                unwrapped[name] -= 1
+                pieces.append(html[position:tag.start()])
+                position = tag.end()
+            elif name in open_tags:
+                while open_tags and open_tags.pop() != name:
+                    pass
+        elif len(open_tags) >= MAX_DEPTH:
+            unwrapped[name] += 1
+            pieces.append(html[position:tag.start()])
+            position = tag.end()
+        else:
+            open_tags.append(name)
+    pieces.append(html[position:])
+    return "".join(pieces)

@@ -7,8 +7,8 @@ import html as html_entities
 import re
 from collections import Counter
 
-from ..cleaning.credits import caption_in_text, credit_of_block
-from ..cleaning.dates import tells_day_in_part
+from ..cleaning.credits import caption_in_text, credit_of_block, is_source_line
+from ..cleaning.dates import mentions_date, tells_day_in_part
 
 FURNITURE = re.compile(
     r"^(?:(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità|scroll to continue(?: with content)?|"
@@ -22,6 +22,19 @@ NEWSLETTER = re.compile(
     r"^(?:(?:sign up|subscribe) (?:for|to) (?:our|the) [\w' ]{0,40}newsletters?\b|(?:get|receive) (?:our|the) [\w' ]{0,40}"
     r"newsletters?\b|enter your email(?: address)?\b|by (?:signing up|subscribing|clicking)[^.]{0,40}, you agree\b|"
     r"thank you for (?:signing up|subscribing)\b|[\w' ]{0,60}delivered (?:straight |directly )?to your inbox\b)", re.I)
+# A paywall's pitch, which stands where the rest of the text is: a call to subscribe, register or
+# log in to read on, an offer of access, a price by the week or month. Each form opens the line: a
+# sentence of the text that speaks of paywalls begins with its own subject.
+PAYWALL = re.compile(
+    r"^(?:(?:subscribe|sign up|register|log ?in|sign in|join)(?: now| today| here)?\b[^.!?]{0,40}?"
+    r"\b(?:to (?:continue|keep) reading|to read (?:on|more|the (?:full|rest|whole|entire))|"
+    r"(?:for|to get|and get) (?:free |full |unlimited |instant |digital )*access|to unlock)|"
+    r"(?:to )?(?:continue|keep) reading\b[^.!?]{0,40}?\b(?:subscri|log ?in|sign in|sign up|register|free trial|account)|"
+    r"this (?:article|story|content|page) is (?:only )?(?:for|available (?:only )?to|reserved for|exclusive to) "
+    r"(?:paying |our )?(?:subscribers|members)|already (?:a )?(?:subscriber|member|registered)\b|"
+    r"(?:get|enjoy|unlock) (?:unlimited|full|digital|instant)\b[^.!?]{0,40}?\baccess\b|"
+    r"(?:just |only |for )?[$€£¥]\s?\d+(?:[.,]\d{1,2})?\s*(?:/|a|per|each)\s*(?:week|month|year|wk|mo|yr)\b)",
+    re.I)
 # The title of a list of other articles.
 LIST_OF_ARTICLES = re.compile(
     r"^(?:other [\w ]{0,20}(?:columns|stories|articles|news|posts)|more (?:from|in|on|stories|news|articles|like this)\b|"
@@ -74,8 +87,9 @@ NOT_TEXT = [
 def is_furniture(text: str) -> bool:
     """A line of the page's furniture in the text: an advertisement's label, a pointer to another
     article (`Read more: ...`, `Lesen Sie auch: ...`), a prompt to share or subscribe, a newsletter
-    box's lines, a video player's labels."""
-    return len(text) <= 200 and bool(FURNITURE.match(text) or PLAYER_LABELS.match(text) or NEWSLETTER.match(text))
+    box's lines, a paywall's pitch, a video player's labels."""
+    return len(text) <= 200 and bool(FURNITURE.match(text) or PLAYER_LABELS.match(text) or NEWSLETTER.match(text)
+                                     or PAYWALL.match(text))
 
 
 def without_gallery(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -155,15 +169,15 @@ def is_repeatable_label(text: str) -> bool:
 
 def is_loose_line(text: str) -> bool:
     """A short line that ends no sentence; never a picture's credit (the credits pipeline takes
-    those out of the text and keeps them)."""
-    if len(text) > LOOSE_LINE or SENTENCE_END.search(text):
+    those out of the text and keeps them), nor the source of the text's figures."""
+    if len(text) > LOOSE_LINE or SENTENCE_END.search(text) or is_source_line(text):
         return False
     return credit_of_block(text) is None and caption_in_text(text) is None
 
 
 def is_glued_baseline(found: list[tuple[str, str]], own: list[tuple[str, str]]) -> bool:
     """trafilatura's last resort on a page too short for it: the whole page's text in one block,
-    where the page's `<article>` has paragraphs of its own inside that text."""
+    where the page's `<article>` (its body, without one) has blocks of its own inside that text."""
     if len(found) != 1 or not own:
         return False
     text = found[0][1]
