@@ -35,6 +35,12 @@ def article_page_methods(config, page_class) -> list[PageMethod]:
     return methods
 
 
+def gate_page_methods(config) -> list[PageMethod]:
+    """What a render of a page that is only a gate does (pages/gates.py): let its script send the
+    browser on, and wait for the page it ends on to be quiet."""
+    return [PageMethod("wait_for_load_state", "networkidle", timeout=config.navigation_timeout_ms)]
+
+
 def listing_page_methods(config, source, state: dict) -> list[PageMethod]:
     """What a render of a listing does: what its source asks (`Source.load_more`), if anything."""
     steps = source.load_more(state)

@@ -26,11 +26,12 @@ from ..learning.learner import Learner
 from ..learning.reading import build_item
 from ..learning.reads import LearnedReads
 from ..pages import ArticleParseError
+from ..pages.gates import page_gate
 from ..pages.html import html_is_complete
 from ..refusals import PageRefused
 from ..rendering import RENDER_SLOT
 from ..rendering.config import render_config
-from ..rendering.scripts import article_page_methods, listing_page_methods
+from ..rendering.scripts import article_page_methods, gate_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
 from ..storage import crawl_store
@@ -106,6 +107,7 @@ class NewsSpider(scrapy.Spider):
         self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
         self.failed_sources: set[tuple[str, int]] = set()
+        self.gates_seen: set[str] = set()  # kinds of gate said at WARNING already (pages/gates.py)
         self.store = crawl_store(crawler)
         self.incremental = IncrementalCrawl.from_crawler(crawler, self.site.name, self.store, self.incremental_arg)
 
@@ -422,9 +424,32 @@ class NewsSpider(scrapy.Spider):
 
     def not_an_article(self, response):
         """A page reached as a candidate that declares no article (sites without rules): a listing
-        to explore with the site's first source, which judges its links."""
+        to explore with the site's first source, which judges its links; or a page that is only a
+        gate before the page (a script redirect, a cookie set and the page loaded again)."""
+        gate = page_gate(response.text)
+        if gate:
+            yield from self.pass_gate(response, gate)
+            return
         self.crawler.stats.inc_value("news/pages/not_article")
         yield from self.discovered(self.site.sources[0].links(response, self.site), response, 0)
+
+    def pass_gate(self, response, gate: str):
+        """Render a gate once, where rendering is allowed, so that the browser passes it as a
+        reader's would; say so either way (a gate read as a listing loses its article silently)."""
+        self.crawler.stats.inc_value(f"news/pages/{gate}")
+        what = gate.replace("_", " ")
+        if response.meta.get("playwright") or not self.render.enabled or self.learner.mode == "never":
+            why = "the browser did not get past it" if response.meta.get("playwright") else "rendering is off"
+            logger.warning("Page is only a %s and %s: %s", what, why, response.url)
+            return
+        logger.log(logging.WARNING if gate not in self.gates_seen else logging.INFO,
+                   "Page is only a %s: rendering it: %s", what, response.url)
+        self.gates_seen.add(gate)
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: response.meta.get(m.LINKED_AS) or response.url,
+                m.DISCOVERY_DEPTH: response.meta.get(m.DISCOVERY_DEPTH, 0),
+                **self.render_meta(gate_page_methods(self.render))}
+        yield Request(response.meta.get(m.LINKED_AS) or response.url, callback=self.parse_article,
+                      errback=self.article_failed, meta=meta, dont_filter=True)
 
     def count_render(self, item, block_absent: bool, url: str) -> None:
         stats = self.crawler.stats
