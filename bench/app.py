@@ -59,6 +59,17 @@ def ceiling(app: AppReplica, tmp: Path, settings) -> dict:
     return result
 
 
+def http_loop(app: AppReplica, tmp: Path, settings) -> dict:
+    """The same JSON calls in a bare asyncio loop (bench/http_loop.py): the floor of reading the API."""
+    result_file = tmp / "http-loop.json"
+    measured = run_measured([str(BIN / "python"), str(ROOT / "bench" / "http_loop.py"), app.api_url,
+                             ",".join(app.site.editions), str(result_file),
+                             str(settings.getint("CONCURRENT_REQUESTS")), app.site.names["related"]])
+    result = {**measured, **json.loads(result_file.read_text())}
+    result["articles_per_s"] = round(result["articles"] / result["crawl_s"], 2)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
@@ -73,12 +84,14 @@ def main():
         with AppReplica(app_editions(seed=31, sections=6, articles=size // 2), front=not args.no_front) as app, \
                 tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
-            row = {"crawl": crawl(app, tmp), "always": crawl(app, tmp, "always"), "ceiling": ceiling(app, tmp, settings)}
+            row = {"crawl": crawl(app, tmp), "always": crawl(app, tmp, "always"), "ceiling": ceiling(app, tmp, settings),
+                   "http_loop": http_loop(app, tmp, settings)}
         learned, rendered = row["crawl"].pop("items"), row["always"].pop("items")
         row["differing_fields"] = sum(learned.get(url, {}).get(name) != item.get(name)
                                       for url, item in rendered.items() for name in COMPARED)
         row["crawl_vs_ceiling"] = round(row["crawl"]["articles_per_s"] / row["ceiling"]["articles_per_s"], 3)
         row["always_vs_ceiling"] = round(row["always"]["articles_per_s"] / row["ceiling"]["articles_per_s"], 3)
+        row["crawl_vs_http_loop"] = round(row["crawl"]["articles_per_s"] / row["http_loop"]["articles_per_s"], 3)
         results["sizes"][size] = row
         c, a = row["crawl"], row["always"]
         print(f"{size} articles: learn: {c['articles']} stored, {c['renders']} renders ({c['reads']} read from the "
@@ -86,7 +99,9 @@ def main():
               f"of articles), {c['articles_per_s']} articles/s = {row['crawl_vs_ceiling']}x the bare Playwright loop "
               f"({row['ceiling']['articles_per_s']}/s), peak RSS {c['rss_total_mib']} MiB; always: {a['renders']} renders, "
               f"{a['articles_per_s']} articles/s = {row['always_vs_ceiling']}x, peak RSS {a['rss_total_mib']} MiB; "
-              f"fields differing between the two: {row['differing_fields']}", flush=True)
+              f"fields differing between the two: {row['differing_fields']}; a bare HTTP loop making the same JSON "
+              f"calls: {row['http_loop']['articles_per_s']} articles/s ({row['http_loop']['calls']} calls), the crawl "
+              f"= {row['crawl_vs_http_loop']}x of it", flush=True)
     sizes = sorted(results["sizes"])
     if len(sizes) > 1:
         low, high = results["sizes"][sizes[0]]["crawl"], results["sizes"][sizes[-1]]["crawl"]
