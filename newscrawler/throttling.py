@@ -34,9 +34,10 @@ STAT_DELAY = "news/throttled/delay_max"
 # A host that refused once gets a request a second at most: nginx's `limit_req` is usually set in
 # requests a second, and a delay under the one that was refused would be refused again.
 MIN_SLOWED_DELAY = 1.0
-# A lone 503 is a server error like a 500 (RetryMiddleware retries it); 503s that are most of a
-# host's last answers are its throttle. Three of five: a site failing one page in twenty never
-# reaches it, a rate limiter refusing what was in flight reaches it at once.
+# A lone 503 is a server error like a 500 (RetryMiddleware retries it); 503s for several pages that
+# are most of a host's last answers are its throttle. Three pages of five answers: a site failing
+# one page in twenty never reaches it, nor one page down whose retries follow each other; a rate
+# limiter refusing what was in flight reaches it at once.
 RUN_LENGTH, RUN_SHARE = 5, 3
 
 
@@ -71,7 +72,7 @@ class ThrottleMiddleware:
         self.max_wait = settings.getfloat("NEWS_RETRY_AFTER_MAX", 120.0)
         self.max_delay = max(settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 60.0), settings.getfloat("DOWNLOAD_DELAY", 0))
         self.delays: dict[str, float] = {}          # host -> the delay it asked for, for the crawl
-        self.recent: dict[str, deque] = {}          # host -> whether its last answers were 503
+        self.recent: dict[str, deque] = {}          # host -> its last answers: the URL of a 503, else None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -93,7 +94,7 @@ class ThrottleMiddleware:
 
     def process_response(self, request, response):
         host = urlparse_cached(request).hostname or ""
-        if not self.asks_to_slow_down(host, response) or request.meta.get("dont_retry"):
+        if not self.asks_to_slow_down(host, request.url, response) or request.meta.get("dont_retry"):
             return response
         status = response.status
         asked = retry_after_seconds(response.headers.get("Retry-After"))
@@ -118,15 +119,16 @@ class ThrottleMiddleware:
         slot.delay = max(slot.delay, delay)
         slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
 
-    def asks_to_slow_down(self, host: str, response) -> bool:
-        """429 always; 503 when it names a wait, or when 503s are a run of the host's last answers."""
+    def asks_to_slow_down(self, host: str, url: str, response) -> bool:
+        """429 always; 503 when it names a wait, or when 503s for several pages are most of the
+        host's last answers."""
         recent = self.recent.setdefault(host, deque(maxlen=RUN_LENGTH))
-        recent.append(response.status == 503)
+        recent.append(url if response.status == 503 else None)
         if response.status == 429:
             return True
         if response.status != 503:
             return False
-        return b"Retry-After" in response.headers or sum(recent) >= RUN_SHARE
+        return b"Retry-After" in response.headers or len(set(recent) - {None}) >= RUN_SHARE
 
     def slow_down(self, host: str, sent_under: float, status: int, asked: float | None) -> float:
         """The host's delay from now on: doubled, unless the request left before the last slow-down

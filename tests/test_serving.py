@@ -46,11 +46,14 @@ def sitemap_xml(base: str, paths: list[str]) -> str:
 
 
 class Site:
-    """A server answering fixed paths: `pages[path] = (content_type, body, headers)`."""
+    """A server answering fixed paths: `pages[path] = (content_type, body, headers)`, with the status
+    in `statuses[path]` (200 for a page, 404 for any other path); `requested` lists the paths asked."""
 
     def __init__(self):
         self.pages: dict[str, tuple[str, bytes, dict]] = {}
-        pages = self.pages
+        self.statuses: dict[str, int] = {}
+        self.requested: list[str] = []
+        pages, statuses, requested = self.pages, self.statuses, self.requested
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -59,9 +62,10 @@ class Site:
                 pass
 
             def do_GET(self):
+                requested.append(self.path)
                 found = pages.get(self.path)
                 content_type, body, headers = found or ("text/plain", b"Not found", {})
-                self.send_response(200 if found else 404)
+                self.send_response(statuses.get(self.path, 200 if found else 404))
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 for name, value in headers.items():
@@ -141,6 +145,25 @@ def test_a_decompression_bomb_is_stopped_and_the_crawl_goes_on():
     assert [item.url for item in items] == [site.base_url + "/news/2024/05/story-1"]
     assert stats["finish_reason"] == "finished"
     assert stats.get("news/fetch_failed/IgnoreRequest", 0) + stats.get("news/refused/too_large", 0) == 1
+
+
+@pytest.mark.parametrize("status", [404, 410, 500, 503])
+def test_without_a_robots_txt_the_sitemap_at_its_usual_place_is_read(status, caplog):
+    """robots.txt missing or failing: `/sitemap.xml` is tried, and an article only it lists is stored;
+    a missing robots.txt is no fetch failure, and a failing one is not asked for again and again."""
+    with Site() as site:
+        path = "/news/2024/05/only-in-the-sitemap"
+        site.pages[path] = ("text/html; charset=utf-8", article_html(1).encode(), {})
+        site.pages["/"] = ("text/html", b"<html><body><p>Home</p></body></html>", {})
+        site.pages["/sitemap.xml"] = ("application/xml", sitemap_xml(site.base_url, [path]).encode(), {})
+        site.pages["/robots.txt"] = ("text/plain", b"Unavailable", {})
+        site.statuses["/robots.txt"] = status
+        items, stats = crawl_generic(site)
+        asked_robots = site.requested.count("/robots.txt")
+    assert [item.url for item in items] == [site.base_url + path]
+    assert not [key for key in stats if key.startswith(("news/fetch_failed/", "news/sources/failed/"))]
+    assert "Fetch failed" not in caplog.text
+    assert asked_robots <= 5   # Scrapy's robots.txt check and its retries, then the sitemaps' look
 
 
 # -- the refusal middleware on its own -----------------------------------------------------------

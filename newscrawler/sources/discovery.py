@@ -41,7 +41,7 @@ class SiteDiscovery(Source):
         parts = urlsplit(start_url)
         root = f"{parts.scheme}://{parts.netloc}"
         start = Card(start_url, None) if page_key(start_url) else Follow(start_url, "index", step="page")
-        return [Follow(f"{root}/robots.txt", "index", step="robots"), start]
+        return [Follow(f"{root}/robots.txt", "index", step="robots", any_status=True), start]
 
     def parse(self, response, site) -> Discovered:
         step = response.meta.get(meta.STEP) or "page"
@@ -52,7 +52,8 @@ class SiteDiscovery(Source):
         return self.links(response, site)
 
     def robots(self, response) -> Discovered:
-        sitemaps = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        """The sitemaps robots.txt names; without any (no robots.txt, or a failing one), the usual place."""
+        sitemaps = SITEMAP_LINE.findall(response.text) if response.status == 200 and hasattr(response, "text") else []
         parts = urlsplit(response.url)
         sitemaps = sitemaps or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
         return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)])
