@@ -73,6 +73,12 @@ RETRY_EXCEPTIONS = [
 # A page that still fails after its retries is the site's doing: a warning, not an error.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 5
+# A refresh after longer is a page reloading itself later (front pages do, every minute or few), not
+# a redirect: the page shown is this one. Scrapy's 100 s followed a 60 s self-refresh to the end.
+METAREFRESH_MAXDELAY = 10
+# An answer shorter than its Content-Length reaches newscrawler.cut_short flagged, not as an error:
+# a page that ends is what a browser shows; anything else is retried there.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -93,6 +99,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before retries (550) see the answer: a host's "slow down" (429, 503) slows the host down and is
     # retried after the wait it named, not at once.
     "newscrawler.throttling.ThrottleMiddleware": 560,
+    # Between refusals and retries: an answer shorter than its Content-Length is kept when it is a
+    # whole page, else retried.
+    "newscrawler.cut_short.CutShortMiddleware": 570,
 }
 # Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
 ADDONS = {

@@ -26,7 +26,8 @@ class Follow:
     (walked unless a `sections` filter is given), `next` (the next page of the same listing: walked
     unless the page it comes from is all older than `since` or all stored) or `index` (always).
     `any_status`: the source reads the answer whatever its status, once (robots.txt: a missing or
-    failing one names no sitemap, and Scrapy's robots.txt check has retried it already)."""
+    failing one names no sitemap, and Scrapy's robots.txt check has retried it already; the
+    sitemap at its usual place, which many sites do not have)."""
 
     url: str
     kind: str

@@ -55,11 +55,15 @@ class SiteDiscovery(Source):
         """The sitemaps robots.txt names; without any (no robots.txt, or a failing one), the usual place."""
         sitemaps = SITEMAP_LINE.findall(response.text) if response.status == 200 and hasattr(response, "text") else []
         parts = urlsplit(response.url)
-        sitemaps = sitemaps or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+        if not sitemaps:  # the usual place, which a site without a sitemap has nothing at
+            return Discovered([], [Follow(f"{parts.scheme}://{parts.netloc}/sitemap.xml", "index", step="sitemap",
+                                          any_status=True)])
         return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)])
 
     def xml(self, response, site) -> Discovered:
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), an RSS or Atom feed (its items)."""
+        if response.status != 200 or not hasattr(response, "text"):
+            return Discovered()  # no sitemap at the usual place
         sel = Selector(text=response.text, type="xml")
         sel.remove_namespaces()
         follows = [Follow(loc.strip(), "index", step="sitemap") for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
