@@ -3,7 +3,7 @@ here, from settings, at add-on priority (a `-s` on the command line still wins).
 
 from __future__ import annotations
 
-from .rendering.config import HANDLER, RenderConfig
+from .rendering.config import HANDLER, RenderConfig, check_download_handlers
 from .sites import configured_site
 
 
@@ -22,6 +22,7 @@ class RenderingAddon:
 
     def update_settings(self, settings) -> None:
         zone = configured_site(settings).zone  # a bad name or zone: SiteConfigError, never a silent UTC
+        check_download_handlers(settings)  # Scrapy's HTTP/2 handler would take over renders: refused
         config = RenderConfig.from_settings(settings, zone.key if zone else None)
         if self.crawler is not None:
             self.crawler.news_render = config

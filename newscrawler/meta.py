@@ -63,3 +63,11 @@ without the browser) carries its token: once it is queued, the work it carries o
 
 RENDER_AGAIN = "news_render_again"
 """On a render of an article whose earlier reading is in doubt: its item replaces the earlier one."""
+
+THROTTLED_TIMES = "news_throttled_times"
+"""How many times the host answered this request "slow down" (429, or a 503 that is its throttle):
+newscrawler.throttling retries it after the wait, up to `NEWS_THROTTLE_RETRIES`."""
+
+SENT_UNDER_DELAY = "news_sent_under_delay"
+"""The delay newscrawler.throttling kept for the request's host when it left: a "slow down" answer to
+a request sent before the last slow-down slows the host no further."""

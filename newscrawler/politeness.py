@@ -7,8 +7,9 @@ for the site's hosts from their plain fetches (a render's own time is our scroll
 not the site's latency, so AutoThrottle does not measure renders themselves). Plain fetches get the
 robots.txt `Crawl-delay` too, which Scrapy alone does not apply. On top of the slots, every request
 takes its turn in one budget per host (`newscrawler.pacing`): a render and a plain fetch of the same
-host, or the data calls the app makes during a render, are never two streams each at the delay. The
-largest delay applied is the stat `news/politeness/delay_max`.
+host, or the data calls the app makes during a render, are never two streams each at the delay. A
+host that asked us to slow down (429, 503: `newscrawler.throttling`) keeps the delay it asked for,
+renders of its pages included. The largest delay applied is the stat `news/politeness/delay_max`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from . import meta
 from .pacing import PACE
 from .rendering.config import RENDER_SLOT
+from .throttling import ThrottleMiddleware
 
 logger = logging.getLogger(__name__)
 STAT_DELAY_MAX = "news/politeness/delay_max"
@@ -35,6 +37,7 @@ class PolitenessMiddleware:
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
         self.crawl_delays: dict[str, float] = {}
         self.robots: RobotsTxtMiddleware | None = None
+        self.throttle: ThrottleMiddleware | None = None
         self.paced_by_handler = settings.getbool("NEWS_RENDER_RELATED", True)
 
     @classmethod
@@ -45,23 +48,32 @@ class PolitenessMiddleware:
         if meta.PAGE_KIND not in request.meta:
             return None  # robots.txt and the like
         host = urlparse_cached(request).hostname or ""
-        delay = max(self.download_delay, await self.crawl_delay(request, host))
+        site_hosts = {host, *getattr(self.crawler.spider, "allowed_domains", ())}
+        delay = max(self.download_delay, await self.crawl_delay(request, host), self.asked_delay(host))
         slots = self.crawler.engine.downloader.slots
         if request.meta.get("download_slot") == RENDER_SLOT:
-            site_hosts = {host, *getattr(self.crawler.spider, "allowed_domains", ())}
-            delay = max([delay] + [slots[h].delay for h in site_hosts if h in slots])
+            delay = max([delay] + [slots[h].delay for h in site_hosts if h in slots]
+                        + [self.asked_delay(h) for h in site_hosts])
             if RENDER_SLOT in slots:
                 slots[RENDER_SLOT].delay = delay
         elif host in slots and slots[host].delay < delay:
-            slots[host].delay = delay
+            slots[host].delay = delay  # AutoThrottle may have shortened it: the floor comes back
         self.crawler.stats.max_value(STAT_DELAY_MAX, delay)
-        for name in {host, *getattr(self.crawler.spider, "allowed_domains", ())}:
-            PACE.set_delay(name, delay)  # this crawl's delay for its hosts, the app's API host included
+        for name in site_hosts:
+            # This crawl's delay for its hosts, the app's API host included; a host that asked for
+            # more keeps that.
+            PACE.set_delay(name, max(delay, self.asked_delay(name)))
         # With rendering on, the download handler makes every request take its turn as it leaves;
         # without it, the turn is taken here.
         if not self.paced_by_handler and await PACE.wait_turn(host):
             self.crawler.stats.inc_value("news/politeness/waited")
         return None
+
+    def asked_delay(self, host: str) -> float:
+        """The delay the host asked for by answering "slow down" (newscrawler.throttling)."""
+        if self.throttle is None:
+            self.throttle = self.crawler.get_downloader_middleware(ThrottleMiddleware)
+        return self.throttle.delay_for(host) if self.throttle else 0.0
 
     async def crawl_delay(self, request, host: str) -> float:
         """The site's robots.txt `Crawl-delay` for our user agent (read once per host)."""

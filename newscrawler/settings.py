@@ -48,6 +48,13 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A host answering "slow down" (429, a 503 naming a wait or in a run) is waited for and retried on
+# a budget of its own: being asked to wait is no failure of the page. Doubling the host's delay from
+# 1 s reaches AUTOTHROTTLE_MAX_DELAY in four answers; eight leave room for a limit that lasts a while.
+NEWS_THROTTLE_RETRIES = 8
+# The longest `Retry-After` waited for before the next request to the host: a site naming an hour
+# still gets a request every two minutes rather than a crawl that sleeps for an hour.
+NEWS_RETRY_AFTER_MAX = 120
 RETRY_EXCEPTIONS = [
     # Scrapy's own list...
     "scrapy.exceptions.CannotResolveHostError",
@@ -66,6 +73,12 @@ RETRY_EXCEPTIONS = [
 # A page that still fails after its retries is the site's doing: a warning, not an error.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 5
+# A refresh after longer is a page reloading itself later (front pages do, every minute or few), not
+# a redirect: the page shown is this one. Scrapy's 100 s followed a 60 s self-refresh to the end.
+METAREFRESH_MAXDELAY = 10
+# An answer shorter than its Content-Length reaches newscrawler.cut_short flagged, not as an error:
+# a page that ends is what a browser shows; anything else is retried there.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -83,6 +96,12 @@ DOWNLOADER_MIDDLEWARES = {
     # has inflated the body (responses pass the middlewares from the highest number down): judges
     # what the page is, not the compressed bytes a server sent.
     "newscrawler.refusals.RefusalMiddleware": 580,
+    # Before retries (550) see the answer: a host's "slow down" (429, 503) slows the host down and is
+    # retried after the wait it named, not at once.
+    "newscrawler.throttling.ThrottleMiddleware": 560,
+    # Between refusals and retries: an answer shorter than its Content-Length is kept when it is a
+    # whole page, else retried.
+    "newscrawler.cut_short.CutShortMiddleware": 570,
 }
 # Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
 ADDONS = {

@@ -41,3 +41,14 @@ def test_the_site_is_resolved_once_per_crawl():
     assert crawl_site(crawler) is crawl_site(crawler) and crawl_site(crawler).name == "coinness"
     with pytest.raises(SiteConfigError, match="NEWS_SITE_TIMEZONE"):
         crawl_site(get_crawler(settings_dict={"NEWS_SITE_TIMEZONE": "Mars/Base"}))
+
+
+def test_scrapys_http2_handler_ends_a_crawl_at_start_with_one_line():
+    """Scrapy's HTTP/2 handler would replace the one that renders: refused, not silently swapped."""
+    handlers = '{"https": "scrapy.core.downloader.handlers.http2.H2DownloadHandler"}'
+    done = subprocess.run([str(BIN / "scrapy"), "crawl", "news", "-s", f"DOWNLOAD_HANDLERS={handlers}"], cwd=ROOT,
+                          env=scrapy_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    errors = [text for text in done.stderr.splitlines() if text.startswith("newscrawler:")]
+    assert len(errors) == 1 and errors[0].startswith("newscrawler: DOWNLOAD_HANDLERS names Scrapy's HTTP/2 handler")
+    assert "Traceback" not in done.stderr and "Spider opened" not in done.stderr

@@ -46,11 +46,15 @@ def sitemap_xml(base: str, paths: list[str]) -> str:
 
 
 class Site:
-    """A server answering fixed paths: `pages[path] = (content_type, body, headers)`."""
+    """A server answering fixed paths: `pages[path] = (content_type, body, headers)`, with the status
+    in `statuses[path]` (200 for a page, 404 for any other path); `requested` lists the paths asked."""
 
     def __init__(self):
         self.pages: dict[str, tuple[str, bytes, dict]] = {}
-        pages = self.pages
+        self.statuses: dict[str, int] = {}
+        self.claimed_lengths: dict[str, int] = {}   # a Content-Length other than the body's
+        self.requested: list[str] = []
+        pages, statuses, requested, claimed = self.pages, self.statuses, self.requested, self.claimed_lengths
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -59,15 +63,18 @@ class Site:
                 pass
 
             def do_GET(self):
+                requested.append(self.path)
                 found = pages.get(self.path)
                 content_type, body, headers = found or ("text/plain", b"Not found", {})
-                self.send_response(200 if found else 404)
+                self.send_response(statuses.get(self.path, 200 if found else 404))
                 self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(claimed.get(self.path, len(body))))
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+                if self.path in claimed:
+                    self.close_connection = True   # the rest it promised never comes
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -141,6 +148,63 @@ def test_a_decompression_bomb_is_stopped_and_the_crawl_goes_on():
     assert [item.url for item in items] == [site.base_url + "/news/2024/05/story-1"]
     assert stats["finish_reason"] == "finished"
     assert stats.get("news/fetch_failed/IgnoreRequest", 0) + stats.get("news/refused/too_large", 0) == 1
+
+
+@pytest.mark.parametrize("status", [404, 410, 500, 503])
+def test_without_a_robots_txt_the_sitemap_at_its_usual_place_is_read(status, caplog):
+    """robots.txt missing or failing: `/sitemap.xml` is tried, and an article only it lists is stored;
+    a missing robots.txt is no fetch failure, and a failing one is not asked for again and again."""
+    with Site() as site:
+        path = "/news/2024/05/only-in-the-sitemap"
+        site.pages[path] = ("text/html; charset=utf-8", article_html(1).encode(), {})
+        site.pages["/"] = ("text/html", b"<html><body><p>Home</p></body></html>", {})
+        site.pages["/sitemap.xml"] = ("application/xml", sitemap_xml(site.base_url, [path]).encode(), {})
+        site.pages["/robots.txt"] = ("text/plain", b"Unavailable", {})
+        site.statuses["/robots.txt"] = status
+        items, stats = crawl_generic(site)
+        asked_robots = site.requested.count("/robots.txt")
+    assert [item.url for item in items] == [site.base_url + path]
+    assert not [key for key in stats if key.startswith(("news/fetch_failed/", "news/sources/failed/"))]
+    assert "Fetch failed" not in caplog.text
+    assert asked_robots <= 5   # Scrapy's robots.txt check and its retries, then the sitemaps' look
+
+
+def test_a_complete_page_under_a_longer_content_length_is_stored():
+    """The server promises more bytes than the page it sends whole (ending in </html>), and closes:
+    a browser shows the page, and the crawl stores it."""
+    with Site() as site:
+        path = "/news/2024/05/story-1"
+        page = article_html(1).encode()
+        site.pages[path] = ("text/html; charset=utf-8", page, {})
+        site.claimed_lengths[path] = len(page) + 500
+        items, stats = crawl_in_process({"NEWS_SITE_PROFILE": "generic"}, start_url=site.base_url + path)
+    assert [item.url for item in items] == [site.base_url + path]
+    assert not [key for key in stats if key.startswith("news/fetch_failed/")]
+
+
+def test_a_page_cut_short_under_its_content_length_is_retried_and_not_stored(caplog):
+    with Site() as site:
+        path = "/news/2024/05/story-1"
+        page = article_html(1).encode()
+        site.pages[path] = ("text/html; charset=utf-8", page[: len(page) // 2], {})
+        site.claimed_lengths[path] = len(page)
+        items, stats = crawl_in_process({"NEWS_SITE_PROFILE": "generic"}, start_url=site.base_url + path)
+        asked = site.requested.count(path)
+    assert items == [] and asked == 4            # retried as a dropped connection is
+    assert "Article not parsed (truncated_html)" in caplog.text or "Fetch failed" in caplog.text
+
+
+def test_a_page_that_refreshes_itself_is_stored_once():
+    """`<meta http-equiv="refresh" content="60">` to the page's own URL reloads the page a minute
+    later in a browser: the page shown is the article."""
+    with Site() as site:
+        path = "/news/2024/05/story-1"
+        page = article_html(1).replace("<head>", f'<head><meta http-equiv="refresh" content="60; url={path}">')
+        site.pages[path] = ("text/html; charset=utf-8", page.encode(), {})
+        items, stats = crawl_in_process({"NEWS_SITE_PROFILE": "generic"}, start_url=site.base_url + path)
+        asked = site.requested.count(path)
+    assert [item.url for item in items] == [site.base_url + path]
+    assert asked == 1
 
 
 # -- the refusal middleware on its own -----------------------------------------------------------

@@ -22,6 +22,24 @@ CHROMIUM_ARGS = [
 HANDLER = "newscrawler.rendering.handler.RenderingDownloadHandler"
 
 
+class HandlerConfigError(ValueError):
+    """Download handlers the crawl cannot work with (named by the setting that chose them)."""
+
+
+def check_download_handlers(settings) -> None:
+    """Scrapy's HTTP/2 handler in `DOWNLOAD_HANDLERS` would take http(s) from the handler that
+    renders: renders would silently become plain fetches (no related block), with no way back to
+    HTTP/1.1. Refused at start rather than half supported. Raises HandlerConfigError."""
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    for scheme in ("http", "https"):
+        handler = handlers.get(scheme)
+        name = handler if isinstance(handler, str) else getattr(handler, "__name__", "")
+        if name and "H2DownloadHandler" in name:
+            raise HandlerConfigError(
+                f"DOWNLOAD_HANDLERS names Scrapy's HTTP/2 handler for {scheme}: newscrawler fetches and "
+                f"renders over HTTP/1.1 through its own handler; remove it")
+
+
 @dataclass(frozen=True)
 class RenderConfig:
     """Every rendering knob, read once from the crawler's settings."""

@@ -24,13 +24,17 @@ class Follow:
 
     `kind`: `section` (walked unless a `sections` filter excludes its `label` or slug), `view_all`
     (walked unless a `sections` filter is given), `next` (the next page of the same listing: walked
-    unless the page it comes from is all older than `since` or all stored) or `index` (always)."""
+    unless the page it comes from is all older than `since` or all stored) or `index` (always).
+    `any_status`: the source reads the answer whatever its status, once (robots.txt: a missing or
+    failing one names no sitemap, and Scrapy's robots.txt check has retried it already; the
+    sitemap at its usual place, which many sites do not have)."""
 
     url: str
     kind: str
     label: str | None = None
     step: str | None = None
     render: bool = False
+    any_status: bool = False
 
 
 @dataclass

@@ -45,7 +45,7 @@ class SiteDiscovery(Source):
         parts = urlsplit(start_url)
         root = f"{parts.scheme}://{parts.netloc}"
         start = Card(start_url, None) if page_key(start_url) else Follow(start_url, "index", step="page")
-        return [Follow(f"{root}/robots.txt", "index", step="robots"), start]
+        return [Follow(f"{root}/robots.txt", "index", step="robots", any_status=True), start]
 
     def parse(self, response, site) -> Discovered:
         step = response.meta.get(meta.STEP) or "page"
@@ -57,19 +57,26 @@ class SiteDiscovery(Source):
 
     def robots(self, response) -> Discovered:
         """Its `Sitemap:` lines, relative ones (`/news-sitemap.xml`) against robots.txt's URL; a line
-        that names no URL is said (WARNING) and counted; none at all: `/sitemap.xml`."""
-        lines = SITEMAP_LINE.findall(response.text) if response.status == 200 else []
+        that names no URL is said (WARNING) and counted; none at all (no robots.txt, or a failing
+        one): the usual place, which a site without a sitemap has nothing at."""
+        ok = response.status == 200 and hasattr(response, "text")
+        lines = SITEMAP_LINE.findall(response.text) if ok else []
         sitemaps = [absolute(response.url, line) for line in lines]
         for line, url in zip(lines, sitemaps):
             if url is None:
                 logger.warning("Sitemap line that is no URL in %s: %r", response.url, line)
         broken = sitemaps.count(None)
-        parts = urlsplit(response.url)
-        sitemaps = [url for url in sitemaps if url] or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+        sitemaps = [url for url in sitemaps if url]
+        if not sitemaps:
+            parts = urlsplit(response.url)
+            return Discovered([], [Follow(f"{parts.scheme}://{parts.netloc}/sitemap.xml", "index", step="sitemap",
+                                          any_status=True)], broken)
         return Discovered([], [Follow(url, "index", step="sitemap") for url in dict.fromkeys(sitemaps)], broken)
 
     def xml(self, response, site) -> Discovered:
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), an RSS or Atom feed (its items)."""
+        if response.status != 200 or not hasattr(response, "text"):
+            return Discovered()  # no sitemap at the usual place
         sel = Selector(text=response.text, type="xml")
         sel.remove_namespaces()
         locs = [absolute(response.url, loc) for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]

@@ -179,6 +179,8 @@ class NewsSpider(scrapy.Spider):
                 m.FORMAT: source.format, m.DISCOVERY_DEPTH: depth}
         if follow.render and self.render.enabled:
             meta.update(self.render_meta(listing_page_methods(self.render, source, self.discovery_state())))
+        if follow.any_status:
+            meta.update(handle_httpstatus_all=True, dont_retry=True)
         return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
                        errback=self.listing_failed, meta=meta)
 
