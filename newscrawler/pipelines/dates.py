@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itemadapter import ItemAdapter
 
 from ..cleaning.dates import set_dates
-from ..items import extraction_of
+from ..items import extraction_of, is_article
 from ..sites import crawl_site
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class DatesPipeline:
             return self.zone
 
     def process_item(self, item):
+        if not is_article(item):  # flashes are stored by newscrawler.flashes.pipeline
+            return item
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)
         publication = set_dates(item, self.zone_of(extraction_of(adapter).published_zone), now)

@@ -16,7 +16,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.hashing import article_key, content_hash
-from ..items import extraction_of
+from ..items import extraction_of, is_article
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable, published_earlier
 from .store import MongoStorePipeline
@@ -53,6 +53,8 @@ class DedupePipeline:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 
     def process_item(self, item):
+        if not is_article(item):  # flashes are stored by newscrawler.flashes.pipeline
+            return item
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])
         digest = adapter.get("content_hash") or content_hash(adapter.get("title"), adapter.get("body"))
