@@ -195,7 +195,12 @@ class FlashCrawl:
         read = dict(response.meta[CHECK])
         item = FlashItem(**{**read, "published_at": datetime.fromisoformat(read["published_at"])})
         zone = ZoneInfo(self.spider.render.timezone_id)
-        field = differing_field(item, self.feed.page(response.text), zone, datetime.now(timezone.utc))
+        page = self.feed.page(response.text)
+        if page.is_error():
+            self.stats.inc_value("news/flashes/check_unavailable")
+            logger.info("Flash page drawn without its flash (the app's call failed), not compared: %s", response.url)
+            return
+        field = differing_field(item, page, zone, datetime.now(timezone.utc))
         if field is None:
             self.stats.inc_value("news/flashes/checked")
             return

@@ -107,10 +107,14 @@ class FlashPage:
     date_css = "time"
     body_css = ".flash-content"
     not_found_css = ".not-found"
+    error_css = ".error"  # the app could not read its API this time: the page says nothing of the row
     ready_css = "h1"  # what a render waits for: the flash drawn, or the page saying it has none
 
     def __init__(self, html: str):
         self.sel = Selector(text=html)
+
+    def is_error(self) -> bool:
+        return bool(self.sel.css(self.error_css))
 
     def is_found(self) -> bool:
         return not self.sel.css(self.not_found_css)

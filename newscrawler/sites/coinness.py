@@ -86,7 +86,8 @@ class CoinnessFlashPage(FlashPage):
     title_css = component("FlashDetailTitle")
     date_css = component("FlashDate")
     body_css = component("FlashContent")
-    not_found_css = f'{component("NotFound")}, {component("ErrorView")}'
+    not_found_css = component("NotFound")
+    error_css = component("ErrorView")
     ready_css = ", ".join(component(name) for name in ("FlashDetail", "NotFound", "ErrorView"))
 
 
