@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import datetime
 
-from .flashes.item import FlashItem
-
 NOT_STORED = {"stored": False}
 
 
@@ -138,11 +136,6 @@ def extraction_of(adapter) -> Extraction:
     if "extraction" in adapter.field_names() or isinstance(adapter.item, dict):
         adapter["extraction"] = extraction
     return extraction
-
-
-def is_article(item) -> bool:
-    """Whether an item is an article, for the article pipelines: flashes have a store of their own."""
-    return not isinstance(item, FlashItem)
 
 
 def stored_fields() -> tuple[str, ...]:

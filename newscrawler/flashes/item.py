@@ -45,3 +45,8 @@ class FlashItem:
 def flash_fields() -> tuple[str, ...]:
     """The item's field names: every one is stored."""
     return tuple(f.name for f in fields(FlashItem))
+
+
+def is_flash(item) -> bool:
+    """Whether an item is a flash: the article pipelines pass it on untouched."""
+    return isinstance(item, FlashItem)

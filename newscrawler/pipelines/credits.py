@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.credits import remove_credits
-from ..items import is_article
+from ..flashes.item import is_flash
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class ImageCreditsPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if not is_article(item):  # flashes are stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
             return item
         had_body = bool(ItemAdapter(item).get("body"))
         self.stats.inc_value("news/credits/removed", len(remove_credits(item)))

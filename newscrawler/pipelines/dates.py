@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itemadapter import ItemAdapter
 
 from ..cleaning.dates import set_dates
-from ..items import extraction_of, is_article
+from ..flashes.item import is_flash
+from ..items import extraction_of
 from ..sites import crawl_site
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class DatesPipeline:
             return self.zone
 
     def process_item(self, item):
-        if not is_article(item):  # flashes are stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
             return item
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)

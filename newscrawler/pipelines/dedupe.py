@@ -16,7 +16,8 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.hashing import article_key, content_hash
-from ..items import extraction_of, is_article
+from ..flashes.item import is_flash
+from ..items import extraction_of
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable, published_earlier
 from .store import MongoStorePipeline
@@ -53,7 +54,7 @@ class DedupePipeline:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 
     def process_item(self, item):
-        if not is_article(item):  # flashes are stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
             return item
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])

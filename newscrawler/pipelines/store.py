@@ -17,7 +17,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from ..cleaning.hashing import article_key
-from ..items import is_article
+from ..flashes.item import is_flash
 from ..signals import store_flush_done, store_flush_started
 from ..storage import crawl_store
 from ..storage.deadletter import DeadLetterFile
@@ -79,7 +79,7 @@ class MongoStorePipeline:
         self.pending_aliases[key].extend(urls)
 
     async def process_item(self, item):
-        if not is_article(item):  # flashes are stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
             return item
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])
