@@ -38,6 +38,7 @@ DISCOVERY_DEPTH = "news_discovery_depth"
 
 LISTING = "listing"
 ARTICLE = "article"
+FLASH = "flash"  # a flash feed's page, one flash's call, or the render that checks a flash (newscrawler.flashes)
 
 RECORD_CALLS = "news_record_calls"
 """A render that records the data calls its page makes (newscrawler.learning teaches from them)."""

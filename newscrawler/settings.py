@@ -27,6 +27,11 @@ NEWS_LEARN_RENDERS = 3        # renders in a row that must teach the same calls
 NEWS_CHECK_FIRST = 2          # the first articles read from the calls, all rendered again to check
 NEWS_CHECK_SHARE = 0.03       # then this share of them
 NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently are fetched again
+# Flashes (sites that publish them: coinness). A crawl walks each edition's flash feed back to the newest
+# flash stored, and back to this many hours ago to see corrections, removals and new vote counts.
+NEWS_FLASH_RECHECK_HOURS = 2.0
+NEWS_FLASH_FIRST_RUN_MAX = 1000      # flashes an edition's walk reads when none is stored (or incremental=false)
+NEWS_FLASH_CHECK_RENDERS = 1         # flash pages per edition and crawl rendered to check their rows (0: none)
 
 # -- being a good citizen -----------------------------------------------------------------------
 USER_AGENT = "newscrawler/1.0 (+https://github.com/newscrawler/newscrawler)"
@@ -142,11 +147,14 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.credits.ImageCreditsPipeline": 200,
     "newscrawler.pipelines.dedupe.DedupePipeline": 300,
     "newscrawler.pipelines.store.MongoStorePipeline": 900,
+    "newscrawler.flashes.pipeline.FlashStorePipeline": 910,
 }
 MONGO_URI = os.environ.get("MONGO_URI", "")
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "newscrawler")
 MONGO_COLLECTION = os.environ.get("MONGO_COLLECTION", "articles")
 MONGO_VERSIONS_COLLECTION = "article_versions"
+MONGO_FLASH_COLLECTION = os.environ.get("MONGO_FLASH_COLLECTION", "flashes")
+MONGO_FLASH_VERSIONS_COLLECTION = "flash_versions"
 MONGO_BUFFER_SIZE = 100              # items per bulk write
 MONGO_FLUSH_INTERVAL = 5.0           # seconds between flushes of a partly filled buffer
 MONGO_CONNECT_TIMEOUT = 5.0

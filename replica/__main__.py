@@ -1,4 +1,5 @@
-"""Serve a replica: `python -m replica --port 8765 --articles 120`."""
+"""Serve a replica: `python -m replica --port 8765 --articles 120`; the app mode with its flashes, publishing
+in real time, ten times faster than the real site: `python -m replica --mode app --publish --speed 10`."""
 
 import argparse
 import signal
@@ -6,6 +7,8 @@ import threading
 
 from . import Replica, SiteContent
 from .app import AppReplica, app_editions
+from .flashes import flash_editions
+from .publishing import PublishPlan
 from .server import COMPRESSIONS
 
 
@@ -24,13 +27,24 @@ def main() -> None:
                         help="auto: as the client accepts (br, gzip); off; or one coding sent whatever was asked")
     parser.add_argument("--front", action="store_true",
                         help="serve through a real nginx (gzip and brotli, chunked), the replica behind it")
+    parser.add_argument("--flashes", type=int, default=20, help="app mode: flashes of each edition at the start")
+    parser.add_argument("--publish", action="store_true",
+                        help="app mode: keep publishing flashes and articles in real time (bursts, corrections, "
+                             "removals, 429 windows), as the real site does")
+    parser.add_argument("--speed", type=float, default=1.0,
+                        help="with --publish: how much faster than the real site (60: a site-minute a second)")
+    parser.add_argument("--publish-hours", type=float, default=24.0,
+                        help="with --publish: real hours published ahead (then the site stands still)")
     args = parser.parse_args()
     if args.mode == "app":
-        replica = AppReplica(app_editions(args.seed, args.sections, args.articles), build=args.build,
-                             port=args.port, api_port=args.api_port, compression=args.compression,
-                             front=args.front).start()
+        editions = app_editions(args.seed, args.sections, args.articles)
+        plan = PublishPlan(speed=args.speed, hours=args.publish_hours, seed=args.seed) if args.publish else None
+        replica = AppReplica(editions, build=args.build, port=args.port, api_port=args.api_port,
+                             compression=args.compression, front=args.front, publish=plan,
+                             flashes=flash_editions(args.seed, args.flashes, editions=tuple(editions))).start()
         total = sum(len(c.articles) for c in replica.site.editions.values())
-        described = f"{total} articles (editions en, ko) at {replica.base_url}/ with its API at {replica.api_url}"
+        described = (f"{total} articles and {2 * args.flashes} flashes (editions en, ko) at {replica.base_url}/ "
+                     f"with its API at {replica.api_url}" + (f", publishing at {args.speed:g}x" if plan else ""))
     else:
         replica = Replica(SiteContent(args.seed, args.sections, args.articles), port=args.port,
                           compression=args.compression, front=args.front).start()

@@ -19,6 +19,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .content import SITE_TZ, Article, SiteContent, format_korean_page_date, format_page_date
+from .flashes import FlashTimeline, flash_editions
+from .publishing import Publishing, PublishPlan
 from .server import Faults, Handler, ReplicaHTTPServer, fails_once, make_front, public_port
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -29,6 +31,9 @@ COMPONENTS = [
     "ArticleDesc", "TimeWrap", "ButtonWrapper", "ArticleHeader", "ArticleMeta", "ArticleDetailTitle",
     "CategoryName", "PublishDate", "HeroFigure", "ArticleContent", "TagList", "MoreToRead", "MoreToReadHead",
     "RelatedList", "RelatedCard", "Loading", "RelatedSentinel", "NotFound", "ErrorView",
+    # Flashes (appended: the components above keep their numbers).
+    "FlashTimeline", "FlashItem", "FlashTitle", "FlashDate", "FlashDetail", "FlashDetailTitle", "FlashContent",
+    "FlashSource", "FlashVotes", "BullCount", "BearCount", "ImportantBadge",
 ]
 EDITION_PREFIX = {"en": "/en", "ko": ""}
 OUTSIDE_OUTLET = "https://outlet.example/news"
@@ -72,8 +77,11 @@ class AppSite:
     """Pages and API answers of the app mode; the handlers only route."""
 
     def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
-                 related_delay_ms: int = 120):
+                 related_delay_ms: int = 120, flashes: dict[str, FlashTimeline] | None = None,
+                 publishing: Publishing | None = None):
         self.editions = editions
+        self.flashes = flashes if flashes is not None else flash_editions(editions=tuple(editions))
+        self.publishing = publishing
         self.faults = faults or AppFaults()
         self.build = build
         self.related_delay_ms = related_delay_ms
@@ -126,7 +134,8 @@ class AppSite:
         content = self.editions[edition]
         category = int(query.get("categoryId", ["0"])[0] or 0)
         limit = max(1, min(FEED_LIMIT_MAX, int(query.get("limit", ["10"])[0] or 10)))
-        rows = [a for a in content.newest_first() if category == 0 or self.category_id(content, a) == category]
+        rows = [a for a in content.newest_first() if (category == 0 or self.category_id(content, a) == category)
+                and self.is_published(a)]
         if "lastId" in query and "lastAt" in query:
             cursor = (parse_iso(query["lastAt"][0]), int(query["lastId"][0]))
             rows = [a for a in rows if (a.published, a.id) < cursor]
@@ -151,8 +160,56 @@ class AppSite:
     def related(self, edition: str, article: Article, offset: int) -> dict:
         content = self.editions[edition]
         ids = article.related_ids
+        ids = [i for i in ids if self.is_published(content.articles.get(i))]
         rows = [self.row(edition, content, content.articles[i]) for i in ids[offset: offset + RELATED_BATCH]]
         return {"total": len(ids), "rows": rows}
+
+    # -- publishing ----------------------------------------------------------------------------
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(timezone.utc)
+
+    def is_published(self, article: Article | None) -> bool:
+        """Whether an article is out: always, unless the replica publishes and its time is still to come."""
+        return article is not None and (self.publishing is None or article.published <= self.now())
+
+    def retry_after(self) -> int | None:
+        """Seconds a client must wait in a 429 window of a publishing replica, else None."""
+        return self.publishing.retry_after(self.now()) if self.publishing else None
+
+    # -- flashes ---------------------------------------------------------------------------------
+    def flash_feed(self, edition: str, query: dict) -> list[dict]:
+        limit = max(1, min(FEED_LIMIT_MAX, int(query.get("limit", ["20"])[0] or 20)))
+        last_id = query.get("lastId", [""])[0]
+        now = self.now()
+        flashes = self.flashes[edition].page(now, limit, int(last_id) if last_id.isdigit() else None)
+        return [flash.row(now) for flash in flashes]
+
+    def flash(self, edition: str, flash_id: int) -> dict | None:
+        now = self.now()
+        flash = self.flashes[edition].visible(flash_id, now)
+        return flash.row(now) if flash else None
+
+    def flash_url(self, edition: str, flash_id: int) -> str:
+        return f"{self.base_url}{EDITION_PREFIX[edition]}/news/{flash_id}"
+
+    def flash_truth(self, now: datetime | None = None) -> dict[str, dict]:
+        """Every flash shown as of `now` (default: now), as the crawler must store it, keyed by URL."""
+        now = now or self.now()
+        truth = {}
+        for edition, timeline in self.flashes.items():
+            for flash in timeline.newest_first(now):
+                url = self.flash_url(edition, flash.id)
+                text = flash.text_at(now)
+                bull, bear = flash.votes_at(now)
+                truth[url] = {
+                    "flash_id": f"{edition}:{flash.id}", "url": url, "title": text.title,
+                    "body": flash.body_text(now), "published_at": flash.published.astimezone(timezone.utc),
+                    "published_at_raw": iso_z(flash.published), "important": flash.important,
+                    "bull_count": bull, "bear_count": bear, "source_url": flash.link, "source_name": flash.link_title,
+                    "language": edition,
+                }
+        return truth
 
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
         return fails_once(self, path, rate, salt)
@@ -263,12 +320,21 @@ class AppApiHandler(Handler):
             time.sleep(faults.slow_seconds)
         if site.should_fail_once(self.path, faults.api_error_rate, "api-error"):
             return self.json(503 if faults.picks(path, 0.5, "which") else 500, {"error": "unavailable"})
+        retry_after = site.retry_after()
+        if retry_after is not None:  # a publishing replica sheds load: clients wait and ask again
+            return self.send(429, json.dumps({"error": "too many requests"}), "application/json",
+                             headers={**self.cors(), "Retry-After": str(retry_after)})
         segments = [s for s in path.split("/") if s]
         if segments[:2] != ["feed", "v1"]:
             return self.json(404, {"error": "not found"})
         rest = segments[2:]
         if rest == ["categories"]:
             return self.json(200, site.categories(content))
+        if rest == ["breaking-news"]:
+            return self.json(200, site.flash_feed(edition, query))
+        if len(rest) == 2 and rest[0] == "breaking-news" and rest[1].isdigit():
+            row = site.flash(edition, int(rest[1]))
+            return self.json(200, row) if row else self.json(404, {"error": "not found"})
         if rest == ["articles"]:
             from_app = self.headers.get("Origin") == site.base_url
             if faults.feed_off and not from_app:
@@ -280,7 +346,7 @@ class AppApiHandler(Handler):
             if faults.articles_need_origin and self.headers.get("Origin") != site.base_url:
                 return self.json(403, {"error": "forbidden"})
             article = content.articles.get(int(rest[1]))
-            if article is None:
+            if not site.is_published(article):
                 return self.json(404, {"error": "not found"})
             if len(rest) == 2:
                 return self.json(200, site.article(edition, article))
@@ -295,9 +361,14 @@ class AppReplica:
 
     def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
                  related_delay_ms: int = 120, port: int = 0, api_port: int = 0, compression: str = "auto",
-                 front: bool | dict = False):
-        """`compression` and `front` as for the classic `Replica`: nginx then fronts both origins."""
-        self.site = AppSite(editions, faults, build, related_delay_ms)
+                 front: bool | dict = False, flashes: dict[str, FlashTimeline] | None = None,
+                 publish: PublishPlan | None = None):
+        """`compression` and `front` as for the classic `Replica`: nginx then fronts both origins.
+        `flashes`: each edition's flash timeline (default: 20 flashes an edition). `publish`: a
+        plan to publish by, from now on (default: none, the site stands still)."""
+        flashes = flashes if flashes is not None else flash_editions(editions=tuple(editions))
+        publishing = Publishing(publish).schedule(editions, flashes) if publish else None
+        self.site = AppSite(editions, faults, build, related_delay_ms, flashes, publishing)
         self.page_server = ReplicaHTTPServer(self.site, 0 if front else port, AppPageHandler, compression=compression)
         self.api_server = ReplicaHTTPServer(self.site, 0 if front else api_port, AppApiHandler, compression=compression)
         self.front = make_front([(port, self.page_server.server_address[1]),
@@ -351,6 +422,9 @@ class AppReplica:
 
     def ground_truth(self) -> dict[str, dict]:
         return self.site.ground_truth()
+
+    def flash_truth(self, now: datetime | None = None) -> dict[str, dict]:
+        return self.site.flash_truth(now)
 
     def __enter__(self) -> "AppReplica":
         return self.start()

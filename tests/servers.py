@@ -112,6 +112,15 @@ class CrawlResult:
     def stat(self, key: str, default=0):
         return self.stats.get(key, default)
 
+    @property
+    def articles(self) -> list[dict]:
+        """The article items (a site's flashes are items too)."""
+        return [item for item in self.items if "article_id" in item]
+
+    @property
+    def flashes(self) -> list[dict]:
+        return [item for item in self.items if "flash_id" in item]
+
 
 def scrapy_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWS_", "SCRAPY_"))}

@@ -44,10 +44,10 @@ def test_every_article_of_both_editions_is_stored_once_and_right(crawl, app, mon
     import pymongo
 
     truth = app.ground_truth()
-    urls = [item["url"] for item in crawl.items]
+    urls = [item["url"] for item in crawl.articles]
     assert len(urls) == len(set(urls)) and set(urls) == set(truth)
     assert any(not t["listed"] for t in truth.values())   # some are reachable only through related blocks
-    for item in crawl.items:
+    for item in crawl.articles:
         expected = truth[item["url"]]
         assert {f: item[f] for f in COMPARED_FIELDS} == {f: expected[f] for f in COMPARED_FIELDS}, item["url"]
         assert datetime.fromisoformat(item["published_at"]) == expected["published_at"]
@@ -88,7 +88,7 @@ def test_without_the_feed_the_rendered_listing_still_finds_every_article(tmp_pat
         result = crawl_app(tmp_path, app)
         truth = app.ground_truth()
     assert_clean(result)
-    assert {item["url"] for item in result.items} == set(truth)
+    assert {item["url"] for item in result.articles} == set(truth)
     assert result.log.count("Source feed failed") == 2                    # once per edition
     assert result.stat("news/pages/listing_rendered") == 2                 # one render per listing
     assert articles_reached(result) == len(truth)
@@ -99,7 +99,7 @@ def test_a_feed_that_answers_html_falls_back_too(tmp_path):
         result = crawl_app(tmp_path, app)
         truth = app.ground_truth()
     assert_clean(result)
-    assert {item["url"] for item in result.items} == set(truth)
+    assert {item["url"] for item in result.articles} == set(truth)
     assert result.stat("news/refused/non_json") >= 1
 
 
@@ -110,7 +110,7 @@ def test_dates_are_the_same_instants_whatever_the_browser_zone(tmp_path):
                                 name=zone.replace("/", "-"))
                 for zone in ("UTC", "Asia/Seoul")}
         truth = app.ground_truth()
-    by_zone = {zone: {item["url"]: item for item in run.items} for zone, run in runs.items()}
+    by_zone = {zone: {item["url"]: item for item in run.articles} for zone, run in runs.items()}
     assert set(by_zone["UTC"]) == set(by_zone["Asia/Seoul"]) == set(truth)
     for url, expected in truth.items():
         utc, seoul = by_zone["UTC"][url], by_zone["Asia/Seoul"][url]
@@ -151,7 +151,7 @@ def test_faults_of_the_site_and_its_api_lose_nothing(tmp_path):
         result = crawl_app(tmp_path, app)
         truth = app.ground_truth()
     assert_clean(result)
-    urls = [item["url"] for item in result.items]
+    urls = [item["url"] for item in result.articles]
     assert len(urls) == len(set(urls)) and set(urls) == set(truth)
-    assert all(item["related_status"] == "complete" for item in result.items)
+    assert all(item["related_status"] == "complete" for item in result.articles)
     assert result.stat("retry/count") >= 1

@@ -80,7 +80,7 @@ def crawl_app(tmp_path, app, name: str, **settings):
 
 def last_items(result) -> dict:
     """Each article's last item (a render that replaced a reading comes after it)."""
-    return {item["url"]: item for item in result.items}
+    return {item["url"]: item for item in result.articles}
 
 
 STORED_FIELDS = ("article_id", "title", "section", "published_at", "published_at_local", "published_at_precision",
@@ -206,7 +206,7 @@ def test_a_crawl_stopped_while_learning_resumes_from_its_jobdir_and_stores_every
         truth = app.ground_truth()
     assert stopped.stats["finish_reason"] == "shutdown" and not stopped.stat("news/learn/learned")
     assert resumed.stats["finish_reason"] == "finished"
-    urls = [item["url"] for item in stopped.items + resumed.items]
+    urls = [item["url"] for item in stopped.articles + resumed.articles]
     assert sorted(urls) == sorted(truth)                                   # each article once
     assert resumed.stat("news/learn/learned") == 2 and resumed.stat("news/learn/read") > 0
     items = last_items(resumed) | last_items(stopped)

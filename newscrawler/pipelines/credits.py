@@ -11,6 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.credits import remove_credits
+from ..flashes.item import is_flash
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ class ImageCreditsPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+            return item
         had_body = bool(ItemAdapter(item).get("body"))
         self.stats.inc_value("news/credits/removed", len(remove_credits(item)))
         if had_body and not ItemAdapter(item).get("body"):

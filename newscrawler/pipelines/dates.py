@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itemadapter import ItemAdapter
 
 from ..cleaning.dates import set_dates
+from ..flashes.item import is_flash
 from ..items import extraction_of
 from ..sites import crawl_site
 
@@ -36,6 +37,8 @@ class DatesPipeline:
             return self.zone
 
     def process_item(self, item):
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+            return item
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)
         publication = set_dates(item, self.zone_of(extraction_of(adapter).published_zone), now)

@@ -16,6 +16,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from ..cleaning.hashing import article_key, content_hash
+from ..flashes.item import is_flash
 from ..items import extraction_of
 from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable, published_earlier
@@ -53,6 +54,8 @@ class DedupePipeline:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 
     def process_item(self, item):
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+            return item
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])
         digest = adapter.get("content_hash") or content_hash(adapter.get("title"), adapter.get("body"))

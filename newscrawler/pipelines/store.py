@@ -17,6 +17,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from ..cleaning.hashing import article_key
+from ..flashes.item import is_flash
 from ..signals import store_flush_done, store_flush_started
 from ..storage import crawl_store
 from ..storage.deadletter import DeadLetterFile
@@ -78,6 +79,8 @@ class MongoStorePipeline:
         self.pending_aliases[key].extend(urls)
 
     async def process_item(self, item):
+        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+            return item
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])
         self.buffer.append(ArticleDoc(key, document_fields(adapter), list(adapter.get("aliases") or [])))

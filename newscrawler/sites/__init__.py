@@ -44,6 +44,8 @@ class Site:
     """Settings this site reads, with their defaults (e.g. the base URL of its API)."""
     host_settings: tuple[str, ...] = ()
     """Of those, the ones naming another host the site's sources call: followed like the site's own."""
+    flashes: object | None = None
+    """Where the site lists its breaking-news flashes (a newscrawler.flashes.feed.FlashFeed), if it has any."""
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,16 @@
   prefix) are two articles, `en:1383` and `ko:1383`.
 - Dates on article pages are written by the app in the browser's own zone; the render records
   that zone, so they are read right whatever it is.
+- Breaking-news flashes come from their own feed on the API (`/feed/v1/breaking-news`), each
+  edition with ids of its own; a flash's page is `/<lang>/news/<id>` (`ko`: `/news/<id>`). A row
+  holds the whole flash: its page is rendered only to check a row now and then.
 """
 
 import re
 
 from ..pages import ArticlePage, ArticleParseError, RelatedSelectors
+from ..flashes.feed import FlashFeed
+from ..flashes.rows import FlashPage
 from ..sources.feed import CursorFeed
 from ..sources.rendered import RenderedListing
 from ..text import element_text
@@ -75,6 +80,16 @@ class CoinnessArticlePage(ArticlePage):
             raise ArticleParseError(error.reason, self.url, retry=True) from None
 
 
+class CoinnessFlashPage(FlashPage):
+    """A flash as the app draws it on its page (the replica's `app` mode; the real one's is not known)."""
+
+    title_css = component("FlashDetailTitle")
+    date_css = component("FlashDate")
+    body_css = component("FlashContent")
+    not_found_css = component("NotFound")
+    error_css = component("ErrorView")
+    ready_css = ", ".join(component(name) for name in ("FlashDetail", "NotFound", "ErrorView"))
+
 
 URLS = UrlRules(
     article_path=re.compile(rf"^{EDITION}/article/(?P<id>\d+)/?$"),
@@ -98,4 +113,5 @@ SITE = Site(
     edition_listing="{prefix}/article",
     settings={"NEWS_API_URL": "https://api.coinness.com"},
     host_settings=("NEWS_API_URL",),
+    flashes=FlashFeed("NEWS_API_URL", flash_path="{prefix}/news/{id}", page=CoinnessFlashPage),
 )

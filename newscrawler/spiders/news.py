@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
+from ..flashes.crawl import FlashCrawl
 from ..learning.learner import Learner
 from ..learning.reading import build_item
 from ..learning.reads import LearnedReads
@@ -49,6 +50,9 @@ def split_arg(value) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
+KINDS = ("articles", "flashes")
+
+
 def slug_of(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
 
@@ -57,13 +61,16 @@ class NewsSpider(scrapy.Spider):
     """Arguments: `start_url` (comma-separated for several), `editions` (on sites with language
     editions: start at these editions' listings), `sections` (section slugs or names), `since`
     (a date: stop walking a listing once a whole page is older), `max_articles`, `incremental`
-    (`false` for a full re-crawl). Unknown arguments are accepted and ignored: Scrapyd passes its own."""
+    (`false` for a full re-crawl), `kinds` (`articles`, `flashes`, comma-separated: what to crawl of
+    a site that publishes both; both by default). Unknown arguments are accepted and ignored: Scrapyd
+    passes its own."""
 
     name = "news"
 
     def __init__(self, start_url=None, sections=None, since=None, max_articles=None, incremental=None,
-                 editions=None, **kwargs):
+                 editions=None, kinds=None, **kwargs):
         super().__init__(**kwargs)
+        self.kinds_arg = split_arg(kinds)
         self.incremental_arg = incremental
         self.start_url_args = split_arg(start_url)
         self.edition_args = split_arg(editions)
@@ -110,6 +117,18 @@ class NewsSpider(scrapy.Spider):
         self.gates_seen: set[str] = set()  # kinds of gate said at WARNING already (pages/gates.py)
         self.store = crawl_store(crawler)
         self.incremental = IncrementalCrawl.from_crawler(crawler, self.site.name, self.store, self.incremental_arg)
+        self.kinds = self.choose_kinds()
+        self.flashes = FlashCrawl.from_spider(self, self.incremental.enabled) if "flashes" in self.kinds else None
+
+    def choose_kinds(self) -> set[str]:
+        """What this crawl reads: articles, and the site's flashes where it has any."""
+        unknown = set(self.kinds_arg) - set(KINDS)
+        if unknown:
+            raise NotConfigured(f"kinds: {', '.join(sorted(unknown))} (known: {', '.join(KINDS)})")
+        if self.kinds_arg and "flashes" in self.kinds_arg and self.site.site.flashes is None:
+            raise NotConfigured(f"kinds: site {self.site.name!r} has no flashes")
+        kinds = set(self.kinds_arg or KINDS)
+        return kinds if self.site.site.flashes is not None else kinds - {"flashes"}
 
     @property
     def render(self):
@@ -147,6 +166,11 @@ class NewsSpider(scrapy.Spider):
 
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
+        if self.flashes is not None:
+            for request in await self.flashes.start_requests(self.start_urls):
+                yield request
+        if "articles" not in self.kinds:
+            return
         await self.incremental.recall(self.crawler.stats, self.article_id_of)
         missed, due = self.incremental.urls_to_fetch_first()
         for url in missed:  # what earlier crawls missed, wherever it is listed
@@ -254,6 +278,20 @@ class NewsSpider(scrapy.Spider):
 
     def read_failed(self, failure):
         return self.reads.failed(failure)
+
+    # -- flashes (newscrawler.flashes.crawl) -----------------------------------------------------
+    def parse_flash_page(self, response):
+        return self.flashes.page_answer(response)
+
+    async def parse_flash_one(self, response):
+        async for item in self.flashes.one_answer(response):
+            yield item
+
+    def parse_flash_check(self, response):
+        self.flashes.check_answer(response)
+
+    def flash_failed(self, failure):
+        self.flashes.failed(failure)
 
     # -- listings ---------------------------------------------------------------------------
     def follow_start_redirect(self, response) -> None:

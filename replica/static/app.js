@@ -9,8 +9,11 @@
   var root = document.getElementById("root");
   var path = location.pathname.replace(/\/+$/, "");
   var match = path.match(/^(?:\/([a-z]{2,3}))?\/article(?:\/(\d+))?$/);
-  var lang = match && match[1] ? match[1] : "ko";
-  var prefix = match && match[1] ? "/" + match[1] : "";
+  // Flashes: the timeline `/<lang>/news` and one flash `/<lang>/news/<id>` (`ko`: no prefix).
+  var news = path.match(/^(?:\/([a-z]{2,3}))?\/news(?:\/(\d+))?$/);
+  var edition = (match || news || [])[1];
+  var lang = edition ? edition : "ko";
+  var prefix = edition ? "/" + edition : "";
 
   function el(tag, component, text) {
     var node = document.createElement(tag);
@@ -172,7 +175,68 @@
     }, APP.relatedDelay);
   }
 
-  if (!match) notFound();
+  // -- flashes ---------------------------------------------------------------------------------
+  function votes(row) {
+    var box = el("div", "FlashVotes");
+    box.append(el("span", "BullCount", String(row.bullCount)), el("span", "BearCount", String(row.bearCount)));
+    return box;
+  }
+  function source(row) {
+    if (!row.link) return null;
+    var a = el("a", "FlashSource", row.linkTitle || row.link);
+    a.href = row.link;
+    a.rel = "noopener";
+    return a;
+  }
+  function timeline() {
+    var container = el("div", "FlashTimeline");
+    var more = el("button", "ButtonWrapper", "Load more");
+    var last = null;
+    root.replaceChildren(container);
+    function page() {
+      var url = "/feed/v1/breaking-news?languageCode=" + lang + "&limit=20" + (last ? "&lastId=" + last.id : "");
+      more.disabled = true;
+      return api(url).then(function (rows) {
+        rows.forEach(function (row) {
+          var item = el("article", "FlashItem");
+          var title = el("a", null);
+          title.href = prefix + "/news/" + row.id;
+          title.append(el("h3", "FlashTitle", row.title));
+          var body = el("div", "FlashContent");
+          body.innerHTML = row.content;
+          item.append(el("time", "FlashDate", longDate(row.publishAt)), title, body);
+          if (row.isImportant) item.prepend(el("span", "ImportantBadge", lang === "ko" ? "중요" : "Important"));
+          var link = source(row);
+          if (link) item.append(link);
+          item.append(votes(row));
+          container.append(item);
+        });
+        last = rows.length ? rows[rows.length - 1] : last;
+        more.disabled = false;
+        if (rows.length === 20) container.append(more); else more.remove();
+      }, failed);
+    }
+    more.addEventListener("click", page);
+    page();
+  }
+  function flash(id) {
+    api("/feed/v1/breaking-news/" + id + "?languageCode=" + lang).then(function (row) {
+      var detail = el("article", "FlashDetail");
+      if (row.isImportant) detail.append(el("span", "ImportantBadge", lang === "ko" ? "중요" : "Important"));
+      var body = el("div", "FlashContent");
+      body.innerHTML = row.content;
+      detail.append(el("h1", "FlashDetailTitle", row.title), el("time", "FlashDate", longDate(row.publishAt)), body);
+      var link = source(row);
+      if (link) detail.append(link);
+      detail.append(votes(row));
+      root.replaceChildren(detail);
+    }, function (error) {
+      if (String(error).indexOf("404") >= 0) notFound(); else failed();
+    });
+  }
+
+  if (news) { if (news[2]) flash(news[2]); else timeline(); }
+  else if (!match) notFound();
   else if (match[2]) article(match[2]);
   else listing();
 })();
