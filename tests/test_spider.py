@@ -248,3 +248,21 @@ def test_an_international_domain_name_is_one_host_however_written(start):
     articles = requests_of(spider.parse_listing(response))[1]
     assert articles == ["http://www.xn--bcher-kva.test/2024/05/one-story", "http://www.xn--bcher-kva.test/2024/05/two-story"]
     assert all(offsite.should_follow(Request(url), spider) for url in articles)
+
+
+def test_the_spider_imports_nothing_of_storage():
+    """What earlier runs left is the memory's (newscrawler.memory): the spider asks it, and never
+    reads or writes the store itself."""
+    import ast
+    from pathlib import Path
+
+    import newscrawler.spiders
+
+    imported = set()
+    for path in Path(newscrawler.spiders.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                imported.add(node.module or "")
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert not [name for name in imported if "storage" in name or name.startswith(("pymongo", "bson"))]

@@ -3,14 +3,15 @@ article requests, and article pages into items through the site's page class.
 
 What a site looks like lives in `newscrawler.sites`, how a page becomes fields in
 `newscrawler.pages`, how listings are discovered in `newscrawler.sources`; rendering and the
-distributed mode are configured by add-ons (`newscrawler.addons`), storage by `newscrawler.storage`.
+distributed mode are configured by add-ons (`newscrawler.addons`), storage by `newscrawler.storage`,
+what earlier runs left by `newscrawler.memory` (the spider imports nothing of storage).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -22,9 +23,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
+from ..clock import crawl_clock
 from ..learning.learner import Learner
 from ..learning.reading import build_item
 from ..learning.reads import LearnedReads
+from ..memory import RunMemory
 from ..pages import ArticleParseError
 from ..pages.html import html_is_complete
 from ..refusals import PageRefused
@@ -33,9 +36,7 @@ from ..rendering.config import render_config
 from ..rendering.scripts import article_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
-from ..storage import crawl_store
 from ..urls import host_family, host_of, registrable_domain
-from .incremental import IncrementalCrawl
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class NewsSpider(scrapy.Spider):
             self.site = crawl_site(crawler)
         except SiteConfigError as error:
             raise NotConfigured(str(error)) from None
+        self.clock = crawl_clock(crawler)
         self.learner = Learner.from_crawler(crawler)
         self.reads = LearnedReads(self)
         self.start_urls = self.choose_start_urls(settings)
@@ -106,8 +108,7 @@ class NewsSpider(scrapy.Spider):
         self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
         self.failed_sources: set[tuple[str, int]] = set()
-        self.store = crawl_store(crawler)
-        self.incremental = IncrementalCrawl.from_crawler(crawler, self.site.name, self.store, self.incremental_arg)
+        self.memory = RunMemory.from_crawler(crawler, self.site.name, self.incremental_arg)
 
     @property
     def render(self):
@@ -138,15 +139,15 @@ class NewsSpider(scrapy.Spider):
     def parse_since(self) -> datetime | None:
         if not self.since_arg:
             return None
-        parsed = parse_site_date(self.since_arg, self.site.zone, datetime.now(timezone.utc))
+        parsed = parse_site_date(self.since_arg, self.site.zone, self.clock.now())
         if parsed.value is None:
             raise NotConfigured(f"since: cannot read a date from {self.since_arg!r}")
         return parsed.value
 
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
-        await self.incremental.recall(self.crawler.stats, self.article_id_of)
-        missed, due = self.incremental.urls_to_fetch_first()
+        await self.memory.recall(self.crawler.stats, self.article_id_of)
+        missed, due = self.memory.urls_to_fetch_first()
         for url in missed:  # what earlier crawls missed, wherever it is listed
             request = self.article_request(url)
             if request is not None:
@@ -182,7 +183,7 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_state(self) -> dict:
         """What a rendered listing's script needs to know to stop where the crawl would."""
-        stop_at = self.incremental.stop_ids()
+        stop_at = self.memory.stop_ids()
         return {"known_ids": sorted(stop_at),
                 "since_ms": int(self.since.timestamp() * 1000) if self.since else None}
 
@@ -203,7 +204,7 @@ class NewsSpider(scrapy.Spider):
         key = (host_family(host_of(url)), self.article_id_of(url))
         if key[1] is None or key in self.scheduled_articles or key[0] not in self.site_hosts:
             return None
-        if not self.incremental.should_fetch(key[1]):
+        if not self.memory.should_fetch(key[1]):
             self.crawler.stats.inc_value("news/articles/skipped_known")
             return None
         if self.max_articles is not None and len(self.scheduled_articles) >= self.max_articles:
@@ -321,9 +322,9 @@ class NewsSpider(scrapy.Spider):
 
     def page_is_all_known(self, cards) -> bool:
         """Listings run newest first: past a page of stored articles (none due for a re-visit)
-        there is nothing new, but for what a deep walk reaches (newscrawler.incremental)."""
+        there is nothing new, but for what a deep walk reaches (newscrawler.memory)."""
         ids = [self.article_id_of(card.url) for card in cards]
-        if self.incremental.walks_past([i for i in ids if i]):
+        if self.memory.walks_past([i for i in ids if i]):
             return False
         self.crawler.stats.inc_value("news/pages/listing_stopped_known")
         return True
@@ -331,7 +332,7 @@ class NewsSpider(scrapy.Spider):
     def page_is_older_than_since(self, cards) -> bool:
         if self.since is None or not cards:
             return False
-        now = datetime.now(timezone.utc)
+        now = self.clock.now()
         dates = [parse_site_date(card.date_text, self.site.zone, now).value for card in cards]
         if all(date is not None and date < self.since for date in dates):
             self.crawler.stats.inc_value("news/pages/listing_stopped_by_since")
@@ -368,7 +369,7 @@ class NewsSpider(scrapy.Spider):
         if complete is None and not response.meta.get("playwright"):
             complete = html_is_complete(response.text)  # the body is what the server sent
         return self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete,
-                                      fetched_at=datetime.now(timezone.utc))
+                                      fetched_at=self.clock.now())
 
     @staticmethod
     def seen_as(response) -> list[str]:
@@ -447,23 +448,23 @@ class NewsSpider(scrapy.Spider):
 
     def remember_failure(self, request, reason: str, gone: bool) -> None:
         """An article this crawl could not store: a stored one the site no longer has is marked
-        removed; any other is a miss that later crawls retry (newscrawler.incremental)."""
+        removed; any other is a miss that later crawls retry (newscrawler.memory)."""
         url = request.meta.get(m.LINKED_AS) or request.url
         article_id = self.article_id_of(url)
         if article_id is None:
             return
         key = article_key(self.site.name, article_id)
-        if gone and self.incremental.is_stored(article_id):
-            self.incremental.removed(key)
+        if gone and self.memory.is_stored(article_id):
+            self.memory.removed(key)
             self.crawler.stats.inc_value("news/removed")
             logger.info("Article removed from the site, marked removed_at: %s", url)
         else:
-            self.incremental.missed(key, url, reason)
+            self.memory.missed(key, url, reason)
             self.crawler.stats.inc_value("news/misses/recorded")
 
     def closed(self, reason):
         """Leave later crawls what this one learned: misses, removals, the deep walk's end."""
-        self.incremental.leave(finished=reason == "finished")
+        self.memory.leave(finished=reason == "finished")
 
     # -- failures: one line each, no traceback ----------------------------------------------
     def failure_reason(self, failure) -> str:

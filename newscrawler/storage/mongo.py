@@ -15,9 +15,9 @@ import pymongo
 from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 
-from ..incremental import StoredIndex
 from ..items import plain, stored_fields
 from ..urls import mask_uri, unique_urls
+from .index import INDEX_FIELDS, StoredIndex
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +28,6 @@ DUPLICATE_KEY = 11000
 # crawl that saw them completely, without making a new version.
 SURROUNDINGS = ("related", "related_status")
 STORED_FIELDS = stored_fields()
-# What incremental crawls and dedupe need to know of each stored article.
-INDEX_FIELDS = {"site": 1, "article_id": 1, "url": 1, "published_at": 1, "content_hash": 1, "aliases": 1}
 
 
 class StoreUnavailable(RuntimeError):
