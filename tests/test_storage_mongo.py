@@ -11,6 +11,7 @@ import pytest
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
+from newscrawler.memory.known import known_articles
 from newscrawler.pipelines.store import MongoStorePipeline
 from newscrawler.signals import store_flush_started
 from newscrawler.storage import crawl_store
@@ -134,11 +135,11 @@ def test_a_crawl_reads_what_is_stored_once_for_incremental_rules_and_dedupe(stor
     index = store.crawl_start_index()
     store.write([doc("4")], T0)                      # stored during the crawl: not what it started with
     assert store.crawl_start_index() is index
-    known = index.known_articles("replica", 7, T0, lambda url: url.split("/")[4])
+    known = known_articles(index.docs, "replica", 7, T0, lambda url: url.split("/")[4])
     assert (known.ids, known.revisit) == ({"1", "2", "9"}, {"2"})
     assert set(index.content_hashes()) == {"hash-1-Body.", "hash-2-Body.", "hash-3-Body."}
     fresh = store.stored_index("replica")
-    known_now = fresh.known_articles("replica", 7, T0)
+    known_now = known_articles(fresh.docs, "replica", 7, T0)
     assert (known_now.ids, known_now.revisit) == ({"1", "2", "4"}, {"2", "4"})
     assert store.stored_index().content_hashes()["hash-4-Body."] == ("replica:4", T0)
 
