@@ -25,7 +25,12 @@ class CrawlClock:
 
     @classmethod
     def from_settings(cls, settings) -> "CrawlClock":
-        return cls(settings.getfloat("NEWS_CLOCK_OFFSET", 0.0), settings.getfloat("NEWS_CLOCK_TOLERANCE", 30.0))
+        try:
+            offset = settings.getfloat("NEWS_CLOCK_OFFSET", 0.0)
+        except ValueError:  # settings.py never raises on a bad environment; the crawl says it once
+            logger.warning("NEWS_CLOCK_OFFSET is no number of seconds: %r, taken as 0", settings.get("NEWS_CLOCK_OFFSET"))
+            offset = 0.0
+        return cls(offset, settings.getfloat("NEWS_CLOCK_TOLERANCE", 30.0))
 
     def now(self) -> datetime:
         return machine_now() + self.skew + self.offset

@@ -27,6 +27,13 @@ NEWS_LEARN_RENDERS = 3        # renders in a row that must teach the same calls
 NEWS_CHECK_FIRST = 2          # the first articles read from the calls, all rendered again to check
 NEWS_CHECK_SHARE = 0.03       # then this share of them
 NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently are fetched again
+# The crawl's clock (newscrawler/clock.py) follows MongoDB's: a machine whose clock is off by more than
+# this many seconds says so with a WARNING, and stamps MongoDB's time (fetches stamped by a clock that
+# ran fast made the next fetch look older than it, and its edit was dropped).
+NEWS_CLOCK_TOLERANCE = 30.0
+# Seconds the crawl's clock (and its store's) is moved by: a rehearsal of days of scheduled runs in
+# minutes. 0 in production.
+NEWS_CLOCK_OFFSET = os.environ.get("NEWS_CLOCK_OFFSET", "0")  # read as a number by the clock
 
 # -- being a good citizen -----------------------------------------------------------------------
 USER_AGENT = "newscrawler/1.0 (+https://github.com/newscrawler/newscrawler)"

@@ -42,6 +42,8 @@ class RunMemory:
         """Read what is stored and what earlier runs left (off the reactor); a store that cannot be
         read turns incremental mode off for this crawl, with a WARNING. `id_of_url`: an article URL's
         id as the crawl stores it."""
+        if self.store:
+            await self.follow_the_database_clock()
         if not self.enabled:
             return
         try:
@@ -60,6 +62,13 @@ class RunMemory:
         stats.set_value("news/incremental/revisit", len(self.known.revisit))
         logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
                     len(self.known.ids), len(self.known.revisit), self.revisit_days)
+
+    async def follow_the_database_clock(self) -> None:
+        """Everything the crawl stamps is told on MongoDB's clock (newscrawler.clock says why)."""
+        try:
+            self.clock.follow(await asyncio.to_thread(self.store.server_time))
+        except StoreUnavailable:
+            pass  # the store pipeline says so, once
 
     # -- what the crawl asks ---------------------------------------------------------------------
     def urls_to_fetch_first(self) -> tuple[list[str], list[str]]:

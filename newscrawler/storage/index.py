@@ -17,8 +17,10 @@ class StoredIndex:
     docs: list[dict]
 
     def content_hashes(self) -> dict[str, tuple]:
-        """{content_hash: (key, published_at)} of every stored article."""
-        return {doc["content_hash"]: (doc["_id"], doc.get("published_at")) for doc in self.docs if doc.get("content_hash")}
+        """{content_hash: (key, published_at)} of every live stored article: a removed article's
+        content is no reason to drop a live copy of it."""
+        return {doc["content_hash"]: (doc["_id"], doc.get("published_at")) for doc in self.docs
+                if doc.get("content_hash") and doc.get("removed_at") is None}
 
     def keys(self) -> set[str]:
         return {doc["_id"] for doc in self.docs}
