@@ -131,18 +131,19 @@ def test_one_document_per_content_the_earliest_published(store, mongo_db):
 
 
 def test_a_crawl_reads_what_is_stored_once_for_incremental_rules_and_dedupe(store):
-    store.write([doc("1", published_at=T0 - timedelta(days=30)), doc("2"),
+    store.write([doc("1", published_at=T0 - timedelta(days=30)), doc("2", published_at=T0 + timedelta(days=7)),
                  doc("3", site="other", url="http://other.test/article/3/a")], T0)
     store.add_aliases({"replica:2": ["http://site.test/article/9/copy"]})
     index = store.crawl_start_index()
     store.write([doc("4")], T0)                      # stored during the crawl: not what it started with
     assert store.crawl_start_index() is index
-    known = known_articles(index.docs, "replica", 7, T0, lambda url: url.split("/")[4])
+    later = T0 + timedelta(days=8)                   # none of them first seen in the last 7 days
+    known = known_articles(index.docs, "replica", 7, later, lambda url: url.split("/")[4])
     assert (known.ids, known.revisit) == ({"1", "2", "9"}, {"2"})
     assert set(index.content_hashes()) == {"hash-1-Body.", "hash-2-Body.", "hash-3-Body."}
     fresh = store.stored_index("replica")
-    known_now = known_articles(fresh.docs, "replica", 7, T0)
-    assert (known_now.ids, known_now.revisit) == ({"1", "2", "4"}, {"2", "4"})
+    known_now = known_articles(fresh.docs, "replica", 7, later)
+    assert (known_now.ids, known_now.revisit) == ({"1", "2", "4"}, {"2"})
     assert store.stored_index().content_hashes()["hash-4-Body."] == ("replica:4", T0)
 
 
@@ -435,3 +436,24 @@ def test_replay_of_an_article_edited_into_another_s_content_stores_it(tmp_path, 
     assert done.returncode == 0, done.stderr
     assert "updated=1" in done.stdout
     assert mongo_db.articles.find_one({"_id": "replica:1"})["title"] == "Title 2"
+
+
+def test_revisits_follow_when_an_article_was_first_seen_not_only_the_date_it_claims():
+    now = T0 + timedelta(days=30)
+    docs = [
+        # shown first with last year's date: re-visited while it is new to us, so the fixed year is read
+        {"_id": "replica:1", "site": "replica", "article_id": "1", "url": "http://site.test/article/1/a",
+         "published_at": now - timedelta(days=365), "first_seen_at": now - timedelta(days=1)},
+        # no date: re-visited while new, not forever
+        {"_id": "replica:2", "site": "replica", "article_id": "2", "url": "http://site.test/article/2/a",
+         "published_at": None, "first_seen_at": now - timedelta(days=10)},
+        {"_id": "replica:3", "site": "replica", "article_id": "3", "url": "http://site.test/article/3/a",
+         "published_at": None, "first_seen_at": now - timedelta(hours=1)},
+        # removed, and its copy at another id lives on: the copy is fetched
+        {"_id": "replica:4", "site": "replica", "article_id": "4", "url": "http://site.test/article/4/a",
+         "published_at": now - timedelta(days=20), "first_seen_at": now - timedelta(days=20),
+         "removed_at": now - timedelta(days=1), "aliases": ["http://site.test/article/5/a"]},
+    ]
+    known = known_articles(docs, "replica", 2, now, lambda url: url.split("/")[4])
+    assert known.revisit == {"1", "3"}
+    assert "5" not in known.ids and "http://site.test/article/5/a" in known.revisit_urls

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ..urls import host_family, host_of
+
 
 @dataclass
 class KnownArticles:
@@ -24,25 +26,35 @@ class KnownArticles:
         return bool(article_ids) and all(i in self.ids and i not in self.revisit for i in article_ids)
 
 
-def known_articles(docs: list[dict], site: str, revisit_days: float, now: datetime, id_of_url=None) -> KnownArticles:
-    """The ids stored for `site` (`docs`: the stored index), and those published in the last
-    `revisit_days` (or without a date: a later crawl may read it), which incremental crawls fetch
-    again. With `id_of_url`, the ids of the copies stored as aliases are known too (they are not
-    fetched again)."""
+def known_articles(docs: list[dict], site: str, revisit_days: float, now: datetime, id_of_url=None,
+                   hosts: set[str] | None = None) -> KnownArticles:
+    """The ids stored for `site` (`docs`: the stored index; with `hosts`, those of these hosts only)
+    and those due again: published in the last `revisit_days`, or first seen in them (a date
+    corrected by the site, or read at last, is fetched while the article is new to us; an undated
+    article is not fetched by every run forever). With `id_of_url`, the ids of the copies stored as
+    aliases of a live article are known too (not fetched again); those of a removed one are fetched
+    directly (the copy lives on)."""
     recent = now - timedelta(days=revisit_days)
-    known = KnownArticles()
+    known, orphaned = KnownArticles(), []
     for doc in docs:
-        if doc.get("site") != site:
+        if doc.get("site") != site or (hosts is not None and host_family(host_of(doc.get("url") or "")) not in hosts):
             continue
         known.ids.add(doc["article_id"])
-        if id_of_url:
+        if doc.get("removed_at") is not None:
+            orphaned += doc.get("aliases") or ()
+        elif id_of_url:
             known.ids.update(filter(None, map(id_of_url, doc.get("aliases") or ())))
-        published = doc.get("published_at")
-        if published is None or aware(published) >= recent:
+        if is_recent(doc.get("published_at"), recent) or is_recent(doc.get("first_seen_at"), recent):
             known.revisit.add(doc["article_id"])
             if doc.get("url"):
                 known.revisit_urls.append(doc["url"])
+    if id_of_url:
+        known.revisit_urls += [url for url in orphaned if (copy := id_of_url(url)) and copy not in known.ids]
     return known
+
+
+def is_recent(moment: datetime | None, since: datetime) -> bool:
+    return moment is not None and aware(moment) >= since
 
 
 def aware(moment: datetime) -> datetime:

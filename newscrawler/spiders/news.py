@@ -102,13 +102,15 @@ class NewsSpider(scrapy.Spider):
         self.start_points = {self.site.urls.canonicalize(url) for url in self.start_urls}
         self.start_points |= {self.site.urls.canonicalize(f"{p.scheme}://{p.netloc}/robots.txt")
                               for p in map(urlsplit, self.start_urls)}
-        # Sites whose ids come from URL rules number articles per host; keys from URLs (generic)
-        # carry their host already.
-        self.qualify_ids = len(self.site_hosts) > 1 and self.site.urls.article_path is not None
+        # Sites whose ids come from URL rules number articles per host: the ids of every host but
+        # the site's first (the one its stored articles were first crawled on, else the first
+        # start) carry their host, so that a key never changes with the hosts a crawl starts on.
+        # Keys from URLs (generic) carry their host already.
+        self.home_host = host_family(host_of(self.start_urls[0])) if self.start_urls else None
         self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
         self.failed_sources: set[tuple[str, int]] = set()
-        self.memory = RunMemory.from_crawler(crawler, self.site.name, self.incremental_arg)
+        self.memory = RunMemory.from_crawler(crawler, self.site.name, self.site_hosts, self.incremental_arg)
 
     @property
     def render(self):
@@ -129,12 +131,13 @@ class NewsSpider(scrapy.Spider):
         return urls
 
     def article_id_of(self, url: str, article_id: str | None = None) -> str | None:
-        """The article's id as stored: the site's own id, qualified by the host when this crawl
-        starts on several hosts (each has its own ids: two replicas, two mirrors that differ)."""
+        """The article's id as stored: the site's own id, qualified by the host but on the site's
+        home host (each host has its own ids: two replicas, two mirrors that differ)."""
         article_id = article_id if article_id is not None else self.site.urls.article_id(url)
-        if article_id is None or not self.qualify_ids:
+        host = host_family(host_of(url))
+        if article_id is None or self.site.urls.article_path is None or host == self.home_host:
             return article_id
-        return f"{host_family(host_of(url))}:{article_id}"
+        return f"{host}:{article_id}"
 
     def parse_since(self) -> datetime | None:
         if not self.since_arg:
@@ -146,7 +149,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- starting ---------------------------------------------------------------------------
     async def start(self):
-        await self.memory.recall(self.crawler.stats, self.article_id_of)
+        await self.recall_memory()
         missed, due = self.memory.urls_to_fetch_first()
         for url in missed:  # what earlier crawls missed, wherever it is listed
             request = self.article_request(url)
@@ -160,6 +163,13 @@ class NewsSpider(scrapy.Spider):
         for url in self.start_urls:
             for request in self.start_source(url, 0):
                 yield request
+
+    async def recall_memory(self) -> None:
+        """What earlier runs left, read once at the start; the site's home host is the one its
+        stored articles were first crawled on."""
+        remembered = await self.memory.recall_home_host()
+        self.home_host = remembered or self.home_host
+        await self.memory.recall(self.crawler.stats, self.article_id_of)
 
     def start_source(self, start_url: str, index: int) -> list[Request]:
         source = self.site.sources[index]
@@ -463,8 +473,16 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("news/misses/recorded")
 
     def closed(self, reason):
-        """Leave later crawls what this one learned: misses, removals, the deep walk's end."""
-        self.memory.leave(finished=reason == "finished")
+        """Leave later crawls what this one learned: misses, removals, and the deep walk's end
+        when this crawl walked everything it covers."""
+        self.memory.leave(walked_everything=reason == "finished" and not self.narrowed())
+
+    def narrowed(self) -> bool:
+        """Whether this crawl walked less than a deep walk covers: some sections, editions or
+        articles only, or not past `since`."""
+        over_budget = self.crawler.stats.get_value("news/articles/over_budget", 0)
+        return bool(self.section_filter or self.edition_args or self.since or over_budget
+                    or self.max_articles is not None)
 
     # -- failures: one line each, no traceback ----------------------------------------------
     def failure_reason(self, failure) -> str:
