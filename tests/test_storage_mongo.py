@@ -457,3 +457,10 @@ def test_revisits_follow_when_an_article_was_first_seen_not_only_the_date_it_cla
     known = known_articles(docs, "replica", 2, now, lambda url: url.split("/")[4])
     assert known.revisit == {"1", "3"}
     assert "5" not in known.ids and "http://site.test/article/5/a" in known.revisit_urls
+
+
+def test_a_dead_letter_path_is_named_absolute_so_the_printed_replay_runs_anywhere(tmp_path, monkeypatch):
+    """Scrapyd runs crawls in its own directory: the replay command printed names the file whole."""
+    monkeypatch.chdir(tmp_path)
+    dead = DeadLetterFile("data/deadletter/%(spider)s-%(time)s.jsonl", "news")
+    assert dead.path.is_absolute() and str(dead.path).startswith(str(tmp_path))
