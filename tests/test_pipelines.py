@@ -174,6 +174,7 @@ def test_different_articles_pass(dedupe):
 
 def dedupe_over(mongo_uri, mongo_db, stored: list) -> tuple:
     """The dedupe pipeline of a crawl that starts with `stored` in MongoDB."""
+    from newscrawler.storage import crawl_store
     from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore
 
     store = MongoArticleStore(mongo_uri, mongo_db.name)
@@ -183,6 +184,7 @@ def dedupe_over(mongo_uri, mongo_db, stored: list) -> tuple:
     pipeline, crawler = build(DedupePipeline, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
     pipeline.alias_sink = AliasRecorder()
     asyncio.run(pipeline.open_spider())
+    crawl_store(crawler).close()  # read once at the start: not needed any more
     return pipeline, pipeline.alias_sink.calls
 
 

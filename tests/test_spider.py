@@ -270,9 +270,21 @@ def test_the_spider_imports_nothing_of_storage():
     assert not [name for name in imported if "storage" in name or name.startswith(("pymongo", "bson"))]
 
 
+REMEMBERING: list[NewsSpider] = []
+
+
+@pytest.fixture(autouse=True)
+def stores_closed():
+    """The crawl's store is closed when its spider closes: here, when the test ends."""
+    yield
+    while REMEMBERING:
+        REMEMBERING.pop().memory.store.close()
+
+
 def spider_remembering(mongo_uri, mongo_db, settings: dict | None = None, **args) -> NewsSpider:
     """A spider whose memory of earlier runs is in `mongo_db`, read as a crawl's start reads it."""
     spider = spider_for({"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name, **(settings or {})}, **args)
+    REMEMBERING.append(spider)
     asyncio.run(spider.recall_memory())
     return spider
 
