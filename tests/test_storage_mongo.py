@@ -454,8 +454,11 @@ def test_revisits_follow_when_an_article_was_first_seen_not_only_the_date_it_cla
          "published_at": now - timedelta(days=20), "first_seen_at": now - timedelta(days=20),
          "removed_at": now - timedelta(days=1), "aliases": ["http://site.test/article/5/a"]},
     ]
-    known = known_articles(docs, "replica", 2, now, lambda url: url.split("/")[4])
+    known = known_articles(docs, "replica", 2, now, lambda url: url.split("/")[4],
+                           noticed_after=now - timedelta(days=3))             # after the site's first crawl
     assert known.revisit == {"1", "3"}
+    first_crawl = known_articles(docs, "replica", 2, now, noticed_after=None)  # the archive a first crawl stored
+    assert first_crawl.revisit == set()
     assert "5" not in known.ids and "http://site.test/article/5/a" in known.revisit_urls
 
 

@@ -27,11 +27,13 @@ class KnownArticles:
 
 
 def known_articles(docs: list[dict], site: str, revisit_days: float, now: datetime, id_of_url=None,
-                   hosts: set[str] | None = None) -> KnownArticles:
+                   hosts: set[str] | None = None, noticed_after: datetime | None = None) -> KnownArticles:
     """The ids stored for `site` (`docs`: the stored index; with `hosts`, those of these hosts only)
-    and those due again: published in the last `revisit_days`, or first seen in them (a date
-    corrected by the site, or read at last, is fetched while the article is new to us; an undated
-    article is not fetched by every run forever). With `id_of_url`, the ids of the copies stored as
+    and those due again: published in the last `revisit_days`, or first seen in them after
+    `noticed_after` (the end of the site's first crawl: an article met later was new on the site,
+    so a date it claims outside the window may be wrong and is read again while it is new to us;
+    the archive a first crawl stores is not fetched again for it). An undated article is not
+    fetched by every run forever. With `id_of_url`, the ids of the copies stored as
     aliases of a live article are known too (not fetched again); those of a removed one are fetched
     directly (the copy lives on)."""
     recent = now - timedelta(days=revisit_days)
@@ -44,7 +46,9 @@ def known_articles(docs: list[dict], site: str, revisit_days: float, now: dateti
             orphaned += doc.get("aliases") or ()
         elif id_of_url:
             known.ids.update(filter(None, map(id_of_url, doc.get("aliases") or ())))
-        if is_recent(doc.get("published_at"), recent) or is_recent(doc.get("first_seen_at"), recent):
+        first_seen = doc.get("first_seen_at")
+        noticed = noticed_after is not None and is_recent(first_seen, max(recent, aware(noticed_after)))
+        if is_recent(doc.get("published_at"), recent) or noticed:
             known.revisit.add(doc["article_id"])
             if doc.get("url"):
                 known.revisit_urls.append(doc["url"])

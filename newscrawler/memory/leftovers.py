@@ -23,6 +23,9 @@ class Leftovers:
     deep_walk: bool = True
     new_misses: dict[str, dict] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    first_walked: datetime | None = None
+    """When the site's first crawl that walked everything ended (of its hosts, the latest): what is
+    first seen afterwards was new on the site."""
 
     @classmethod
     def recall(cls, store, site: str, hosts: set[str], now: datetime, deep_walk_hours: float,
@@ -32,9 +35,12 @@ class Leftovers:
         missed = {doc["_id"].split(":", 1)[1]: doc["url"] for doc in store.missed(site)
                   if int(doc.get("attempts", 0)) < max_attempts and doc.get("url")
                   and host_family(host_of(doc["url"])) in hosts}
-        walks = [store.state(state_key(site, host)).get("deep_walk_finished_at") for host in sorted(hosts)]
+        states = [store.state(state_key(site, host)) for host in sorted(hosts)]
+        walks = [state.get("deep_walk_finished_at") for state in states]
         due = any(last is None or now - aware(last) >= timedelta(hours=deep_walk_hours) for last in walks)
-        return cls(site, set(hosts), missed, due)
+        firsts = [state.get("first_walk_finished_at") for state in states]
+        first_walked = max(map(aware, firsts)) if firsts and None not in firsts else None
+        return cls(site, set(hosts), missed, due, first_walked=first_walked)
 
     def miss(self, key: str, url: str, reason: str) -> None:
         self.new_misses[key] = {"key": key, "site": self.site, "url": url, "reason": reason}
@@ -51,6 +57,7 @@ class Leftovers:
         if self.deep_walk and walked_everything:
             for host in sorted(self.hosts):
                 store.set_state(state_key(self.site, host), deep_walk_finished_at=now)
+                store.set_state_once(state_key(self.site, host), first_walk_finished_at=now)
 
 
 def state_key(site: str, host: str) -> str:

@@ -53,9 +53,10 @@ class RunMemory:
             now = self.clock.now()
             # Copies stored as aliases of their original are known too: not fetched again.
             index = await asyncio.to_thread(self.store.crawl_start_index)
-            self.known = known_articles(index.docs, self.site, self.revisit_days, now, id_of_url, self.hosts)
             self.leftovers = await asyncio.to_thread(Leftovers.recall, self.store, self.site, set(self.hosts), now,
                                                      self.deep_walk_hours, self.max_miss_attempts)
+            self.known = known_articles(index.docs, self.site, self.revisit_days, now, id_of_url, self.hosts,
+                                        self.leftovers.first_walked)
             self.known.revisit |= set(self.leftovers.missed) & self.known.ids  # a stored article's failed re-visit
         except StoreUnavailable as error:
             logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)

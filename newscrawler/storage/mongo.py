@@ -253,6 +253,10 @@ class MongoArticleStore:
         except PyMongoError as error:
             raise self.unavailable(error) from None
 
+    def set_state_once(self, site: str, **values) -> None:
+        """Values kept at their earliest (the first time something happened)."""
+        self.crawl_state.update_one({"_id": site}, {"$min": values}, upsert=True)
+
     def set_state(self, site: str, **values) -> None:
         self.crawl_state.update_one({"_id": site}, {"$set": values, **TOUCH}, upsert=True)
 
