@@ -32,6 +32,13 @@ NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently a
 NEWS_FLASH_RECHECK_HOURS = 2.0
 NEWS_FLASH_FIRST_RUN_MAX = 1000      # flashes an edition's walk reads when none is stored (or incremental=false)
 NEWS_FLASH_CHECK_RENDERS = 1         # flash pages per edition and crawl rendered to check their rows (0: none)
+# The crawl's clock (newscrawler/clock.py) follows MongoDB's: a machine whose clock is off by more than
+# this many seconds says so with a WARNING, and stamps MongoDB's time (fetches stamped by a clock that
+# ran fast made the next fetch look older than it, and its edit was dropped).
+NEWS_CLOCK_TOLERANCE = 30.0
+# Seconds the crawl's clock (and its store's) is moved by: a rehearsal of days of scheduled runs in
+# minutes. 0 in production.
+NEWS_CLOCK_OFFSET = os.environ.get("NEWS_CLOCK_OFFSET", "0")  # read as a number by the clock
 
 # -- being a good citizen -----------------------------------------------------------------------
 USER_AGENT = "newscrawler/1.0 (+https://github.com/newscrawler/newscrawler)"

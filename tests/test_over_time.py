@@ -33,7 +33,7 @@ def test_scheduled_crawls_end_with_mongodb_matching_the_site(tmp_path, mongo_uri
 
     def crawl(name: str, **settings):
         return run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name,
-                         settings={"NEWS_RENDER_CONCURRENCY": 2, "NEWS_REVISIT_DAYS": 3, **settings}, name=name)
+                         settings={"NEWS_RENDER_CONCURRENCY": 2, "NEWS_REVISIT_DAYS": 5, **settings}, name=name)
 
     with Replica(content, faults) as replica:
         first = crawl("first")
@@ -65,3 +65,50 @@ def test_scheduled_crawls_end_with_mongodb_matching_the_site(tmp_path, mongo_uri
     # Nothing new, nothing due: the first page of each listing, and no render.
     assert unchanged.stat("news/renders") == 0 and unchanged.stat("news/store/new") == 0
     assert unchanged.stat("news/pages/listing") == unchanged.stat("news/pages/listing_stopped_known") == 4
+
+
+def test_days_of_runs_with_the_site_and_the_clock_changing_end_with_mongodb_equal_to_the_site(
+        tmp_path, mongo_uri, mongo_db):
+    """Days pass between runs (the crawl's clock and its store's, moved together); meanwhile the site
+    publishes an article with last year's date and then fixes the year, an older article is edited into a newer one's text, and an article stored by a
+    node whose clock ran an hour fast is edited. Every run stores what the site shows."""
+    content = recent_content()
+    ordered = content.newest_first()
+    day = 86400
+
+    def crawl(name: str, days: int, **settings):
+        return run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name=name,
+                         settings={"NEWS_RENDER_CONCURRENCY": 2, "NEWS_REVISIT_DAYS": 5,
+                                   "NEWS_CLOCK_OFFSET": days * day, **settings})
+
+    with Replica(content) as replica:
+        base = replica.base_url
+        first = crawl("day-0", 0)
+        [wrong_year] = content.add_articles(1, published=datetime.now(SITE_TZ) - timedelta(days=365))
+        found = crawl("day-1", 1)                          # its daily deep walk finds it deep down
+        assert mongo_db.articles.find_one({"_id": f"replica:{wrong_year.id}"})["published_at"] < \
+            datetime.now(SITE_TZ) - timedelta(days=300)
+        wrong_year.published += timedelta(days=365)        # the site fixes the year
+        older, newer = ordered[8], ordered[2]
+        older.title, older.blocks = newer.title, list(newer.blocks)   # one text, two articles
+        fast = ordered[1]
+        mongo_db.articles.update_one({"_id": f"replica:{fast.id}"},
+                                     {"$set": {"fetched_at": datetime.now(SITE_TZ) + timedelta(days=2, hours=1)}})
+        content.edit_article(fast.id, paragraph="Updated: the vote was moved to Friday.")
+        second = crawl("day-2", 2)
+        third = crawl("day-3", 3)
+        truth = replica.ground_truth()
+
+    for result in (first, found, second, third):
+        assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+        assert result.stat("news/store/dead_lettered") == 0 and " ERROR: " not in result.log
+    live = {doc["url"]: doc for doc in mongo_db.articles.find({"removed_at": None})}
+    assert set(live) == set(truth)
+    for url, expected in truth.items():
+        stored = live[url]
+        minute = {"second": 0, "microsecond": 0}             # pages without JSON-LD show the minute
+        assert (stored["title"], stored["body"], stored["published_at"].replace(**minute)) == \
+            (expected["title"], expected["body"], expected["published_at"].replace(**minute)), url
+    assert live[base + fast.path]["body"].endswith("Friday.")
+    assert mongo_db.articles.count_documents({"content_hash": live[base + newer.path]["content_hash"]}) == 2
+    assert third.stat("news/store/updated") == 0 and third.stat("news/store/stale") == 0

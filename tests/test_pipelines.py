@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 import pytest
@@ -169,3 +170,46 @@ def test_different_articles_pass(dedupe):
     pipeline.process_item(item())
     pipeline.process_item(item(url="http://site.test/article/2/b", article_id="2", body="Another body."))
     assert aliases == []
+
+
+def dedupe_over(mongo_uri, mongo_db, stored: list) -> tuple:
+    """The dedupe pipeline of a crawl that starts with `stored` in MongoDB."""
+    from newscrawler.storage import crawl_store
+    from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore
+
+    store = MongoArticleStore(mongo_uri, mongo_db.name)
+    store.write([ArticleDoc(f"replica:{i.article_id}", {**ItemAdapter(i).asdict(), "content_hash": hashed(i)})
+                 for i in stored], FETCHED)
+    store.close()
+    pipeline, crawler = build(DedupePipeline, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
+    pipeline.alias_sink = AliasRecorder()
+    asyncio.run(pipeline.open_spider())
+    crawl_store(crawler).close()  # read once at the start: not needed any more
+    return pipeline, pipeline.alias_sink.calls
+
+
+def hashed(article) -> str:
+    from newscrawler.cleaning.hashing import content_hash
+
+    return content_hash(article.title, article.body)
+
+
+def test_a_stored_article_edited_into_another_s_content_is_kept(mongo_uri, mongo_db):
+    """An article's identity is its key: a stored B given stored A's text is B, edited, never a
+    duplicate of A (and its URL never becomes an alias of A)."""
+    a = item(published_at=datetime(2025, 11, 19, tzinfo=timezone.utc))
+    b = item(url="http://site.test/article/2/b", article_id="2", body="Another body.",
+             published_at=datetime(2025, 11, 20, tzinfo=timezone.utc))
+    pipeline, aliases = dedupe_over(mongo_uri, mongo_db, [a, b])
+    edited = pipeline.process_item(item(url=b.url, article_id="2", published_at=b.published_at))
+    assert edited.article_id == "2" and aliases == []
+
+
+def test_a_live_copy_of_a_removed_original_is_kept(mongo_uri, mongo_db):
+    original = item(published_at=datetime(2025, 11, 19, tzinfo=timezone.utc))
+    dedupe_over(mongo_uri, mongo_db, [original])
+    mongo_db.articles.update_one({"_id": "replica:1"}, {"$set": {"removed_at": FETCHED}})
+    pipeline, aliases = dedupe_over(mongo_uri, mongo_db, [])
+    copy = pipeline.process_item(item(url="http://site.test/article/2/a", article_id="2",
+                                      published_at=datetime(2025, 11, 20, tzinfo=timezone.utc)))
+    assert copy.article_id == "2" and aliases == []

@@ -3,6 +3,7 @@ settings that decide what is requested."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 import pytest
@@ -177,7 +178,8 @@ def test_a_page_the_server_cut_off_mid_body_is_not_stored(site, rendered):
 
 
 def test_two_start_hosts_keep_their_own_article_ids(site):
-    """The same id on two hosts names two articles: the stored id carries the host."""
+    """The same id on two hosts names two articles: the stored id of every host but the first
+    carries its host."""
     article = next(iter(site.content.articles.values()))
     spider = spider_for(start_url=f"{BASE}/,http://mirror.test/")
     items = []
@@ -186,7 +188,7 @@ def test_two_start_hosts_keep_their_own_article_ids(site):
         html = site.article(article).replace(BASE, base)
         items += [r for r in spider.parse_article(HtmlResponse(request.url, body=html.encode(), encoding="utf-8",
                                                                request=request)) if not isinstance(r, Request)]
-    assert [i.article_id for i in items] == [f"replica.test:{article.id}", f"mirror.test:{article.id}"]
+    assert [i.article_id for i in items] == [str(article.id), f"mirror.test:{article.id}"]
     assert spider_for(start_url=BASE + "/").article_id_of(BASE + article.path) == str(article.id)
 
 
@@ -248,3 +250,87 @@ def test_an_international_domain_name_is_one_host_however_written(start):
     articles = requests_of(spider.parse_listing(response))[1]
     assert articles == ["http://www.xn--bcher-kva.test/2024/05/one-story", "http://www.xn--bcher-kva.test/2024/05/two-story"]
     assert all(offsite.should_follow(Request(url), spider) for url in articles)
+
+
+def test_the_spider_imports_nothing_of_storage():
+    """What earlier runs left is the memory's (newscrawler.memory): the spider asks it, and never
+    reads or writes the store itself."""
+    import ast
+    from pathlib import Path
+
+    import newscrawler.spiders
+
+    imported = set()
+    for path in Path(newscrawler.spiders.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                imported.add(node.module or "")
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert not [name for name in imported if "storage" in name or name.startswith(("pymongo", "bson"))]
+
+
+REMEMBERING: list[NewsSpider] = []
+
+
+@pytest.fixture(autouse=True)
+def stores_closed():
+    """The crawl's store is closed when its spider closes: here, when the test ends."""
+    yield
+    while REMEMBERING:
+        REMEMBERING.pop().memory.store.close()
+
+
+def spider_remembering(mongo_uri, mongo_db, settings: dict | None = None, **args) -> NewsSpider:
+    """A spider whose memory of earlier runs is in `mongo_db`, read as a crawl's start reads it."""
+    spider = spider_for({"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name, **(settings or {})}, **args)
+    REMEMBERING.append(spider)
+    asyncio.run(spider.recall_memory())
+    return spider
+
+
+def stored_article(mongo_uri, mongo_db, key: str, url: str, **fields) -> None:
+    from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore
+
+    store = MongoArticleStore(mongo_uri, mongo_db.name)
+    site, article_id = key.split(":", 1)
+    store.write([ArticleDoc(key, {"site": site, "article_id": article_id, "url": url, "title": "T", "body": "B",
+                                  "content_hash": key, **fields})], datetime.now(timezone.utc))
+    store.close()
+
+
+def test_adding_a_start_host_never_changes_the_keys_of_stored_articles(site, mongo_uri, mongo_db):
+    """Crawled on one host, then on it and another: the first host's articles keep their keys,
+    whichever order the hosts are named in; the new host's ids carry its host."""
+    article = next(iter(site.content.articles.values()))
+    stored_article(mongo_uri, mongo_db, f"replica:{article.id}", BASE + article.path)
+    spider = spider_remembering(mongo_uri, mongo_db, start_url=f"http://mirror.test/,{BASE}/")
+    assert spider.article_id_of(BASE + article.path) == str(article.id)
+    assert spider.article_id_of("http://mirror.test" + article.path) == f"mirror.test:{article.id}"
+    assert spider.memory.is_stored(str(article.id))
+
+
+def test_a_narrower_crawl_leaves_the_deep_walk_to_a_whole_one(mongo_uri, mongo_db):
+    """A crawl of some sections, or of a few articles, walked less than the deep walk covers."""
+    for args in ({"sections": "markets"}, {"max_articles": "3"}):
+        narrow = spider_remembering(mongo_uri, mongo_db, start_url=BASE + "/", **args)
+        assert narrow.crawler.stats.get_value("news/incremental/deep_walk") == 1
+        narrow.closed("finished")
+    whole = spider_remembering(mongo_uri, mongo_db, start_url=BASE + "/")
+    assert whole.crawler.stats.get_value("news/incremental/deep_walk") == 1
+    whole.closed("finished")
+    after = spider_remembering(mongo_uri, mongo_db, start_url=BASE + "/")
+    assert after.crawler.stats.get_value("news/incremental/deep_walk") == 0
+
+
+def test_two_generic_sites_in_one_database_keep_their_own_memory(mongo_uri, mongo_db):
+    generic = {"NEWS_SITE_PROFILE": "generic"}
+    first = spider_remembering(mongo_uri, mongo_db, generic, start_url="http://one.test/")
+    first.memory.missed("generic:one.test/2024/05/story", "http://one.test/2024/05/story", "http_503")
+    first.closed("finished")
+    other = spider_remembering(mongo_uri, mongo_db, generic, start_url="http://two.test/")
+    assert other.crawler.stats.get_value("news/incremental/deep_walk") == 1     # its own deep walk is due
+    assert other.crawler.stats.get_value("news/misses/known") == 0
+    again = spider_remembering(mongo_uri, mongo_db, generic, start_url="http://one.test/")
+    assert again.crawler.stats.get_value("news/incremental/deep_walk") == 0
+    assert again.memory.urls_to_fetch_first()[0] == ["http://one.test/2024/05/story"]

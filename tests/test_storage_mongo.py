@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
+from newscrawler.clock import CrawlClock
+from newscrawler.memory.known import known_articles
 from newscrawler.pipelines.store import MongoStorePipeline
 from newscrawler.signals import store_flush_started
 from newscrawler.storage import crawl_store
@@ -128,18 +131,19 @@ def test_one_document_per_content_the_earliest_published(store, mongo_db):
 
 
 def test_a_crawl_reads_what_is_stored_once_for_incremental_rules_and_dedupe(store):
-    store.write([doc("1", published_at=T0 - timedelta(days=30)), doc("2"),
+    store.write([doc("1", published_at=T0 - timedelta(days=30)), doc("2", published_at=T0 + timedelta(days=7)),
                  doc("3", site="other", url="http://other.test/article/3/a")], T0)
     store.add_aliases({"replica:2": ["http://site.test/article/9/copy"]})
     index = store.crawl_start_index()
     store.write([doc("4")], T0)                      # stored during the crawl: not what it started with
     assert store.crawl_start_index() is index
-    known = index.known_articles("replica", 7, T0, lambda url: url.split("/")[4])
+    later = T0 + timedelta(days=8)                   # none of them first seen in the last 7 days
+    known = known_articles(index.docs, "replica", 7, later, lambda url: url.split("/")[4])
     assert (known.ids, known.revisit) == ({"1", "2", "9"}, {"2"})
     assert set(index.content_hashes()) == {"hash-1-Body.", "hash-2-Body.", "hash-3-Body."}
     fresh = store.stored_index("replica")
-    known_now = fresh.known_articles("replica", 7, T0)
-    assert (known_now.ids, known_now.revisit) == ({"1", "2", "4"}, {"2", "4"})
+    known_now = known_articles(fresh.docs, "replica", 7, later)
+    assert (known_now.ids, known_now.revisit) == ({"1", "2", "4"}, {"2"})
     assert store.stored_index().content_hashes()["hash-4-Body."] == ("replica:4", T0)
 
 
@@ -288,3 +292,178 @@ def test_dead_letters_the_file_cannot_take_yet_are_kept_and_written_later(tmp_pa
     pipeline.dead_letter([doc("2").to_record()], "down")
     assert [r["key"] for r in read_records(pipeline.deadletter.path)] == ["replica:1", "replica:2"]
     assert crawler.stats.get_value("news/store/dead_lettered") == 2
+
+
+def updated_at(mongo_db, key="replica:1"):
+    return mongo_db.articles.find_one({"_id": key})["updated_at"]
+
+
+def later_on_the_server():
+    time.sleep(0.01)  # the server's clock keeps milliseconds
+
+
+def test_updated_at_moves_exactly_when_a_consumer_visible_field_changes(store, mongo_db):
+    """A consumer polling `updated_at > T` sees every new, edited, corrected, removed and restored
+    article, and nothing that only moved `last_seen_at`."""
+    store.write([doc("1")], T0)
+    new = updated_at(mongo_db)
+    later_on_the_server()
+    store.write([doc("1")], T0 + timedelta(hours=1))                               # re-visited, unchanged
+    assert updated_at(mongo_db) == new
+    moments = [new]
+    changes = [lambda: store.write([doc("1", section="Policy")], T0 + timedelta(hours=2)),        # corrected
+               lambda: store.write([doc("1", section="Policy", body="Edited.")], T0 + timedelta(hours=3)),
+               lambda: store.mark_removed(["replica:1"], T0 + timedelta(hours=4)),
+               lambda: store.write([doc("1", section="Policy", body="Edited.", fetched_at=T0 + timedelta(hours=5))],
+                                   T0 + timedelta(hours=5)),                                      # restored
+               lambda: store.add_aliases({"replica:1": ["http://site.test/short/1"]})]
+    for change in changes:
+        later_on_the_server()
+        change()
+        moments.append(updated_at(mongo_db))
+        assert moments[-1] > moments[-2]
+    later_on_the_server()
+    store.add_aliases({"replica:1": ["http://site.test/short/1"]})                 # nothing new
+    assert updated_at(mongo_db) == moments[-1]
+    assert mongo_db.articles.find_one({"_id": "replica:1"}).get("removed_at") is None
+    assert "updated_at" in {key for index in mongo_db.articles.index_information().values() for key, _ in index["key"]}
+    assert all(version.get("updated_at") for version in mongo_db.article_versions.find())
+    assert {"updated_at_1"} <= set(mongo_db.article_versions.index_information())
+
+
+def test_updated_at_is_the_database_clock_not_the_crawler_s(store, mongo_db):
+    store.write([doc("1")], T0)                       # a crawler whose clock says a year ago
+    server_now = mongo_db.command("hello")["localTime"].replace(tzinfo=timezone.utc)
+    assert abs(updated_at(mongo_db) - server_now) < timedelta(seconds=5)
+
+
+def test_an_edit_that_cannot_be_stored_leaves_no_version_behind(store, mongo_db):
+    """The previous version is kept only when the article's edit is stored: a failed edit leaves no
+    version that is the article as it still is."""
+    store.write([doc("1"), doc("2")], T0)
+    clash = doc("1", body="Edited.", url="http://site.test/article/2/a")        # another article's URL
+    assert [d.key for d, _ in store.write([clash], T0 + timedelta(hours=1)).failed] == ["replica:1"]
+    assert mongo_db.article_versions.count_documents({}) == 0
+
+
+def test_an_article_edited_into_another_s_content_is_stored_as_edited(store, mongo_db):
+    """An article's identity is its key: an older C given D's title and text is C, edited; two
+    articles with one text are stored as such."""
+    store.write([doc("1", published_at=T0), doc("2", published_at=T0 + timedelta(hours=1))], T0)
+    edited = doc("1", body="Body.", title="Title 2", content_hash="hash-2-Body.", published_at=T0)
+    result = store.write([edited], T0 + timedelta(hours=2))
+    assert (result.updated, result.failed) == (1, [])
+    assert mongo_db.articles.count_documents({"content_hash": "hash-2-Body."}) == 2
+    again = doc("2", body="Body.", content_hash="hash-2-Body.", published_at=T0 + timedelta(hours=1))
+    assert store.write([again], T0 + timedelta(hours=3)).unchanged == 1         # a re-visit of D changes nothing
+
+
+def test_a_database_with_one_document_per_content_takes_two_articles_with_one_text(mongo_uri, mongo_db):
+    mongo_db.articles.create_index("content_hash", unique=True, sparse=True, name="content_hash_unique")
+    store = MongoArticleStore(mongo_uri, mongo_db.name)
+    store.ensure_indexes()
+    store.write([doc("1", content_hash="same"), doc("2", content_hash="other")], T0)
+    assert store.write([doc("2", content_hash="same")], T0 + timedelta(hours=1)).updated == 1
+    assert "content_hash_unique" not in mongo_db.articles.index_information()
+    store.close()
+
+
+def test_an_edit_after_a_fetch_stamped_by_a_fast_clock_is_stored(store, mongo_db):
+    """A node whose clock ran an hour fast stored the article; the next re-visit reads an edit."""
+    store.write([doc("1", fetched_at=T0 + timedelta(hours=1))], T0)
+    result = store.write([doc("1", body="Edited.", fetched_at=T0 + timedelta(minutes=10))], T0 + timedelta(minutes=10))
+    assert (result.updated, result.stale) == (1, 0)
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["body"] == "Edited."
+
+
+def test_a_later_modification_the_site_states_wins_over_fetch_times(store, mongo_db):
+    newer = doc("1", body="Second.", modified_at=T0 + timedelta(hours=2), fetched_at=T0)
+    older = doc("1", body="First.", modified_at=T0 + timedelta(hours=1), fetched_at=T0 + timedelta(hours=3))
+    store.write([newer], T0)
+    assert store.write([older], T0 + timedelta(hours=3)).stale == 1              # the site says it is older
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["body"] == "Second."
+
+
+def test_the_machine_clock_off_from_mongodb_s_is_said_loudly_and_mongodb_s_kept(store, caplog):
+    clock = CrawlClock()
+    fast = datetime.now(timezone.utc) + timedelta(hours=1)
+    skew = clock.follow(store.server_time(), machine=fast)
+    assert timedelta(minutes=59) < -skew < timedelta(minutes=61)
+    assert any(r.levelname == "WARNING" and "ahead of MongoDB" in r.getMessage() for r in caplog.records)
+    assert abs(clock.now() - datetime.now(timezone.utc)) > timedelta(minutes=59)  # MongoDB's time, not ours
+    caplog.clear()
+    CrawlClock().follow(store.server_time())
+    assert not caplog.records
+
+
+def test_a_replay_of_a_fetch_from_before_the_removal_does_not_bring_the_article_back(store, mongo_db):
+    store.write([doc("1", fetched_at=T0)], T0)
+    store.mark_removed(["replica:1"], T0 + timedelta(hours=2))
+    store.write([doc("1", fetched_at=T0 + timedelta(hours=1))], T0 + timedelta(hours=3))   # a dead letter of before
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["removed_at"] == T0 + timedelta(hours=2)
+    store.write([doc("1", fetched_at=T0 + timedelta(hours=4))], T0 + timedelta(hours=4))   # seen live again
+    assert mongo_db.articles.find_one({"_id": "replica:1"}).get("removed_at") is None
+
+
+def test_a_missed_article_that_turns_out_a_copy_is_no_longer_a_miss(store, mongo_db):
+    store.write([doc("1")], T0)
+    store.record_misses([{"key": "replica:2", "site": "replica", "url": "http://site.test/article/2/a",
+                          "reason": "http_503"}], T0)
+    store.add_aliases({"replica:1": ["http://site.test/article/2/a"]})          # its copy, dropped by dedupe
+    assert mongo_db.crawl_misses.count_documents({}) == 0
+
+
+def test_a_removed_original_does_not_take_a_live_copy_s_place(store, mongo_db):
+    original = doc("1", content_hash="same", published_at=T0)
+    store.write([original], T0)
+    store.mark_removed(["replica:1"], T0 + timedelta(hours=1))
+    copy = doc("2", content_hash="same", published_at=T0 + timedelta(minutes=1))
+    assert store.write([copy], T0 + timedelta(hours=2)).new == 1
+    assert mongo_db.articles.count_documents({"removed_at": None}) == 1
+
+
+def test_replay_of_an_article_edited_into_another_s_content_stores_it(tmp_path, mongo_uri, mongo_db):
+    """A database made by an earlier crawler (one document per content) and a dead letter of C
+    edited into D's text: the replay stores C as edited and exits 0."""
+    mongo_db.articles.create_index("content_hash", unique=True, sparse=True, name="content_hash_unique")
+    store = MongoArticleStore(mongo_uri, mongo_db.name)
+    store.write([doc("1", content_hash="c"), doc("2", content_hash="d")], T0)
+    store.close()
+    dead = DeadLetterFile(str(tmp_path / "dl-%(spider)s.jsonl"), "news")
+    dead.write([doc("1", content_hash="d", title="Title 2", fetched_at=T0 + timedelta(hours=1)).to_record()], "down")
+    done = subprocess.run([str(BIN / "scrapy"), "replay", str(dead.path)], cwd=ROOT, capture_output=True, text=True,
+                          env=scrapy_env(MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "updated=1" in done.stdout
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["title"] == "Title 2"
+
+
+def test_revisits_follow_when_an_article_was_first_seen_not_only_the_date_it_claims():
+    now = T0 + timedelta(days=30)
+    docs = [
+        # shown first with last year's date: re-visited while it is new to us, so the fixed year is read
+        {"_id": "replica:1", "site": "replica", "article_id": "1", "url": "http://site.test/article/1/a",
+         "published_at": now - timedelta(days=365), "first_seen_at": now - timedelta(days=1)},
+        # no date: re-visited while new, not forever
+        {"_id": "replica:2", "site": "replica", "article_id": "2", "url": "http://site.test/article/2/a",
+         "published_at": None, "first_seen_at": now - timedelta(days=10)},
+        {"_id": "replica:3", "site": "replica", "article_id": "3", "url": "http://site.test/article/3/a",
+         "published_at": None, "first_seen_at": now - timedelta(hours=1)},
+        # removed, and its copy at another id lives on: the copy is fetched
+        {"_id": "replica:4", "site": "replica", "article_id": "4", "url": "http://site.test/article/4/a",
+         "published_at": now - timedelta(days=20), "first_seen_at": now - timedelta(days=20),
+         "removed_at": now - timedelta(days=1), "aliases": ["http://site.test/article/5/a"]},
+    ]
+    known = known_articles(docs, "replica", 2, now, lambda url: url.split("/")[4],
+                           noticed_after=now - timedelta(days=3))             # after the site's first crawl
+    assert known.revisit == {"1", "3"}
+    first_crawl = known_articles(docs, "replica", 2, now, noticed_after=None)  # the archive a first crawl stored
+    assert first_crawl.revisit == set()
+    assert "5" not in known.ids and "http://site.test/article/5/a" in known.revisit_urls
+
+
+def test_a_dead_letter_path_is_named_absolute_so_the_printed_replay_runs_anywhere(tmp_path, monkeypatch):
+    """Scrapyd runs crawls in its own directory: the replay command printed names the file whole."""
+    monkeypatch.chdir(tmp_path)
+    dead = DeadLetterFile("data/deadletter/%(spider)s-%(time)s.jsonl", "news")
+    assert dead.path.is_absolute() and str(dead.path).startswith(str(tmp_path))

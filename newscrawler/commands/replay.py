@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from datetime import datetime, timezone
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from pymongo.errors import PyMongoError
 
+from ..clock import CrawlClock
 from ..storage.deadletter import read_records
 from ..storage.mongo import ArticleDoc, MongoArticleStore, StoreUnavailable
 
@@ -37,11 +37,14 @@ class Command(ScrapyCommand):
         store = MongoArticleStore.from_settings(self.settings)
         if store is None:
             raise UsageError("MONGO_URI is not set")
+        clock = CrawlClock.from_settings(self.settings)
         try:
             store.check()
+            store.ensure_indexes()  # a database of an earlier crawler is brought to the current indexes
+            clock.follow(store.server_time())
             totals = {"new": 0, "updated": 0, "unchanged": 0, "refreshed": 0, "stale": 0, "aliases": 0, "torn": 0, "failed": 0}
             for path in args:
-                replay_file(store, path, totals)
+                replay_file(store, path, totals, clock)
         except PyMongoError as error:
             # The server went away midway: what was written stays written, and replaying the same
             # files again stores the rest (a replay is idempotent).
@@ -60,13 +63,13 @@ class Command(ScrapyCommand):
         self.exitcode = 1 if totals["failed"] or totals["torn"] else 0
 
 
-def replay_file(store: MongoArticleStore, path: str, totals: dict) -> None:
+def replay_file(store: MongoArticleStore, path: str, totals: dict, clock: CrawlClock) -> None:
     skipped: list[str] = []
     records = read_records(path, skipped)
     for problem in skipped:
         print(problem, file=sys.stderr)
     totals["torn"] += len(skipped)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     docs = [ArticleDoc.from_record(r) for r in records if r.get("kind") == "article"]
     for start in range(0, len(docs), BATCH):
         result = store.write(docs[start:start + BATCH], now)

@@ -19,6 +19,7 @@ from scrapy.http import Request
 from scrapy_playwright.page import PageMethod
 
 from .. import meta as m
+from ..storage import crawl_store
 from ..storage.mongo import StoreUnavailable
 from .feed import FeedWalk, FlashFeedError, mark_of
 from .item import FlashItem
@@ -52,7 +53,7 @@ class FlashCrawl:
     @classmethod
     def from_spider(cls, spider, incremental: bool) -> "FlashCrawl":
         settings = spider.crawler.settings
-        store = FlashStore.from_settings(spider.store, settings)
+        store = FlashStore.from_settings(crawl_store(spider.crawler), settings)
         return cls(spider, spider.site.site.flashes, store, incremental,
                    timedelta(hours=settings.getfloat("NEWS_FLASH_RECHECK_HOURS", 2.0)),
                    settings.getint("NEWS_FLASH_FIRST_RUN_MAX", 1000), settings.getint("NEWS_FLASH_CHECK_RENDERS", 1))

@@ -168,7 +168,7 @@ class LearnedReads:
         (the render's callback then stores whichever is right, and takes over the read's token)."""
         url = read["url"]
         urls = self.site.urls
-        page = self.site.article_page("", url, urls)  # the site's own rules for the fields no call gives
+        page = self.site.article_page("", url, urls, fetched_at=self.spider.clock.now())  # the site's own rules for the fields no call gives
         related = list(dict.fromkeys(urls.canonicalize(u) for u in read["related"] if page.is_article_here(u)))
         values = {"url": urls.canonicalize(url), "site": self.site.name, "article_id": self.spider.article_id_of(url),
                   "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],

@@ -1,7 +1,9 @@
 """Dedupe pipeline: one document per article, within a crawl and across crawls.
 
-The same article under several URLs (same id) and a syndicated copy (another id, the same
-normalised title and body, published later) are dropped; their URLs go to the kept article's
+The same article under several URLs (same id) and a syndicated copy (another id met for the first
+time, the same normalised title and body as a live article, published later) are dropped; an
+article already stored is never a copy (its identity is its key: edited into another's text, it is
+stored as edited); their URLs go to the kept article's
 `aliases` through the store pipeline (`MongoStorePipeline.add_aliases`). Of two copies, the earliest
 published is the one kept, also when it is met second: it passes, and the store (where the
 database is the arbiter, across crawls and processes) retires the later copy it had kept.
@@ -33,6 +35,7 @@ class DedupePipeline:
         self.stats = crawler.stats
         self.seen_keys: set[str] = set()
         self.owner_by_hash: dict[str, tuple[str, object]] = {}  # content hash: (key, published_at)
+        self.stored_keys: set[str] = set()
         # Where a dropped duplicate's URLs go: the store pipeline, when the crawl stores.
         self.alias_sink = None
 
@@ -49,7 +52,8 @@ class DedupePipeline:
         if store is None:
             return
         try:
-            self.owner_by_hash = (await asyncio.to_thread(store.crawl_start_index)).content_hashes()
+            index = await asyncio.to_thread(store.crawl_start_index)
+            self.owner_by_hash, self.stored_keys = index.content_hashes(), index.keys()
         except StoreUnavailable as error:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 
@@ -68,7 +72,7 @@ class DedupePipeline:
             return self.drop("same_id", key, urls, item)
         published = adapter.get("published_at")
         owner = self.owner_by_hash.get(digest)
-        if owner and owner[0] != key:
+        if owner and owner[0] != key and key not in self.stored_keys:
             if not published_earlier({"published_at": published}, key, {"published_at": owner[1]}, owner[0]):
                 return self.drop("same_content", owner[0], urls, item)
             # The original, met after a copy of it: kept; the store retires the copy.

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from datetime import datetime, timezone
 
 from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from ..cleaning.hashing import article_key
+from ..clock import crawl_clock
 from ..flashes.item import is_flash
 from ..signals import store_flush_done, store_flush_started
 from ..storage import crawl_store
@@ -32,6 +32,7 @@ class MongoStorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
+        self.clock = crawl_clock(crawler)
         self.buffer_size = max(1, settings.getint("MONGO_BUFFER_SIZE", 100))
         self.flush_interval = settings.getfloat("MONGO_FLUSH_INTERVAL", 5.0)
         self.attempts = max(1, settings.getint("MONGO_WRITE_RETRIES", 4))
@@ -126,7 +127,7 @@ class MongoStorePipeline:
                            type(error).__name__, error)
 
     async def write_articles(self, docs: list[ArticleDoc]):
-        now = datetime.now(timezone.utc)
+        now = self.clock.now()
         try:
             result = await self.with_retries(self.store.write, docs, now)
         except StoreUnavailable as error:
@@ -135,6 +136,9 @@ class MongoStorePipeline:
             return self.dead_letter([doc.to_record() for doc in docs], f"{type(error).__name__}: {error}")
         for name in ("new", "updated", "refreshed", "unchanged", "stale", "copies"):
             self.stats.inc_value(f"news/store/{name}", getattr(result, name))
+        if result.stale:  # never silent: a crawl's own fetch judged older than what is stored
+            logger.warning("%d articles read in this crawl are older than what is stored (by the site's "
+                           "modified_at or the fetch times) and were not stored", result.stale)
         for key in result.retired:
             logger.info("Stored copy %s replaced by the earlier original of the same content", key)
         for doc, error in result.failed:

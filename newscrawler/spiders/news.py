@@ -3,14 +3,15 @@ article requests, and article pages into items through the site's page class.
 
 What a site looks like lives in `newscrawler.sites`, how a page becomes fields in
 `newscrawler.pages`, how listings are discovered in `newscrawler.sources`; rendering and the
-distributed mode are configured by add-ons (`newscrawler.addons`), storage by `newscrawler.storage`.
+distributed mode are configured by add-ons (`newscrawler.addons`), storage by `newscrawler.storage`,
+what earlier runs left by `newscrawler.memory` (the spider imports nothing of storage).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -22,10 +23,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
+from ..clock import crawl_clock
 from ..flashes.crawl import FlashCrawl
 from ..learning.learner import Learner
 from ..learning.reading import build_item
 from ..learning.reads import LearnedReads
+from ..memory import RunMemory
 from ..pages import ArticleParseError
 from ..pages.gates import page_gate
 from ..pages.html import html_is_complete
@@ -35,9 +38,7 @@ from ..rendering.config import render_config
 from ..rendering.scripts import article_page_methods, gate_page_methods, listing_page_methods
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
-from ..storage import crawl_store
 from ..urls import host_family, host_of, registrable_domain
-from .incremental import IncrementalCrawl
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class NewsSpider(scrapy.Spider):
             self.site = crawl_site(crawler)
         except SiteConfigError as error:
             raise NotConfigured(str(error)) from None
+        self.clock = crawl_clock(crawler)
         self.learner = Learner.from_crawler(crawler)
         self.reads = LearnedReads(self)
         self.start_urls = self.choose_start_urls(settings)
@@ -108,17 +110,18 @@ class NewsSpider(scrapy.Spider):
         self.start_points = {self.site.urls.canonicalize(url) for url in self.start_urls}
         self.start_points |= {self.site.urls.canonicalize(f"{p.scheme}://{p.netloc}/robots.txt")
                               for p in map(urlsplit, self.start_urls)}
-        # Sites whose ids come from URL rules number articles per host; keys from URLs (generic)
-        # carry their host already.
-        self.qualify_ids = len(self.site_hosts) > 1 and self.site.urls.article_path is not None
+        # Sites whose ids come from URL rules number articles per host: the ids of every host but
+        # the site's first (the one its stored articles were first crawled on, else the first
+        # start) carry their host, so that a key never changes with the hosts a crawl starts on.
+        # Keys from URLs (generic) carry their host already.
+        self.home_host = host_family(host_of(self.start_urls[0])) if self.start_urls else None
         self.since = self.parse_since()
         self.scheduled_articles: set[tuple[str, str]] = set()
         self.failed_sources: set[tuple[str, int]] = set()
         self.gates_seen: set[str] = set()  # kinds of gate said at WARNING already (pages/gates.py)
-        self.store = crawl_store(crawler)
-        self.incremental = IncrementalCrawl.from_crawler(crawler, self.site.name, self.store, self.incremental_arg)
+        self.memory = RunMemory.from_crawler(crawler, self.site.name, self.site_hosts, self.incremental_arg)
         self.kinds = self.choose_kinds()
-        self.flashes = FlashCrawl.from_spider(self, self.incremental.enabled) if "flashes" in self.kinds else None
+        self.flashes = FlashCrawl.from_spider(self, self.memory.enabled) if "flashes" in self.kinds else None
 
     def choose_kinds(self) -> set[str]:
         """What this crawl reads: articles, and the site's flashes where it has any."""
@@ -149,17 +152,18 @@ class NewsSpider(scrapy.Spider):
         return urls
 
     def article_id_of(self, url: str, article_id: str | None = None) -> str | None:
-        """The article's id as stored: the site's own id, qualified by the host when this crawl
-        starts on several hosts (each has its own ids: two replicas, two mirrors that differ)."""
+        """The article's id as stored: the site's own id, qualified by the host but on the site's
+        home host (each host has its own ids: two replicas, two mirrors that differ)."""
         article_id = article_id if article_id is not None else self.site.urls.article_id(url)
-        if article_id is None or not self.qualify_ids:
+        host = host_family(host_of(url))
+        if article_id is None or self.site.urls.article_path is None or host == self.home_host:
             return article_id
-        return f"{host_family(host_of(url))}:{article_id}"
+        return f"{host}:{article_id}"
 
     def parse_since(self) -> datetime | None:
         if not self.since_arg:
             return None
-        parsed = parse_site_date(self.since_arg, self.site.zone, datetime.now(timezone.utc))
+        parsed = parse_site_date(self.since_arg, self.site.zone, self.clock.now())
         if parsed.value is None:
             raise NotConfigured(f"since: cannot read a date from {self.since_arg!r}")
         return parsed.value
@@ -171,8 +175,8 @@ class NewsSpider(scrapy.Spider):
                 yield request
         if "articles" not in self.kinds:
             return
-        await self.incremental.recall(self.crawler.stats, self.article_id_of)
-        missed, due = self.incremental.urls_to_fetch_first()
+        await self.recall_memory()
+        missed, due = self.memory.urls_to_fetch_first()
         for url in missed:  # what earlier crawls missed, wherever it is listed
             request = self.article_request(url)
             if request is not None:
@@ -185,6 +189,13 @@ class NewsSpider(scrapy.Spider):
         for url in self.start_urls:
             for request in self.start_source(url, 0):
                 yield request
+
+    async def recall_memory(self) -> None:
+        """What earlier runs left, read once at the start; the site's home host is the one its
+        stored articles were first crawled on."""
+        remembered = await self.memory.recall_home_host()
+        self.home_host = remembered or self.home_host
+        await self.memory.recall(self.crawler.stats, self.article_id_of)
 
     def start_source(self, start_url: str, index: int) -> list[Request]:
         source = self.site.sources[index]
@@ -210,7 +221,7 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_state(self) -> dict:
         """What a rendered listing's script needs to know to stop where the crawl would."""
-        stop_at = self.incremental.stop_ids()
+        stop_at = self.memory.stop_ids()
         return {"known_ids": sorted(stop_at),
                 "since_ms": int(self.since.timestamp() * 1000) if self.since else None}
 
@@ -231,7 +242,7 @@ class NewsSpider(scrapy.Spider):
         key = (host_family(host_of(url)), self.article_id_of(url))
         if key[1] is None or key in self.scheduled_articles or key[0] not in self.site_hosts:
             return None
-        if not self.incremental.should_fetch(key[1]):
+        if not self.memory.should_fetch(key[1]):
             self.crawler.stats.inc_value("news/articles/skipped_known")
             return None
         if self.max_articles is not None and len(self.scheduled_articles) >= self.max_articles:
@@ -363,9 +374,9 @@ class NewsSpider(scrapy.Spider):
 
     def page_is_all_known(self, cards) -> bool:
         """Listings run newest first: past a page of stored articles (none due for a re-visit)
-        there is nothing new, but for what a deep walk reaches (newscrawler.incremental)."""
+        there is nothing new, but for what a deep walk reaches (newscrawler.memory)."""
         ids = [self.article_id_of(card.url) for card in cards]
-        if self.incremental.walks_past([i for i in ids if i]):
+        if self.memory.walks_past([i for i in ids if i]):
             return False
         self.crawler.stats.inc_value("news/pages/listing_stopped_known")
         return True
@@ -373,7 +384,7 @@ class NewsSpider(scrapy.Spider):
     def page_is_older_than_since(self, cards) -> bool:
         if self.since is None or not cards:
             return False
-        now = datetime.now(timezone.utc)
+        now = self.clock.now()
         dates = [parse_site_date(card.date_text, self.site.zone, now).value for card in cards]
         if all(date is not None and date < self.since for date in dates):
             self.crawler.stats.inc_value("news/pages/listing_stopped_by_since")
@@ -410,7 +421,7 @@ class NewsSpider(scrapy.Spider):
         if complete is None and not response.meta.get("playwright"):
             complete = html_is_complete(response.text)  # the body is what the server sent
         return self.site.article_page(response.text, response.url, self.site.urls, server_html_complete=complete,
-                                      fetched_at=datetime.now(timezone.utc))
+                                      fetched_at=self.clock.now())
 
     @staticmethod
     def seen_as(response) -> list[str]:
@@ -512,23 +523,31 @@ class NewsSpider(scrapy.Spider):
 
     def remember_failure(self, request, reason: str, gone: bool) -> None:
         """An article this crawl could not store: a stored one the site no longer has is marked
-        removed; any other is a miss that later crawls retry (newscrawler.incremental)."""
+        removed; any other is a miss that later crawls retry (newscrawler.memory)."""
         url = request.meta.get(m.LINKED_AS) or request.url
         article_id = self.article_id_of(url)
         if article_id is None:
             return
         key = article_key(self.site.name, article_id)
-        if gone and self.incremental.is_stored(article_id):
-            self.incremental.removed(key)
+        if gone and self.memory.is_stored(article_id):
+            self.memory.removed(key)
             self.crawler.stats.inc_value("news/removed")
             logger.info("Article removed from the site, marked removed_at: %s", url)
         else:
-            self.incremental.missed(key, url, reason)
+            self.memory.missed(key, url, reason)
             self.crawler.stats.inc_value("news/misses/recorded")
 
     def closed(self, reason):
-        """Leave later crawls what this one learned: misses, removals, the deep walk's end."""
-        self.incremental.leave(finished=reason == "finished")
+        """Leave later crawls what this one learned: misses, removals, and the deep walk's end
+        when this crawl walked everything it covers."""
+        self.memory.leave(walked_everything=reason == "finished" and not self.narrowed())
+
+    def narrowed(self) -> bool:
+        """Whether this crawl walked less than a deep walk covers: some sections, editions or
+        articles only, or not past `since`."""
+        over_budget = self.crawler.stats.get_value("news/articles/over_budget", 0)
+        return bool(self.section_filter or self.edition_args or self.since or over_budget
+                    or self.max_articles is not None)
 
     # -- failures: one line each, no traceback ----------------------------------------------
     def failure_reason(self, failure) -> str:

@@ -24,7 +24,8 @@ class DeadLetterFile:
 
     def __init__(self, template: str, spider_name: str = "crawl"):
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        self.path = Path(template % {"spider": spider_name, "time": stamp, "pid": os.getpid()})
+        # Absolute: the replay command printed must run from anywhere (Scrapyd crawls in its own directory).
+        self.path = Path(template % {"spider": spider_name, "time": stamp, "pid": os.getpid()}).absolute()
         self.count = 0
         self._lock = threading.Lock()
 

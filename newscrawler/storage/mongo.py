@@ -12,24 +12,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pymongo
-from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
+from pymongo import MongoClient, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 
-from ..incremental import StoredIndex
 from ..items import plain, stored_fields
 from ..urls import mask_uri, unique_urls
+from .index import INDEX_FIELDS, StoredIndex
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: published_at_local and published_at_precision (docs/article-schema.md)
 TEXT_INDEX_UNSUPPORTED = 67  # CannotCreateIndex: servers without text search
+INDEX_NOT_FOUND = 27
 DUPLICATE_KEY = 11000
+# `updated_at` is the database's clock at the write that changed what a consumer sees: a consumer
+# polling `updated_at > T` never misses a write that committed after a crawler read its own clock.
+TOUCH = {"$currentDate": {"updated_at": True}}
 # Fields that describe the page around the article rather than its content: refreshed by every
 # crawl that saw them completely, without making a new version.
 SURROUNDINGS = ("related", "related_status")
 STORED_FIELDS = stored_fields()
-# What incremental crawls and dedupe need to know of each stored article.
-INDEX_FIELDS = {"site": 1, "article_id": 1, "url": 1, "published_at": 1, "content_hash": 1, "aliases": 1}
 
 
 class StoreUnavailable(RuntimeError):
@@ -161,7 +163,9 @@ class MongoArticleStore:
                               name="section_published_at")
         articles.create_index("last_seen_at", name="last_seen_at")
         articles.create_index("content_changed_at", name="content_changed_at")
-        self.ensure_one_document_per_content()
+        for collection in (articles, self.versions, self.misses, self.crawl_state):
+            collection.create_index("updated_at", name="updated_at_1")
+        self.ensure_content_index()
         self.versions.create_index("article_key", name="article_key")
         try:
             articles.create_index([("title", pymongo.TEXT), ("body", pymongo.TEXT)], name="title_body_text")
@@ -172,18 +176,27 @@ class MongoArticleStore:
             logger.info("This MongoDB server has no text indexes; the title/body text index was not created")
             return False
 
-    def ensure_one_document_per_content(self) -> None:
-        """A unique index on `content_hash`: the server, not each crawler process's memory, decides
-        that one content has one document (processes of a distributed crawl write concurrently).
-        A database that already holds copies keeps a plain index and says so."""
+    def ensure_content_index(self) -> None:
+        """An index on `content_hash`, not unique: an article's identity is its key, and two articles
+        may rightly hold one text (an older article edited into a newer one's). Copies at other URLs
+        met for the first time are still folded into the original (`resolve_copies`). A database made
+        by an earlier crawler has the unique index, which refused such an edit every crawl: dropped."""
         try:
-            self.articles.create_index("content_hash", unique=True, sparse=True, name="content_hash_unique")
+            self.articles.drop_index("content_hash_unique")
+            logger.info("The unique index on content_hash of %s was dropped: two articles may hold one text",
+                        self.describe())
         except OperationFailure as error:
-            if error.code != DUPLICATE_KEY:
+            if error.code != INDEX_NOT_FOUND:
                 raise
-            logger.warning("Articles with the same content are stored more than once in %s; the content index "
-                           "stays non-unique until they are merged", self.describe())
-            self.articles.create_index("content_hash", name="content_hash")
+        self.articles.create_index("content_hash", name="content_hash")
+
+    def server_time(self) -> datetime:
+        """The database server's clock, now."""
+        try:
+            moment = self.client.admin.command("hello")["localTime"]
+        except PyMongoError as error:
+            raise self.unavailable(error) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
     # -- reading ----------------------------------------------------------------------------
     def unavailable(self, error: Exception) -> StoreUnavailable:
@@ -215,7 +228,7 @@ class MongoArticleStore:
         with how often they failed, until a crawl stores them."""
         ops = [UpdateOne({"_id": miss["key"]}, {
             "$set": {"site": miss["site"], "url": miss["url"], "reason": miss["reason"], "last_failed_at": now},
-            "$setOnInsert": {"first_failed_at": now}, "$inc": {"attempts": 1}}, upsert=True) for miss in misses]
+            "$setOnInsert": {"first_failed_at": now}, "$inc": {"attempts": 1}, **TOUCH}, upsert=True) for miss in misses]
         if ops:
             self.misses.bulk_write(ops, ordered=False)
 
@@ -232,7 +245,7 @@ class MongoArticleStore:
         if not keys:
             return 0
         return self.articles.update_many({"_id": {"$in": keys}, "removed_at": None},
-                                         {"$set": {"removed_at": now}}).modified_count
+                                         {"$set": {"removed_at": now}, **TOUCH}).modified_count
 
     def state(self, site: str) -> dict:
         try:
@@ -240,8 +253,12 @@ class MongoArticleStore:
         except PyMongoError as error:
             raise self.unavailable(error) from None
 
+    def set_state_once(self, site: str, **values) -> None:
+        """Values kept at their earliest (the first time something happened)."""
+        self.crawl_state.update_one({"_id": site}, {"$min": values}, upsert=True)
+
     def set_state(self, site: str, **values) -> None:
-        self.crawl_state.update_one({"_id": site}, {"$set": values}, upsert=True)
+        self.crawl_state.update_one({"_id": site}, {"$set": values, **TOUCH}, upsert=True)
 
     # -- writing ----------------------------------------------------------------------------
     def write(self, docs: list[ArticleDoc], now: datetime, _depth: int = 0) -> WriteResult:
@@ -257,30 +274,32 @@ class MongoArticleStore:
         docs = merge_same_key(docs)
         existing = {d["_id"]: d for d in self.articles.find({"_id": {"$in": [doc.key for doc in docs]}})}
         docs = self.resolve_copies(docs, existing, result)
-        version_ops, article_ops, changed, refreshed, stale = [], [], set(), set(), set()
+        versions, article_ops, inserts, changed, refreshed, stale = {}, [], set(), set(), set(), set()
         for doc in docs:
             old = existing.get(doc.key)
             if old is None:
-                # Known to be absent: a plain insert costs the server far less than an upsert.
+                inserts.add(len(article_ops))
                 article_ops.append(self.insert_op(doc, now))
-            elif fetched_before(doc.fields, old):
+            elif older_than_stored(doc.fields, old, now):
                 article_ops.append(self.aliases_op(doc.key, doc.aliases))  # an older fetch: only its URLs are news
                 stale.add(doc.key)
             elif old.get("content_hash") != doc.fields.get("content_hash"):
-                version_ops.append(self.version_op(old, now))
+                versions[len(article_ops)] = self.version_op(old, now)
                 article_ops.append(self.changed_op(doc, old, now))
                 changed.add(doc.key)
             elif corrected := corrected_fields(safe_keys(doc.fields), old):
                 article_ops.append(self.refresh_op(doc, old, corrected, now))
                 refreshed.add(doc.key)
             else:
-                article_ops.append(self.upsert_op(doc, now))
-        if version_ops:
-            self.versions.bulk_write(version_ops, ordered=False)
-        errors, inserted = self.bulk(article_ops)
-        # Inserted meanwhile by another crawler process, under the same key or with the same
-        # content: written again, now that the database holds the other process's document.
-        raced = [i for i, (code, _) in errors.items() if code == DUPLICATE_KEY and isinstance(article_ops[i], InsertOne)]
+                article_ops.append(self.upsert_op(doc, old, now))
+        # The previous version first: a crawl killed between the two writes loses no version.
+        if versions:
+            self.versions.bulk_write(list(versions.values()), ordered=False)
+        errors, inserted = self.bulk(article_ops, inserts)
+        self.forget_versions_not_superseded(versions, errors, docs, existing, changed)
+        # Inserted meanwhile by another crawler process under the same key: written again, now
+        # that the database holds the other process's document.
+        raced = [i for i, (code, _) in errors.items() if code == DUPLICATE_KEY and i in inserts]
         if raced and _depth < 2:
             again = self.write([docs[i] for i in raced], now, _depth + 1)
             result.absorb(again)
@@ -304,6 +323,17 @@ class MongoArticleStore:
             else:
                 result.unchanged += 1
         return result
+
+    def forget_versions_not_superseded(self, versions: dict, errors: dict, docs: list[ArticleDoc], existing: dict,
+                                       changed: set[str]) -> None:
+        """A previous version is one only once the article's edit is stored: the snapshots of edits
+        that failed go, and so does one left by a crawl killed between the two writes (a snapshot
+        numbered as the article still is), when the article is next written unchanged."""
+        orphans = [f"{docs[i].key}:v{int(existing[docs[i].key].get('version', 1))}" for i in versions if i in errors]
+        orphans += [f"{doc.key}:v{int(existing[doc.key].get('version', 1))}" for doc in docs
+                    if doc.key in existing and doc.key not in changed]
+        if orphans:
+            self.versions.delete_many({"_id": {"$in": orphans}})
 
     def forget_misses(self, keys: list[str]) -> None:
         """Stored at last: no longer a miss."""
@@ -332,7 +362,8 @@ class MongoArticleStore:
             result.copies += 1
         if not winners:
             return kept
-        owners = self.articles.find({"content_hash": {"$in": list(winners)}},
+        # A removed article's content is no reason to keep a live copy out.
+        owners = self.articles.find({"content_hash": {"$in": list(winners)}, "removed_at": None},
                                     {"_id": 1, "url": 1, "aliases": 1, "published_at": 1, "content_hash": 1})
         retired, aliases = [], {}
         for owner in owners:
@@ -346,16 +377,15 @@ class MongoArticleStore:
             else:
                 aliases[owner["_id"]] = unique_urls(aliases.get(owner["_id"], []) + doc.urls())
                 del winners[owner["content_hash"]]
-        if retired:  # before the insert: the unique content index admits one of them at a time
+        if retired:
             self.articles.delete_many({"_id": {"$in": retired}})
             result.retired.extend(retired)
         if aliases:
             self.add_aliases(aliases)
         return kept + list(winners.values())
 
-    def bulk(self, ops: list) -> tuple[dict[int, tuple[int, str]], set[int]]:
+    def bulk(self, ops: list, inserts: set[int]) -> tuple[dict[int, tuple[int, str]], set[int]]:
         """One unordered bulk write: ({op index: (error code, message)}, indexes of inserted docs)."""
-        inserts = {i for i, op in enumerate(ops) if isinstance(op, InsertOne)}
         if not ops:
             return {}, inserts
         try:
@@ -366,28 +396,31 @@ class MongoArticleStore:
                       for e in error.details.get("writeErrors", [])}
             return errors, inserts - set(errors)
 
-    def insert_op(self, doc: ArticleDoc, now: datetime) -> InsertOne:
+    def insert_op(self, doc: ArticleDoc, now: datetime) -> UpdateOne:
+        """A new article: inserted (with the database's time), never matching a stored one. Known
+        to be absent; one stored meanwhile by another process fails with a duplicate key."""
         fields = safe_keys(doc.fields)
-        return InsertOne({"_id": doc.key, **fields, "aliases": list(dict.fromkeys(doc.aliases)),
-                          "first_seen_at": now, "last_seen_at": now, "content_changed_at": now,
-                          "version": 1, "schema_version": SCHEMA_VERSION})
+        document = {**fields, "aliases": list(dict.fromkeys(doc.aliases)), "first_seen_at": now, "last_seen_at": now,
+                    "content_changed_at": now, "version": 1, "schema_version": SCHEMA_VERSION}
+        return UpdateOne({"_id": doc.key, "first_seen_at": {"$exists": False}}, {"$setOnInsert": document, **TOUCH},
+                         upsert=True)
 
-    def upsert_op(self, doc: ArticleDoc, now: datetime) -> UpdateOne:
-        """New article: the whole document. Known and unchanged: only `last_seen_at` (and the
-        related block when this crawl saw it completely)."""
+    def upsert_op(self, doc: ArticleDoc, old: dict, now: datetime) -> UpdateOne:
+        """A stored article, unchanged: only `last_seen_at` and `fetched_at`, the related block when
+        this crawl saw it completely, and `removed_at` gone (seen live again); `updated_at` moves
+        only when one of these is news to a consumer."""
         fields = safe_keys(doc.fields)
-        on_insert = {k: v for k, v in fields.items() if k not in SURROUNDINGS and k != "fetched_at"}
-        on_insert.update(first_seen_at=now, content_changed_at=now, version=1, schema_version=SCHEMA_VERSION)
         latest = {"last_seen_at": now}
         if fields.get("fetched_at") is not None:
             latest["fetched_at"] = fields["fetched_at"]
-        update = {"$setOnInsert": on_insert, "$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}},
-                  "$unset": {"removed_at": ""}}  # seen live again
-        if seen_completely(fields):
+        update = {"$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""}}
+        visible = old.get("removed_at") is not None or not set(doc.aliases) <= set(old.get("aliases") or ())
+        if seen_completely(fields):  # a block that timed out never replaces a stored one
             update["$set"] = self.surroundings(fields)
-        else:  # a block that timed out never replaces a stored one; a new article keeps what was seen
-            on_insert.update(self.surroundings(fields))
-        return UpdateOne({"_id": doc.key}, update, upsert=True)
+            visible |= comparable(update["$set"]) != comparable(self.surroundings(old))
+        if visible:
+            update.update(TOUCH)
+        return UpdateOne({"_id": doc.key}, update)
 
     def surroundings(self, fields: dict) -> dict:
         return {k: fields.get(k) for k in SURROUNDINGS}
@@ -402,6 +435,7 @@ class MongoArticleStore:
             "$max": {"last_seen_at": now},
             "$addToSet": {"aliases": {"$each": doc.aliases}},
             "$unset": {"removed_at": ""},
+            **TOUCH,
         }
         # Guarded by the old hash: a concurrent writer that already stored this edit wins once.
         return UpdateOne({"_id": doc.key, "content_hash": old.get("content_hash")}, update)
@@ -411,7 +445,7 @@ class MongoArticleStore:
         extractor reads): the document takes them, and the current shape, without a new version."""
         fields = safe_keys(doc.fields)
         update = {"$set": {**corrected, "schema_version": SCHEMA_VERSION}, "$max": {"last_seen_at": now},
-                  "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""}}
+                  "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""}, **TOUCH}
         if fields.get("fetched_at") is not None:
             update["$set"]["fetched_at"] = fields["fetched_at"]
         if seen_completely(fields):
@@ -420,21 +454,26 @@ class MongoArticleStore:
 
     @staticmethod
     def aliases_op(key: str, urls: list[str]) -> UpdateOne:
-        """URLs added to a stored article's `aliases` (and nothing else of it)."""
-        return UpdateOne({"_id": key}, {"$addToSet": {"aliases": {"$each": urls}}})
+        """URLs added to a stored article's `aliases` (and nothing else of it): it matches only
+        when one of them is new, so that `updated_at` moves only then."""
+        return UpdateOne({"_id": key, "aliases": {"$not": {"$all": list(urls)}}},
+                         {"$addToSet": {"aliases": {"$each": list(urls)}}, **TOUCH})
 
-    def version_op(self, old: dict, now: datetime) -> ReplaceOne:
+    def version_op(self, old: dict, now: datetime) -> UpdateOne:
         key = old["_id"]
-        snapshot = {**old, "_id": f"{key}:v{int(old.get('version', 1))}", "article_key": key, "superseded_at": now}
-        return ReplaceOne({"_id": snapshot["_id"]}, snapshot, upsert=True)
+        snapshot = {k: v for k, v in old.items() if k not in ("_id", "updated_at")}
+        snapshot.update(article_key=key, superseded_at=now)
+        return UpdateOne({"_id": f"{key}:v{int(old.get('version', 1))}"}, {"$set": snapshot, **TOUCH}, upsert=True)
 
     def add_aliases(self, aliases: dict[str, list[str]]) -> int:
-        """Add URLs to stored articles' `aliases`; returns how many articles were not found."""
-        ops = [self.aliases_op(key, urls) for key, urls in aliases.items()]
+        """Add URLs to stored articles' `aliases`; returns how many articles were not found. A miss
+        whose URL is among them is one no longer: the article is stored, as this copy's original."""
+        ops = [self.aliases_op(key, urls) for key, urls in aliases.items() if urls]
         if not ops:
             return 0
-        outcome = self.articles.bulk_write(ops, ordered=False)
-        return len(ops) - outcome.matched_count
+        self.articles.bulk_write(ops, ordered=False)
+        self.misses.delete_many({"url": {"$in": [url for urls in aliases.values() for url in urls]}})
+        return len(aliases) - len(self.stored_keys(list(aliases)))
 
 
 def published_earlier(fields: dict, key: str, other: dict, other_key: str) -> bool:
@@ -457,10 +496,21 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def fetched_before(fields: dict, old: dict) -> bool:
-    """Whether `fields` were read from a fetch older than the one the stored document holds."""
-    mine, theirs = fields.get("fetched_at"), old.get("fetched_at")
-    return isinstance(mine, datetime) and isinstance(theirs, datetime) and as_utc(mine) < as_utc(theirs)
+def older_than_stored(fields: dict, old: dict, now: datetime) -> bool:
+    """Whether `fields` tell an older state of the article than the stored document: by the site's
+    own `modified_at` where both have one and they differ, else by fetch times; a stored fetch
+    time later than `now` (stamped by a clock that ran fast) tells nothing. A fetch from before
+    the article was marked removed never brings it back."""
+    mine, theirs = fields.get("modified_at"), old.get("modified_at")
+    if isinstance(mine, datetime) and isinstance(theirs, datetime) and as_utc(mine) != as_utc(theirs):
+        return as_utc(mine) < as_utc(theirs)
+    fetched = fields.get("fetched_at")
+    if not isinstance(fetched, datetime):
+        return False
+    removed, stored = old.get("removed_at"), old.get("fetched_at")
+    if isinstance(removed, datetime) and as_utc(fetched) <= as_utc(removed):
+        return True
+    return isinstance(stored, datetime) and as_utc(fetched) < as_utc(stored) <= as_utc(now)
 
 
 # Fields a re-visit of the same content may correct without a new version.

@@ -1,0 +1,137 @@
+"""One crawl's memory of earlier runs (newscrawler.memory says what it keeps and why)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from pymongo.errors import PyMongoError
+
+from ..clock import crawl_clock
+from ..storage import crawl_store
+from ..storage.mongo import StoreUnavailable
+from ..urls import host_family, host_of
+from .known import KnownArticles, known_articles
+from .leftovers import Leftovers
+
+logger = logging.getLogger(__name__)
+
+
+class RunMemory:
+    """What is stored and what earlier runs left, for a crawl to ask (`urls_to_fetch_first`,
+    `should_fetch`, `walks_past`, `stop_ids`, `is_stored`) and to tell (`missed`, `removed`,
+    `leave`). Reads the store once, at the crawl's start (`recall`); incremental mode off (or no
+    store), it knows nothing and every article is fetched."""
+
+    def __init__(self, site: str, hosts: set[str], store, clock, enabled: bool, revisit_days: float,
+                 deep_walk_hours: float, max_miss_attempts: int):
+        self.site, self.store, self.clock, self.enabled = site, store, clock, enabled and bool(store)
+        self.hosts = hosts  # the crawl's own set: a start the site redirects to another host adds it
+        self.revisit_days, self.deep_walk_hours, self.max_miss_attempts = revisit_days, deep_walk_hours, max_miss_attempts
+        self.known = KnownArticles()
+        self.leftovers = Leftovers(site, deep_walk=False)
+
+    @classmethod
+    def from_crawler(cls, crawler, site: str, hosts: set[str], incremental_arg=None) -> "RunMemory":
+        """`hosts`: the site's hosts (families) this crawl walks; `incremental_arg`: the spider's
+        `incremental` argument, which wins over `NEWS_INCREMENTAL`."""
+        settings = crawler.settings
+        enabled = settings.getbool("NEWS_INCREMENTAL", True) if incremental_arg in (None, "") \
+            else str(incremental_arg).lower() in ("1", "true", "yes", "on")
+        return cls(site, hosts, crawl_store(crawler), crawl_clock(crawler), enabled, settings.getfloat("NEWS_REVISIT_DAYS", 2),
+                   settings.getfloat("NEWS_DEEP_WALK_HOURS", 24), settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5))
+
+    async def recall(self, stats, id_of_url) -> None:
+        """Read what is stored and what earlier runs left (off the reactor); a store that cannot be
+        read turns incremental mode off for this crawl, with a WARNING. `id_of_url`: an article URL's
+        id as the crawl stores it."""
+        if self.store:
+            await self.follow_the_database_clock()
+        if not self.enabled:
+            return
+        try:
+            now = self.clock.now()
+            # Copies stored as aliases of their original are known too: not fetched again.
+            index = await asyncio.to_thread(self.store.crawl_start_index)
+            self.leftovers = await asyncio.to_thread(Leftovers.recall, self.store, self.site, set(self.hosts), now,
+                                                     self.deep_walk_hours, self.max_miss_attempts)
+            self.known = known_articles(index.docs, self.site, self.revisit_days, now, id_of_url, self.hosts,
+                                        self.leftovers.first_walked)
+            self.known.revisit |= set(self.leftovers.missed) & self.known.ids  # a stored article's failed re-visit
+        except StoreUnavailable as error:
+            logger.warning("Incremental mode off for this crawl: cannot read stored articles (%s)", error)
+        stats.set_value("news/incremental/deep_walk", int(self.leftovers.deep_walk))
+        stats.set_value("news/misses/known", len(self.leftovers.missed))
+        stats.set_value("news/incremental/known", len(self.known.ids))
+        stats.set_value("news/incremental/revisit", len(self.known.revisit))
+        logger.info("Incremental crawl: %d articles stored, %d of them re-visited (published in the last %g days)",
+                    len(self.known.ids), len(self.known.revisit), self.revisit_days)
+
+    async def follow_the_database_clock(self) -> None:
+        """Everything the crawl stamps is told on MongoDB's clock (newscrawler.clock says why)."""
+        try:
+            self.clock.follow(await asyncio.to_thread(self.store.server_time))
+        except StoreUnavailable:
+            pass  # the store pipeline says so, once
+
+    # -- what the crawl asks ---------------------------------------------------------------------
+    def urls_to_fetch_first(self) -> tuple[list[str], list[str]]:
+        """(what earlier runs missed, what is due for a re-visit): fetched directly, wherever (or
+        whether) they are listed."""
+        return list(self.leftovers.missed.values()), list(self.known.revisit_urls)
+
+    def should_fetch(self, article_id: str) -> bool:
+        return self.known.should_fetch(article_id)
+
+    def walks_past(self, article_ids: list[str]) -> bool:
+        """Whether a listing page whose cards are these articles is worth walking past: not when
+        every one is stored and none is due, but for a deep walk."""
+        return self.leftovers.deep_walk or not self.known.all_known(article_ids)
+
+    def stop_ids(self) -> set[str]:
+        """The articles at which a listing walk may stop (a rendered listing's script stops there too)."""
+        return set() if self.leftovers.deep_walk else self.known.ids - self.known.revisit
+
+    def is_stored(self, article_id: str) -> bool:
+        return article_id in self.known.ids
+
+    async def recall_home_host(self) -> str | None:
+        """The host of this crawl whose articles are stored under the site's own ids (the one first
+        crawled), if any: articles keep their keys whatever other hosts a later crawl starts on.
+        Read from the stored index `recall` reads (once)."""
+        if not self.enabled:
+            return None
+        try:
+            index = await asyncio.to_thread(self.store.crawl_start_index)
+        except StoreUnavailable:
+            return None  # `recall` says so
+        return next(iter(sorted(hosts_of_own_ids(index.docs, self.site) & self.hosts)), None)
+
+    # -- what the crawl tells --------------------------------------------------------------------
+    def missed(self, key: str, url: str, reason: str) -> None:
+        self.leftovers.miss(key, url, reason)
+
+    def removed(self, key: str) -> None:
+        self.leftovers.remove(key)
+
+    def leave(self, walked_everything: bool) -> None:
+        """Leave later runs what this one learned: misses, removals, and the deep walk's end when
+        this crawl walked everything it covers (finished, not narrowed)."""
+        if not self.store:
+            return
+        self.leftovers.hosts |= self.hosts
+        try:
+            self.leftovers.leave(self.store, self.clock.now(), walked_everything)
+        except (StoreUnavailable, PyMongoError) as error:
+            logger.warning("Could not record this crawl's misses and removals (%s): the next deep walk "
+                           "finds them again", type(error).__name__)
+
+
+def hosts_of_own_ids(docs: list[dict], site: str) -> set[str]:
+    """The hosts of `site`'s stored articles whose ids do not carry their host."""
+    hosts = set()
+    for doc in docs:
+        host = host_family(host_of(doc.get("url") or ""))
+        if doc.get("site") == site and host and not str(doc.get("article_id", "")).startswith(f"{host}:"):
+            hosts.add(host)
+    return hosts
