@@ -56,6 +56,9 @@ built so far (plain data: JOBDIR and the shared frontier keep it)."""
 CHECK_OF = "news_check_of"
 """On a render that checks an article read without the browser: that article's item (plain data)."""
 
+CHECK_TELLS = "news_check_tells"
+"""On such a render: the read's answer told apart instants learning could not (newscrawler.learning)."""
+
 TAKEN = "news_taken"
 """Distributed mode: the token under which this process holds the request in its taken hash
 (newscrawler.distributed). A request that carries on another's work (the next call of an article read

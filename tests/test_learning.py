@@ -226,3 +226,39 @@ def test_a_recipe_travels_as_json_and_comes_back_the_same(site):
     recipe = learn(*recorded_render(site, "en", article), str(article.id), "en")
     back = Recipe.from_data(json.loads(json.dumps(recipe.plain)))
     assert back == recipe and back.article.headers == recipe.article.headers
+
+
+def variant_site(**variant) -> AppSite:
+    from replica.app import AppVariant
+
+    site = AppSite(app_editions(seed=5, sections=3, articles=20), variant=AppVariant(**variant))
+    site.base_url, site.api_url = "http://site.test", "http://api.test"
+    return site
+
+
+def recorded_as_variant(site: AppSite, article) -> tuple[dict, list[DataCall]]:
+    """A render's record where the app's answers are the variant's (what the page shows is the same)."""
+    shown, calls = recorded_render(site, "en", article)
+    return shown, [DataCall(c.url, c.method, c.headers, c.status, c.data) for c in calls]
+
+
+@pytest.mark.parametrize("variant", [{"edited_updated_first": True},
+                                     {"edited_updated_first": True, "epoch_ms": True}])
+def test_the_publication_is_the_instant_named_so_and_a_read_of_an_edited_article_is_checked(variant):
+    """Where an article was never edited, `updatedAt` shows the same minute as `publishAt` and comes
+    first in the answer: the publication is the one its name says; an answer where the two differ
+    is the one worth a check."""
+    from newscrawler.learning.recipe import tells_publication_apart
+
+    site = variant_site(**variant)
+    articles = list(site.editions["en"].articles.values())
+    unedited = next(a for a in articles if site.updated(a) == a.published)
+    edited = next(a for a in articles if site.updated(a) != a.published)
+    recipe = learn(*recorded_as_variant(site, unedited), str(unedited.id), "en", ("Asia/Seoul", "UTC"))
+    assert dict(recipe.fields)["published"] == ("publishAt",)
+    assert recipe.published_doubles == (("updatedAt",),)
+    answer = site.article("en", edited)
+    fields = read_fields(recipe, answer)
+    from newscrawler.learning.recipe import instant
+    assert instant(fields["published"]) == edited.published.astimezone(timezone.utc)
+    assert tells_publication_apart(recipe, answer) and not tells_publication_apart(recipe, site.article("en", unedited))

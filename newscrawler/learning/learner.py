@@ -36,6 +36,7 @@ class KindState:
     attempts: int = 0          # learning renders since learning (re)started
     reads: int = 0             # articles read from the calls since the recipe was adopted
     unchecked: list[str] = field(default_factory=list)  # article URLs read since the last good check
+    telling_checks: int = 0    # checks of reads whose candidate publication instants differ
 
 
 class Learner:
@@ -110,17 +111,25 @@ class Learner:
             logger.info("Nothing learned from %d renders of %s articles: every one is rendered", state.attempts, kind)
 
     # -- reading and checking -------------------------------------------------------------------
-    def read(self, kind: str, url: str) -> bool:
-        """An article was read from the calls; whether it is to be rendered too, to check."""
+    def read(self, kind: str, url: str, tells: bool = False) -> bool:
+        """An article was read from the calls; whether it is to be rendered too, to check. `tells`:
+        its answer tells apart instants that learning could not (an edited article's publication
+        and edit): a check that compares what already agreed checks nothing, so such a read is
+        checked until one agrees."""
         state = self.state(kind)
         state.reads += 1
         state.unchecked.append(url)
         self.stats.inc_value("news/learn/read")
+        if tells and state.recipe is not None and state.recipe.published_doubles and state.telling_checks < 2:
+            state.telling_checks += 1
+            return True
         return state.reads <= self.check_first or state.reads % self.check_every == 0
 
-    def agreed(self, kind: str, url: str) -> None:
+    def agreed(self, kind: str, url: str, told: bool = False) -> None:
         state = self.state(kind)
         self.stats.inc_value("news/learn/checked")
+        if told and state.recipe is not None and state.recipe.published_doubles:
+            state.recipe = replace(state.recipe, published_doubles=())  # the page means the learned one
         if url in state.unchecked:
             # Everything read before it was read with the same recipe, and one render agreed.
             state.unchecked = state.unchecked[state.unchecked.index(url) + 1:]
@@ -150,6 +159,13 @@ def same_calls(one: Recipe, other: Recipe) -> bool:
 
 
 def merged(one: Recipe, other: Recipe) -> Recipe:
-    """What two agreeing renders taught together: every field either found, the related call either saw."""
-    related = one if one.related is not None else other
-    return replace(related, fields=tuple(sorted({**dict(other.fields), **dict(one.fields)}.items())))
+    """What two agreeing renders taught together: every field either found, the related call either
+    saw, the instants neither told apart from the publication; the headers of the later render
+    (`other`: a token the page made at run time is the freshest there)."""
+    base = other
+    if other.related is None and one.related is not None:
+        base = replace(other, related=one.related, related_rows=one.related_rows, related_id=one.related_id,
+                       related_url=one.related_url, related_total=one.related_total)
+    doubles = tuple(p for p in one.published_doubles if p in other.published_doubles)
+    return replace(base, published_doubles=doubles,
+                   fields=tuple(sorted({**dict(one.fields), **dict(other.fields)}.items())))

@@ -18,7 +18,7 @@ from scrapy.http import Request
 from .. import meta as m
 from ..pages import ArticleParseError
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
-from .recipe import DataCall, Recipe, learn, learn_page, read_fields, read_total, related_page
+from .recipe import DataCall, Recipe, learn, learn_page, read_fields, read_total, related_page, tells_publication_apart
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ class LearnedReads:
         calls = [DataCall(**call) for call in response.meta.get(m.DATA_CALLS) or ()]
         shown = shown_of(item, self.site.zone)
         article_id, edition = match.group("id"), self.site.urls.edition(item.url)
-        recipe = learn(shown, calls, article_id, edition)
+        zones = tuple(str(zone) for zone in (self.site.zone, self.browser_zone) if zone) + ("UTC",)
+        recipe = learn(shown, calls, article_id, edition, zones)
         if recipe is None:
             served = self.served_item(response, item)
             if served is not None:
@@ -94,7 +95,9 @@ class LearnedReads:
             yield self.render_instead(read["url"])
             return
         try:
-            fields = read_fields(recipe, json.loads(response.text))
+            data = json.loads(response.text)
+            fields = read_fields(recipe, data)
+            read["tells"] = tells_publication_apart(recipe, data)
         except (ValueError, KeyError, TypeError):
             yield from self.render_again(read, "answer_shape")
             return
@@ -173,9 +176,10 @@ class LearnedReads:
         values = {"url": urls.canonicalize(url), "site": self.site.name, "article_id": self.spider.article_id_of(url),
                   "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],
                   "related": related, "related_status": read.get("related_status", "complete")}
-        if self.learner.read(read["kind"], url):
+        if self.learner.read(read["kind"], url, tells=bool(read.get("tells"))):
             taken = {m.TAKEN: response.meta[m.TAKEN]} if response.meta.get(m.TAKEN) else {}
-            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken)
+            tells = {m.CHECK_TELLS: True} if read.get("tells") else {}
+            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken, **tells)
             return
         yield build_item(values)
         for related_url in related:
@@ -209,7 +213,7 @@ class LearnedReads:
         kind = self.spider.kind_of(item.url)
         what = differing_field(read, item, self.site.zone)
         if what is None:
-            self.learner.agreed(kind, response.meta[m.LINKED_AS])
+            self.learner.agreed(kind, response.meta[m.LINKED_AS], told=bool(response.meta.get(m.CHECK_TELLS)))
             return
         for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS]):
             yield self.render_instead(url)

@@ -1,0 +1,66 @@
+"""Rendering only to learn, on the ways a real app may differ from the replica's plain shape
+(`replica.app.AppVariant`): every article exact against the ground truth, whether the crawl learned
+the app's calls or, where it cannot, rendered every article and said so; never stored wrong, never a
+crawl without end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from replica.app import AppVariant, AppReplica, app_editions
+from servers import run_crawl
+
+COMPARED = ("article_id", "title", "section", "summary", "body", "headings", "image_credits", "related", "tags",
+            "language")
+LINK_COMPARED = ("article_id", "title", "summary", "source_url", "language")
+# Calls the API may answer per article: the article's calls, its related pages, the checks' renders.
+CALLS_PER_ARTICLE = 12
+
+VARIANTS = {
+    "edited_updated_first": AppVariant(edited_updated_first=True),
+    "edited_epoch_ms": AppVariant(edited_updated_first=True, epoch_ms=True),
+    "cards_in_article_content": AppVariant(cards_in_article_content=True),
+    "related_cursor": AppVariant(related_cursor=True),
+    "outside_cards": AppVariant(outside_cards=True),
+}
+
+
+def crawl_variant(tmp_path, app: AppReplica, **settings):
+    return run_crawl(tmp_path, app.start_urls(), settings={"NEWS_SITE_PROFILE": "coinness", "NEWS_API_URL": app.api_url,
+                                                           **settings}, name="variant")
+
+
+def wrong_fields(items: dict, truth: dict) -> list:
+    wrong = []
+    for url, expected in truth.items():
+        item = items[url]
+        names = LINK_COMPARED if expected.get("kind") == "link" else COMPARED
+        wrong += [(url, name) for name in names if item.get(name) != expected[name]]
+        if datetime.fromisoformat(item["published_at"]) != expected["published_at"]:
+            wrong.append((url, "published_at"))
+        if item.get("kind", "article") != expected.get("kind", "article"):
+            wrong.append((url, "kind"))
+    return wrong
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", VARIANTS)
+def test_an_app_variant_is_stored_exactly_and_the_crawl_ends(tmp_path, name):
+    with AppReplica(app_editions(seed=31, sections=3, articles=12), variant=VARIANTS[name]) as app:
+        result = crawl_variant(tmp_path, app, CLOSESPIDER_TIMEOUT=240)
+        truth = app.ground_truth()
+        api_calls = [r for r in app.site.requests if r.startswith("api:")]
+    assert result.stats.get("finish_reason") == "finished" and "Traceback" not in result.log, result.log[-3000:]
+    items = {item["url"]: item for item in result.items}  # each article's last item
+    assert set(items) == set(truth)
+    assert wrong_fields(items, truth) == []
+    assert len(api_calls) <= CALLS_PER_ARTICLE * len(truth)
+    assert result.stat("news/learn/learned") >= 2, "both editions learned"
+    assert result.stat("news/misses/recorded") == 0
+    # Learned right the first time: no check found a field wrong (a refused call is no field).
+    assert [key for key in result.stats if key.startswith("news/learn/disagreed/") and key != "news/learn/disagreed/refused"] == []
+    repeated = [call for call, count in Counter(api_calls).items() if count > 3]
+    assert repeated == []
