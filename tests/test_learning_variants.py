@@ -64,3 +64,18 @@ def test_an_app_variant_is_stored_exactly_and_the_crawl_ends(tmp_path, name):
     assert [key for key in result.stats if key.startswith("news/learn/disagreed/") and key != "news/learn/disagreed/refused"] == []
     repeated = [call for call, count in Counter(api_calls).items() if count > 3]
     assert repeated == []
+
+
+def test_the_body_is_the_articles_own_content_block_never_a_cards():
+    """Cards built as the real listing builds them wrap their title and description in the same
+    component as the article's text; the related block may come first in the page."""
+    from newscrawler.sites.coinness import URLS, CoinnessArticlePage
+
+    card = ('<a class="RelatedCard-sc-abcdef-1 Xyzabc" href="/en/article/3"><div class="ArticleContent-sc-qwerty-0 '
+            'Asdfgh"><h3>A related title</h3><p>Its description.</p></div></a>')
+    html = (f'<html><body><div id="root"><section class="MoreToRead-sc-zxcvbn-2 Poiuyt">{card}</section>'
+            '<h1 class="ArticleDetailTitle-sc-lkjhgf-0 Mnbvcx">The title</h1>'
+            '<div class="ArticleContent-sc-qwerty-0 Asdfgh"><p>The text.</p><h2>A heading</h2><p>More.</p></div>'
+            f'<div class="RelatedList-sc-tyuiop-1 Ghjklz">{card}</div></div></body></html>')
+    page = CoinnessArticlePage(html, "http://site.test/en/article/2", URLS)
+    assert page.body() == "The text.\n\nA heading\n\nMore." and page.headings() == ["A heading"]
