@@ -262,3 +262,28 @@ def test_the_publication_is_the_instant_named_so_and_a_read_of_an_edited_article
     from newscrawler.learning.recipe import instant
     assert instant(fields["published"]) == edited.published.astimezone(timezone.utc)
     assert tells_publication_apart(recipe, answer) and not tells_publication_apart(recipe, site.article("en", unedited))
+
+
+def test_a_related_call_paged_by_cursor_is_learned_with_its_cursor():
+    """`lastId` of the previous page's last row, a bare array, no total: as every public CoinNess
+    feed pages."""
+    from newscrawler.learning.recipe import next_related_url
+
+    site = variant_site(related_cursor=True)
+    article = next(a for a in site.editions["en"].articles.values() if len(site.related_ids("en", a)) > 3)
+    shown, calls = recorded_render(site, "en", article)
+    base = f"{site.api_url}/feed/v1/articles/{article.id}/related?languageCode=en&limit=3"
+    pages, last = [], None
+    while True:
+        rows = site.related_after("en", article, last, 3)
+        pages.append(DataCall(base + (f"&lastId={last}" if last else ""), "GET", {}, 200, rows))
+        if len(rows) < 3:
+            break
+        last = str(rows[-1]["id"])
+    recipe = learn({**shown, "related": [f"{site.base_url}/en/article/{i}" for i in site.related_ids("en", article)]},
+                   calls[:1] + pages, str(article.id), "en")
+    assert recipe.related_cursor == (("lastId", "id"),) and "lastId" not in recipe.related.url
+    assert recipe.related_total is None  # a row's number equal to the count of cards is no total
+    other = next(a for a in site.editions["en"].articles.values() if a is not article and len(a.related_ids) > 3)
+    first = site.related_after("en", other, None, 3)
+    assert next_related_url(recipe, str(other.id), "en", 3, first).endswith(f"&lastId={first[-1]['id']}")

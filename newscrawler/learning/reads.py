@@ -18,16 +18,22 @@ from scrapy.http import Request
 from .. import meta as m
 from ..pages import ArticleParseError
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
-from .recipe import DataCall, Recipe, learn, learn_page, read_fields, read_total, related_page, tells_publication_apart
+from .recipe import (DataCall, Recipe, learn, learn_page, next_related_url, read_fields, read_total, related_page,
+                     related_rows, tells_publication_apart)
 
 logger = logging.getLogger(__name__)
 
 
 class LearnedReads:
-    def __init__(self, spider):
+    def __init__(self, spider, max_calls: int = 20):
         self.spider = spider
         self.site = spider.site
         self.learner = spider.learner
+        self.max_calls = max(2, max_calls)  # calls one article's read may make (NEWS_READ_MAX_CALLS)
+
+    @classmethod
+    def from_crawler(cls, crawler, spider) -> "LearnedReads":
+        return cls(spider, crawler.settings.getint("NEWS_READ_MAX_CALLS", 20))
 
     @property
     def browser_zone(self) -> ZoneInfo:
@@ -76,12 +82,15 @@ class LearnedReads:
         for it (newscrawler.learning.middleware) passed the filter already."""
         edition = self.site.urls.edition(url)
         read = {"url": url, "kind": self.spider.kind_of(url), "recipe": recipe.plain,
-                "number": self.site.urls.article_match(url).group("id"), "edition": edition}
+                "number": self.site.urls.article_match(url).group("id"), "edition": edition, "asked": []}
         meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {})}
         if recipe.reads_page:
+            read["asked"].append(url)
             return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
                            dont_filter=not filtered, meta=meta)
-        return Request(recipe.article.url_for(read["number"], edition), headers=recipe.article.headers,
+        call = recipe.article.url_for(read["number"], edition)
+        read["asked"].append(call)
+        return Request(call, headers=recipe.article.headers,
                        callback=self.spider.parse_read_article, errback=self.spider.read_failed,
                        dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
 
@@ -134,17 +143,25 @@ class LearnedReads:
         if recipe.related is None:
             yield from self.finish(read, response)
             return
-        yield self.related_request(recipe, read, response)
+        yield from self.related_request(recipe, read, response, [])
 
-    def related_request(self, recipe: Recipe, read: dict, response) -> Request:
-        """The related call's next page. It carries on the article's read: in a distributed crawl it
-        takes over the token under which this process held the read (newscrawler.meta.TAKEN)."""
+    def related_request(self, recipe: Recipe, read: dict, response, rows: list):
+        """The related call's next page (after `rows`, the page before). It carries on the article's
+        read: in a distributed crawl it takes over the token under which this process held the read
+        (newscrawler.meta.TAKEN). A read never asks the same call twice, nor more than its budget of
+        calls: a recipe that pages wrong would ask for ever; the article is rendered instead."""
+        url = next_related_url(recipe, read["number"], read["edition"], read["offset"], rows)
+        asked = read.setdefault("asked", [])
+        if url in asked or len(asked) >= self.max_calls:
+            reason = "asked twice" if url in asked else f"over its budget of {self.max_calls} calls"
+            yield from self.render_again(read, "related_paging", f"the related call's next page was {reason} ({url})")
+            return
+        asked.append(url)
         meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
         if response.meta.get(m.TAKEN):
             meta[m.TAKEN] = response.meta[m.TAKEN]
-        return Request(recipe.related.url_for(read["number"], read["edition"], read["offset"]),
-                       headers=recipe.related.headers, callback=self.spider.parse_read_related,
-                       errback=self.spider.read_failed, dont_filter=True, meta=meta)
+        yield Request(url, headers=recipe.related.headers, callback=self.spider.parse_read_related,
+                      errback=self.spider.read_failed, dont_filter=True, meta=meta)
 
     def related_answer(self, response):
         read = response.meta[m.READ_AS]
@@ -155,6 +172,7 @@ class LearnedReads:
         try:
             data = json.loads(response.text)
             urls = related_page(recipe, data, read["url"])
+            rows = related_rows(recipe, data)
             total = read_total(recipe, data)
         except (ValueError, KeyError, TypeError):
             yield from self.render_again(read, "related_shape")
@@ -162,7 +180,7 @@ class LearnedReads:
         read["related"] += urls
         read["offset"] += len(urls)
         if urls and (total is None or read["offset"] < total):
-            yield self.related_request(recipe, read, response)
+            yield from self.related_request(recipe, read, response, rows)
             return
         yield from self.finish(read, response)
 
@@ -198,10 +216,10 @@ class LearnedReads:
         replaces any read one (meta.RENDER_AGAIN)."""
         return self.spider.page_request(url, **{m.RENDER_AGAIN: True})
 
-    def render_again(self, read: dict, what: str):
-        """An answer of a shape not seen before: the kind goes back to learning, and this article and
-        those read since the last good check are rendered."""
-        for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"])]:
+    def render_again(self, read: dict, what: str, why: str | None = None):
+        """An answer of a shape not seen before (or a read that cannot end): the kind goes back to
+        learning, and this article and those read since the last good check are rendered."""
+        for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"], why)]:
             yield self.render_instead(url)
 
     # -- checking ----------------------------------------------------------------------------------

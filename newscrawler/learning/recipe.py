@@ -76,6 +76,8 @@ class Recipe:
     # edit time equal to it): a read where one of them differs is checked, until one such check agrees.
     published_doubles: tuple = ()
     published_zone: str | None = None  # the zone an answer's local times (no offset) are in
+    # A related call paged by cursor: ((parameter, key of the previous page's last row), ...).
+    related_cursor: tuple = ()
 
     @cached_property
     def plain(self) -> dict:
@@ -90,7 +92,8 @@ class Recipe:
         return cls(CallTemplate(**data["article"]), tuple((name, tuple(path)) for name, path in data.get("fields") or ()),
                    CallTemplate(**related) if related else None, tuple(data.get("related_rows") or ()),
                    data.get("related_id"), data.get("related_url"), tuple(total) if total is not None else None,
-                   tuple(tuple(path) for path in data.get("published_doubles") or ()), data.get("published_zone"))
+                   tuple(tuple(path) for path in data.get("published_doubles") or ()), data.get("published_zone"),
+                   tuple(tuple(pair) for pair in data.get("related_cursor") or ()))
 
     @property
     def reads_page(self) -> bool:
@@ -100,7 +103,8 @@ class Recipe:
     def describe(self) -> str:
         """One readable line: which call gives which field."""
         paths = ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in self.fields)
-        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}"
+        cursor = "".join(f" {name}=<last row's {key}>" for name, key in self.related_cursor)
+        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}{cursor}"
                    if self.related else "; no related call")
         article = "the page as the server sends it" if self.reads_page else f"{self.article.url} ({paths})"
         return f"article: {article}{related}"
@@ -282,13 +286,63 @@ def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], arti
             continue
         rows_path, id_key, url_template = found
         pages = [c for c in calls if c.status == 200 and urlsplit(c.url).path == urlsplit(call.url).path]
-        paging = paging_parameter(pages)
-        template = CallTemplate(template_of(call.url, article_id, edition, paging), headers_of(call))
+        cursor = cursor_parameters(pages, rows_path)
+        paging = None if cursor else paging_parameter(pages)
+        first = pages[0].url if cursor else call.url
+        template = CallTemplate(template_of(without(first, dict(cursor)), article_id, edition, paging), headers_of(call))
+        # The count of related articles is beside the rows, never a row's own number (a category id).
         total = next((path for path, value in leaves(call.data)
-                      if isinstance(value, int) and not isinstance(value, bool) and value == len(related)), None)
+                      if isinstance(value, int) and not isinstance(value, bool) and value == len(related)
+                      and path[:len(rows_path)] != rows_path), None)
         return replace(recipe, related=template, related_rows=rows_path, related_id=id_key, related_url=url_template,
-                       related_total=total)
+                       related_total=total, related_cursor=cursor)
     return recipe
+
+
+def cursor_parameters(pages: list[DataCall], rows_path: tuple) -> tuple:
+    """((parameter, row key), ...) of a call paged by cursor: a parameter that each page after the
+    first carries with a value of the previous page's last row (`lastId` = its `id`), and that the
+    first page lacks or that moves."""
+    first = dict(parse_qsl(urlsplit(pages[0].url).query)) if pages else {}
+    found: dict[str, str] = {}
+    for before, after in zip(pages, pages[1:]):
+        try:
+            rows = at(before.data, rows_path)
+        except KeyError:
+            continue
+        if not (isinstance(rows, list) and rows and isinstance(rows[-1], dict)):
+            continue
+        for name, value in parse_qsl(urlsplit(after.url).query):
+            if name in found or (name in first and first[name] == value):
+                continue
+            key = next((k for k, v in rows[-1].items() if not isinstance(v, (dict, list)) and str(v) == value), None)
+            if key is not None:
+                found[name] = key
+    return tuple(found.items())
+
+
+def without(url: str, names) -> str:
+    """`url` without the query parameters `names`."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def next_related_url(recipe: Recipe, article_id: str, edition: str | None, offset: int, rows: list) -> str:
+    """The related call's next page: by its paging parameter, or by cursor from this page's last row."""
+    url = recipe.related.url_for(article_id, edition, offset)
+    if not recipe.related_cursor or not rows:
+        return url
+    last = rows[-1]
+    cursor = urlencode([(name, str(last.get(key, ""))) for name, key in recipe.related_cursor])
+    return url + ("&" if urlsplit(url).query else "?") + cursor
+
+
+def related_rows(recipe: Recipe, data) -> list:
+    rows = at(data, recipe.related_rows)
+    if not isinstance(rows, list):
+        raise KeyError(recipe.related_rows)
+    return rows
 
 
 def rows_of(data, related: list[str]):
@@ -384,9 +438,7 @@ def tells_publication_apart(recipe: Recipe, data) -> bool:
 def related_page(recipe: Recipe, data, page_url: str) -> list[str]:
     """The related articles' URLs one answer of the related call lists, in order (URLs the rows
     give read against the article's page, `page_url`)."""
-    rows = at(data, recipe.related_rows)
-    if not isinstance(rows, list):
-        raise KeyError(recipe.related_rows)
+    rows = related_rows(recipe, data)
     if recipe.related_url == ROW_URL:
         return [urljoin(page_url, str(row[recipe.related_id])) for row in rows]
     return [recipe.related_url.replace("{id}", str(row[recipe.related_id])) for row in rows]

@@ -83,7 +83,7 @@ class NewsSpider(scrapy.Spider):
         except SiteConfigError as error:
             raise NotConfigured(str(error)) from None
         self.learner = Learner.from_crawler(crawler)
-        self.reads = LearnedReads(self)
+        self.reads = LearnedReads.from_crawler(crawler, self)
         self.start_urls = self.choose_start_urls(settings)
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
