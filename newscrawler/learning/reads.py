@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Request
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import meta as m
 from ..pages import ArticleParseError
@@ -74,7 +75,8 @@ class LearnedReads:
         return served if differing_field(served, rendered, self.site.zone, besides=("related",)) is None else None
 
     # -- reading -----------------------------------------------------------------------------------
-    def read_request(self, url: str, recipe: Recipe, filtered: bool = True, taken: str | None = None) -> Request:
+    def read_request(self, url: str, recipe: Recipe, filtered: bool = True, taken: str | None = None,
+                     story: dict | None = None) -> Request:
         """The article call a render taught, as an ordinary request with the headers the app sent
         (or the article's page itself, where the server sends it whole). It fingerprints as the
         article (newscrawler.fingerprint): `filtered`, it passes the duplicate filter as the
@@ -83,7 +85,8 @@ class LearnedReads:
         edition = self.site.urls.edition(url)
         read = {"url": url, "kind": self.spider.kind_of(url), "recipe": recipe.plain,
                 "number": self.site.urls.article_match(url).group("id"), "edition": edition, "asked": []}
-        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {})}
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {}),
+                **(story or {})}
         if recipe.reads_page:
             read["asked"].append(url)
             return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
@@ -206,15 +209,21 @@ class LearnedReads:
                 yield request
 
     def failed(self, failure):
-        """A read that failed after its retries: the article is rendered instead."""
+        """A read that failed after its retries: the article is rendered instead; a card of an
+        outside story whose call says not found is its row (newscrawler.spiders.outside)."""
+        request = failure.request
+        read = request.meta[m.READ_AS]
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in (404, 410) and request.meta.get(m.OUTSIDE_STORY):
+            yield self.spider.outside_story_item(request)
+            return
         self.spider.count_failure(failure)
-        read = failure.request.meta[m.READ_AS]
-        yield self.render_instead(read["url"])
+        yield self.render_instead(read["url"], request.meta.get(m.OUTSIDE_STORY))
 
-    def render_instead(self, url: str) -> Request:
+    def render_instead(self, url: str, story: dict | None = None) -> Request:
         """A render of an article whose reading is in doubt (or could not be finished here): its item
         replaces any read one (meta.RENDER_AGAIN)."""
-        return self.spider.page_request(url, **{m.RENDER_AGAIN: True})
+        return self.spider.page_request(url, **{m.RENDER_AGAIN: True}, **({m.OUTSIDE_STORY: story} if story else {}))
 
     def render_again(self, read: dict, what: str, why: str | None = None):
         """An answer of a shape not seen before (or a read that cannot end): the kind goes back to
