@@ -218,6 +218,11 @@ class LearnedReads:
             yield self.spider.outside_story_item(request)
             return
         self.spider.count_failure(failure)
+        if status in (401, 403):
+            # Refused: the headers the app sent (a token it made at run time) no longer open the
+            # API. A render learns them again.
+            yield from self.render_again(read, "refused", f"the API refused the learned call (HTTP {status})")
+            return
         yield self.render_instead(read["url"], request.meta.get(m.OUTSIDE_STORY))
 
     def render_instead(self, url: str, story: dict | None = None) -> Request:
