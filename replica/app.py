@@ -91,6 +91,9 @@ class AppVariant:
     # Cards of outside stories (their `link` an outside outlet) have no CoinNess article: the article
     # call answers 404 and the page shows "not found".
     outside_cards: bool = False
+    # The text as Markdown (`## ` headings, `- ` items, `> ` quotes), which the app makes HTML: no
+    # call's answer is the text the page shows, and a crawler cannot learn it.
+    content_markdown: bool = False
 
 
 # The API's names, and those of the build that changes them (`api_change_after`).
@@ -205,6 +208,8 @@ class AppSite:
                   self.names["content"]: content, "tags": article.tags}
         if self.variant.edited_updated_first:
             answer = {"id": answer.pop("id"), "updatedAt": answer.pop("updatedAt"), **answer}
+        if self.variant.content_markdown:
+            answer[self.names["content"]] = content_markdown(article.blocks)
         if self.variant.content_call:
             del answer[self.names["content"]]
             answer["contentId"] = content_id(edition, article)
@@ -303,6 +308,11 @@ def is_outside_story(article: Article) -> bool:
 
 def content_id(edition: str, article: Article) -> str:
     return "c" + hashlib.sha256(f"{edition}:{article.id}".encode()).hexdigest()[:10]
+
+
+def content_markdown(blocks) -> str:
+    marks = {"h2": "## ", "li": "- ", "quote": "> "}
+    return "\n\n".join(marks.get(block.kind, "") + block.text for block in blocks)
 
 
 def content_html(blocks) -> str:

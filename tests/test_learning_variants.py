@@ -83,3 +83,22 @@ def test_the_body_is_the_articles_own_content_block_never_a_cards():
             f'<div class="RelatedList-sc-tyuiop-1 Ghjklz">{card}</div></div></body></html>')
     page = CoinnessArticlePage(html, "http://site.test/en/article/2", URLS)
     assert page.body() == "The text.\n\nA heading\n\nMore." and page.headings() == ["A heading"]
+
+
+@pytest.mark.slow
+def test_where_nothing_can_be_learned_every_article_is_rendered_loudly_and_a_monitor_fails(tmp_path):
+    """The app makes its text from Markdown: no answer holds the text the page shows. Every article
+    is rendered, exact; the crawl says why and what it costs, counts it, and the monitor of renders
+    beyond learning fails."""
+    with AppReplica(app_editions(seed=32, sections=3, articles=16), variant=AppVariant(content_markdown=True)) as app:
+        result = crawl_variant(tmp_path, app, NEWS_MAX_RENDER_SHARE=0.1)
+        truth = app.ground_truth()
+    assert result.stats.get("finish_reason") == "finished" and "Traceback" not in result.log
+    items = {item["url"]: item for item in result.items}
+    assert set(items) == set(truth) and wrong_fields(items, truth) == []
+    given_up = [line for line in result.log.splitlines() if "given up" in line]
+    assert len(given_up) == 2 and all(" WARNING: " in line and "rendered" in line for line in given_up)
+    assert result.stat("news/learn/gave_up/nothing_learned") == 2
+    assert result.stat("news/renders/beyond_learning") == len(truth) - 2 * 12
+    assert result.stat("news/monitors/failed/Renders beyond learning/Renders beyond learning under "
+                       "NEWS_MAX_RENDER_SHARE") == 1

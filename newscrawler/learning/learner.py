@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
+from .. import meta as m
 from .recipe import Recipe
 
 logger = logging.getLogger(__name__)
@@ -86,15 +87,22 @@ class Learner:
             return own
         return Recipe.from_data(carried)
 
+    def renders_beyond_learning(self, meta: dict, taught: bool) -> bool:
+        """Whether a render was one learning meant to spare: it taught nothing (its kind was
+        learned, or given up, by the time it came) and checked nothing (a kind given up, a reading
+        in doubt rendered again, a read that failed)."""
+        return self.mode == "learn" and not taught and m.CHECK_OF not in meta
+
     def records(self, kind: str) -> bool:
         """Whether a render of this kind records the page's data calls (to learn from them)."""
         return self.mode == "learn" and self.state(kind).mode == LEARNING
 
     # -- what renders taught -------------------------------------------------------------------
-    def taught(self, kind: str, recipe: Recipe | None) -> None:
+    def taught(self, kind: str, recipe: Recipe | None) -> bool:
+        """A learning render's lesson; False where the kind was no longer learning (it taught nothing)."""
         state = self.state(kind)
         if state.mode != LEARNING:
-            return
+            return False
         state.attempts += 1
         if recipe is None:
             state.agreeing = 0
@@ -112,6 +120,7 @@ class Learner:
         elif state.attempts >= self.max_learning:
             self.give_up(kind, "nothing_learned", f"{state.attempts} renders in a row did not teach the same "
                          "calls (the page needs the browser, or its calls are of a kind not learned)")
+        return True
 
     def give_up(self, kind: str, reason: str, why: str) -> None:
         """Every further article of the kind is rendered: said loudly, with why and what it costs."""

@@ -42,12 +42,12 @@ class LearnedReads:
         return ZoneInfo(self.spider.render.timezone_id)
 
     # -- what renders teach ----------------------------------------------------------------------
-    def learn_from(self, response, item) -> None:
+    def learn_from(self, response, item) -> bool:
         """A recording render: what its data calls (and the page as the server sent it) teach about
-        its kind of page."""
+        its kind of page. False where it came too late to teach (its kind learned or given up)."""
         match = self.site.urls.article_match(item.url)
         if match is None:
-            return
+            return False
         calls = [DataCall(**call) for call in response.meta.get(m.DATA_CALLS) or ()]
         shown = shown_of(item, self.site.zone)
         article_id, edition = match.group("id"), self.site.urls.edition(item.url)
@@ -59,7 +59,7 @@ class LearnedReads:
                 recipe = learn_page(shown, calls, article_id, edition)
                 if recipe.related is None and served.related != item.related:
                     recipe = None  # the script draws related cards from something we cannot read
-        self.learner.taught(self.spider.kind_of(item.url), recipe)
+        return self.learner.taught(self.spider.kind_of(item.url), recipe)
 
     def served_item(self, response, rendered):
         """The article as a plain fetch of its page reads it, when that agrees with the render in

@@ -416,8 +416,9 @@ class NewsSpider(scrapy.Spider):
         for name in ("title", "body"):  # what an article kept without (sites that require neither)
             if not getattr(item, name):
                 stats.inc_value(f"news/field_missing/{name}")
-        if m.DATA_CALLS in response.meta:
-            self.reads.learn_from(response, item)
+        taught = m.DATA_CALLS in response.meta and self.reads.learn_from(response, item)
+        if response.meta.get("playwright") and self.learner.renders_beyond_learning(response.meta, taught):
+            stats.inc_value("news/renders/beyond_learning")
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
         item.extraction.supersedes = bool(response.meta.get(m.RENDER_AGAIN))

@@ -134,6 +134,17 @@
     }, failed);
   }
 
+  // The text as Markdown (`content_markdown`): paragraphs, `## ` headings, `- ` items, `> ` quotes.
+  function markdown(container, text) {
+    var list = null;
+    text.split("\n\n").forEach(function (block) {
+      var tag = {"## ": "h2", "- ": "li", "> ": "blockquote"}[block.slice(0, 3)] || {"- ": "li", "> ": "blockquote"}[block.slice(0, 2)] || "p";
+      var body = tag === "h2" ? block.slice(3) : tag === "p" ? block : block.slice(2);
+      if (tag === "li") { if (!list) container.append(list = document.createElement("ul")); list.append(el("li", null, body)); return; }
+      list = null;
+      container.append(el(tag, null, body));
+    });
+  }
   var QUERY = "query Article($id: Int!, $languageCode: String!) { article(id: $id, languageCode: $languageCode) " +
               "{ id title description categoryName publishAt updatedAt image { url alt caption } content tags } }";
   function articleCall(id) {
@@ -172,7 +183,8 @@
         parts.push(figure);
       }
       var content = el("div", "ArticleContent");
-      content.innerHTML = data[N.content];
+      if (V.content_markdown) markdown(content, data[N.content]);
+      else content.innerHTML = data[N.content];
       var tags = el("ul", "TagList");
       (data.tags || []).forEach(function (t) { tags.append(el("li", null, t)); });
       if (V.cards_in_article_content) parts.splice(1, 0, moreToRead(id)), parts.push(content, tags);  // an aside first
