@@ -287,3 +287,29 @@ def test_a_related_call_paged_by_cursor_is_learned_with_its_cursor():
     other = next(a for a in site.editions["en"].articles.values() if a is not article and len(a.related_ids) > 3)
     first = site.related_after("en", other, None, 3)
     assert next_related_url(recipe, str(other.id), "en", 3, first).endswith(f"&lastId={first[-1]['id']}")
+
+
+@pytest.mark.parametrize("variant", [{"naive_times": True}, {"title_entities": True}, {"cache_buster": True}])
+def test_a_variant_of_the_article_call_is_learned_and_other_articles_read_as_the_page_shows_them(variant):
+    """Local times without an offset (in the site's zone), titles with HTML entities the app
+    decodes, a cache-buster that is the time of the call: each learned from one render."""
+    import time
+
+    from newscrawler.learning.recipe import instant
+
+    site = variant_site(**variant)
+    article, other = list(site.editions["en"].articles.values())[2:4]
+    shown, calls = recorded_render(site, "en", article)
+    if variant.get("cache_buster"):
+        first = calls[0]
+        calls[0] = DataCall(first.url + f"&_={int(time.time() * 1000)}", first.method, first.headers, first.status,
+                            first.data)
+    recipe = learn(shown, calls, str(article.id), "en", ("Asia/Seoul", "UTC"))
+    assert recipe is not None
+    url = recipe.article.url_for(str(other.id), "en")
+    assert url.startswith(f"http://api.test/feed/v1/articles/{other.id}?languageCode=en")
+    if variant.get("cache_buster"):
+        assert abs(int(url.rsplit("&_=", 1)[1]) - time.time() * 1000) < 60_000
+    fields = read_fields(recipe, site.article("en", other))
+    assert fields["title"] == other.title
+    assert instant(fields["published"]) == other.published.astimezone(timezone.utc)

@@ -26,7 +26,13 @@ VARIANTS = {
     "related_cursor": AppVariant(related_cursor=True),
     "outside_cards": AppVariant(outside_cards=True),
     "expiring_token": AppVariant(token_calls=6),
+    "naive_times": AppVariant(naive_times=True),
+    "cache_buster": AppVariant(cache_buster=True),
+    "title_entities": AppVariant(title_entities=True),
+    # Through nginx (compressed, chunked), the API's JSON served as text/plain.
+    "json_as_text_through_nginx": AppVariant(json_as_text=True),
 }
+FRONTED = {"json_as_text_through_nginx"}
 
 
 def crawl_variant(tmp_path, app: AppReplica, **settings):
@@ -50,7 +56,8 @@ def wrong_fields(items: dict, truth: dict) -> list:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", VARIANTS)
 def test_an_app_variant_is_stored_exactly_and_the_crawl_ends(tmp_path, name):
-    with AppReplica(app_editions(seed=31, sections=3, articles=12), variant=VARIANTS[name]) as app:
+    with AppReplica(app_editions(seed=31, sections=3, articles=12), variant=VARIANTS[name],
+                    front=name in FRONTED) as app:
         result = crawl_variant(tmp_path, app, CLOSESPIDER_TIMEOUT=240)
         truth = app.ground_truth()
         api_calls = [r for r in app.site.requests if r.startswith("api:")]

@@ -11,6 +11,7 @@ paths. Plain data only: a recipe is logged, compared and shared as it is.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
@@ -57,8 +58,10 @@ class CallTemplate:
     headers: dict = field(default_factory=dict, compare=False)
 
     def url_for(self, article_id: str, edition: str | None, offset: int | None = None) -> str:
+        now = datetime.now(timezone.utc).timestamp()
         return (self.url.replace("{id}", str(article_id)).replace("{edition}", edition or "")
-                .replace("{offset}", str(offset or 0)))
+                .replace("{offset}", str(offset or 0)).replace("{now_ms}", str(int(now * 1000)))
+                .replace("{now_s}", str(int(now))))
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ def template_of(url: str, article_id: str, edition: str | None, paging: str | No
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if value == article_id:
             value = "{id}"
+        elif is_time_now(value):
+            value = NOW_MS if len(value) == 13 else NOW_S
         elif edition and value == edition:
             value = "{edition}"
         elif key == paging:
@@ -195,6 +200,19 @@ def template_of(url: str, article_id: str, edition: str | None, paging: str | No
         query.append((key, value))
     encoded = urlencode(query, safe="{}")
     return urlunsplit((parts.scheme, parts.netloc, path, encoded, ""))
+
+
+# A parameter that changes with time (a cache-buster `_=<ms since 1970>`): made again for each call.
+NOW_MS, NOW_S = "{now_ms}", "{now_s}"
+
+
+def is_time_now(value: str) -> bool:
+    """Whether a parameter's value is the time of the call, in milliseconds or seconds since 1970
+    (within a day: the render recorded it moments ago)."""
+    if not (value.isdigit() and len(value) in (10, 13)):
+        return False
+    seconds = int(value) / (1000 if len(value) == 13 else 1)
+    return abs(seconds - datetime.now(timezone.utc).timestamp()) < 86400
 
 
 def headers_of(call: DataCall) -> dict:
@@ -246,22 +264,25 @@ def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str
                         article_id, edition)
 
 
+TEXT_FIELDS = ("title", "section", "image_url", "image_alt", "image_caption")
+
+
 def match_fields(shown: dict, data) -> list | None:
-    """Where in `data` each shown field is; None unless the title and the text are both there."""
+    """Where in `data` each shown field is; None unless the title and the text are both there.
+    A value is matched as the page shows it: HTML entities an app decodes (`&amp;`, `&#40;`) decoded,
+    and the field then read decoded (`DECODED`)."""
     found: dict[str, tuple] = {}
     for path, value in leaves(data):
         if isinstance(value, str):
             text = clean_text(value)
-            if text and text == shown.get("title") and "title" not in found:
-                found["title"] = path
-            elif text and text == shown.get("section") and "section" not in found:
-                found["section"] = path
-            elif text and text == shown.get("image_url") and "image_url" not in found:
-                found["image_url"] = path
-            elif text and text == shown.get("image_alt") and "image_alt" not in found:
-                found["image_alt"] = path
-            elif text and text == shown.get("image_caption") and "image_caption" not in found:
-                found["image_caption"] = path
+            decoded = clean_text(html.unescape(value)) if "&" in value else None
+            name = next((n for n in TEXT_FIELDS if n not in found and shown.get(n) and text == shown[n]), None)
+            if name is None and decoded:
+                name = next((n for n in TEXT_FIELDS if n not in found and shown.get(n) and decoded == shown[n]), None)
+                if name is not None:
+                    found[DECODED + name] = path
+            if name is not None:
+                found[name] = path
             elif "<" in value and "body_html" not in found and shown.get("body") \
                     and html_text(value)[0] == shown["body"]:
                 found["body_html"] = path
@@ -394,10 +415,17 @@ def paging_parameter(pages: list[DataCall]) -> str | None:
     return next((k for k in queries[0] if PAGING_NAMES.match(k)), None)
 
 
+# A field's name with this before it marks a field the app shows with its HTML entities decoded.
+DECODED = "decoded:"
+
+
 def read_fields(recipe: Recipe, data) -> dict:
     """An article's fields from its answer to the article call: what `learn()` matched, by the same
     paths. Raises KeyError when the answer lacks one (an answer of a shape not seen before)."""
-    values = {name: at(data, path) for name, path in recipe.fields}
+    values = {name: at(data, path) for name, path in recipe.fields if not name.startswith(DECODED)}
+    for name, _ in recipe.fields:
+        if name.startswith(DECODED) and isinstance(values.get(name[len(DECODED):]), str):
+            values[name[len(DECODED):]] = html.unescape(values[name[len(DECODED):]])
     if not isinstance(values.get("title"), str) or not isinstance(values.get("body_html"), str):
         raise KeyError("title or text missing from the answer")
     body, headings = html_text(values.pop("body_html"))
