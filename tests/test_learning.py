@@ -284,6 +284,12 @@ def test_a_related_call_paged_by_cursor_is_learned_with_its_cursor():
                    calls[:1] + pages, str(article.id), "en")
     assert recipe.related_cursor == (("lastId", "id"),) and "lastId" not in recipe.related.url
     assert recipe.related_total is None  # a row's number equal to the count of cards is no total
+    # Paged by offset, a row's number equal to the next offset (a category id of 2) is no cursor.
+    offset_pages = [DataCall(f"{base}&offset={n}", "GET", {}, 200, {"total": 4, "rows": rows})
+                    for n, rows in ((0, [{"id": 7, "categoryId": 1}, {"id": 8, "categoryId": 2}]),
+                                    (2, [{"id": 9, "categoryId": 2}]))]
+    from newscrawler.learning.recipe import cursor_parameters
+    assert cursor_parameters(offset_pages, ("rows",)) == ()
     other = next(a for a in site.editions["en"].articles.values() if a is not article and len(a.related_ids) > 3)
     first = site.related_after("en", other, None, 3)
     assert next_related_url(recipe, str(other.id), "en", 3, first).endswith(f"&lastId={first[-1]['id']}")

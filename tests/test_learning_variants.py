@@ -71,8 +71,8 @@ def test_an_app_variant_is_stored_exactly_and_the_crawl_ends(tmp_path, name):
     # Learned right the first time: no check found a field wrong (a refused call is no field).
     assert [key for key in result.stats if key.startswith("news/learn/disagreed/") and key != "news/learn/disagreed/refused"] == []
     # An article's own calls: asked by its learning or checking render and its read, never over and over.
-    if VARIANTS[name].token_calls:  # a refused read learned the app's headers again
-        assert result.stat("news/learn/disagreed/refused") >= 1
+    # Every read the API refused learned the app's headers again.
+    assert result.stat("news/learn/disagreed/refused") == result.stat("news/fetch_failed/http_401")
     repeated = [call for call, count in Counter(api_calls).items() if count > 3 and "/feed/v1/session" not in call]
     assert repeated == []
 

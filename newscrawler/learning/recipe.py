@@ -326,6 +326,8 @@ def cursor_parameters(pages: list[DataCall], rows_path: tuple) -> tuple:
     first page lacks or that moves."""
     first = dict(parse_qsl(urlsplit(pages[0].url).query)) if pages else {}
     found: dict[str, str] = {}
+    # A parameter the first page carries (`offset=0`) pages by count, whatever a row holds that
+    # happens to equal it (a category id of 3 beside `offset=3`): a cursor names no row at first.
     for before, after in zip(pages, pages[1:]):
         try:
             rows = at(before.data, rows_path)
@@ -334,7 +336,7 @@ def cursor_parameters(pages: list[DataCall], rows_path: tuple) -> tuple:
         if not (isinstance(rows, list) and rows and isinstance(rows[-1], dict)):
             continue
         for name, value in parse_qsl(urlsplit(after.url).query):
-            if name in found or (name in first and first[name] == value):
+            if name in found or first.get(name):
                 continue
             key = next((k for k, v in rows[-1].items() if not isinstance(v, (dict, list)) and str(v) == value), None)
             if key is not None:
