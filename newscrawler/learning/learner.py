@@ -87,11 +87,14 @@ class Learner:
             return own
         return Recipe.from_data(carried)
 
-    def renders_beyond_learning(self, meta: dict, taught: bool) -> bool:
-        """Whether a render was one learning meant to spare: it taught nothing (its kind was
-        learned, or given up, by the time it came) and checked nothing (a kind given up, a reading
-        in doubt rendered again, a read that failed)."""
-        return self.mode == "learn" and not taught and m.CHECK_OF not in meta
+    def renders_beyond_learning(self, kind: str, meta: dict, taught: bool) -> bool:
+        """Whether a render was one learning meant to spare: a reading in doubt rendered again, or a
+        render that neither taught nor checked, unless it was asked for while its kind was learning
+        and that kind has learned since (it was in flight when learning ended)."""
+        if self.mode != "learn" or taught or m.CHECK_OF in meta:
+            return False
+        in_flight = bool(meta.get(m.RECORD_CALLS)) and self.state(kind).mode == READING
+        return bool(meta.get(m.RENDER_AGAIN)) or not in_flight
 
     def records(self, kind: str) -> bool:
         """Whether a render of this kind records the page's data calls (to learn from them)."""

@@ -417,7 +417,8 @@ class NewsSpider(scrapy.Spider):
             if not getattr(item, name):
                 stats.inc_value(f"news/field_missing/{name}")
         taught = m.DATA_CALLS in response.meta and self.reads.learn_from(response, item)
-        if response.meta.get("playwright") and self.learner.renders_beyond_learning(response.meta, taught):
+        if response.meta.get("playwright") and \
+                self.learner.renders_beyond_learning(self.kind_of(item.url), response.meta, taught):
             stats.inc_value("news/renders/beyond_learning")
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
