@@ -110,6 +110,12 @@ class ArticleItem:
     """Tags or labels shown with the article."""
     language: str | None = None
     """E.g. `en`; on sites with editions, the edition."""
+    kind: str = "article"
+    """`article`, or `link`: a card of a story another outlet published, which the site lists
+    without an article of its own; its fields are the card's (title, summary, publication, the
+    thumbnail as `image`) and `source_url` the outlet's page, never fetched."""
+    source_url: str | None = None
+    """On a `link`: the outside outlet's page the card links to."""
     aliases: list[str] = not_stored(None)
     """Other URLs seen for this article (the URL it was requested under, redirects); the store
     adds them to the stored `aliases` rather than replacing them."""

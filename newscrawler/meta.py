@@ -17,6 +17,10 @@ STEP = "news_step"
 START_URL = "news_start"
 """The start URL a listing request descends from: a source that fails there hands it to the next."""
 
+OUTSIDE_STORY = "news_outside_story"
+"""On an article request from a card that links to another outlet: the card's fields, stored as a
+`link` where the site has no article of its own (newscrawler.spiders.outside)."""
+
 LINKED_AS = "news_linked_as"
 """The URL an article was linked under, before canonicalisation: it becomes an alias."""
 
@@ -56,6 +60,9 @@ built so far (plain data: JOBDIR and the shared frontier keep it)."""
 
 CHECK_OF = "news_check_of"
 """On a render that checks an article read without the browser: that article's item (plain data)."""
+
+CHECK_TELLS = "news_check_tells"
+"""On such a render: the read's answer told apart instants learning could not (newscrawler.learning)."""
 
 TAKEN = "news_taken"
 """Distributed mode: the token under which this process holds the request in its taken hash

@@ -1,7 +1,8 @@
 """Data-quality monitors run by Spidermon when the spider closes.
 
 Thresholds are settings: `SPIDERMON_MIN_ITEMS` (articles seen must exceed it), `SPIDERMON_MAX_ERRORS`,
-`SPIDERMON_FIELD_COVERAGE_RULES`, `NEWS_MAX_RENDER_TIMEOUT_RATIO` and `NEWS_MAX_LOSS_RATIO`. A failed monitor shows in the
+`SPIDERMON_FIELD_COVERAGE_RULES`, `NEWS_MAX_RENDER_TIMEOUT_RATIO`, `NEWS_MAX_LOSS_RATIO` and
+`NEWS_MAX_RENDER_SHARE`. A failed monitor shows in the
 log (Spidermon's report and one WARNING line naming it) and in the stats
 (`news/monitors/failed`, `news/monitors/failed/<name>`).
 """
@@ -83,6 +84,20 @@ class LossMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
                              msg=f"{lost} of {tried} articles tried were not stored (allowed: {ratio:.0%})")
 
 
+@monitors.name("Renders beyond learning")
+class RenderShareMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
+    """Articles rendered where reading them from the learned calls was meant to spare the browser
+    (a kind given up, readings rendered again): the cost of learning that did not hold."""
+
+    @monitors.name("Renders beyond learning under NEWS_MAX_RENDER_SHARE")
+    def test_render_share_under_threshold(self):
+        beyond = self.stats.get("news/renders/beyond_learning", 0)
+        articles = self.stats.get("item_scraped_count", 0)
+        share = self.data.crawler.settings.getfloat("NEWS_MAX_RENDER_SHARE", 0.2)
+        self.assertLessEqual(beyond, share * articles,
+                             msg=f"{beyond} renders beyond learning for {articles} articles (allowed: {share:.0%})")
+
+
 @monitors.name("Crawl outcome")
 class CrawlOutcome(Monitor, StatsMonitorMixin):
     """How the crawl ended, whatever happened before: also when it closed before crawling."""
@@ -124,5 +139,5 @@ def figure_of(result) -> str:
 
 
 class CrawlQualitySuite(MonitorSuite):
-    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor]
+    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor, RenderShareMonitor]
     monitors_failed_actions = [RecordFailedMonitors, NotifyOperator]

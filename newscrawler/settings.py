@@ -190,6 +190,7 @@ SPIDERMON_FIELD_COVERAGE_RULES = {
     "ArticleItem/body": 0.99,
 }
 NEWS_MAX_RENDER_TIMEOUT_RATIO = 0.05              # share of related blocks allowed to time out
+NEWS_MAX_RENDER_SHARE = 0.2                       # renders beyond learning allowed, as a share of articles
 NEWS_STATS_FILE = os.environ.get("NEWS_STATS_FILE", "")  # write the final stats here as JSON
 # Tell someone when monitors fail, the crawl does not finish, or anything is dead-lettered
 # (newscrawler/notify.py). Off unless one of these is set.

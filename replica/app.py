@@ -12,8 +12,8 @@ import hashlib
 import json
 import string
 import threading
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -68,6 +68,39 @@ class AppFaults(Faults):
     api_change_after: int = 0
 
 
+@dataclass
+class AppVariant:
+    """Ways a real app and its API may differ from the contract's plain shape (`docs/live-site.md`),
+    each as the app itself handles it: all off by default. The ground truth is the same."""
+
+    # Some articles edited after publication (`updatedAt` hours after `publishAt`), and the answer
+    # writes `updatedAt` before `publishAt`.
+    edited_updated_first: bool = False
+    epoch_ms: bool = False               # instants as epoch milliseconds, not ISO 8601
+    naive_times: bool = False            # instants as ISO 8601 without an offset, in the site's zone (KST)
+    # Every card (listing and related) wraps its title and description in an `ArticleContent`, as the
+    # real listing does, and the related block sits in an aside before the article's text.
+    cards_in_article_content: bool = False
+    # The related call pages by cursor: `limit=3&lastId=<the last row's id>`, a bare array, no total.
+    related_cursor: bool = False
+    # The article answer gives its text's id (`contentId`); `GET /feed/v1/contents/<id>` the text.
+    content_call: bool = False
+    # A token the page asks for at run time (`GET /feed/v1/session`) and sends as `X-Api-Token`; each
+    # is good for this many calls, then answers 401 (0: no token).
+    token_calls: int = 0
+    # The article is asked for with GraphQL: `POST /graphql` with the query and its variables.
+    graphql: bool = False
+    cache_buster: bool = False           # the article call carries `&_=<ms since 1970>`
+    title_entities: bool = False         # titles HTML-escaped (`&amp;`, `&#40;`), decoded by the app
+    json_as_text: bool = False           # JSON served as `text/plain`
+    # Cards of outside stories (their `link` an outside outlet) have no CoinNess article: the article
+    # call answers 404 and the page shows "not found".
+    outside_cards: bool = False
+    # The text as Markdown (`## ` headings, `- ` items, `> ` quotes), which the app makes HTML: no
+    # call's answer is the text the page shows, and a crawler cannot learn it.
+    content_markdown: bool = False
+
+
 # The API's names, and those of the build that changes them (`api_change_after`).
 API_NAMES = {"title": "title", "content": "content", "related": "related"}
 CHANGED_API_NAMES = {"title": "headline", "content": "html", "related": "more"}
@@ -78,11 +111,13 @@ class AppSite:
 
     def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
                  related_delay_ms: int = 120, flashes: dict[str, FlashTimeline] | None = None,
-                 publishing: Publishing | None = None):
+                 publishing: Publishing | None = None, variant: AppVariant | None = None):
         self.editions = editions
         self.flashes = flashes if flashes is not None else flash_editions(editions=tuple(editions))
         self.publishing = publishing
         self.faults = faults or AppFaults()
+        self.variant = variant or AppVariant()
+        self.tokens: dict[str, int] = {}  # token: calls left (`token_calls`)
         self.build = build
         self.related_delay_ms = related_delay_ms
         self.base_url = ""
@@ -105,7 +140,7 @@ class AppSite:
 
     def app_js(self) -> str:
         config = {"api": self.api_url, "classes": class_names(self.build),
-                  "relatedDelay": self.related_delay_ms, "names": self.names}
+                  "relatedDelay": self.related_delay_ms, "names": self.names, "variant": asdict(self.variant)}
         return f"window.__APP__ = {json.dumps(config)};\n" + (STATIC_DIR / "app.js").read_text()
 
     def robots(self) -> str:
@@ -120,15 +155,32 @@ class AppSite:
 
     def link(self, edition: str, article: Article) -> str:
         """The row's `link`: mostly the article's site path, sometimes the outlet it came from."""
-        if article.id % 9 == 4:
+        if is_outside_story(article):
             return f"{OUTSIDE_OUTLET}/{article.id}"
         return f"{EDITION_PREFIX[edition]}/article/{article.id}"
 
+    def has_article(self, article: Article) -> bool:
+        """Whether CoinNess publishes the article itself (not only a card linking to its outlet)."""
+        return not (self.variant.outside_cards and is_outside_story(article))
+
+    def moment(self, moment: datetime):
+        """An instant as this API writes it."""
+        if self.variant.epoch_ms:
+            return int(moment.timestamp() * 1000)
+        if self.variant.naive_times:
+            return moment.astimezone(SITE_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+        return iso_z(moment)
+
+    def title(self, article: Article) -> str:
+        if self.variant.title_entities:  # as some CMSes store them: markup characters and brackets escaped
+            return escape(article.title).replace("(", "&#40;").replace(")", "&#41;")
+        return article.title
+
     def row(self, edition: str, content: SiteContent, article: Article) -> dict:
-        return {"id": article.id, "title": article.title, "description": article.summary,
+        return {"id": article.id, "title": self.title(article), "description": article.summary,
                 "categoryId": self.category_id(content, article), "categoryName": article.section,
-                "publishAt": iso_z(article.published), "view": views(article), "link": self.link(edition, article),
-                "thumbnail": f"/img/{article.id}.jpg"}
+                "publishAt": self.moment(article.published), "view": views(article),
+                "link": self.link(edition, article), "thumbnail": f"/img/{article.id}.jpg"}
 
     def feed(self, edition: str, query: dict) -> list[dict]:
         content = self.editions[edition]
@@ -137,9 +189,16 @@ class AppSite:
         rows = [a for a in content.newest_first() if (category == 0 or self.category_id(content, a) == category)
                 and self.is_published(a)]
         if "lastId" in query and "lastAt" in query:
-            cursor = (parse_iso(query["lastAt"][0]), int(query["lastId"][0]))
+            cursor = (self.parse_moment(query["lastAt"][0]), int(query["lastId"][0]))
             rows = [a for a in rows if (a.published, a.id) < cursor]
         return [self.row(edition, content, a) for a in rows[:limit]]
+
+    def parse_moment(self, text: str) -> datetime:
+        if self.variant.epoch_ms:
+            return datetime.fromtimestamp(int(text) / 1000, timezone.utc).astimezone(SITE_TZ)
+        if self.variant.naive_times:
+            return datetime.fromisoformat(text).replace(tzinfo=SITE_TZ)
+        return parse_iso(text)
 
     def article(self, edition: str, article: Article) -> dict:
         image = None
@@ -152,15 +211,41 @@ class AppSite:
             if self.faults.api_change_after and self.article_answers > self.faults.api_change_after:
                 self.names = dict(CHANGED_API_NAMES)  # the new build's API, and its app with it
                 self.build = "api2"
-        return {"id": article.id, self.names["title"]: article.title, "description": article.summary,
-                "categoryName": article.section, "publishAt": iso_z(article.published),
-                "updatedAt": iso_z(article.modified or article.published), "image": image,
-                self.names["content"]: content, "tags": article.tags}
+        answer = {"id": article.id, self.names["title"]: self.title(article), "description": article.summary,
+                  "categoryName": article.section, "publishAt": self.moment(article.published),
+                  "updatedAt": self.moment(self.updated(article)), "image": image,
+                  self.names["content"]: content, "tags": article.tags}
+        if self.variant.edited_updated_first:
+            answer = {"id": answer.pop("id"), "updatedAt": answer.pop("updatedAt"), **answer}
+        if self.variant.content_markdown:
+            answer[self.names["content"]] = content_markdown(article.blocks)
+        if self.variant.content_call:
+            del answer[self.names["content"]]
+            answer["contentId"] = content_id(edition, article)
+        return answer
+
+    def updated(self, article: Article) -> datetime:
+        """Its last edit: where the variant says so, older articles (not the few newest, which a crawl
+        meets first) edited hours after publication, every other one."""
+        if self.variant.edited_updated_first and article.id % 2 == 0 and article.id > 105:
+            return article.published + timedelta(hours=5, minutes=article.id % 50)
+        return article.modified or article.published
+
+    def article_text(self, edition: str, text_id: str) -> dict | None:
+        """The answer of the text call (`content_call`): an article's content by its text's id."""
+        for article in self.editions[edition].articles.values():
+            if content_id(edition, article) == text_id:
+                return {"id": text_id, "html": content_html(article.blocks)}
+        return None
+
+    def related_ids(self, edition: str, article: Article) -> list[int]:
+        """Its related articles: CoinNess's own (a card of an outside story is never related)."""
+        articles = self.editions[edition].articles
+        return [i for i in article.related_ids if self.has_article(articles[i]) and self.is_published(articles[i])]
 
     def related(self, edition: str, article: Article, offset: int) -> dict:
         content = self.editions[edition]
-        ids = article.related_ids
-        ids = [i for i in ids if self.is_published(content.articles.get(i))]
+        ids = self.related_ids(edition, article)
         rows = [self.row(edition, content, content.articles[i]) for i in ids[offset: offset + RELATED_BATCH]]
         return {"total": len(ids), "rows": rows}
 
@@ -211,6 +296,29 @@ class AppSite:
                 }
         return truth
 
+    def related_after(self, edition: str, article: Article, last_id: str | None, limit: int) -> list[dict]:
+        """The related call paged by cursor (`related_cursor`): the rows after the one named `lastId`."""
+        content = self.editions[edition]
+        ids = self.related_ids(edition, article)
+        start = ids.index(int(last_id)) + 1 if last_id and last_id.isdigit() and int(last_id) in ids else 0
+        return [self.row(edition, content, content.articles[i]) for i in ids[start: start + limit]]
+
+    # -- tokens (`token_calls`) ------------------------------------------------------------------
+    def new_token(self) -> str:
+        with self.lock:
+            token = hashlib.sha256(f"{len(self.tokens)}:{self.build}".encode()).hexdigest()[:24]
+            self.tokens[token] = self.variant.token_calls
+        return token
+
+    def token_accepted(self, token: str | None) -> bool:
+        """Whether a call with this token is served; each token is good for `token_calls` calls."""
+        with self.lock:
+            left = self.tokens.get(token or "", 0)
+            if left <= 0:
+                return False
+            self.tokens[token] = left - 1
+            return True
+
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
         return fails_once(self, path, rate, salt)
 
@@ -225,16 +333,42 @@ class AppSite:
         for edition, content in self.editions.items():
             for article in content.articles.values():
                 url = self.url_of(edition, article.id)
+                if not self.has_article(article):
+                    if article.listed:  # its card is all there is: unlisted, nothing reaches it
+                        truth[url] = self.outside_story_truth(edition, article)
+                    continue
                 truth[url] = {
                     "article_id": f"{edition}:{article.id}", "url": url, "title": article.title,
                     "section": article.section, "published_at": article.published.astimezone(timezone.utc),
                     "published_at_raw": page_date(edition, article.published), "summary": None,
                     "body": article.body_text, "headings": article.headings,
                     "image_credits": [c.as_dict() for c in article.credits],
-                    "related": [self.url_of(edition, i) for i in article.related_ids], "tags": article.tags,
+                    "related": [self.url_of(edition, i) for i in self.related_ids(edition, article)],
+                    "tags": article.tags,
                     "listed": article.listed, "language": edition,
                 }
         return truth
+
+    def outside_story_truth(self, edition: str, article: Article) -> dict:
+        """A card of an outside story, stored as its feed row (`kind: "link"`) under its CoinNess URL."""
+        url = self.url_of(edition, article.id)
+        return {"kind": "link", "article_id": f"{edition}:{article.id}", "url": url, "title": article.title,
+                "summary": article.summary, "published_at": article.published.astimezone(timezone.utc),
+                "source_url": self.link(edition, article), "thumbnail": f"{self.base_url}/img/{article.id}.jpg",
+                "language": edition, "listed": article.listed}
+
+
+def is_outside_story(article: Article) -> bool:
+    return article.id % 9 == 4
+
+
+def content_id(edition: str, article: Article) -> str:
+    return "c" + hashlib.sha256(f"{edition}:{article.id}".encode()).hexdigest()[:10]
+
+
+def content_markdown(blocks) -> str:
+    marks = {"h2": "## ", "li": "- ", "quote": "> "}
+    return "\n\n".join(marks.get(block.kind, "") + block.text for block in blocks)
 
 
 def content_html(blocks) -> str:
@@ -300,7 +434,40 @@ class AppApiHandler(Handler):
         return {"Access-Control-Allow-Origin": "*"}
 
     def json(self, status: int, data) -> None:
-        self.send(status, json.dumps(data), "application/json", headers=self.cors())
+        kind = "text/plain; charset=utf-8" if self.server.site.variant.json_as_text else "application/json"
+        self.send(status, json.dumps(data), kind, headers=self.cors())
+
+    def do_OPTIONS(self):
+        """CORS preflight: the app's own headers (a token) and its POSTs (GraphQL) are allowed."""
+        self.send(204, b"", "text/plain", headers={**self.cors(), "Access-Control-Allow-Methods": "GET, POST",
+                                                   "Access-Control-Allow-Headers": "Content-Type, X-Api-Token",
+                                                   "Access-Control-Max-Age": "600"})
+
+    def do_POST(self):
+        site: AppSite = self.server.site
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with site.lock:
+            site.requests.append("api:POST " + self.path + " " + body.decode(errors="replace"))
+        if urlsplit(self.path).path != "/graphql" or not site.variant.graphql:
+            return self.json(404, {"error": "not found"})
+        if not self.token_ok():
+            return self.json(401, {"error": "token expired"})
+        try:
+            variables = json.loads(body)["variables"]
+            edition, number = variables["languageCode"], int(variables["id"])
+        except (ValueError, KeyError, TypeError):
+            return self.json(400, {"errors": [{"message": "bad query"}]})
+        if edition not in site.editions:
+            return self.json(400, {"errors": [{"message": "unknown languageCode"}]})
+        article = site.editions[edition].articles.get(number)
+        if article is None or not site.has_article(article):
+            return self.json(200, {"data": {"article": None}, "errors": [{"message": "not found"}]})
+        return self.json(200, {"data": {"article": site.article(edition, article)}})
+
+    def token_ok(self) -> bool:
+        site: AppSite = self.server.site
+        return not site.variant.token_calls or site.token_accepted(self.headers.get("X-Api-Token"))
 
     def do_GET(self):
         site: AppSite = self.server.site
@@ -335,6 +502,8 @@ class AppApiHandler(Handler):
         if len(rest) == 2 and rest[0] == "breaking-news" and rest[1].isdigit():
             row = site.flash(edition, int(rest[1]))
             return self.json(200, row) if row else self.json(404, {"error": "not found"})
+        if rest == ["session"] and site.variant.token_calls:
+            return self.json(200, {"token": site.new_token()})
         if rest == ["articles"]:
             from_app = self.headers.get("Origin") == site.base_url
             if faults.feed_off and not from_app:
@@ -342,15 +511,26 @@ class AppApiHandler(Handler):
             if faults.feed_html and not from_app:
                 return self.send(200, "<html><body>Service temporarily unavailable</body></html>", headers=self.cors())
             return self.json(200, site.feed(edition, query))
+        if not self.token_ok():
+            return self.json(401, {"error": "token expired"})
+        if len(rest) == 2 and rest[0] == "contents" and site.variant.content_call:
+            text = site.article_text(edition, rest[1])
+            return self.json(200, text) if text else self.json(404, {"error": "not found"})
         if len(rest) in (2, 3) and rest[0] == "articles" and rest[1].isdigit():
             if faults.articles_need_origin and self.headers.get("Origin") != site.base_url:
                 return self.json(403, {"error": "forbidden"})
             article = content.articles.get(int(rest[1]))
-            if not site.is_published(article):
+            if article is None or not site.has_article(article) or not site.is_published(article):
                 return self.json(404, {"error": "not found"})
             if len(rest) == 2:
+                if site.variant.graphql:
+                    return self.json(404, {"error": "not found"})  # articles come from /graphql only
                 return self.json(200, site.article(edition, article))
             if rest[2] == site.names["related"]:
+                if site.variant.related_cursor:
+                    limit = int(query.get("limit", [str(RELATED_BATCH)])[0] or RELATED_BATCH)
+                    return self.json(200, site.related_after(edition, article, query.get("lastId", [None])[0],
+                                                             max(1, min(limit, 10))))
                 offset = int(query.get("offset", ["0"])[0] or 0)
                 return self.json(200, site.related(edition, article, offset))
         return self.json(404, {"error": "not found"})
@@ -362,13 +542,15 @@ class AppReplica:
     def __init__(self, editions: dict[str, SiteContent], faults: AppFaults | None = None, build: str = "a1",
                  related_delay_ms: int = 120, port: int = 0, api_port: int = 0, compression: str = "auto",
                  front: bool | dict = False, flashes: dict[str, FlashTimeline] | None = None,
-                 publish: PublishPlan | None = None):
+                 publish: PublishPlan | None = None, variant: AppVariant | None = None):
         """`compression` and `front` as for the classic `Replica`: nginx then fronts both origins.
         `flashes`: each edition's flash timeline (default: 20 flashes an edition). `publish`: a
-        plan to publish by, from now on (default: none, the site stands still)."""
+        plan to publish by, from now on (default: none, the site stands still). `variant`: how this
+        app and its API differ from the contract's plain shape."""
         flashes = flashes if flashes is not None else flash_editions(editions=tuple(editions))
         publishing = Publishing(publish).schedule(editions, flashes) if publish else None
-        self.site = AppSite(editions, faults, build, related_delay_ms, flashes, publishing)
+        self.site = AppSite(editions, faults, build, related_delay_ms, flashes=flashes, publishing=publishing,
+                            variant=variant)
         self.page_server = ReplicaHTTPServer(self.site, 0 if front else port, AppPageHandler, compression=compression)
         self.api_server = ReplicaHTTPServer(self.site, 0 if front else api_port, AppApiHandler, compression=compression)
         self.front = make_front([(port, self.page_server.server_address[1]),

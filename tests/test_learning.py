@@ -226,3 +226,96 @@ def test_a_recipe_travels_as_json_and_comes_back_the_same(site):
     recipe = learn(*recorded_render(site, "en", article), str(article.id), "en")
     back = Recipe.from_data(json.loads(json.dumps(recipe.plain)))
     assert back == recipe and back.article.headers == recipe.article.headers
+
+
+def variant_site(**variant) -> AppSite:
+    from replica.app import AppVariant
+
+    site = AppSite(app_editions(seed=5, sections=3, articles=20), variant=AppVariant(**variant))
+    site.base_url, site.api_url = "http://site.test", "http://api.test"
+    return site
+
+
+def recorded_as_variant(site: AppSite, article) -> tuple[dict, list[DataCall]]:
+    """A render's record where the app's answers are the variant's (what the page shows is the same)."""
+    shown, calls = recorded_render(site, "en", article)
+    return shown, [DataCall(c.url, c.method, c.headers, c.status, c.data) for c in calls]
+
+
+@pytest.mark.parametrize("variant", [{"edited_updated_first": True},
+                                     {"edited_updated_first": True, "epoch_ms": True}])
+def test_the_publication_is_the_instant_named_so_and_a_read_of_an_edited_article_is_checked(variant):
+    """Where an article was never edited, `updatedAt` shows the same minute as `publishAt` and comes
+    first in the answer: the publication is the one its name says; an answer where the two differ
+    is the one worth a check."""
+    from newscrawler.learning.recipe import tells_publication_apart
+
+    site = variant_site(**variant)
+    articles = list(site.editions["en"].articles.values())
+    unedited = next(a for a in articles if site.updated(a) == a.published)
+    edited = next(a for a in articles if site.updated(a) != a.published)
+    recipe = learn(*recorded_as_variant(site, unedited), str(unedited.id), "en", ("Asia/Seoul", "UTC"))
+    assert dict(recipe.fields)["published"] == ("publishAt",)
+    assert recipe.published_doubles == (("updatedAt",),)
+    answer = site.article("en", edited)
+    fields = read_fields(recipe, answer)
+    from newscrawler.learning.recipe import instant
+    assert instant(fields["published"]) == edited.published.astimezone(timezone.utc)
+    assert tells_publication_apart(recipe, answer) and not tells_publication_apart(recipe, site.article("en", unedited))
+
+
+def test_a_related_call_paged_by_cursor_is_learned_with_its_cursor():
+    """`lastId` of the previous page's last row, a bare array, no total: as every public CoinNess
+    feed pages."""
+    from newscrawler.learning.recipe import next_related_url
+
+    site = variant_site(related_cursor=True)
+    article = next(a for a in site.editions["en"].articles.values() if len(site.related_ids("en", a)) > 3)
+    shown, calls = recorded_render(site, "en", article)
+    base = f"{site.api_url}/feed/v1/articles/{article.id}/related?languageCode=en&limit=3"
+    pages, last = [], None
+    while True:
+        rows = site.related_after("en", article, last, 3)
+        pages.append(DataCall(base + (f"&lastId={last}" if last else ""), "GET", {}, 200, rows))
+        if len(rows) < 3:
+            break
+        last = str(rows[-1]["id"])
+    recipe = learn({**shown, "related": [f"{site.base_url}/en/article/{i}" for i in site.related_ids("en", article)]},
+                   calls[:1] + pages, str(article.id), "en")
+    assert recipe.related_cursor == (("lastId", "id"),) and "lastId" not in recipe.related.url
+    assert recipe.related_total is None  # a row's number equal to the count of cards is no total
+    # Paged by offset, a row's number equal to the next offset (a category id of 2) is no cursor.
+    offset_pages = [DataCall(f"{base}&offset={n}", "GET", {}, 200, {"total": 4, "rows": rows})
+                    for n, rows in ((0, [{"id": 7, "categoryId": 1}, {"id": 8, "categoryId": 2}]),
+                                    (2, [{"id": 9, "categoryId": 2}]))]
+    from newscrawler.learning.recipe import cursor_parameters
+    assert cursor_parameters(offset_pages, ("rows",)) == ()
+    other = next(a for a in site.editions["en"].articles.values() if a is not article and len(a.related_ids) > 3)
+    first = site.related_after("en", other, None, 3)
+    assert next_related_url(recipe, str(other.id), "en", 3, first).endswith(f"&lastId={first[-1]['id']}")
+
+
+@pytest.mark.parametrize("variant", [{"naive_times": True}, {"title_entities": True}, {"cache_buster": True}])
+def test_a_variant_of_the_article_call_is_learned_and_other_articles_read_as_the_page_shows_them(variant):
+    """Local times without an offset (in the site's zone), titles with HTML entities the app
+    decodes, a cache-buster that is the time of the call: each learned from one render."""
+    import time
+
+    from newscrawler.learning.recipe import instant
+
+    site = variant_site(**variant)
+    article, other = list(site.editions["en"].articles.values())[2:4]
+    shown, calls = recorded_render(site, "en", article)
+    if variant.get("cache_buster"):
+        first = calls[0]
+        calls[0] = DataCall(first.url + f"&_={int(time.time() * 1000)}", first.method, first.headers, first.status,
+                            first.data)
+    recipe = learn(shown, calls, str(article.id), "en", ("Asia/Seoul", "UTC"))
+    assert recipe is not None
+    url = recipe.article.url_for(str(other.id), "en")
+    assert url.startswith(f"http://api.test/feed/v1/articles/{other.id}?languageCode=en")
+    if variant.get("cache_buster"):
+        assert abs(int(url.rsplit("&_=", 1)[1]) - time.time() * 1000) < 60_000
+    fields = read_fields(recipe, site.article("en", other))
+    assert fields["title"] == other.title
+    assert instant(fields["published"]) == other.published.astimezone(timezone.utc)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
+from .. import meta as m
 from .recipe import Recipe
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class KindState:
     attempts: int = 0          # learning renders since learning (re)started
     reads: int = 0             # articles read from the calls since the recipe was adopted
     unchecked: list[str] = field(default_factory=list)  # article URLs read since the last good check
+    telling_checks: int = 0    # checks of reads whose candidate publication instants differ
 
 
 class Learner:
@@ -49,6 +51,10 @@ class Learner:
         self.max_learning = max(max_learning, 2 * self.learn_renders)  # never short of the renders learning needs
         self.kinds: dict[str, KindState] = {}
         self.doubted: set[str] = set()  # kinds whose recipe a check or an answer found wrong here
+        # Times in a row a kind went back to learning with no check agreeing between: a recipe
+        # learned again and again and wrong each time is given up.
+        self.relearned: dict[str, int] = {}
+        self.max_relearned = 3
 
     @classmethod
     def from_crawler(cls, crawler) -> "Learner":
@@ -81,15 +87,25 @@ class Learner:
             return own
         return Recipe.from_data(carried)
 
+    def renders_beyond_learning(self, kind: str, meta: dict, taught: bool) -> bool:
+        """Whether a render was one learning meant to spare: a reading in doubt rendered again, or a
+        render that neither taught nor checked, unless it was asked for while its kind was learning
+        and that kind has learned since (it was in flight when learning ended)."""
+        if self.mode != "learn" or taught or m.CHECK_OF in meta:
+            return False
+        in_flight = bool(meta.get(m.RECORD_CALLS)) and self.state(kind).mode == READING
+        return bool(meta.get(m.RENDER_AGAIN)) or not in_flight
+
     def records(self, kind: str) -> bool:
         """Whether a render of this kind records the page's data calls (to learn from them)."""
         return self.mode == "learn" and self.state(kind).mode == LEARNING
 
     # -- what renders taught -------------------------------------------------------------------
-    def taught(self, kind: str, recipe: Recipe | None) -> None:
+    def taught(self, kind: str, recipe: Recipe | None) -> bool:
+        """A learning render's lesson; False where the kind was no longer learning (it taught nothing)."""
         state = self.state(kind)
         if state.mode != LEARNING:
-            return
+            return False
         state.attempts += 1
         if recipe is None:
             state.agreeing = 0
@@ -105,38 +121,62 @@ class Learner:
             logger.info("Learned from %d renders how %s articles are read without the browser: %s",
                         state.agreeing, kind, state.recipe.describe())
         elif state.attempts >= self.max_learning:
-            state.mode = RENDERING
+            self.give_up(kind, "nothing_learned", f"{state.attempts} renders in a row did not teach the same "
+                         "calls (the page needs the browser, or its calls are of a kind not learned)")
+        return True
+
+    def give_up(self, kind: str, reason: str, why: str) -> None:
+        """Every further article of the kind is rendered: said loudly, with why and what it costs."""
+        self.kinds[kind] = KindState(mode=RENDERING)
+        self.stats.inc_value(f"news/learn/gave_up/{reason}")
+        if reason == "nothing_learned":
             self.stats.inc_value("news/learn/nothing_learned")
-            logger.info("Nothing learned from %d renders of %s articles: every one is rendered", state.attempts, kind)
+        logger.warning("Reading %s articles without the browser given up: %s. Every further article is rendered: "
+                       "a browser page each (about a second of CPU) instead of a few calls; counted in "
+                       "news/renders/beyond_learning (NEWS_MAX_RENDER_SHARE)", kind, why)
 
     # -- reading and checking -------------------------------------------------------------------
-    def read(self, kind: str, url: str) -> bool:
-        """An article was read from the calls; whether it is to be rendered too, to check."""
+    def read(self, kind: str, url: str, tells: bool = False) -> bool:
+        """An article was read from the calls; whether it is to be rendered too, to check. `tells`:
+        its answer tells apart instants that learning could not (an edited article's publication
+        and edit): a check that compares what already agreed checks nothing, so such a read is
+        checked until one agrees."""
         state = self.state(kind)
         state.reads += 1
         state.unchecked.append(url)
         self.stats.inc_value("news/learn/read")
+        if tells and state.recipe is not None and state.recipe.published_doubles and state.telling_checks < 2:
+            state.telling_checks += 1
+            return True
         return state.reads <= self.check_first or state.reads % self.check_every == 0
 
-    def agreed(self, kind: str, url: str) -> None:
+    def agreed(self, kind: str, url: str, told: bool = False) -> None:
         state = self.state(kind)
         self.stats.inc_value("news/learn/checked")
+        self.relearned.pop(kind, None)
+        if told and state.recipe is not None and state.recipe.published_doubles:
+            state.recipe = replace(state.recipe, published_doubles=())  # the page means the learned one
         if url in state.unchecked:
             # Everything read before it was read with the same recipe, and one render agreed.
             state.unchecked = state.unchecked[state.unchecked.index(url) + 1:]
 
-    def disagreed(self, kind: str, what: str, url: str) -> list[str]:
+    def disagreed(self, kind: str, what: str, url: str, why: str | None = None) -> list[str]:
         """A check (or an answer) showed the recipe wrong: back to learning. Returns the articles
-        read since the last good check, to render again."""
+        read since the last good check, to render again. `why`: what went wrong, where it is not a
+        field that differed from the render."""
         state = self.state(kind)
         self.stats.inc_value(f"news/learn/disagreed/{what}")
         again = [u for u in state.unchecked if u != url]
         if state.mode == READING:
-            logger.warning("Reading %s articles without the browser stopped: %s differed from the render at %s; "
+            logger.warning("Reading %s articles without the browser stopped: %s at %s; "
                            "back to rendering, %d articles read since the last good check rendered again",
-                           kind, what, url, len(again))
+                           kind, why or f"{what} differed from the render", url, len(again))
         self.kinds[kind] = KindState()
         self.doubted.add(kind)
+        self.relearned[kind] = self.relearned.get(kind, 0) + 1
+        if self.relearned[kind] > self.max_relearned:
+            self.give_up(kind, "relearned", f"learned {self.relearned[kind]} times in a row and wrong each time "
+                         f"before any check agreed (last: {why or what + ' differed from the render'})")
         return again
 
 
@@ -150,6 +190,15 @@ def same_calls(one: Recipe, other: Recipe) -> bool:
 
 
 def merged(one: Recipe, other: Recipe) -> Recipe:
-    """What two agreeing renders taught together: every field either found, the related call either saw."""
-    related = one if one.related is not None else other
-    return replace(related, fields=tuple(sorted({**dict(other.fields), **dict(one.fields)}.items())))
+    """What two agreeing renders taught together: every field either found, the related call either
+    saw, the instants neither told apart from the publication; the headers of the later render
+    (`other`: a token the page made at run time is the freshest there)."""
+    base = other
+    if other.related is None and one.related is not None:
+        base = replace(other, related=one.related, related_rows=one.related_rows, related_id=one.related_id,
+                       related_url=one.related_url, related_total=one.related_total)
+    if not base.related_cursor and one.related == base.related:
+        base = replace(base, related_cursor=one.related_cursor)  # a render that saw only one page saw no cursor
+    doubles = tuple(p for p in one.published_doubles if p in other.published_doubles)
+    return replace(base, published_doubles=doubles,
+                   fields=tuple(sorted({**dict(one.fields), **dict(other.fields)}.items())))

@@ -38,4 +38,5 @@ class LearnedReadsMiddleware:
             return None
         self.crawler.stats.inc_value("news/learn/render_swapped_for_read")
         # It replaces the render: in a distributed crawl, under the render's token.
-        return spider.read_request(url, recipe, filtered=False, taken=meta.get(m.TAKEN))
+        story = {m.OUTSIDE_STORY: meta[m.OUTSIDE_STORY]} if meta.get(m.OUTSIDE_STORY) else None
+        return spider.read_request(url, recipe, filtered=False, taken=meta.get(m.TAKEN), story=story)

@@ -14,20 +14,27 @@ from zoneinfo import ZoneInfo
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Request
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import meta as m
 from ..pages import ArticleParseError
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
-from .recipe import DataCall, Recipe, learn, learn_page, read_fields, read_total, related_page
+from .recipe import (DataCall, Recipe, learn, learn_page, next_related_url, read_fields, read_total, related_page,
+                     related_rows, tells_publication_apart)
 
 logger = logging.getLogger(__name__)
 
 
 class LearnedReads:
-    def __init__(self, spider):
+    def __init__(self, spider, max_calls: int = 20):
         self.spider = spider
         self.site = spider.site
         self.learner = spider.learner
+        self.max_calls = max(2, max_calls)  # calls one article's read may make (NEWS_READ_MAX_CALLS)
+
+    @classmethod
+    def from_crawler(cls, crawler, spider) -> "LearnedReads":
+        return cls(spider, crawler.settings.getint("NEWS_READ_MAX_CALLS", 20))
 
     @property
     def browser_zone(self) -> ZoneInfo:
@@ -35,23 +42,24 @@ class LearnedReads:
         return ZoneInfo(self.spider.render.timezone_id)
 
     # -- what renders teach ----------------------------------------------------------------------
-    def learn_from(self, response, item) -> None:
+    def learn_from(self, response, item) -> bool:
         """A recording render: what its data calls (and the page as the server sent it) teach about
-        its kind of page."""
+        its kind of page. False where it came too late to teach (its kind learned or given up)."""
         match = self.site.urls.article_match(item.url)
         if match is None:
-            return
+            return False
         calls = [DataCall(**call) for call in response.meta.get(m.DATA_CALLS) or ()]
         shown = shown_of(item, self.site.zone)
         article_id, edition = match.group("id"), self.site.urls.edition(item.url)
-        recipe = learn(shown, calls, article_id, edition)
+        zones = tuple(str(zone) for zone in (self.site.zone, self.browser_zone) if zone) + ("UTC",)
+        recipe = learn(shown, calls, article_id, edition, zones)
         if recipe is None:
             served = self.served_item(response, item)
             if served is not None:
                 recipe = learn_page(shown, calls, article_id, edition)
                 if recipe.related is None and served.related != item.related:
                     recipe = None  # the script draws related cards from something we cannot read
-        self.learner.taught(self.spider.kind_of(item.url), recipe)
+        return self.learner.taught(self.spider.kind_of(item.url), recipe)
 
     def served_item(self, response, rendered):
         """The article as a plain fetch of its page reads it, when that agrees with the render in
@@ -67,7 +75,8 @@ class LearnedReads:
         return served if differing_field(served, rendered, self.site.zone, besides=("related",)) is None else None
 
     # -- reading -----------------------------------------------------------------------------------
-    def read_request(self, url: str, recipe: Recipe, filtered: bool = True, taken: str | None = None) -> Request:
+    def read_request(self, url: str, recipe: Recipe, filtered: bool = True, taken: str | None = None,
+                     story: dict | None = None) -> Request:
         """The article call a render taught, as an ordinary request with the headers the app sent
         (or the article's page itself, where the server sends it whole). It fingerprints as the
         article (newscrawler.fingerprint): `filtered`, it passes the duplicate filter as the
@@ -75,12 +84,16 @@ class LearnedReads:
         for it (newscrawler.learning.middleware) passed the filter already."""
         edition = self.site.urls.edition(url)
         read = {"url": url, "kind": self.spider.kind_of(url), "recipe": recipe.plain,
-                "number": self.site.urls.article_match(url).group("id"), "edition": edition}
-        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {})}
+                "number": self.site.urls.article_match(url).group("id"), "edition": edition, "asked": []}
+        meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {}),
+                **(story or {})}
         if recipe.reads_page:
+            read["asked"].append(url)
             return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
                            dont_filter=not filtered, meta=meta)
-        return Request(recipe.article.url_for(read["number"], edition), headers=recipe.article.headers,
+        call = recipe.article.url_for(read["number"], edition)
+        read["asked"].append(call)
+        return Request(call, headers=recipe.article.headers,
                        callback=self.spider.parse_read_article, errback=self.spider.read_failed,
                        dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
 
@@ -94,7 +107,9 @@ class LearnedReads:
             yield self.render_instead(read["url"])
             return
         try:
-            fields = read_fields(recipe, json.loads(response.text))
+            data = json.loads(response.text)
+            fields = read_fields(recipe, data)
+            read["tells"] = tells_publication_apart(recipe, data)
         except (ValueError, KeyError, TypeError):
             yield from self.render_again(read, "answer_shape")
             return
@@ -131,17 +146,25 @@ class LearnedReads:
         if recipe.related is None:
             yield from self.finish(read, response)
             return
-        yield self.related_request(recipe, read, response)
+        yield from self.related_request(recipe, read, response, [])
 
-    def related_request(self, recipe: Recipe, read: dict, response) -> Request:
-        """The related call's next page. It carries on the article's read: in a distributed crawl it
-        takes over the token under which this process held the read (newscrawler.meta.TAKEN)."""
+    def related_request(self, recipe: Recipe, read: dict, response, rows: list):
+        """The related call's next page (after `rows`, the page before). It carries on the article's
+        read: in a distributed crawl it takes over the token under which this process held the read
+        (newscrawler.meta.TAKEN). A read never asks the same call twice, nor more than its budget of
+        calls: a recipe that pages wrong would ask for ever; the article is rendered instead."""
+        url = next_related_url(recipe, read["number"], read["edition"], read["offset"], rows)
+        asked = read.setdefault("asked", [])
+        if url in asked or len(asked) >= self.max_calls:
+            reason = "asked twice" if url in asked else f"over its budget of {self.max_calls} calls"
+            yield from self.render_again(read, "related_paging", f"the related call's next page was {reason} ({url})")
+            return
+        asked.append(url)
         meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
         if response.meta.get(m.TAKEN):
             meta[m.TAKEN] = response.meta[m.TAKEN]
-        return Request(recipe.related.url_for(read["number"], read["edition"], read["offset"]),
-                       headers=recipe.related.headers, callback=self.spider.parse_read_related,
-                       errback=self.spider.read_failed, dont_filter=True, meta=meta)
+        yield Request(url, headers=recipe.related.headers, callback=self.spider.parse_read_related,
+                      errback=self.spider.read_failed, dont_filter=True, meta=meta)
 
     def related_answer(self, response):
         read = response.meta[m.READ_AS]
@@ -152,6 +175,7 @@ class LearnedReads:
         try:
             data = json.loads(response.text)
             urls = related_page(recipe, data, read["url"])
+            rows = related_rows(recipe, data)
             total = read_total(recipe, data)
         except (ValueError, KeyError, TypeError):
             yield from self.render_again(read, "related_shape")
@@ -159,7 +183,7 @@ class LearnedReads:
         read["related"] += urls
         read["offset"] += len(urls)
         if urls and (total is None or read["offset"] < total):
-            yield self.related_request(recipe, read, response)
+            yield from self.related_request(recipe, read, response, rows)
             return
         yield from self.finish(read, response)
 
@@ -173,9 +197,10 @@ class LearnedReads:
         values = {"url": urls.canonicalize(url), "site": self.site.name, "article_id": self.spider.article_id_of(url),
                   "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],
                   "related": related, "related_status": read.get("related_status", "complete")}
-        if self.learner.read(read["kind"], url):
+        if self.learner.read(read["kind"], url, tells=bool(read.get("tells"))):
             taken = {m.TAKEN: response.meta[m.TAKEN]} if response.meta.get(m.TAKEN) else {}
-            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken)
+            tells = {m.CHECK_TELLS: True} if read.get("tells") else {}
+            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken, **tells)
             return
         yield build_item(values)
         for related_url in related:
@@ -184,20 +209,31 @@ class LearnedReads:
                 yield request
 
     def failed(self, failure):
-        """A read that failed after its retries: the article is rendered instead."""
+        """A read that failed after its retries: the article is rendered instead; a card of an
+        outside story whose call says not found is its row (newscrawler.spiders.outside)."""
+        request = failure.request
+        read = request.meta[m.READ_AS]
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in (404, 410) and request.meta.get(m.OUTSIDE_STORY):
+            yield self.spider.outside_story_item(request)
+            return
         self.spider.count_failure(failure)
-        read = failure.request.meta[m.READ_AS]
-        yield self.render_instead(read["url"])
+        if status in (401, 403):
+            # Refused: the headers the app sent (a token it made at run time) no longer open the
+            # API. A render learns them again.
+            yield from self.render_again(read, "refused", f"the API refused the learned call (HTTP {status})")
+            return
+        yield self.render_instead(read["url"], request.meta.get(m.OUTSIDE_STORY))
 
-    def render_instead(self, url: str) -> Request:
+    def render_instead(self, url: str, story: dict | None = None) -> Request:
         """A render of an article whose reading is in doubt (or could not be finished here): its item
         replaces any read one (meta.RENDER_AGAIN)."""
-        return self.spider.page_request(url, **{m.RENDER_AGAIN: True})
+        return self.spider.page_request(url, **{m.RENDER_AGAIN: True}, **({m.OUTSIDE_STORY: story} if story else {}))
 
-    def render_again(self, read: dict, what: str):
-        """An answer of a shape not seen before: the kind goes back to learning, and this article and
-        those read since the last good check are rendered."""
-        for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"])]:
+    def render_again(self, read: dict, what: str, why: str | None = None):
+        """An answer of a shape not seen before (or a read that cannot end): the kind goes back to
+        learning, and this article and those read since the last good check are rendered."""
+        for url in [read["url"], *self.learner.disagreed(read["kind"], what, read["url"], why)]:
             yield self.render_instead(url)
 
     # -- checking ----------------------------------------------------------------------------------
@@ -209,7 +245,7 @@ class LearnedReads:
         kind = self.spider.kind_of(item.url)
         what = differing_field(read, item, self.site.zone)
         if what is None:
-            self.learner.agreed(kind, response.meta[m.LINKED_AS])
+            self.learner.agreed(kind, response.meta[m.LINKED_AS], told=bool(response.meta.get(m.CHECK_TELLS)))
             return
         for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS]):
             yield self.render_instead(url)

@@ -11,10 +11,12 @@ paths. Plain data only: a recipe is logged, compared and shared as it is.
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
@@ -25,6 +27,11 @@ from ..text import clean_text
 # Headers a request carries by itself, not the app's choice.
 OWN_HEADERS = {"content-length", "host", "connection", "accept-encoding", "cookie", "user-agent", "referer"}
 PAGING_NAMES = re.compile(r"^(offset|start|skip|page|cursor|from|after)$", re.I)
+# What an instant's key says it is: the publication, or a later edit. Where several instants of an
+# answer show as the page's minute (an article never edited has `updatedAt == publishAt`), the
+# publication's name is believed before an unnamed one, and an edit's last.
+PUBLICATION_NAMES = re.compile(r"publish|pub_?date|release|creat|posted|issued|first|date_?gmt$|^date$", re.I)
+EDIT_NAMES = re.compile(r"updat|modif|edit|revis|change|last|expir", re.I)
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,10 @@ class CallTemplate:
     headers: dict = field(default_factory=dict, compare=False)
 
     def url_for(self, article_id: str, edition: str | None, offset: int | None = None) -> str:
+        now = datetime.now(timezone.utc).timestamp()
         return (self.url.replace("{id}", str(article_id)).replace("{edition}", edition or "")
-                .replace("{offset}", str(offset or 0)))
+                .replace("{offset}", str(offset or 0)).replace("{now_ms}", str(int(now * 1000)))
+                .replace("{now_s}", str(int(now))))
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,12 @@ class Recipe:
     related_id: str | None = None      # key of a row's article id (or URL)
     related_url: str | None = None     # a related article's URL with `{id}`, or ROW_URL
     related_total: tuple | None = None  # path of the number of related articles in a related answer
+    # Other paths of the answer that showed the publication's minute on every learning render (an
+    # edit time equal to it): a read where one of them differs is checked, until one such check agrees.
+    published_doubles: tuple = ()
+    published_zone: str | None = None  # the zone an answer's local times (no offset) are in
+    # A related call paged by cursor: ((parameter, key of the previous page's last row), ...).
+    related_cursor: tuple = ()
 
     @cached_property
     def plain(self) -> dict:
@@ -79,7 +94,9 @@ class Recipe:
         total = data.get("related_total")
         return cls(CallTemplate(**data["article"]), tuple((name, tuple(path)) for name, path in data.get("fields") or ()),
                    CallTemplate(**related) if related else None, tuple(data.get("related_rows") or ()),
-                   data.get("related_id"), data.get("related_url"), tuple(total) if total is not None else None)
+                   data.get("related_id"), data.get("related_url"), tuple(total) if total is not None else None,
+                   tuple(tuple(path) for path in data.get("published_doubles") or ()), data.get("published_zone"),
+                   tuple(tuple(pair) for pair in data.get("related_cursor") or ()))
 
     @property
     def reads_page(self) -> bool:
@@ -89,7 +106,8 @@ class Recipe:
     def describe(self) -> str:
         """One readable line: which call gives which field."""
         paths = ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in self.fields)
-        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}"
+        cursor = "".join(f" {name}=<last row's {key}>" for name, key in self.related_cursor)
+        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}{cursor}"
                    if self.related else "; no related call")
         article = "the page as the server sends it" if self.reads_page else f"{self.article.url} ({paths})"
         return f"article: {article}{related}"
@@ -127,14 +145,38 @@ def html_text(fragment: str) -> tuple[str, list[str]]:
     return "\n\n".join(text for _, text in blocks), [text for kind, text in blocks if kind == "h2"]
 
 
-def instant(text) -> datetime | None:
-    if not isinstance(text, str):
+# Seconds since 1970 of instants an API may give as numbers (2001-09 to 2286): seconds or milliseconds.
+EPOCH_SECONDS = (1e9, 1e10)
+EPOCH_MILLISECONDS = (1e12, 1e13)
+
+
+def instant(value, zone: str | None = None) -> datetime | None:
+    """The instant an answer's value gives: ISO 8601 with its offset, or in `zone` without one;
+    seconds or milliseconds since 1970."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        for (low, high), unit in ((EPOCH_SECONDS, 1), (EPOCH_MILLISECONDS, 1000)):
+            if low <= value < high:
+                return datetime.fromtimestamp(value / unit, timezone.utc)
+        return None
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d", value):
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc) if moment.tzinfo else None
+    if moment.tzinfo is None:
+        if zone is None:
+            return None
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.astimezone(timezone.utc)
+
+
+def publication_rank(path: tuple) -> int:
+    """How surely a key names the publication (lower: surer)."""
+    name = str(path[-1]) if path else ""
+    if PUBLICATION_NAMES.search(name) and not EDIT_NAMES.search(name):
+        return 0
+    return 2 if EDIT_NAMES.search(name) else 1
 
 
 def to_minute(moment: datetime | None):
@@ -149,6 +191,8 @@ def template_of(url: str, article_id: str, edition: str | None, paging: str | No
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if value == article_id:
             value = "{id}"
+        elif is_time_now(value):
+            value = NOW_MS if len(value) == 13 else NOW_S
         elif edition and value == edition:
             value = "{edition}"
         elif key == paging:
@@ -158,25 +202,59 @@ def template_of(url: str, article_id: str, edition: str | None, paging: str | No
     return urlunsplit((parts.scheme, parts.netloc, path, encoded, ""))
 
 
+# A parameter that changes with time (a cache-buster `_=<ms since 1970>`): made again for each call.
+NOW_MS, NOW_S = "{now_ms}", "{now_s}"
+
+
+def is_time_now(value: str) -> bool:
+    """Whether a parameter's value is the time of the call, in milliseconds or seconds since 1970
+    (within a day: the render recorded it moments ago)."""
+    if not (value.isdigit() and len(value) in (10, 13)):
+        return False
+    seconds = int(value) / (1000 if len(value) == 13 else 1)
+    return abs(seconds - datetime.now(timezone.utc).timestamp()) < 86400
+
+
 def headers_of(call: DataCall) -> dict:
     return {k: v for k, v in call.headers.items() if k.lower() not in OWN_HEADERS and not k.startswith(":")}
 
 
-def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe | None:
+def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | None,
+          zones: tuple[str, ...] = ()) -> Recipe | None:
     """The recipe the render of one article teaches, or None when its calls do not give its text.
 
     `shown`: what the rendered page showed (`title`, `section`, `body`, `published` (an aware
     instant), `image_url`, `image_alt`, `image_caption`, `tags`, `related` (URLs, in order)); the
-    article's own id as its URLs write it (`1383`) and its edition."""
+    article's own id as its URLs write it (`1383`) and its edition; `zones`: the zones an answer's
+    local times (ISO 8601 without an offset) may be in (the site's, the browser's, UTC)."""
     for call in calls:
         if call.status != 200 or not isinstance(call.data, (dict, list)):
             continue
         fields = match_fields(shown, call.data)
         if fields is None:
             continue
+        published = published_paths(shown.get("published"), call.data, zones)
         recipe = Recipe(CallTemplate(template_of(call.url, article_id, edition), headers_of(call)), tuple(fields))
+        if published:
+            (path, zone), doubles = published[0], tuple(p for p, z in published[1:] if z == published[0][1])
+            recipe = replace(recipe, fields=tuple(sorted(fields + [("published", path)])),
+                             published_doubles=doubles, published_zone=zone)
         return with_related(recipe, shown.get("related") or [], calls, call, article_id, edition)
     return None
+
+
+def published_paths(shown, data, zones: tuple[str, ...]) -> list[tuple[tuple, str | None]]:
+    """The answer's values that give the shown publication's minute, as (path, zone of a local
+    time): the publication's name first, an edit's last, in the answer's order otherwise. Values with
+    their own offset (or numbers) are tried before local times read in `zones`."""
+    wanted = to_minute(shown)
+    if wanted is None:
+        return []
+    for zone in (None, *dict.fromkeys(zones)):
+        found = [(path, zone) for path, value in leaves(data) if to_minute(instant(value, zone)) == wanted]
+        if found:
+            return sorted(found, key=lambda candidate: publication_rank(candidate[0]))
+    return []
 
 
 def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe:
@@ -186,25 +264,25 @@ def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str
                         article_id, edition)
 
 
+TEXT_FIELDS = ("title", "section", "image_url", "image_alt", "image_caption")
+
+
 def match_fields(shown: dict, data) -> list | None:
-    """Where in `data` each shown field is; None unless the title and the text are both there."""
+    """Where in `data` each shown field is; None unless the title and the text are both there.
+    A value is matched as the page shows it: HTML entities an app decodes (`&amp;`, `&#40;`) decoded,
+    and the field then read decoded (`DECODED`)."""
     found: dict[str, tuple] = {}
-    wanted_time = to_minute(shown.get("published"))
     for path, value in leaves(data):
         if isinstance(value, str):
             text = clean_text(value)
-            if text and text == shown.get("title") and "title" not in found:
-                found["title"] = path
-            elif text and text == shown.get("section") and "section" not in found:
-                found["section"] = path
-            elif text and text == shown.get("image_url") and "image_url" not in found:
-                found["image_url"] = path
-            elif text and text == shown.get("image_alt") and "image_alt" not in found:
-                found["image_alt"] = path
-            elif text and text == shown.get("image_caption") and "image_caption" not in found:
-                found["image_caption"] = path
-            elif wanted_time and to_minute(instant(value)) == wanted_time and "published" not in found:
-                found["published"] = path
+            decoded = clean_text(html.unescape(value)) if "&" in value else None
+            name = next((n for n in TEXT_FIELDS if n not in found and shown.get(n) and text == shown[n]), None)
+            if name is None and decoded:
+                name = next((n for n in TEXT_FIELDS if n not in found and shown.get(n) and decoded == shown[n]), None)
+                if name is not None:
+                    found[DECODED + name] = path
+            if name is not None:
+                found[name] = path
             elif "<" in value and "body_html" not in found and shown.get("body") \
                     and html_text(value)[0] == shown["body"]:
                 found["body_html"] = path
@@ -229,12 +307,65 @@ def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], arti
             continue
         rows_path, id_key, url_template = found
         pages = [c for c in calls if c.status == 200 and urlsplit(c.url).path == urlsplit(call.url).path]
-        paging = paging_parameter(pages)
-        template = CallTemplate(template_of(call.url, article_id, edition, paging), headers_of(call))
+        cursor = cursor_parameters(pages, rows_path)
+        paging = None if cursor else paging_parameter(pages)
+        first = pages[0].url if cursor else call.url
+        template = CallTemplate(template_of(without(first, dict(cursor)), article_id, edition, paging), headers_of(call))
+        # The count of related articles is beside the rows, never a row's own number (a category id).
         total = next((path for path, value in leaves(call.data)
-                      if isinstance(value, int) and not isinstance(value, bool) and value == len(related)), None)
-        return Recipe(recipe.article, recipe.fields, template, rows_path, id_key, url_template, total)
+                      if isinstance(value, int) and not isinstance(value, bool) and value == len(related)
+                      and path[:len(rows_path)] != rows_path), None)
+        return replace(recipe, related=template, related_rows=rows_path, related_id=id_key, related_url=url_template,
+                       related_total=total, related_cursor=cursor)
     return recipe
+
+
+def cursor_parameters(pages: list[DataCall], rows_path: tuple) -> tuple:
+    """((parameter, row key), ...) of a call paged by cursor: a parameter that each page after the
+    first carries with a value of the previous page's last row (`lastId` = its `id`), and that the
+    first page lacks or that moves."""
+    first = dict(parse_qsl(urlsplit(pages[0].url).query)) if pages else {}
+    found: dict[str, str] = {}
+    # A parameter the first page carries (`offset=0`) pages by count, whatever a row holds that
+    # happens to equal it (a category id of 3 beside `offset=3`): a cursor names no row at first.
+    for before, after in zip(pages, pages[1:]):
+        try:
+            rows = at(before.data, rows_path)
+        except KeyError:
+            continue
+        if not (isinstance(rows, list) and rows and isinstance(rows[-1], dict)):
+            continue
+        for name, value in parse_qsl(urlsplit(after.url).query):
+            if name in found or first.get(name):
+                continue
+            key = next((k for k, v in rows[-1].items() if not isinstance(v, (dict, list)) and str(v) == value), None)
+            if key is not None:
+                found[name] = key
+    return tuple(found.items())
+
+
+def without(url: str, names) -> str:
+    """`url` without the query parameters `names`."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def next_related_url(recipe: Recipe, article_id: str, edition: str | None, offset: int, rows: list) -> str:
+    """The related call's next page: by its paging parameter, or by cursor from this page's last row."""
+    url = recipe.related.url_for(article_id, edition, offset)
+    if not recipe.related_cursor or not rows:
+        return url
+    last = rows[-1]
+    cursor = urlencode([(name, str(last.get(key, ""))) for name, key in recipe.related_cursor])
+    return url + ("&" if urlsplit(url).query else "?") + cursor
+
+
+def related_rows(recipe: Recipe, data) -> list:
+    rows = at(data, recipe.related_rows)
+    if not isinstance(rows, list):
+        raise KeyError(recipe.related_rows)
+    return rows
 
 
 def rows_of(data, related: list[str]):
@@ -286,23 +417,58 @@ def paging_parameter(pages: list[DataCall]) -> str | None:
     return next((k for k in queries[0] if PAGING_NAMES.match(k)), None)
 
 
+# A field's name with this before it marks a field the app shows with its HTML entities decoded.
+DECODED = "decoded:"
+
+
 def read_fields(recipe: Recipe, data) -> dict:
     """An article's fields from its answer to the article call: what `learn()` matched, by the same
     paths. Raises KeyError when the answer lacks one (an answer of a shape not seen before)."""
-    values = {name: at(data, path) for name, path in recipe.fields}
+    values = {name: at(data, path) for name, path in recipe.fields if not name.startswith(DECODED)}
+    for name, _ in recipe.fields:
+        if name.startswith(DECODED) and isinstance(values.get(name[len(DECODED):]), str):
+            values[name[len(DECODED):]] = html.unescape(values[name[len(DECODED):]])
     if not isinstance(values.get("title"), str) or not isinstance(values.get("body_html"), str):
         raise KeyError("title or text missing from the answer")
     body, headings = html_text(values.pop("body_html"))
+    if "published" in values:
+        values["published"] = instant_text(values["published"], recipe.published_zone)
     return {**{k: (clean_text(v) if isinstance(v, str) else v) for k, v in values.items()},
             "body": body, "headings": headings}
+
+
+def instant_text(value, zone: str | None) -> str | None:
+    """An answer's publication as ISO 8601 text: as written where it has its offset, else the
+    instant it gives (a number, a local time in the learned zone) with its offset; None where the
+    value gives none (a shape not seen before: the read is checked like any other)."""
+    moment = instant(value, zone)
+    if moment is None:
+        return None
+    if isinstance(value, str) and instant(value) is not None:
+        return value
+    return moment.astimezone(ZoneInfo(zone)).isoformat() if zone else moment.isoformat().replace("+00:00", "Z")
+
+
+def tells_publication_apart(recipe: Recipe, data) -> bool:
+    """Whether this answer's other instants that matched the publication while learning differ from
+    it here (an edited article): a render of it shows which one the page means."""
+    if not recipe.published_doubles:
+        return False
+    chosen = to_minute(instant(at(data, dict(recipe.fields).get("published", ())), recipe.published_zone))
+    for path in recipe.published_doubles:
+        try:
+            other = to_minute(instant(at(data, path), recipe.published_zone))
+        except KeyError:
+            continue
+        if other != chosen:
+            return True
+    return False
 
 
 def related_page(recipe: Recipe, data, page_url: str) -> list[str]:
     """The related articles' URLs one answer of the related call lists, in order (URLs the rows
     give read against the article's page, `page_url`)."""
-    rows = at(data, recipe.related_rows)
-    if not isinstance(rows, list):
-        raise KeyError(recipe.related_rows)
+    rows = related_rows(recipe, data)
     if recipe.related_url == ROW_URL:
         return [urljoin(page_url, str(row[recipe.related_id])) for row in rows]
     return [recipe.related_url.replace("{id}", str(row[recipe.related_id])) for row in rows]

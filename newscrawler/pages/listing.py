@@ -14,6 +14,9 @@ from .html import base_url, html_selector
 class Card:
     url: str          # absolute, as linked (tracking parameters not yet removed)
     date_text: str | None
+    # A card of a story another outlet published (a feed row whose link leaves the site): all the
+    # site publishes of it, kept where the site has no article of its own (`spiders/outside.py`).
+    story: dict | None = None
 
 
 @dataclass

@@ -16,10 +16,12 @@
 """
 
 import re
+from functools import cached_property
 
 from ..pages import ArticlePage, ArticleParseError, RelatedSelectors
 from ..flashes.feed import FlashFeed
 from ..flashes.rows import FlashPage
+from ..pages.body_text import text_blocks
 from ..sources.feed import CursorFeed
 from ..sources.rendered import RenderedListing
 from ..text import element_text
@@ -54,6 +56,21 @@ class CoinnessArticlePage(ArticlePage):
                                loading=component("Loading"), sentinel=component("RelatedSentinel"))
     rendered_css = ", ".join(component(name) for name in ("ArticleContent", "NotFound", "ErrorView"))
     dates_in_browser_zone = True
+
+    # Cards (listing and related) may wrap their parts in the same component as the article's text,
+    # as the real listing does: they are links, or inside the related block.
+    CARD_COMPONENTS = ("RelatedCard", "ArticleWrapper", "MoreToRead", "RelatedList")
+
+    @cached_property
+    def blocks(self) -> list[tuple[str, str]]:
+        """The article's own content block: the first `ArticleContent` that is no card's part."""
+        own = [element for element in self.sel.css(self.body_css) if not self.is_in_card(element)]
+        return text_blocks(own[:1])
+
+    def is_in_card(self, element) -> bool:
+        ancestors = element.xpath("ancestor::*")
+        return any(node.root.tag == "a" or any(name + "-sc-" in (node.attrib.get("class") or "")
+                                               for name in self.CARD_COMPONENTS) for node in ancestors)
 
     def article_id(self) -> str | None:
         return self.urls.article_id(self.url)  # the page names no id of its own

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from .. import meta
 from ..pages.listing import Card
@@ -87,12 +87,24 @@ class CursorFeed(Source):
     def rows(self, data, site, start_url: str, edition: str, url: str) -> Discovered:
         if not isinstance(data, list) or not all(isinstance(r, dict) and "id" in r and "publishAt" in r for r in data):
             raise SourceFailed("feed rows in a shape this crawler does not know")
-        cards = [Card(self.article_url(start_url, site, edition, row["id"]), str(row["publishAt"])) for row in data]
+        cards = [Card(self.article_url(start_url, site, edition, row["id"]), str(row["publishAt"]),
+                      self.outside_story(row, start_url)) for row in data]
         query = dict(parse_qsl(urlsplit(url).query))
         if not data or self.cursor_stands_still(data, query, url):
             return Discovered(cards, [])
         return Discovered(cards, [Follow(self.feed_url(site, edition, query.get("categoryId", "0"), data[-1]),
                                          "next", step="feed")])
+
+    @staticmethod
+    def outside_story(row: dict, start_url: str) -> dict | None:
+        """The row of a card whose `link` leaves the site (another outlet's story): what is kept of
+        it should the site have no article of its own."""
+        link = row.get("link")
+        if not isinstance(link, str) or urlsplit(urljoin(start_url, link)).netloc in ("", urlsplit(start_url).netloc):
+            return None
+        thumbnail = row.get("thumbnail") or row.get("thumbnailImage")
+        return {"title": row.get("title"), "summary": row.get("description"), "published": str(row["publishAt"]),
+                "source_url": link, "thumbnail": urljoin(start_url, thumbnail) if isinstance(thumbnail, str) else None}
 
     @staticmethod
     def cursor_stands_still(data: list, query: dict, url: str) -> bool:

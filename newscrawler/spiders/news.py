@@ -39,6 +39,7 @@ from ..rendering.scripts import article_page_methods, gate_page_methods, listing
 from ..sites import SiteConfigError, crawl_site
 from ..sources import Follow, SourceFailed
 from ..urls import host_family, host_of, registrable_domain
+from .outside import link_item, story_of
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class NewsSpider(scrapy.Spider):
             raise NotConfigured(str(error)) from None
         self.clock = crawl_clock(crawler)
         self.learner = Learner.from_crawler(crawler)
-        self.reads = LearnedReads(self)
+        self.reads = LearnedReads.from_crawler(crawler, self)
         self.start_urls = self.choose_start_urls(settings)
         bad = [url for url in self.start_urls if urlsplit(url).scheme not in ("http", "https")]
         if bad:
@@ -235,7 +236,7 @@ class NewsSpider(scrapy.Spider):
             "playwright_page_methods": page_methods,
         }
 
-    def article_request(self, url: str, depth: int = 0) -> Request | None:
+    def article_request(self, url: str, depth: int = 0, story: dict | None = None) -> Request | None:
         """A request for an article page, or None when it was scheduled already or is over budget."""
         urls = self.site.urls
         url = urls.canonicalize(url)
@@ -249,25 +250,27 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("news/articles/over_budget")
             return None
         self.scheduled_articles.add(key)
+        story = {m.OUTSIDE_STORY: story} if story else {}
         if self.renders_articles:
             recipe = self.learner.recipe_to_read(self.kind_of(url))
             if recipe is not None:
-                return self.reads.read_request(url, recipe)
-        return self.page_request(url, depth)
+                return self.reads.read_request(url, recipe, story=story)
+        return self.page_request(url, depth, filtered=True, **story)
 
     @property
     def renders_articles(self) -> bool:
         return self.render.enabled and self.site.site.render_articles and self.learner.mode != "never"
 
-    def page_request(self, url: str, depth: int = 0, **extra_meta) -> Request:
-        """The article's page itself: rendered where the site's pages need the browser."""
+    def page_request(self, url: str, depth: int = 0, filtered: bool = False, **extra_meta) -> Request:
+        """The article's page itself: rendered where the site's pages need the browser. With meta
+        of its own (a check, a render again) it passes the duplicate filter unless `filtered`."""
         meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.DISCOVERY_DEPTH: depth, **extra_meta}
         if self.renders_articles:
             meta.update(self.render_meta(article_page_methods(self.render, self.site.article_page)))
             if self.learner.records(self.kind_of(url)):
                 meta[m.RECORD_CALLS] = True
         return Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta,
-                       dont_filter=bool(extra_meta))
+                       dont_filter=bool(extra_meta) and not filtered)
 
     def kind_of(self, url: str) -> str:
         """Pages read alike: a site's edition (each app edition may call its own API)."""
@@ -275,8 +278,9 @@ class NewsSpider(scrapy.Spider):
         return f"{self.site.name}:{edition}" if edition else self.site.name
 
     # -- articles read without the browser (newscrawler.learning.reads) ---------------------------
-    def read_request(self, url: str, recipe, filtered: bool = True, taken: str | None = None) -> Request:
-        return self.reads.read_request(url, recipe, filtered, taken)
+    def read_request(self, url: str, recipe, filtered: bool = True, taken: str | None = None,
+                     story: dict | None = None) -> Request:
+        return self.reads.read_request(url, recipe, filtered, taken, story)
 
     def parse_read_article(self, response):
         return self.reads.article_answer(response)
@@ -344,7 +348,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("news/links/not_a_url", found.broken_links)
             logger.debug("%s links that are not URLs skipped: %s", found.broken_links, response.url)
         for card in found.cards:
-            request = self.article_request(card.url, depth + 1)
+            request = self.article_request(card.url, depth + 1, card.story)
             if request:
                 yield request
         start_url = response.meta.get(m.START_URL, response.url)
@@ -453,6 +457,9 @@ class NewsSpider(scrapy.Spider):
             if m.CHECK_OF in response.meta:  # the check could not read its render: what was read stands
                 yield build_item(response.meta[m.CHECK_OF])
                 return
+            if error.reason == "not_found" and story_of(response.request):
+                yield self.outside_story_item(response.request)
+                return
             stats.inc_value(f"news/parse_failed/{error.reason}")
             logger.warning("Article not parsed (%s): %s", error.reason, response.url)
             self.remember_failure(response.request, error.reason, gone=error.reason == "not_found")
@@ -462,8 +469,10 @@ class NewsSpider(scrapy.Spider):
         for name in ("title", "body"):  # what an article kept without (sites that require neither)
             if not getattr(item, name):
                 stats.inc_value(f"news/field_missing/{name}")
-        if m.DATA_CALLS in response.meta:
-            self.reads.learn_from(response, item)
+        taught = m.DATA_CALLS in response.meta and self.reads.learn_from(response, item)
+        if response.meta.get("playwright") and \
+                self.learner.renders_beyond_learning(self.kind_of(item.url), response.meta, taught):
+            stats.inc_value("news/renders/beyond_learning")
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
         item.extraction.supersedes = bool(response.meta.get(m.RENDER_AGAIN))
@@ -519,7 +528,16 @@ class NewsSpider(scrapy.Spider):
             yield build_item(failure.request.meta[m.CHECK_OF])
             return
         gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
+        if gone and story_of(failure.request):
+            yield self.outside_story_item(failure.request)
+            return
         self.remember_failure(failure.request, self.failure_reason(failure), gone=bool(gone))
+
+    def outside_story_item(self, request):
+        """A card of another outlet's story that has no article here: its row, as a `link`."""
+        self.crawler.stats.inc_value("news/links/outside_story")
+        url = self.site.urls.canonicalize(request.meta.get(m.LINKED_AS) or request.url)
+        return link_item(story_of(request), url, self.site.name, self.article_id_of(url), self.site.urls.edition(url))
 
     def remember_failure(self, request, reason: str, gone: bool) -> None:
         """An article this crawl could not store: a stored one the site no longer has is marked

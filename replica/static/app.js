@@ -4,6 +4,7 @@
   var APP = window.__APP__;
   var C = APP.classes;
   var N = APP.names;  // the API's field and call names of this build
+  var V = APP.variant || {};  // how this app and its API differ from the plain shape (replica/app.py AppVariant)
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"];
   var root = document.getElementById("root");
@@ -21,11 +22,36 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function api(url) {
-    return fetch(APP.api + url).then(function (r) {
+  // A token asked for at run time and sent with every call; a refused one is asked for again, once.
+  var token = null;
+  function session() {
+    if (!token) token = fetch(APP.api + "/feed/v1/session?languageCode=" + lang).then(function (r) { return r.json(); })
+      .then(function (data) { return data.token; });
+    return token;
+  }
+  function api(url, options, again) {
+    var ready = V.token_calls ? session() : Promise.resolve(null);
+    return ready.then(function (t) {
+      var init = Object.assign({}, options || {});
+      if (t) init.headers = Object.assign({}, init.headers || {}, {"X-Api-Token": t});
+      return fetch(APP.api + url, init);
+    }).then(function (r) {
+      if (r.status === 401 && V.token_calls && !again) { token = null; return api(url, options, true); }
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     });
+  }
+  // An instant as the API writes it: ISO 8601 with Z, epoch milliseconds, or the site's local time (KST).
+  function toDate(value) {
+    if (typeof value === "number") return new Date(value);
+    if (!/(Z|[+-]\d\d:?\d\d)$/.test(value)) return new Date(value + "+09:00");
+    return new Date(value);
+  }
+  function decoded(text) {
+    if (!V.title_entities) return text;
+    var area = document.createElement("textarea");
+    area.innerHTML = text;
+    return area.value;
   }
   // Dates in the browser's own time zone, as a React app using Date shows them.
   function clock(d) {
@@ -38,12 +64,12 @@
     return (d.getHours() < 12 ? "오전 " : "오후 ") + (d.getHours() % 12 || 12) + ":" + ("0" + d.getMinutes()).slice(-2);
   }
   function longDate(iso) {
-    var d = new Date(iso);
+    var d = toDate(iso);
     if (lang === "ko") return d.getFullYear() + "년 " + (d.getMonth() + 1) + "월 " + d.getDate() + "일 " + koreanClock(d);
     return MONTHS[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear() + ", " + clock(d);
   }
   function shortDate(iso) {
-    var d = new Date(iso);
+    var d = toDate(iso);
     var age = Date.now() - d.getTime();
     var ko = lang === "ko";
     if (age >= 0 && age < 3600e3) return Math.max(1, Math.floor(age / 60e3)) + (ko ? "분 전" : " minutes ago");
@@ -54,8 +80,13 @@
   function card(row, component, href) {
     var a = el("a", component);
     a.href = href;
-    a.append(el("h3", "ArticleTitle", row.title), el("p", "ArticleDesc", row.description || ""),
-             el("span", "TimeWrap", shortDate(row.publishAt)));
+    var parts = [el("h3", "ArticleTitle", decoded(row.title)), el("p", "ArticleDesc", row.description || "")];
+    if (V.cards_in_article_content) {  // as the real listing builds its cards
+      var wrap = el("div", "ArticleContent");
+      wrap.append.apply(wrap, parts);
+      parts = [wrap];
+    }
+    a.append.apply(a, parts.concat([el("span", "TimeWrap", shortDate(row.publishAt))]));
     return a;
   }
   function notFound() {
@@ -106,12 +137,44 @@
     }, failed);
   }
 
+  // The text as Markdown (`content_markdown`): paragraphs, `## ` headings, `- ` items, `> ` quotes.
+  function markdown(container, text) {
+    var list = null;
+    text.split("\n\n").forEach(function (block) {
+      var tag = {"## ": "h2", "- ": "li", "> ": "blockquote"}[block.slice(0, 3)] || {"- ": "li", "> ": "blockquote"}[block.slice(0, 2)] || "p";
+      var body = tag === "h2" ? block.slice(3) : tag === "p" ? block : block.slice(2);
+      if (tag === "li") { if (!list) container.append(list = document.createElement("ul")); list.append(el("li", null, body)); return; }
+      list = null;
+      container.append(el(tag, null, body));
+    });
+  }
+  var QUERY = "query Article($id: Int!, $languageCode: String!) { article(id: $id, languageCode: $languageCode) " +
+              "{ id title description categoryName publishAt updatedAt image { url alt caption } content tags } }";
+  function articleCall(id) {
+    if (V.graphql) {
+      return api("/graphql", {method: "POST", headers: {"Content-Type": "application/json"},
+                              body: JSON.stringify({query: QUERY, variables: {id: Number(id), languageCode: lang}})})
+        .then(function (answer) {
+          if (!answer.data || !answer.data.article) throw new Error("HTTP 404");
+          return answer.data.article;
+        });
+    }
+    var url = "/feed/v1/articles/" + id + "?languageCode=" + lang + (V.cache_buster ? "&_=" + Date.now() : "");
+    return api(url).then(function (data) {
+      if (!V.content_call) return data;
+      return api("/feed/v1/contents/" + data.contentId + "?languageCode=" + lang).then(function (text) {
+        data[N.content] = text.html;
+        return data;
+      });
+    });
+  }
+
   function article(id) {
-    api("/feed/v1/articles/" + id + "?languageCode=" + lang).then(function (data) {
+    articleCall(id).then(function (data) {
       var header = el("div", "ArticleHeader");
       var meta = el("div", "ArticleMeta");
       meta.append(el("span", "CategoryName", data.categoryName), "\u00b7", el("span", "PublishDate", longDate(data.publishAt)));
-      header.append(el("a", null, "Top"), el("h1", "ArticleDetailTitle", data[N.title]), meta);
+      header.append(el("a", null, "Top"), el("h1", "ArticleDetailTitle", decoded(data[N.title])), meta);
       var parts = [header];
       if (data.image) {
         var figure = el("figure", "HeroFigure");
@@ -123,10 +186,12 @@
         parts.push(figure);
       }
       var content = el("div", "ArticleContent");
-      content.innerHTML = data[N.content];
+      if (V.content_markdown) markdown(content, data[N.content]);
+      else content.innerHTML = data[N.content];
       var tags = el("ul", "TagList");
       (data.tags || []).forEach(function (t) { tags.append(el("li", null, t)); });
-      parts.push(content, tags, moreToRead(id));
+      if (V.cards_in_article_content) parts.splice(1, 0, moreToRead(id)), parts.push(content, tags);  // an aside first
+      else parts.push(content, tags, moreToRead(id));
       root.replaceChildren.apply(root, parts);
       observe();
     }, function (error) {
@@ -134,7 +199,7 @@
     });
   }
 
-  var related, sentinel, offset = 0, busy = false, done = false, observer;
+  var related, sentinel, offset = 0, lastId = null, busy = false, done = false, observer;
   function moreToRead(id) {
     var block = el("section", "MoreToRead");
     var head = el("div", "MoreToReadHead");
@@ -159,8 +224,13 @@
     busy = true;
     if (!related.querySelector("." + C.Loading.split(" ")[1])) related.append(el("div", "Loading", "Loading"));
     setTimeout(function () {
-      api("/feed/v1/articles/" + related.getAttribute("data-id") + "/" + N.related + "?languageCode=" + lang + "&offset=" + offset)
-        .then(function (data) {
+      var base = "/feed/v1/articles/" + related.getAttribute("data-id") + "/" + N.related + "?languageCode=" + lang;
+      var url = V.related_cursor ? base + "&limit=3" + (lastId ? "&lastId=" + lastId : "") : base + "&offset=" + offset;
+      api(url)
+        .then(function (answer) {
+          // Paged by cursor: a bare array, its end a short page.
+          var data = V.related_cursor ? {rows: answer, total: answer.length < 3 ? 0 : Infinity} : answer;
+          if (data.rows.length) lastId = data.rows[data.rows.length - 1].id;
           var loading = related.querySelector("." + C.Loading.split(" ")[1]);
           if (loading) loading.remove();
           data.rows.forEach(function (row) {

@@ -1,0 +1,113 @@
+"""Rendering only to learn, on the ways a real app may differ from the replica's plain shape
+(`replica.app.AppVariant`): every article exact against the ground truth, whether the crawl learned
+the app's calls or, where it cannot, rendered every article and said so; never stored wrong, never a
+crawl without end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from replica.app import AppVariant, AppReplica, app_editions
+from servers import run_crawl
+
+COMPARED = ("article_id", "title", "section", "summary", "body", "headings", "image_credits", "related", "tags",
+            "language")
+LINK_COMPARED = ("article_id", "title", "summary", "source_url", "language")
+# Calls the API may answer per article: the article's calls, its related pages, the checks' renders.
+CALLS_PER_ARTICLE = 12
+
+VARIANTS = {
+    "edited_updated_first": AppVariant(edited_updated_first=True),
+    "edited_epoch_ms": AppVariant(edited_updated_first=True, epoch_ms=True),
+    "cards_in_article_content": AppVariant(cards_in_article_content=True),
+    "related_cursor": AppVariant(related_cursor=True),
+    "outside_cards": AppVariant(outside_cards=True),
+    "expiring_token": AppVariant(token_calls=6),
+    "naive_times": AppVariant(naive_times=True),
+    "cache_buster": AppVariant(cache_buster=True),
+    "title_entities": AppVariant(title_entities=True),
+    # Through nginx (compressed, chunked), the API's JSON served as text/plain.
+    "json_as_text_through_nginx": AppVariant(json_as_text=True),
+}
+FRONTED = {"json_as_text_through_nginx"}
+
+
+def crawl_variant(tmp_path, app: AppReplica, **settings):
+    return run_crawl(tmp_path, app.start_urls(), settings={"NEWS_SITE_PROFILE": "coinness", "NEWS_API_URL": app.api_url,
+                                                           **settings}, name="variant")
+
+
+def wrong_fields(items: dict, truth: dict) -> list:
+    wrong = []
+    for url, expected in truth.items():
+        item = items[url]
+        names = LINK_COMPARED if expected.get("kind") == "link" else COMPARED
+        wrong += [(url, name) for name in names if item.get(name) != expected[name]]
+        if datetime.fromisoformat(item["published_at"]) != expected["published_at"]:
+            wrong.append((url, "published_at"))
+        if item.get("kind", "article") != expected.get("kind", "article"):
+            wrong.append((url, "kind"))
+    return wrong
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", VARIANTS)
+def test_an_app_variant_is_stored_exactly_and_the_crawl_ends(tmp_path, name):
+    with AppReplica(app_editions(seed=31, sections=3, articles=12), variant=VARIANTS[name],
+                    front=name in FRONTED) as app:
+        result = crawl_variant(tmp_path, app, CLOSESPIDER_TIMEOUT=240)
+        truth = app.ground_truth()
+        api_calls = [r for r in app.site.requests if r.startswith("api:")]
+    assert result.stats.get("finish_reason") == "finished" and "Traceback" not in result.log, result.log[-3000:]
+    items = {item["url"]: item for item in result.items}  # each article's last item
+    assert set(items) == set(truth)
+    assert wrong_fields(items, truth) == []
+    assert len(api_calls) <= CALLS_PER_ARTICLE * len(truth)
+    assert result.stat("news/learn/learned") >= 2, "both editions learned"
+    assert result.stat("news/misses/recorded") == 0
+    # Renders in flight when learning ended are learning's cost; only readings rendered again count.
+    assert result.stat("news/renders/beyond_learning") <= result.stat("news/learn/read")
+    # Learned right the first time: no check found a field wrong (a refused call is no field).
+    assert [key for key in result.stats if key.startswith("news/learn/disagreed/") and key != "news/learn/disagreed/refused"] == []
+    # An article's own calls: asked by its learning or checking render and its read, never over and over.
+    # Every read the API refused learned the app's headers again.
+    assert result.stat("news/learn/disagreed/refused") == result.stat("news/fetch_failed/http_401")
+    repeated = [call for call, count in Counter(api_calls).items() if count > 3 and "/feed/v1/session" not in call]
+    assert repeated == []
+
+
+def test_the_body_is_the_articles_own_content_block_never_a_cards():
+    """Cards built as the real listing builds them wrap their title and description in the same
+    component as the article's text; the related block may come first in the page."""
+    from newscrawler.sites.coinness import URLS, CoinnessArticlePage
+
+    card = ('<a class="RelatedCard-sc-abcdef-1 Xyzabc" href="/en/article/3"><div class="ArticleContent-sc-qwerty-0 '
+            'Asdfgh"><h3>A related title</h3><p>Its description.</p></div></a>')
+    html = (f'<html><body><div id="root"><section class="MoreToRead-sc-zxcvbn-2 Poiuyt">{card}</section>'
+            '<h1 class="ArticleDetailTitle-sc-lkjhgf-0 Mnbvcx">The title</h1>'
+            '<div class="ArticleContent-sc-qwerty-0 Asdfgh"><p>The text.</p><h2>A heading</h2><p>More.</p></div>'
+            f'<div class="RelatedList-sc-tyuiop-1 Ghjklz">{card}</div></div></body></html>')
+    page = CoinnessArticlePage(html, "http://site.test/en/article/2", URLS)
+    assert page.body() == "The text.\n\nA heading\n\nMore." and page.headings() == ["A heading"]
+
+
+@pytest.mark.slow
+def test_where_nothing_can_be_learned_every_article_is_rendered_loudly_and_a_monitor_fails(tmp_path):
+    """The app makes its text from Markdown: no answer holds the text the page shows. Every article
+    is rendered, exact; the crawl says why and what it costs, counts it, and the monitor of renders
+    beyond learning fails."""
+    with AppReplica(app_editions(seed=32, sections=3, articles=16), variant=AppVariant(content_markdown=True)) as app:
+        result = crawl_variant(tmp_path, app, NEWS_MAX_RENDER_SHARE=0.1)
+        truth = app.ground_truth()
+    assert result.stats.get("finish_reason") == "finished" and "Traceback" not in result.log
+    items = {item["url"]: item for item in result.items}
+    assert set(items) == set(truth) and wrong_fields(items, truth) == []
+    given_up = [line for line in result.log.splitlines() if "given up" in line]
+    assert len(given_up) == 2 and all(" WARNING: " in line and "rendered" in line for line in given_up)
+    assert result.stat("news/learn/gave_up/nothing_learned") == 2
+    assert result.stat("news/renders/beyond_learning") == len(truth) - 2 * 12  # all but the learning renders
+    assert result.stat("news/monitors/failed/Renders beyond learning/Renders beyond learning under "
+                       "NEWS_MAX_RENDER_SHARE") == 1
