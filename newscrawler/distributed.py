@@ -24,6 +24,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from . import meta
+from .redis_serializer import RefusedRequest
 from .signals import store_flush_done, store_flush_started
 
 logger = logging.getLogger(__name__)
@@ -209,13 +210,28 @@ class SharedScheduler(Scheduler):
     def take(self):
         """The next request, moved from the queue into this process's taken hash in one step (a
         process killed in between would lose it)."""
-        token = uuid.uuid4().hex
-        data = self.scripts["take"](keys=[self.queue.key, self.taken_key(self.owner)], args=[token, self.key_ttl])
-        if data is None:
+        while True:
+            token = uuid.uuid4().hex
+            data = self.scripts["take"](keys=[self.queue.key, self.taken_key(self.owner)], args=[token, self.key_ttl])
+            if data is None:
+                return None
+            request = self.decoded(data)
+            if request is not None:
+                request.meta[TAKEN] = token
+                return request
+            self.server.hdel(self.taken_key(self.owner), token)
+
+    def decoded(self, data):
+        """The request `data` holds, or None when it is not one this crawl runs (a browser step
+        it never builds, a callback the spider does not have): refused, counted, never executed."""
+        try:
+            return self.queue._decode_request(data)
+        except (RefusedRequest, ValueError, TypeError, KeyError) as refusal:
+            reason = str(refusal) if isinstance(refusal, RefusedRequest) else f"{type(refusal).__name__}: {refusal}"
+            logger.warning("Request from the shared frontier refused (%s): not executed", reason[:300])
+            if self.stats:
+                self.stats.inc_value("news/distributed/refused")
             return None
-        request = self.queue._decode_request(data)
-        request.meta[TAKEN] = token
-        return request
 
     # -- when a taken request is done ------------------------------------------------------
     # A listing is done when its download is (its links are in the queue soon after). An article
@@ -255,7 +271,9 @@ class SharedScheduler(Scheduler):
         rescued = 0
         for token, data in self.server.hgetall(key).items():
             if self.server.hdel(key, token):
-                request = self.queue._decode_request(data)
+                request = self.decoded(data)
+                if request is None:
+                    continue
                 request.meta.pop(TAKEN, None)
                 request.dont_filter = True  # its fingerprint is in the filter already
                 self.queue.push(request)

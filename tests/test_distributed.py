@@ -130,3 +130,34 @@ def test_the_same_crawl_id_every_run_starts_afresh_and_leaves_nothing_in_redis(t
     assert third.stat("news/store/new") == 2
     client = redis.Redis.from_url(redis_url)
     assert not list(client.scan_iter(match="news:replica:every-15-minutes:*"))
+
+
+def test_a_request_naming_another_page_method_is_refused(tmp_path, redis_url):
+    """Whoever can write to the shared Redis must not make crawlers run browser steps of their
+    choosing (a screenshot or a PDF written where they like): such a request is refused, counted
+    and never executed."""
+    import redis
+    from scrapy import Request
+    from scrapy_playwright.page import PageMethod
+
+    from newscrawler import redis_serializer
+
+    crawl_id = uuid.uuid4().hex
+    written = tmp_path / "written-by-the-browser.png"
+    content = SiteContent(seed=71, sections=1, articles=4, related_only_share=0)
+    client = redis.Redis.from_url(redis_url)
+    with Replica(content) as replica:
+        crawl = Crawl(tmp_path, replica.base_url + "/", settings={
+            "REDIS_URL": redis_url, "NEWS_CRAWL_ID": crawl_id, "NEWS_REDIS_IDLE_BEFORE_CLOSE": 6})
+        wait_until(lambda: list(client.scan_iter(match=f"news:replica:{crawl_id}:alive:*")), 60, "the crawl joined")
+        planted = Request(replica.base_url + "/", priority=1000, dont_filter=True, meta={
+            "news_page": "listing", "playwright": True,
+            "playwright_page_methods": [PageMethod("screenshot", path=str(written), full_page=True)]})
+        client.zadd(f"news:replica:{crawl_id}:requests", {redis_serializer.dumps(planted.to_dict()): -1000})
+        result = crawl.finish()
+    assert not written.exists()
+    assert result.stat("news/distributed/refused") == 1
+    refused = [line for line in result.log.splitlines() if " WARNING: " in line and "refused" in line]
+    assert len(refused) == 1 and "screenshot" in refused[0]
+    assert result.stats["finish_reason"] == "finished"
+    assert "Traceback" not in result.log and " ERROR: " not in result.log
