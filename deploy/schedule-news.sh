@@ -52,7 +52,7 @@ if [[ -n "${last_job}" ]]; then
   if [[ -z "${summary}" ]]; then
     echo "previous job ${last_job} did not end well: its log has no closing summary (crashed or killed)" >&2
     previous_ok=0
-  elif [[ "${summary}" != "Crawl summary (finished)"* || "${summary}" =~ (monitors_failed|dead_lettered)=[1-9] ]]; then
+  elif [[ "${summary}" != "Crawl summary (finished)"* || "${summary}" =~ (monitors_failed|dead_lettered|lost)=[1-9] ]]; then
     echo "previous job ${last_job} did not end well: ${summary}" >&2
     previous_ok=0
   fi

@@ -18,7 +18,7 @@ SUMMARY_KEYS = [
     ("new", "news/store/new"), ("updated", "news/store/updated"), ("unchanged", "news/store/unchanged"),
     ("duplicates", "news/duplicates/"), ("parse_failures", "news/parse_failed/"), ("refused", "news/refused/"),
     ("render_timeouts", "news/related/unavailable"), ("render_partial", "news/related/partial"),
-    ("retries", "retry/count"), ("dead_lettered", "news/store/dead_lettered"),
+    ("retries", "retry/count"), ("dead_lettered", "news/store/dead_lettered"), ("lost", "news/lost/"),
     ("monitors_failed", "news/monitors/failed"),
 ]
 BREAKDOWNS = ("news/parse_failed/", "news/refused/", "news/duplicates/")
@@ -41,6 +41,17 @@ class MonitorDetails(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.levelno >= logging.ERROR and str(record.msg).startswith("[Spidermon]"))
+
+
+# A crawl that closed for one of these reasons ended itself because it could not go on.
+FAILED_REASONS = {"stalled", "frontier_lost"}
+
+
+def crawl_failed(stats: dict) -> bool:
+    """Whether the crawl lost something it held (`news/lost/...`) or ended itself as failed: the
+    crawl command then exits non-zero, whatever the monitors say."""
+    lost = sum(v for k, v in stats.items() if k.startswith("news/lost/") and isinstance(v, int))
+    return bool(lost) or stats.get("finish_reason") in FAILED_REASONS
 
 
 def summary(stats: dict) -> dict:

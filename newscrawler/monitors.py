@@ -97,6 +97,12 @@ class CrawlOutcome(Monitor, StatsMonitorMixin):
         count = self.data.crawler.stats.get_value("news/store/dead_lettered", 0)
         self.assertEqual(count, 0, msg=f"{count} records went to the dead-letter file")
 
+    @monitors.name("Nothing lost")
+    def test_nothing_lost(self):
+        stats = self.data.crawler.stats.get_stats()
+        lost = {k.removeprefix("news/lost/"): v for k, v in stats.items() if k.startswith("news/lost/") and v}
+        self.assertFalse(lost, msg="lost: " + ", ".join(f"{v} {k}" for k, v in lost.items()))
+
 
 class RecordFailedMonitors(Action):
     """Puts failed monitors into the stats and the log, where schedulers and people look."""
