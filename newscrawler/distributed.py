@@ -92,6 +92,7 @@ class SharedScheduler(Scheduler):
         scheduler.last_rescue = 0.0
         scheduler.in_buffer, scheduler.flushing = [], []
         scheduler.unsent = []  # requests Redis could not take: sent again before the next is taken
+        scheduler.away = False  # Redis did not answer the last call
         connect = crawler.signals.connect
         connect(scheduler.download_done, signal=signals.request_left_downloader)
         connect(scheduler.request_done, signal=signals.request_dropped)
@@ -135,14 +136,40 @@ class SharedScheduler(Scheduler):
             try:
                 self.beat()
             except RedisError as error:
-                logger.warning("Redis heartbeat failed: %s", type(error).__name__)
+                self.redis_away(error)
+
+    def redis_away(self, error: RedisError) -> None:
+        """Redis does not answer: said once until it answers again (the crawl's stall guard,
+        NEWS_STALL_MINUTES, ends a crawl that cannot go on without it)."""
+        if not self.away:
+            logger.warning("Redis does not answer (%s): this process waits for it", type(error).__name__)
+        self.away = True
+
+    def redis_back(self) -> None:
+        if self.away:
+            logger.info("Redis answers again")
+        self.away = False
 
     def close(self, reason):
         self.heartbeat.cancel()
         super().close(reason)
-        # Closing comes after the pipelines closed (their last flush): everything taken is done.
-        self.server.delete(self.taken_key(self.owner), self.alive_key(self.owner))
-        self.end_crawl_if_last()
+        try:
+            self.send_unsent()
+            # Closing comes after the pipelines closed (their last flush): everything taken is done.
+            self.server.delete(self.taken_key(self.owner), self.alive_key(self.owner))
+            self.end_crawl_if_last()
+        except RedisError as error:
+            logger.warning("Redis did not answer at close (%s): this process's keys expire on their own",
+                           type(error).__name__)
+        self.report_unsent()
+
+    def report_unsent(self) -> None:
+        """Requests this process found and could never hand to the shared frontier die with it."""
+        if not self.unsent:
+            return
+        if self.stats:
+            self.stats.set_value("news/lost/requests", len(self.unsent))
+        logger.error("%d requests found by this process are lost: Redis never took them back", len(self.unsent))
 
     def end_crawl_if_last(self) -> None:
         """The last process of a crawl to close, with nothing left queued, deletes the crawl's
@@ -188,23 +215,35 @@ class SharedScheduler(Scheduler):
             self.unsent.pop(0)
 
     def has_pending_requests(self) -> bool:
-        return bool(self.unsent) or super().has_pending_requests()
+        if self.unsent:
+            return True
+        try:
+            return super().has_pending_requests()
+        except RedisError as error:
+            self.redis_away(error)
+            return True  # unknown: the frontier may hold work; the stall guard ends a long wait
 
     def next_request(self):
         try:
             self.send_unsent()
-        except RedisError:
-            return None  # still away: this process waits, its requests kept
+            request = self.next_from_redis()
+        except RedisError as error:
+            self.redis_away(error)
+            return None  # away: this process waits, its requests kept
+        self.redis_back()
+        if request is None:
+            return None
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def next_from_redis(self):
         now = time.monotonic()
         request = self.take()  # never blocks the reactor; WaitForPeers handles idle time
         if request is None and now - self.last_rescue > self.heartbeat_ttl / 2:
             self.last_rescue = now
             self.rescue_dead_peers()
             request = self.take()
-        if request is None:
-            return None
-        if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def take(self):
@@ -250,14 +289,23 @@ class SharedScheduler(Scheduler):
         self.flushing, self.in_buffer = self.in_buffer, []
 
     def flush_done(self, *args, **kwargs):
-        if self.flushing:
-            self.server.hdel(self.taken_key(self.owner), *self.flushing)
-        self.flushing = []
+        flushed, self.flushing = self.flushing, []
+        self.forget_taken(*flushed)
 
     def request_done(self, request, *args, **kwargs):
         token = request.meta.pop(TAKEN, None)
         if token:
-            self.server.hdel(self.taken_key(self.owner), token)
+            self.forget_taken(token)
+
+    def forget_taken(self, *tokens: str) -> None:
+        """Done with these taken requests. Redis away, they stay in the hash, and a peer may fetch
+        them again: a page fetched twice, never one lost."""
+        if not tokens:
+            return
+        try:
+            self.server.hdel(self.taken_key(self.owner), *tokens)
+        except RedisError as error:
+            self.redis_away(error)
 
     def rescue_dead_peers(self) -> None:
         for key in self.server.scan_iter(match=f"{self.prefix}:taken:*"):

@@ -3,6 +3,7 @@ for failures the site can cause."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -130,3 +131,51 @@ class WaitForPeers:
             self.idle_since = now
         if now - self.idle_since < self.patience:
             raise DontCloseSpider("waiting for other processes of this crawl")
+
+
+class StallGuard:
+    """Ends a crawl that has made no progress (no page downloaded or failed, no article scraped)
+    for `NEWS_STALL_MINUTES`: its shared Redis gone, a browser that never answers. It closes as
+    `stalled`, which fails the outcome monitor (the operator is notified) and makes `scrapy crawl`
+    exit 1; a crawl left hanging would also block every later scheduled run."""
+
+    def __init__(self, crawler, minutes: float):
+        self.crawler = crawler
+        self.minutes = minutes
+        self.last_progress = time.monotonic()
+        self.watch: asyncio.Task | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        minutes = crawler.settings.getfloat("NEWS_STALL_MINUTES", 30)
+        if minutes <= 0:
+            raise NotConfigured("NEWS_STALL_MINUTES is 0: no stall guard")
+        guard = cls(crawler, minutes)
+        for signal in (signals.request_left_downloader, signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(guard.progress, signal=signal)
+        crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def progress(self, *args, **kwargs):
+        self.last_progress = time.monotonic()
+
+    def spider_opened(self, spider):
+        self.last_progress = time.monotonic()
+        self.watch = asyncio.ensure_future(self.watch_progress())
+
+    def spider_closed(self, spider, reason):
+        if self.watch:
+            self.watch.cancel()
+
+    async def watch_progress(self):
+        limit = self.minutes * 60
+        while True:
+            await asyncio.sleep(min(30.0, limit / 5))
+            if time.monotonic() - self.last_progress >= limit:
+                break
+        self.crawler.stats.set_value("news/stalled", 1)
+        logger.error("No progress for %g minutes (no page downloaded, no article scraped): the crawl ends itself "
+                     "as stalled (NEWS_STALL_MINUTES)", self.minutes)
+        # A task of its own: closing cancels this watch (spider_closed), which must not cancel the close.
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="stalled"))
