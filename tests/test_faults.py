@@ -175,5 +175,20 @@ def test_articles_a_run_could_not_store_fail_a_monitor(tmp_path):
     with Replica(content, Faults(down=down)) as replica:
         result = run_crawl(tmp_path, replica.base_url + "/", settings={"RETRY_TIMES": 1})
     assert result.stat("news/misses/recorded") == 2
-    assert result.stat("news/monitors/failed/Articles lost/Articles lost under NEWS_MAX_LOSS_RATIO") == 1
-    assert "2 of 6 articles tried were not stored" in result.log
+    assert result.stat("news/monitors/failed/Articles lost/New articles lost under NEWS_MAX_LOSS_RATIO") == 1
+    assert "2 of 6 new articles tried were not stored" in result.log
+
+
+def test_new_articles_lost_are_judged_apart_from_re_visits(tmp_path, mongo_uri, mongo_db):
+    """Twenty good re-visits must not hide the one new article this run could not store."""
+    content = SiteContent(seed=50, sections=2, articles=20, related_only_share=0)
+    settings = {"RETRY_TIMES": 1, "NEWS_REVISIT_DAYS": 3650}     # every stored article is due again
+    with Replica(content) as replica:
+        first = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="first")
+        [new] = content.add_articles(1)
+        replica.site.faults.down.add(new.id)
+        second = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="second")
+    assert first.stat("news/monitors/failed") == 0
+    assert second.stat("news/misses/new") == 1 and second.stat("news/misses/revisit") == 0
+    assert second.stat("news/monitors/failed/Articles lost/New articles lost under NEWS_MAX_LOSS_RATIO") == 1
+    assert "1 of 1 new articles tried were not stored" in second.log

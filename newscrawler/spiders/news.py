@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -108,6 +109,7 @@ class NewsSpider(scrapy.Spider):
         self.failed_sources: set[tuple[str, int]] = set()
         self.store = crawl_store(crawler)
         self.incremental = IncrementalCrawl.from_crawler(crawler, self.site.name, self.store, self.incremental_arg)
+        crawler.signals.connect(self.count_revisit, signal=signals.item_scraped)
 
     @property
     def render(self):
@@ -460,6 +462,15 @@ class NewsSpider(scrapy.Spider):
         else:
             self.incremental.missed(key, url, reason)
             self.crawler.stats.inc_value("news/misses/recorded")
+            # Judged apart (newscrawler.monitors): many good re-visits must not hide lost new articles.
+            kind = "revisit" if self.incremental.is_stored(article_id) else "new"
+            self.crawler.stats.inc_value(f"news/misses/{kind}")
+
+    def count_revisit(self, item, *args, **kwargs) -> None:
+        """An article stored before came out of this crawl again: a re-visit, for the monitors to
+        judge losses of re-visits apart from losses of new articles."""
+        if self.incremental.is_stored(getattr(item, "article_id", None) or ""):
+            self.crawler.stats.inc_value("news/articles/revisited")
 
     def closed(self, reason):
         """Leave later crawls what this one learned: misses, removals, the deep walk's end."""
