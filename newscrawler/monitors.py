@@ -94,6 +94,29 @@ class LossMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
                              msg=f"{lost} of {tried} {what} tried were not stored (allowed: {ratio:.0%})")
 
 
+@monitors.name("Discovery")
+class DiscoveryMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
+    """What finds new articles and keeps the store right, judged on its own: a redesigned listing,
+    a source that failed (its fallback may find less) and writes the store refused as older than
+    what it holds lose articles or edits while re-visits keep the counts up."""
+
+    @monitors.name("Every listing lists articles")
+    def test_listings_list_articles(self):
+        empty = self.stats.get("news/listings/without_cards", 0)
+        self.assertEqual(empty, 0, msg=f"{empty} listing pages showed no article card")
+
+    @monitors.name("No source failed")
+    def test_no_source_failed(self):
+        failed = {k.removeprefix("news/sources/failed/"): v for k, v in self.stats.items()
+                  if k.startswith("news/sources/failed/") and v}
+        self.assertFalse(failed, msg="failed sources: " + ", ".join(f"{k} ({v})" for k, v in failed.items()))
+
+    @monitors.name("No stale writes")
+    def test_no_stale_writes(self):
+        stale = self.stats.get("news/store/stale", 0)
+        self.assertEqual(stale, 0, msg=f"{stale} article writes refused as older than the stored document")
+
+
 @monitors.name("Crawl outcome")
 class CrawlOutcome(Monitor, StatsMonitorMixin):
     """How the crawl ended, whatever happened before: also when it closed before crawling."""
@@ -141,5 +164,6 @@ def figure_of(result) -> str:
 
 
 class CrawlQualitySuite(MonitorSuite):
-    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor]
+    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor,
+                DiscoveryMonitor]
     monitors_failed_actions = [RecordFailedMonitors, NotifyOperator]

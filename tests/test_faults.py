@@ -192,3 +192,21 @@ def test_new_articles_lost_are_judged_apart_from_re_visits(tmp_path, mongo_uri, 
     assert second.stat("news/misses/new") == 1 and second.stat("news/misses/revisit") == 0
     assert second.stat("news/monitors/failed/Articles lost/New articles lost under NEWS_MAX_LOSS_RATIO") == 1
     assert "1 of 1 new articles tried were not stored" in second.log
+
+
+def test_a_listing_redesign_fails_a_monitor_while_re_visits_go_on(tmp_path, mongo_uri, mongo_db):
+    """The listing's card class renamed: new articles are never discovered, while re-visits of the
+    stored ones keep the other monitors green."""
+    content = SiteContent(seed=52, sections=2, articles=10, related_only_share=0)
+    settings = {"NEWS_REVISIT_DAYS": 3650}
+    with Replica(content) as replica:
+        first = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="first")
+        card = replica.site.card
+        replica.site.card = lambda article, position: card(article, position).replace(
+            '<a class="card"', '<a class="story-teaser"', 1)
+        content.add_articles(3)
+        second = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="second")
+    assert first.stat("news/monitors/failed") == 0 and first.stat("news/listings/without_cards") == 0
+    assert second.stat("news/listings/without_cards") >= 1
+    assert second.stat("news/monitors/failed/Discovery/Every listing lists articles") == 1
+    assert "Listing without any article card" in second.log and "Traceback" not in second.log

@@ -284,7 +284,17 @@ class NewsSpider(scrapy.Spider):
             return
         if "playwright" in response.flags:  # only a source that cannot do without it renders listings
             stats.inc_value("news/pages/listing_rendered")
+        self.count_cards(found, response, self.site.sources[index])
         yield from self.discovered(found, response, index)
+
+    def count_cards(self, found, response, source) -> None:
+        """A listing that shows no article card while its source always shows some is a redesign
+        the monitors must hear of: re-visits would otherwise keep every one green."""
+        stats = self.crawler.stats
+        stats.inc_value("news/listings/cards", len(found.cards))
+        if source.lists_cards and not found.cards:
+            stats.inc_value("news/listings/without_cards")
+            logger.warning("Listing without any article card (the site's listing markup changed?): %s", response.url)
 
     def discovered(self, found, response, index: int):
         """Requests for what a listing response lists: its articles, and the listings worth walking."""
