@@ -40,6 +40,21 @@ SCRIPTS = {
         redis.call('EXPIRE', KEYS[1], ARGV[4])
         redis.call('EXPIRE', KEYS[2], ARGV[4])
         return 1""",
+    # KEYS: the crawl's run marker, its duplicate filter, this process's heartbeat; ARGV: the heartbeat
+    # keys' pattern, a new run id, the keys' time to live, the heartbeat's. With no process of the
+    # crawl alive, a new run begins: the filter a killed run left would make this run's own start
+    # and re-visit requests count as seen. Beating in the same step makes a peer starting at the
+    # same moment join this run.
+    "begin": """
+        local alive = redis.call('KEYS', ARGV[1])
+        local run = redis.call('GET', KEYS[1])
+        if #alive == 0 or not run then
+            if #alive == 0 then redis.call('DEL', KEYS[2]) end
+            run = ARGV[2]
+            redis.call('SET', KEYS[1], run, 'EX', ARGV[3])
+        end
+        redis.call('SET', KEYS[3], 1, 'EX', ARGV[4])
+        return run""",
     # KEYS: queue, this process's taken hash; ARGV: token, the hash's time to live
     "take": """
         local first = redis.call('ZRANGE', KEYS[1], 0, 0)
@@ -93,12 +108,15 @@ class SharedScheduler(Scheduler):
         scheduler.in_buffer, scheduler.flushing = [], []
         scheduler.unsent = []  # requests Redis could not take: sent again before the next is taken
         scheduler.away = False  # Redis did not answer the last call
+        scheduler.frontier_lost = False
         connect = crawler.signals.connect
         connect(scheduler.download_done, signal=signals.request_left_downloader)
         connect(scheduler.request_done, signal=signals.request_dropped)
         connect(scheduler.item_buffered, signal=signals.item_scraped)
         connect(scheduler.flush_started, signal=store_flush_started)
         connect(scheduler.flush_done, signal=store_flush_done)
+        connect(scheduler.check_frontier, signal=signals.spider_idle)
+        scheduler.crawler = crawler
         return scheduler
 
     # -- keys -------------------------------------------------------------------------------
@@ -112,6 +130,11 @@ class SharedScheduler(Scheduler):
     def alive_key(self, owner: str) -> str:
         return f"{self.prefix}:alive:{owner}"
 
+    @property
+    def run_key(self) -> str:
+        """Holds the id of the crawl's current run: gone, or another's, the frontier was lost."""
+        return f"{self.prefix}:run"
+
     # -- lifecycle --------------------------------------------------------------------------
     def open(self, spider):
         stats, self.stats = self.stats, None
@@ -123,6 +146,9 @@ class SharedScheduler(Scheduler):
             spider.log = log
             self.stats = stats
         self.scripts = {name: self.server.register_script(source) for name, source in SCRIPTS.items()}
+        self.run_id = self.scripts["begin"](
+            keys=[self.run_key, self.df.key, self.alive_key(self.owner)],
+            args=[f"{self.prefix}:alive:*", uuid.uuid4().hex, self.key_ttl, self.heartbeat_ttl])
         self.beat()
         # Beat on a timer, not on next_request(): a process busy rendering may not ask for
         # requests for longer than the heartbeat lives, and must not look dead.
@@ -176,11 +202,32 @@ class SharedScheduler(Scheduler):
         frontier: a crawl id used again (every scheduled run of the same job) starts afresh."""
         peers = list(self.server.scan_iter(match=f"{self.prefix}:alive:*"))
         if not peers and not self.server.zcard(self.queue.key):
-            self.server.delete(self.queue.key, self.df.key)
+            self.server.delete(self.queue.key, self.df.key, self.run_key)
             logger.info("Last process of the crawl: its Redis frontier is deleted")
 
     def beat(self) -> None:
         self.server.set(self.alive_key(self.owner), 1, ex=self.heartbeat_ttl)
+        self.server.expire(self.run_key, self.key_ttl)
+
+    def check_frontier(self, *args, **kwargs) -> None:
+        """Every time the process is idle: is the crawl's frontier still the one it began with?
+        Redis restarted without persistence (or flushed) has lost every queued request and the
+        filter, and a crawl that then closed `finished` would pass for one that walked everything."""
+        try:
+            run = self.server.get(self.run_key)
+        except RedisError as error:
+            self.redis_away(error)
+            return
+        if isinstance(run, bytes):
+            run = run.decode()
+        if run == self.run_id or self.frontier_lost:
+            return
+        self.frontier_lost = True
+        if self.stats:
+            self.stats.set_value("news/distributed/frontier_lost", 1)
+        logger.error("The crawl's frontier in Redis is gone (Redis restarted empty, or flushed): the requests "
+                     "queued there are lost; the crawl ends as frontier_lost and the next run walks again")
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="frontier_lost"))
 
     # -- requests ---------------------------------------------------------------------------
     def enqueue_request(self, request):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from urllib.parse import urlsplit
@@ -161,3 +162,46 @@ def test_a_request_naming_another_page_method_is_refused(tmp_path, redis_url):
     assert len(refused) == 1 and "screenshot" in refused[0]
     assert result.stats["finish_reason"] == "finished"
     assert "Traceback" not in result.log and " ERROR: " not in result.log
+
+
+def test_a_frontier_lost_mid_crawl_fails_the_crawl(tmp_path):
+    """Redis restarted empty (no persistence) takes every queued request with it: the crawl must
+    not end `finished` as if it had walked everything."""
+    redis = RedisServer().start()
+    content = SiteContent(seed=73, sections=2, articles=24, related_only_share=0)
+    try:
+        with Replica(content) as replica:
+            crawl = Crawl(tmp_path, replica.base_url + "/", settings={
+                "REDIS_URL": redis.url, "NEWS_CRAWL_ID": "restarted", "DOWNLOAD_DELAY": 0.4,
+                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 3})
+            wait_until(lambda: crawl.items_file.exists() and len(crawl.items_file.read_text().splitlines()) >= 3,
+                       120, "3 articles scraped")
+            redis.stop()
+            redis.start()                 # the same port, nothing kept
+            result = crawl.finish(timeout=300)
+    finally:
+        redis.stop()
+    assert result.stats["finish_reason"] == "frontier_lost" and result.returncode == 1
+    assert result.stat("news/distributed/frontier_lost") == 1
+    lost = [line for line in result.log.splitlines() if " ERROR: " in line and "frontier" in line]
+    assert len(lost) == 1 and "Traceback" not in result.log
+
+
+def test_a_run_after_a_killed_crawl_is_not_filtered_by_what_the_killed_one_saw(tmp_path, redis_url):
+    content = SiteContent(seed=79, sections=2, articles=8, related_only_share=0)
+    settings = {"REDIS_URL": redis_url, "NEWS_CRAWL_ID": uuid.uuid4().hex, "NEWS_REDIS_HEARTBEAT_TTL": 3,
+                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 3}
+    with Replica(content) as replica:
+        # Killed while it waits for peers: everything it saw is in the shared filter.
+        killed = Crawl(tmp_path, replica.base_url + "/", settings={**settings, "NEWS_REDIS_IDLE_BEFORE_CLOSE": 120},
+                       name="killed")
+        wait_until(lambda: killed.items_file.exists() and len(killed.items_file.read_text().splitlines()) >= 6,
+                   120, "most articles scraped")
+        time.sleep(8)                                   # the rest too (the feed file lags behind)
+        kill_outright(killed)
+        new = content.add_articles(3)
+        time.sleep(4)                                   # its heartbeat expires, as by the next scheduled run
+        after = run_crawl(tmp_path, replica.base_url + "/", settings=settings, name="after")
+        new_urls = {replica.base_url + article.path for article in new}
+    assert after.stat("news/pages/listing") >= 1       # its own start was not "seen" by the killed run
+    assert new_urls <= {item["url"] for item in after.items}
