@@ -66,6 +66,11 @@ SCRIPTS = {
 }
 
 
+def as_text(value):
+    """A Redis answer as text, whether the client decodes answers or not."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class ArticleDupeFilter(RFPDupeFilter):
     """scrapy-redis's filter with the crawl's own fingerprints (an article id of the configured
     site, not a URL): the same fingerprinter as the crawler's (`REQUEST_FINGERPRINTER_CLASS`)."""
@@ -146,9 +151,9 @@ class SharedScheduler(Scheduler):
             spider.log = log
             self.stats = stats
         self.scripts = {name: self.server.register_script(source) for name, source in SCRIPTS.items()}
-        self.run_id = self.scripts["begin"](
+        self.run_id = as_text(self.scripts["begin"](
             keys=[self.run_key, self.df.key, self.alive_key(self.owner)],
-            args=[f"{self.prefix}:alive:*", uuid.uuid4().hex, self.key_ttl, self.heartbeat_ttl])
+            args=[f"{self.prefix}:alive:*", uuid.uuid4().hex, self.key_ttl, self.heartbeat_ttl]))
         self.beat()
         # Beat on a timer, not on next_request(): a process busy rendering may not ask for
         # requests for longer than the heartbeat lives, and must not look dead.
@@ -218,9 +223,7 @@ class SharedScheduler(Scheduler):
         except RedisError as error:
             self.redis_away(error)
             return
-        if isinstance(run, bytes):
-            run = run.decode()
-        if run == self.run_id or self.frontier_lost:
+        if as_text(run) == self.run_id or self.frontier_lost:
             return
         self.frontier_lost = True
         if self.stats:

@@ -126,6 +126,7 @@ def test_the_same_crawl_id_every_run_starts_afresh_and_leaves_nothing_in_redis(t
                 for n in range(2)]
         content.add_articles(2)
         third = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="run2")
+    assert all(run.stats["finish_reason"] == "finished" and run.returncode == 0 for run in [*runs, third])
     assert runs[0].stat("news/store/new") == 6
     assert runs[1].stat("news/pages/listing") >= 1                  # its start page was not "seen" already
     assert third.stat("news/store/new") == 2
@@ -203,5 +204,6 @@ def test_a_run_after_a_killed_crawl_is_not_filtered_by_what_the_killed_one_saw(t
         time.sleep(4)                                   # its heartbeat expires, as by the next scheduled run
         after = run_crawl(tmp_path, replica.base_url + "/", settings=settings, name="after")
         new_urls = {replica.base_url + article.path for article in new}
+    assert after.stats["finish_reason"] == "finished" and after.returncode == 0
     assert after.stat("news/pages/listing") >= 1       # its own start was not "seen" by the killed run
     assert new_urls <= {item["url"] for item in after.items}
