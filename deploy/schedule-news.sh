@@ -8,11 +8,13 @@
 #   SCRAPYD_URL (default http://127.0.0.1:6800), SCRAPYD_USERNAME, SCRAPYD_PASSWORD,
 #   NEWS_START_URL (the site's start URL(s), comma-separated), optional NEWS_SECTIONS,
 #   NEWS_SITE_PROFILE, NEWS_API_URL, NEWS_REDIS_URL and NEWS_CRAWL_ID (passed to the job as the
-#   settings NEWS_SITE_PROFILE, NEWS_API_URL, REDIS_URL and NEWS_CRAWL_ID).
+#   settings NEWS_SITE_PROFILE, NEWS_API_URL, REDIS_URL and NEWS_CRAWL_ID), NEWS_JOB_MAX_MINUTES
+#   (default 120: a job running longer is reported, not waited for).
 # MONGO_URI belongs to Scrapyd's own environment, not to this call.
 # Exit status: 0 scheduled, or not scheduled because the previous crawl still runs (said on stderr:
 # two runs of one crawl would double the load on the site and the machine); 1 not scheduled;
-# 3 scheduled, but the previous job did not end well.
+# 3 scheduled, but the previous job did not end well; 4 not scheduled, the previous job has run longer than
+# NEWS_JOB_MAX_MINUTES (stuck: look at its log, cancel it).
 set -euo pipefail
 env_file="${NEWS_SCHEDULE_ENV:-/etc/newscrawler/schedule.env}"
 if [[ -r "${env_file}" ]]; then
@@ -30,6 +32,25 @@ auth=(--user "${SCRAPYD_USERNAME}:${SCRAPYD_PASSWORD}")
 # closing summary line (newscrawler.extensions.CrawlReport).
 previous_ok=1
 jobs=$(curl --silent --show-error --fail --max-time 30 "${auth[@]}" "${scrapyd}/listjobs.json?project=newscrawler") || jobs=""
+# A job running longer than NEWS_JOB_MAX_MINUTES is stuck, not busy: said loudly (exit 4), every tick.
+# Scrapyd writes start_time in its own local time: this script runs on Scrapyd's host (or in its zone).
+too_long=$(NEWS_JOB_MAX_MINUTES="${NEWS_JOB_MAX_MINUTES:-120}" python3 -c 'import datetime,json,os,sys
+try:
+    data = json.load(sys.stdin)
+except ValueError:
+    data = {}
+limit = float(os.environ["NEWS_JOB_MAX_MINUTES"])
+now = datetime.datetime.now()
+for job in data.get("running", []):
+    if job.get("spider") != "news" or not job.get("start_time"):
+        continue
+    minutes = (now - datetime.datetime.fromisoformat(job["start_time"])).total_seconds() / 60
+    if minutes > limit:
+        print("job %s started %s, running for %.0f minutes" % (job["id"], job["start_time"], minutes))' <<<"${jobs}")
+if [[ -n "${too_long}" ]]; then
+  echo "not scheduled: the previous news crawl has run too long: ${too_long} (over NEWS_JOB_MAX_MINUTES=${NEWS_JOB_MAX_MINUTES:-120}); look at its log, cancel it if it is stuck" >&2
+  exit 4
+fi
 running=$(python3 -c 'import json,sys
 try:
     data = json.load(sys.stdin)
@@ -52,7 +73,7 @@ if [[ -n "${last_job}" ]]; then
   if [[ -z "${summary}" ]]; then
     echo "previous job ${last_job} did not end well: its log has no closing summary (crashed or killed)" >&2
     previous_ok=0
-  elif [[ "${summary}" != "Crawl summary (finished)"* || "${summary}" =~ (monitors_failed|dead_lettered)=[1-9] ]]; then
+  elif [[ "${summary}" != "Crawl summary (finished)"* || "${summary}" =~ (monitors_failed|dead_lettered|lost)=[1-9] ]]; then
     echo "previous job ${last_job} did not end well: ${summary}" >&2
     previous_ok=0
   fi

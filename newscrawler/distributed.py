@@ -24,6 +24,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from . import meta
+from .redis_serializer import RefusedRequest
 from .signals import store_flush_done, store_flush_started
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,21 @@ SCRIPTS = {
         redis.call('EXPIRE', KEYS[1], ARGV[4])
         redis.call('EXPIRE', KEYS[2], ARGV[4])
         return 1""",
+    # KEYS: the crawl's run marker, its duplicate filter, this process's heartbeat; ARGV: the heartbeat
+    # keys' pattern, a new run id, the keys' time to live, the heartbeat's. With no process of the
+    # crawl alive, a new run begins: the filter a killed run left would make this run's own start
+    # and re-visit requests count as seen. Beating in the same step makes a peer starting at the
+    # same moment join this run.
+    "begin": """
+        local alive = redis.call('KEYS', ARGV[1])
+        local run = redis.call('GET', KEYS[1])
+        if #alive == 0 or not run then
+            if #alive == 0 then redis.call('DEL', KEYS[2]) end
+            run = ARGV[2]
+            redis.call('SET', KEYS[1], run, 'EX', ARGV[3])
+        end
+        redis.call('SET', KEYS[3], 1, 'EX', ARGV[4])
+        return run""",
     # KEYS: queue, this process's taken hash; ARGV: token, the hash's time to live
     "take": """
         local first = redis.call('ZRANGE', KEYS[1], 0, 0)
@@ -48,6 +64,11 @@ SCRIPTS = {
         redis.call('EXPIRE', KEYS[2], ARGV[2])
         return first[1]""",
 }
+
+
+def as_text(value):
+    """A Redis answer as text, whether the client decodes answers or not."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
 class ArticleDupeFilter(RFPDupeFilter):
@@ -91,12 +112,16 @@ class SharedScheduler(Scheduler):
         scheduler.last_rescue = 0.0
         scheduler.in_buffer, scheduler.flushing = [], []
         scheduler.unsent = []  # requests Redis could not take: sent again before the next is taken
+        scheduler.away = False  # Redis did not answer the last call
+        scheduler.frontier_lost = False
         connect = crawler.signals.connect
         connect(scheduler.download_done, signal=signals.request_left_downloader)
         connect(scheduler.request_done, signal=signals.request_dropped)
         connect(scheduler.item_buffered, signal=signals.item_scraped)
         connect(scheduler.flush_started, signal=store_flush_started)
         connect(scheduler.flush_done, signal=store_flush_done)
+        connect(scheduler.check_frontier, signal=signals.spider_idle)
+        scheduler.crawler = crawler
         return scheduler
 
     # -- keys -------------------------------------------------------------------------------
@@ -110,6 +135,11 @@ class SharedScheduler(Scheduler):
     def alive_key(self, owner: str) -> str:
         return f"{self.prefix}:alive:{owner}"
 
+    @property
+    def run_key(self) -> str:
+        """Holds the id of the crawl's current run: gone, or another's, the frontier was lost."""
+        return f"{self.prefix}:run"
+
     # -- lifecycle --------------------------------------------------------------------------
     def open(self, spider):
         stats, self.stats = self.stats, None
@@ -121,6 +151,9 @@ class SharedScheduler(Scheduler):
             spider.log = log
             self.stats = stats
         self.scripts = {name: self.server.register_script(source) for name, source in SCRIPTS.items()}
+        self.run_id = as_text(self.scripts["begin"](
+            keys=[self.run_key, self.df.key, self.alive_key(self.owner)],
+            args=[f"{self.prefix}:alive:*", uuid.uuid4().hex, self.key_ttl, self.heartbeat_ttl]))
         self.beat()
         # Beat on a timer, not on next_request(): a process busy rendering may not ask for
         # requests for longer than the heartbeat lives, and must not look dead.
@@ -134,25 +167,70 @@ class SharedScheduler(Scheduler):
             try:
                 self.beat()
             except RedisError as error:
-                logger.warning("Redis heartbeat failed: %s", type(error).__name__)
+                self.redis_away(error)
+
+    def redis_away(self, error: RedisError) -> None:
+        """Redis does not answer: said once until it answers again (the crawl's stall guard,
+        NEWS_STALL_MINUTES, ends a crawl that cannot go on without it)."""
+        if not self.away:
+            logger.warning("Redis does not answer (%s): this process waits for it", type(error).__name__)
+        self.away = True
+
+    def redis_back(self) -> None:
+        if self.away:
+            logger.info("Redis answers again")
+        self.away = False
 
     def close(self, reason):
         self.heartbeat.cancel()
         super().close(reason)
-        # Closing comes after the pipelines closed (their last flush): everything taken is done.
-        self.server.delete(self.taken_key(self.owner), self.alive_key(self.owner))
-        self.end_crawl_if_last()
+        try:
+            self.send_unsent()
+            # Closing comes after the pipelines closed (their last flush): everything taken is done.
+            self.server.delete(self.taken_key(self.owner), self.alive_key(self.owner))
+            self.end_crawl_if_last()
+        except RedisError as error:
+            logger.warning("Redis did not answer at close (%s): this process's keys expire on their own",
+                           type(error).__name__)
+        self.report_unsent()
+
+    def report_unsent(self) -> None:
+        """Requests this process found and could never hand to the shared frontier die with it."""
+        if not self.unsent:
+            return
+        if self.stats:
+            self.stats.set_value("news/lost/requests", len(self.unsent))
+        logger.error("%d requests found by this process are lost: Redis never took them back", len(self.unsent))
 
     def end_crawl_if_last(self) -> None:
         """The last process of a crawl to close, with nothing left queued, deletes the crawl's
         frontier: a crawl id used again (every scheduled run of the same job) starts afresh."""
         peers = list(self.server.scan_iter(match=f"{self.prefix}:alive:*"))
         if not peers and not self.server.zcard(self.queue.key):
-            self.server.delete(self.queue.key, self.df.key)
+            self.server.delete(self.queue.key, self.df.key, self.run_key)
             logger.info("Last process of the crawl: its Redis frontier is deleted")
 
     def beat(self) -> None:
         self.server.set(self.alive_key(self.owner), 1, ex=self.heartbeat_ttl)
+        self.server.expire(self.run_key, self.key_ttl)
+
+    def check_frontier(self, *args, **kwargs) -> None:
+        """Every time the process is idle: is the crawl's frontier still the one it began with?
+        Redis restarted without persistence (or flushed) has lost every queued request and the
+        filter, and a crawl that then closed `finished` would pass for one that walked everything."""
+        try:
+            run = self.server.get(self.run_key)
+        except RedisError as error:
+            self.redis_away(error)
+            return
+        if as_text(run) == self.run_id or self.frontier_lost:
+            return
+        self.frontier_lost = True
+        if self.stats:
+            self.stats.set_value("news/distributed/frontier_lost", 1)
+        logger.error("The crawl's frontier in Redis is gone (Redis restarted empty, or flushed): the requests "
+                     "queued there are lost; the crawl ends as frontier_lost and the next run walks again")
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="frontier_lost"))
 
     # -- requests ---------------------------------------------------------------------------
     def enqueue_request(self, request):
@@ -187,35 +265,62 @@ class SharedScheduler(Scheduler):
             self.unsent.pop(0)
 
     def has_pending_requests(self) -> bool:
-        return bool(self.unsent) or super().has_pending_requests()
+        if self.unsent:
+            return True
+        try:
+            return super().has_pending_requests()
+        except RedisError as error:
+            self.redis_away(error)
+            return True  # unknown: the frontier may hold work; the stall guard ends a long wait
 
     def next_request(self):
         try:
             self.send_unsent()
-        except RedisError:
-            return None  # still away: this process waits, its requests kept
-        now = time.monotonic()
-        request = self.take()  # never blocks the reactor; WaitForPeers handles idle time
-        if request is None and now - self.last_rescue > self.heartbeat_ttl / 2:
-            self.last_rescue = now
-            self.rescue_dead_peers()
-            request = self.take()
+            request = self.next_from_redis()
+        except RedisError as error:
+            self.redis_away(error)
+            return None  # away: this process waits, its requests kept
+        self.redis_back()
         if request is None:
             return None
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    def next_from_redis(self):
+        now = time.monotonic()
+        request = self.take()  # never blocks the reactor; WaitForPeers handles idle time
+        if request is None and now - self.last_rescue > self.heartbeat_ttl / 2:
+            self.last_rescue = now
+            self.rescue_dead_peers()
+            request = self.take()
+        return request
+
     def take(self):
         """The next request, moved from the queue into this process's taken hash in one step (a
         process killed in between would lose it)."""
-        token = uuid.uuid4().hex
-        data = self.scripts["take"](keys=[self.queue.key, self.taken_key(self.owner)], args=[token, self.key_ttl])
-        if data is None:
+        while True:
+            token = uuid.uuid4().hex
+            data = self.scripts["take"](keys=[self.queue.key, self.taken_key(self.owner)], args=[token, self.key_ttl])
+            if data is None:
+                return None
+            request = self.decoded(data)
+            if request is not None:
+                request.meta[TAKEN] = token
+                return request
+            self.server.hdel(self.taken_key(self.owner), token)
+
+    def decoded(self, data):
+        """The request `data` holds, or None when it is not one this crawl runs (a browser step
+        it never builds, a callback the spider does not have): refused, counted, never executed."""
+        try:
+            return self.queue._decode_request(data)
+        except (RefusedRequest, ValueError, TypeError, KeyError) as refusal:
+            reason = str(refusal) if isinstance(refusal, RefusedRequest) else f"{type(refusal).__name__}: {refusal}"
+            logger.warning("Request from the shared frontier refused (%s): not executed", reason[:300])
+            if self.stats:
+                self.stats.inc_value("news/distributed/refused")
             return None
-        request = self.queue._decode_request(data)
-        request.meta[TAKEN] = token
-        return request
 
     # -- when a taken request is done ------------------------------------------------------
     # A listing is done when its download is (its links are in the queue soon after). An article
@@ -234,14 +339,23 @@ class SharedScheduler(Scheduler):
         self.flushing, self.in_buffer = self.in_buffer, []
 
     def flush_done(self, *args, **kwargs):
-        if self.flushing:
-            self.server.hdel(self.taken_key(self.owner), *self.flushing)
-        self.flushing = []
+        flushed, self.flushing = self.flushing, []
+        self.forget_taken(*flushed)
 
     def request_done(self, request, *args, **kwargs):
         token = request.meta.pop(TAKEN, None)
         if token:
-            self.server.hdel(self.taken_key(self.owner), token)
+            self.forget_taken(token)
+
+    def forget_taken(self, *tokens: str) -> None:
+        """Done with these taken requests. Redis away, they stay in the hash, and a peer may fetch
+        them again: a page fetched twice, never one lost."""
+        if not tokens:
+            return
+        try:
+            self.server.hdel(self.taken_key(self.owner), *tokens)
+        except RedisError as error:
+            self.redis_away(error)
 
     def rescue_dead_peers(self) -> None:
         for key in self.server.scan_iter(match=f"{self.prefix}:taken:*"):
@@ -255,7 +369,9 @@ class SharedScheduler(Scheduler):
         rescued = 0
         for token, data in self.server.hgetall(key).items():
             if self.server.hdel(key, token):
-                request = self.queue._decode_request(data)
+                request = self.decoded(data)
+                if request is None:
+                    continue
                 request.meta.pop(TAKEN, None)
                 request.dont_filter = True  # its fingerprint is in the filter already
                 self.queue.push(request)

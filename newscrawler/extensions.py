@@ -3,6 +3,7 @@ for failures the site can cause."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -18,7 +19,7 @@ SUMMARY_KEYS = [
     ("new", "news/store/new"), ("updated", "news/store/updated"), ("unchanged", "news/store/unchanged"),
     ("duplicates", "news/duplicates/"), ("parse_failures", "news/parse_failed/"), ("refused", "news/refused/"),
     ("render_timeouts", "news/related/unavailable"), ("render_partial", "news/related/partial"),
-    ("retries", "retry/count"), ("dead_lettered", "news/store/dead_lettered"),
+    ("retries", "retry/count"), ("dead_lettered", "news/store/dead_lettered"), ("lost", "news/lost/"),
     ("monitors_failed", "news/monitors/failed"),
 ]
 BREAKDOWNS = ("news/parse_failed/", "news/refused/", "news/duplicates/")
@@ -41,6 +42,17 @@ class MonitorDetails(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.levelno >= logging.ERROR and str(record.msg).startswith("[Spidermon]"))
+
+
+# A crawl that closed for one of these reasons ended itself because it could not go on.
+FAILED_REASONS = {"stalled", "frontier_lost"}
+
+
+def crawl_failed(stats: dict) -> bool:
+    """Whether the crawl lost something it held (`news/lost/...`) or ended itself as failed: the
+    crawl command then exits non-zero, whatever the monitors say."""
+    lost = sum(v for k, v in stats.items() if k.startswith("news/lost/") and isinstance(v, int))
+    return bool(lost) or stats.get("finish_reason") in FAILED_REASONS
 
 
 def summary(stats: dict) -> dict:
@@ -119,3 +131,51 @@ class WaitForPeers:
             self.idle_since = now
         if now - self.idle_since < self.patience:
             raise DontCloseSpider("waiting for other processes of this crawl")
+
+
+class StallGuard:
+    """Ends a crawl that has made no progress (no page downloaded or failed, no article scraped)
+    for `NEWS_STALL_MINUTES`: its shared Redis gone, a browser that never answers. It closes as
+    `stalled`, which fails the outcome monitor (the operator is notified) and makes `scrapy crawl`
+    exit 1; a crawl left hanging would also block every later scheduled run."""
+
+    def __init__(self, crawler, minutes: float):
+        self.crawler = crawler
+        self.minutes = minutes
+        self.last_progress = time.monotonic()
+        self.watch: asyncio.Task | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        minutes = crawler.settings.getfloat("NEWS_STALL_MINUTES", 30)
+        if minutes <= 0:
+            raise NotConfigured("NEWS_STALL_MINUTES is 0: no stall guard")
+        guard = cls(crawler, minutes)
+        for signal in (signals.request_left_downloader, signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(guard.progress, signal=signal)
+        crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def progress(self, *args, **kwargs):
+        self.last_progress = time.monotonic()
+
+    def spider_opened(self, spider):
+        self.last_progress = time.monotonic()
+        self.watch = asyncio.ensure_future(self.watch_progress())
+
+    def spider_closed(self, spider, reason):
+        if self.watch:
+            self.watch.cancel()
+
+    async def watch_progress(self):
+        limit = self.minutes * 60
+        while True:
+            await asyncio.sleep(min(30.0, limit / 5))
+            if time.monotonic() - self.last_progress >= limit:
+                break
+        self.crawler.stats.set_value("news/stalled", 1)
+        logger.error("No progress for %g minutes (no page downloaded, no article scraped): the crawl ends itself "
+                     "as stalled (NEWS_STALL_MINUTES)", self.minutes)
+        # A task of its own: closing cancels this watch (spider_closed), which must not cancel the close.
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="stalled"))

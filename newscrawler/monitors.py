@@ -70,18 +70,52 @@ class RenderTimeoutMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
 @monitors.name("Articles lost")
 class LossMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
     """Articles this run tried and could not store (HTTP errors after retries, renders that timed
-    out, pages that could not be parsed: the misses later crawls retry), relative to what it tried.
-    An incremental run whose few new articles all failed, or a redesign that breaks parsing while
-    known articles are skipped, fails here."""
+    out, pages that could not be parsed: the misses later crawls retry), relative to what it tried,
+    new articles apart from re-visits of stored ones: forty good re-visits must not dilute two new
+    articles that both failed. A redesign that breaks parsing while known articles are skipped
+    fails here too."""
 
-    @monitors.name("Articles lost under NEWS_MAX_LOSS_RATIO")
-    def test_losses_under_threshold(self):
+    @monitors.name("New articles lost under NEWS_MAX_LOSS_RATIO")
+    def test_new_articles_lost_under_threshold(self):
         stats = self.stats
-        lost = stats.get("news/misses/recorded", 0)
-        tried = lost + stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
+        lost = stats.get("news/misses/new", 0)
+        seen = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
+        self.assert_loss_under_threshold(lost, lost + seen - stats.get("news/articles/revisited", 0), "new articles")
+
+    @monitors.name("Re-visits lost under NEWS_MAX_LOSS_RATIO")
+    def test_revisits_lost_under_threshold(self):
+        stats = self.stats
+        lost = stats.get("news/misses/revisit", 0)
+        tried = lost + stats.get("news/articles/revisited", 0) + stats.get("news/removed", 0)
+        self.assert_loss_under_threshold(lost, tried, "re-visits")
+
+    def assert_loss_under_threshold(self, lost: int, tried: int, what: str) -> None:
         ratio = self.data.crawler.settings.getfloat("NEWS_MAX_LOSS_RATIO", 0.05)
         self.assertLessEqual(lost, ratio * tried,
-                             msg=f"{lost} of {tried} articles tried were not stored (allowed: {ratio:.0%})")
+                             msg=f"{lost} of {tried} {what} tried were not stored (allowed: {ratio:.0%})")
+
+
+@monitors.name("Discovery")
+class DiscoveryMonitor(OnlyAfterACrawl, Monitor, StatsMonitorMixin):
+    """What finds new articles and keeps the store right, judged on its own: a redesigned listing,
+    a source that failed (its fallback may find less) and writes the store refused as older than
+    what it holds lose articles or edits while re-visits keep the counts up."""
+
+    @monitors.name("Every listing lists articles")
+    def test_listings_list_articles(self):
+        empty = self.stats.get("news/listings/without_cards", 0)
+        self.assertEqual(empty, 0, msg=f"{empty} listing pages showed no article card")
+
+    @monitors.name("No source failed")
+    def test_no_source_failed(self):
+        failed = {k.removeprefix("news/sources/failed/"): v for k, v in self.stats.items()
+                  if k.startswith("news/sources/failed/") and v}
+        self.assertFalse(failed, msg="failed sources: " + ", ".join(f"{k} ({v})" for k, v in failed.items()))
+
+    @monitors.name("No stale writes")
+    def test_no_stale_writes(self):
+        stale = self.stats.get("news/store/stale", 0)
+        self.assertEqual(stale, 0, msg=f"{stale} article writes refused as older than the stored document")
 
 
 @monitors.name("Renders beyond learning")
@@ -112,6 +146,12 @@ class CrawlOutcome(Monitor, StatsMonitorMixin):
         count = self.data.crawler.stats.get_value("news/store/dead_lettered", 0)
         self.assertEqual(count, 0, msg=f"{count} records went to the dead-letter file")
 
+    @monitors.name("Nothing lost")
+    def test_nothing_lost(self):
+        stats = self.data.crawler.stats.get_stats()
+        lost = {k.removeprefix("news/lost/"): v for k, v in stats.items() if k.startswith("news/lost/") and v}
+        self.assertFalse(lost, msg="lost: " + ", ".join(f"{v} {k}" for k, v in lost.items()))
+
 
 class RecordFailedMonitors(Action):
     """Puts failed monitors into the stats and the log, where schedulers and people look."""
@@ -139,5 +179,6 @@ def figure_of(result) -> str:
 
 
 class CrawlQualitySuite(MonitorSuite):
-    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor, RenderShareMonitor]
+    monitors = [CrawlOutcome, ItemCount, ErrorCount, FieldCoverage, RenderTimeoutMonitor, LossMonitor,
+                RenderShareMonitor, DiscoveryMonitor]
     monitors_failed_actions = [RecordFailedMonitors, NotifyOperator]

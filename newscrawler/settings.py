@@ -175,6 +175,7 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     # Loaded after Spidermon, so its report and stats file include the monitors' results.
     "newscrawler.extensions.CrawlReport": 900,
+    "newscrawler.extensions.StallGuard": 950,
 }
 # Data-quality monitors after each crawl (newscrawler/monitors.py); thresholds below.
 SPIDERMON_ENABLED = True
@@ -191,6 +192,11 @@ SPIDERMON_FIELD_COVERAGE_RULES = {
 }
 NEWS_MAX_RENDER_TIMEOUT_RATIO = 0.05              # share of related blocks allowed to time out
 NEWS_MAX_RENDER_SHARE = 0.2                       # renders beyond learning allowed, as a share of articles
+# A crawl with no progress (no page downloaded or failed, no article scraped) this long ends itself
+# as `stalled`, notifies and exits 1: a Redis gone away or a browser that never answers would
+# otherwise hold the job, and every later scheduled run, forever. A normal run here takes minutes,
+# and a page's slowest path (timeouts and retries of a render) well under one. 0 switches it off.
+NEWS_STALL_MINUTES = 30
 NEWS_STATS_FILE = os.environ.get("NEWS_STATS_FILE", "")  # write the final stats here as JSON
 # Tell someone when monitors fail, the crawl does not finish, or anything is dead-lettered
 # (newscrawler/notify.py). Off unless one of these is set.

@@ -121,3 +121,32 @@ def test_store_outage_mid_crawl_loses_nothing(tmp_path):
         assert "Traceback" not in result.log
     finally:
         server.stop()
+
+
+def test_articles_that_neither_the_store_nor_the_disk_takes_fail_the_crawl_loudly(tmp_path):
+    """MongoDB gone mid-crawl and the dead-letter path unwritable (a full disk, a missing mount):
+    what the crawl held is lost, and it says so: an ERROR naming how many, a failed monitor, the
+    closing summary and a non-zero exit."""
+    server = MongoServer().start()
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the dead letters' folder should be")
+    content = SiteContent(seed=10, sections=2, articles=16, related_only_share=0)
+    try:
+        with Replica(content) as replica:
+            crawl = Crawl(tmp_path, replica.base_url + "/", server.uri, "lost", settings={
+                "NEWS_DEADLETTER_PATH": f"{blocked}/news-%(time)s.jsonl", "MONGO_BUFFER_SIZE": 100,
+                "MONGO_FLUSH_INTERVAL": 600, "MONGO_WRITE_RETRIES": 1, "MONGO_CONNECT_TIMEOUT": 1,
+                "DOWNLOAD_DELAY": 0.4})
+            wait_until(lambda: crawl.items_file.exists() and len(crawl.items_file.read_text().splitlines()) >= 3,
+                       120, "3 articles scraped")
+            server.stop()
+            result = crawl.finish()
+    finally:
+        server.stop()
+    scraped = len(result.items)
+    assert result.returncode != 0
+    errors = [line for line in result.log.splitlines() if " ERROR: " in line and "lost" in line]
+    assert len(errors) == 1 and f"{scraped} articles" in errors[0]
+    assert result.stat("news/lost/articles") == scraped
+    assert result.stat("news/monitors/failed/Crawl outcome/Nothing lost") == 1
+    assert f"lost={scraped}" in result.log and "Traceback" not in result.log

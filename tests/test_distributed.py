@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from urllib.parse import urlsplit
@@ -125,8 +126,84 @@ def test_the_same_crawl_id_every_run_starts_afresh_and_leaves_nothing_in_redis(t
                 for n in range(2)]
         content.add_articles(2)
         third = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="run2")
+    assert all(run.stats["finish_reason"] == "finished" and run.returncode == 0 for run in [*runs, third])
     assert runs[0].stat("news/store/new") == 6
     assert runs[1].stat("news/pages/listing") >= 1                  # its start page was not "seen" already
     assert third.stat("news/store/new") == 2
     client = redis.Redis.from_url(redis_url)
     assert not list(client.scan_iter(match="news:replica:every-15-minutes:*"))
+
+
+def test_a_request_naming_another_page_method_is_refused(tmp_path, redis_url):
+    """Whoever can write to the shared Redis must not make crawlers run browser steps of their
+    choosing (a screenshot or a PDF written where they like): such a request is refused, counted
+    and never executed."""
+    import redis
+    from scrapy import Request
+    from scrapy_playwright.page import PageMethod
+
+    from newscrawler import redis_serializer
+
+    crawl_id = uuid.uuid4().hex
+    written = tmp_path / "written-by-the-browser.png"
+    content = SiteContent(seed=71, sections=1, articles=4, related_only_share=0)
+    client = redis.Redis.from_url(redis_url)
+    with Replica(content) as replica:
+        crawl = Crawl(tmp_path, replica.base_url + "/", settings={
+            "REDIS_URL": redis_url, "NEWS_CRAWL_ID": crawl_id, "NEWS_REDIS_IDLE_BEFORE_CLOSE": 6})
+        wait_until(lambda: list(client.scan_iter(match=f"news:replica:{crawl_id}:alive:*")), 60, "the crawl joined")
+        planted = Request(replica.base_url + "/", priority=1000, dont_filter=True, meta={
+            "news_page": "listing", "playwright": True,
+            "playwright_page_methods": [PageMethod("screenshot", path=str(written), full_page=True)]})
+        client.zadd(f"news:replica:{crawl_id}:requests", {redis_serializer.dumps(planted.to_dict()): -1000})
+        result = crawl.finish()
+    assert not written.exists()
+    assert result.stat("news/distributed/refused") == 1
+    refused = [line for line in result.log.splitlines() if " WARNING: " in line and "refused" in line]
+    assert len(refused) == 1 and "screenshot" in refused[0]
+    assert result.stats["finish_reason"] == "finished"
+    assert "Traceback" not in result.log and " ERROR: " not in result.log
+
+
+def test_a_frontier_lost_mid_crawl_fails_the_crawl(tmp_path):
+    """Redis restarted empty (no persistence) takes every queued request with it: the crawl must
+    not end `finished` as if it had walked everything."""
+    redis = RedisServer().start()
+    content = SiteContent(seed=73, sections=2, articles=24, related_only_share=0)
+    try:
+        with Replica(content) as replica:
+            crawl = Crawl(tmp_path, replica.base_url + "/", settings={
+                "REDIS_URL": redis.url, "NEWS_CRAWL_ID": "restarted", "DOWNLOAD_DELAY": 0.4,
+                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 3})
+            wait_until(lambda: crawl.items_file.exists() and len(crawl.items_file.read_text().splitlines()) >= 3,
+                       120, "3 articles scraped")
+            redis.stop()
+            redis.start()                 # the same port, nothing kept
+            result = crawl.finish(timeout=300)
+    finally:
+        redis.stop()
+    assert result.stats["finish_reason"] == "frontier_lost" and result.returncode == 1
+    assert result.stat("news/distributed/frontier_lost") == 1
+    lost = [line for line in result.log.splitlines() if " ERROR: " in line and "frontier" in line]
+    assert len(lost) == 1 and "Traceback" not in result.log
+
+
+def test_a_run_after_a_killed_crawl_is_not_filtered_by_what_the_killed_one_saw(tmp_path, redis_url):
+    content = SiteContent(seed=79, sections=2, articles=8, related_only_share=0)
+    settings = {"REDIS_URL": redis_url, "NEWS_CRAWL_ID": uuid.uuid4().hex, "NEWS_REDIS_HEARTBEAT_TTL": 3,
+                "NEWS_REDIS_IDLE_BEFORE_CLOSE": 3}
+    with Replica(content) as replica:
+        # Killed while it waits for peers: everything it saw is in the shared filter.
+        killed = Crawl(tmp_path, replica.base_url + "/", settings={**settings, "NEWS_REDIS_IDLE_BEFORE_CLOSE": 120},
+                       name="killed")
+        wait_until(lambda: killed.items_file.exists() and len(killed.items_file.read_text().splitlines()) >= 6,
+                   120, "most articles scraped")
+        time.sleep(8)                                   # the rest too (the feed file lags behind)
+        kill_outright(killed)
+        new = content.add_articles(3)
+        time.sleep(4)                                   # its heartbeat expires, as by the next scheduled run
+        after = run_crawl(tmp_path, replica.base_url + "/", settings=settings, name="after")
+        new_urls = {replica.base_url + article.path for article in new}
+    assert after.stats["finish_reason"] == "finished" and after.returncode == 0
+    assert after.stat("news/pages/listing") >= 1       # its own start was not "seen" by the killed run
+    assert new_urls <= {item["url"] for item in after.items}

@@ -175,5 +175,38 @@ def test_articles_a_run_could_not_store_fail_a_monitor(tmp_path):
     with Replica(content, Faults(down=down)) as replica:
         result = run_crawl(tmp_path, replica.base_url + "/", settings={"RETRY_TIMES": 1})
     assert result.stat("news/misses/recorded") == 2
-    assert result.stat("news/monitors/failed/Articles lost/Articles lost under NEWS_MAX_LOSS_RATIO") == 1
-    assert "2 of 6 articles tried were not stored" in result.log
+    assert result.stat("news/monitors/failed/Articles lost/New articles lost under NEWS_MAX_LOSS_RATIO") == 1
+    assert "2 of 6 new articles tried were not stored" in result.log
+
+
+def test_new_articles_lost_are_judged_apart_from_re_visits(tmp_path, mongo_uri, mongo_db):
+    """Twenty good re-visits must not hide the one new article this run could not store."""
+    content = SiteContent(seed=50, sections=2, articles=20, related_only_share=0)
+    settings = {"RETRY_TIMES": 1, "NEWS_REVISIT_DAYS": 3650}     # every stored article is due again
+    with Replica(content) as replica:
+        first = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="first")
+        [new] = content.add_articles(1)
+        replica.site.faults.down.add(new.id)
+        second = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="second")
+    assert first.stat("news/monitors/failed") == 0
+    assert second.stat("news/misses/new") == 1 and second.stat("news/misses/revisit") == 0
+    assert second.stat("news/monitors/failed/Articles lost/New articles lost under NEWS_MAX_LOSS_RATIO") == 1
+    assert "1 of 1 new articles tried were not stored" in second.log
+
+
+def test_a_listing_redesign_fails_a_monitor_while_re_visits_go_on(tmp_path, mongo_uri, mongo_db):
+    """The listing's card class renamed: new articles are never discovered, while re-visits of the
+    stored ones keep the other monitors green."""
+    content = SiteContent(seed=52, sections=2, articles=10, related_only_share=0)
+    settings = {"NEWS_REVISIT_DAYS": 3650}
+    with Replica(content) as replica:
+        first = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="first")
+        card = replica.site.card
+        replica.site.card = lambda article, position: card(article, position).replace(
+            '<a class="card"', '<a class="story-teaser"', 1)
+        content.add_articles(3)
+        second = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, settings, name="second")
+    assert first.stat("news/monitors/failed") == 0 and first.stat("news/listings/without_cards") == 0
+    assert second.stat("news/listings/without_cards") >= 1
+    assert second.stat("news/monitors/failed/Discovery/Every listing lists articles") == 1
+    assert "Listing without any article card" in second.log and "Traceback" not in second.log

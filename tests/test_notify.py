@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from replica import Replica, SiteContent
-from servers import run_crawl
+from servers import Crawl, RedisServer, run_crawl, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -91,3 +91,28 @@ def test_a_good_crawl_notifies_nobody(tmp_path, receivers):
         result = run_crawl(tmp_path, replica.base_url + "/",
                            settings={"NEWS_NOTIFY_WEBHOOK_URL": f"http://127.0.0.1:{http.server_address[1]}/hook"})
     assert result.stats["finish_reason"] == "finished" and http.received == []
+
+
+def test_a_crawl_that_stops_making_progress_ends_itself_and_notifies(tmp_path, receivers):
+    """Its shared Redis gone mid-crawl, a distributed crawl can neither queue nor take a request:
+    past NEWS_STALL_MINUTES without progress it ends itself, failed, and the operator hears of it."""
+    http, _ = receivers
+    redis = RedisServer().start()
+    content = SiteContent(seed=51, sections=2, articles=14, related_only_share=0)
+    try:
+        with Replica(content) as replica:
+            crawl = Crawl(tmp_path, replica.base_url + "/", settings={
+                "REDIS_URL": redis.url, "NEWS_CRAWL_ID": "stalls", "NEWS_STALL_MINUTES": 0.25, "DOWNLOAD_DELAY": 0.5,
+                "NEWS_NOTIFY_WEBHOOK_URL": f"http://127.0.0.1:{http.server_address[1]}/hook"})
+            wait_until(lambda: crawl.items_file.exists() and len(crawl.items_file.read_text().splitlines()) >= 2,
+                       120, "2 articles scraped")
+            redis.stop()
+            result = crawl.finish(timeout=120)
+    finally:
+        redis.stop()
+    assert result.stats["finish_reason"] == "stalled" and result.returncode == 1
+    stalled = [line for line in result.log.splitlines() if " ERROR: " in line and "No progress for 0.25 minutes" in line]
+    assert len(stalled) == 1
+    [posted] = http.received
+    assert posted["finish_reason"] == "stalled"
+    assert "Traceback" not in result.log

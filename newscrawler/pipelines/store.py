@@ -98,10 +98,23 @@ class MongoStorePipeline:
         await self.flush()
         if self.unwritten:  # a last try: the disk may have room again
             self.dead_letter([], "written at close")
+        if self.unwritten:
+            self.report_lost()
         if self.deadletter and self.deadletter.count:
             self.stats.set_value("news/store/deadletter_file", str(self.deadletter.path))
             logger.warning("%d records could not be stored; they are in %s. Store them later with: "
                            "scrapy replay %s", self.deadletter.count, self.deadletter.path, self.deadletter.path)
+
+    def report_lost(self) -> None:
+        """What neither MongoDB nor the dead-letter file took is gone when the process ends: said
+        with its count, and counted where the monitors, the summary and the exit code look."""
+        articles = sum(1 for record, _ in self.unwritten if record.get("kind") == "article")
+        others = len(self.unwritten) - articles
+        self.stats.set_value("news/lost/articles", articles)
+        if others:
+            self.stats.set_value("news/lost/alias_records", others)
+        logger.error("%d articles (and %d alias records) scraped by this crawl are lost: neither MongoDB nor the "
+                     "dead-letter file %s took them", articles, others, self.deadletter.path)
 
     # -- writing ----------------------------------------------------------------------------
     async def flush(self):

@@ -54,3 +54,22 @@ def listing_page_methods(config, source, state: dict) -> list[PageMethod]:
             "timeoutMs": config.related_timeout_ms * 4,
         }),
     ]
+
+
+# What the page methods above may pass besides their script or selector. A request read back from
+# the shared frontier may carry these steps and no other: any other page method (`screenshot`,
+# `pdf` with `path=`) would let whoever writes to that Redis have every crawler write files.
+OWN_SCRIPTS = ("related_block", "load_more")
+WAIT_OPTIONS = {"state", "timeout"}
+
+
+def is_own_page_method(method: PageMethod) -> bool:
+    """Whether `method` is one of the steps this module builds: one of its scripts evaluated with
+    its data, or a wait for a selector."""
+    args, kwargs = tuple(method.args), dict(method.kwargs)
+    if method.method == "evaluate":
+        return not kwargs and len(args) == 2 and isinstance(args[1], dict) and \
+            args[0] in {script(name) for name in OWN_SCRIPTS}
+    if method.method == "wait_for_selector":
+        return len(args) == 1 and isinstance(args[0], str) and set(kwargs) <= WAIT_OPTIONS
+    return False

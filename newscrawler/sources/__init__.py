@@ -51,6 +51,9 @@ class Source:
 
     name = "source"
     render = False  # whether its listing requests go through the browser
+    # Whether every listing page it reads shows article cards: one that shows none is the site's
+    # redesign (a renamed card class), not the end of a feed or a page of links to follow.
+    lists_cards = False
     format = "html"  # what its listing responses are (newscrawler.refusals refuses anything else)
 
     def first(self, start_url: str, site) -> list[Follow]:

@@ -10,6 +10,7 @@ class HtmlListings(Source):
     """Listings whose cards and links are in the HTML the server sends; `page` reads one."""
 
     name = "html"
+    lists_cards = True
 
     def __init__(self, page):
         self.page = page

@@ -15,6 +15,7 @@ from . import Discovered, LoadMore, Source
 
 class RenderedListing(Source):
     name = "rendered_listing"
+    lists_cards = True
     render = True
 
     def __init__(self, card_css: str, date_css: str, more_css: str, ready_css: str, path_of_id=None,

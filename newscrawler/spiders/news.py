@@ -15,6 +15,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -133,6 +134,7 @@ class NewsSpider(scrapy.Spider):
             raise NotConfigured(f"kinds: site {self.site.name!r} has no flashes")
         kinds = set(self.kinds_arg or KINDS)
         return kinds if self.site.site.flashes is not None else kinds - {"flashes"}
+        crawler.signals.connect(self.count_revisit, signal=signals.item_scraped)
 
     @property
     def render(self):
@@ -339,7 +341,17 @@ class NewsSpider(scrapy.Spider):
             return
         if "playwright" in response.flags:  # only a source that cannot do without it renders listings
             stats.inc_value("news/pages/listing_rendered")
+        self.count_cards(found, response, self.site.sources[index])
         yield from self.discovered(found, response, index)
+
+    def count_cards(self, found, response, source) -> None:
+        """A listing that shows no article card while its source always shows some is a redesign
+        the monitors must hear of: re-visits would otherwise keep every one green."""
+        stats = self.crawler.stats
+        stats.inc_value("news/listings/cards", len(found.cards))
+        if source.lists_cards and not found.cards:
+            stats.inc_value("news/listings/without_cards")
+            logger.warning("Listing without any article card (the site's listing markup changed?): %s", response.url)
 
     def discovered(self, found, response, index: int):
         """Requests for what a listing response lists: its articles, and the listings worth walking."""
@@ -554,6 +566,15 @@ class NewsSpider(scrapy.Spider):
         else:
             self.memory.missed(key, url, reason)
             self.crawler.stats.inc_value("news/misses/recorded")
+            # Judged apart (newscrawler.monitors): many good re-visits must not hide lost new articles.
+            kind = "revisit" if self.memory.is_stored(article_id) else "new"
+            self.crawler.stats.inc_value(f"news/misses/{kind}")
+
+    def count_revisit(self, item, *args, **kwargs) -> None:
+        """An article stored before came out of this crawl again: a re-visit, for the monitors to
+        judge losses of re-visits apart from losses of new articles."""
+        if self.memory.is_stored(getattr(item, "article_id", None) or ""):
+            self.crawler.stats.inc_value("news/articles/revisited")
 
     def closed(self, reason):
         """Leave later crawls what this one learned: misses, removals, and the deep walk's end

@@ -1,0 +1,44 @@
+"""The data-quality monitors judged on a crawl's final stats, as Spidermon runs them at close."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.utils.test import get_crawler
+from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
+
+import newscrawler.settings as project_settings
+from newscrawler.monitors import CrawlQualitySuite
+from newscrawler.spiders.news import NewsSpider
+
+# Spidermon 1.27 reports through the deprecated Spider.log(); the crawl silences it the same way.
+pytestmark = pytest.mark.filterwarnings(r"ignore:Spider\.log\(\) is deprecated")
+GOOD = {"finish_reason": "finished", "item_scraped_count": 40, "news/articles/revisited": 38, "news/renders": 40,
+        "news/listings/cards": 60,
+        **{f"spidermon_field_coverage/ArticleItem/{name}": 1.0 for name in ("title", "published_at_local", "body")}}
+
+
+def failed_monitors(stats: dict) -> dict:
+    project = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    crawler = get_crawler(NewsSpider, {**project, "SPIDERMON_ENABLED": False, "MONGO_URI": "", "TWISTED_REACTOR": None})
+    crawler.spider = crawler._create_spider(start_url="http://site.test/")
+    crawler.stats.set_stats(dict(stats))
+    SpiderMonitorRunner(spider=crawler.spider).run(CrawlQualitySuite(crawler=crawler), stats=crawler.stats.get_stats(),
+                                                     crawler=crawler, spider=crawler.spider, stats_history=[], job=None)
+    return {k.removeprefix("news/monitors/failed/"): v for k, v in crawler.stats.get_stats().items()
+            if k.startswith("news/monitors/failed/")}
+
+
+def test_a_good_crawl_fails_no_monitor():
+    assert failed_monitors(GOOD) == {}
+
+
+@pytest.mark.parametrize("stats, monitor", [
+    ({"news/sources/failed/feed": 1}, "Discovery/No source failed"),
+    ({"news/store/stale": 2}, "Discovery/No stale writes"),
+    ({"news/listings/without_cards": 3}, "Discovery/Every listing lists articles"),
+    ({"news/lost/articles": 30}, "Crawl outcome/Nothing lost"),
+    ({"news/misses/new": 2, "news/misses/recorded": 2}, "Articles lost/New articles lost under NEWS_MAX_LOSS_RATIO"),
+    ({"finish_reason": "stalled"}, "Crawl outcome/Closed as finished"),
+])
+def test_what_an_operator_must_hear_of_fails_its_monitor(stats, monitor):
+    assert monitor in failed_monitors({**GOOD, **stats})
