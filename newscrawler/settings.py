@@ -107,7 +107,17 @@ DOWNLOADER_MIDDLEWARES = {
     # Between refusals and retries: an answer shorter than its Content-Length is kept when it is a
     # whole page, else retried.
     "newscrawler.cut_short.CutShortMiddleware": 570,
+    # After HttpCompressionMiddleware (590) has inflated an answer, which it keeps beside its
+    # validators, and before refusals (580), which judge the page a 304 confirms.
+    "newscrawler.conditional.ConditionalRequestsMiddleware": 585,
 }
+# A listing, feed or sitemap asked again in this process is asked "if changed" with the validators
+# its server gave (ETag, Last-Modified); a 304 is read as the page it confirms (newscrawler.conditional).
+# A polling mode's idle cost is these 304s. Scrapy's HTTP cache is no substitute: its heuristic policy
+# answers listings from the cache without asking the server.
+NEWS_CONDITIONAL_REQUESTS = True
+NEWS_VALIDATOR_STORE = "newscrawler.conditional.MemoryValidatorStore"
+NEWS_VALIDATOR_CACHE_SIZE = 500      # URLs whose validators (and listing answers) a process keeps
 # Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
 ADDONS = {
     "newscrawler.addons.RenderingAddon": 100,   # NEWS_RENDER_RELATED, NEWS_CHROMIUM_PATH, ...
