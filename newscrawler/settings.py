@@ -40,6 +40,10 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
+# One TLS policy for Scrapy's fetches, the browser's renders (Playwright's `ignore_https_errors`) and
+# `scrapy extract`: certificates are verified, as a reader's browser does (Scrapy's own default
+# accepts any). A site whose certificate no authority signs is crawled with this set to False.
+DOWNLOAD_VERIFY_CERTIFICATES = True
 # Any answer, inflated (a decompression bomb stops here); pages and sitemaps have lower limits above.
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 # A response yields one item at most: Scrapy starts this many item workers (asyncio tasks) for every
@@ -110,6 +114,9 @@ DOWNLOADER_MIDDLEWARES = {
     # After HttpCompressionMiddleware (590) has inflated an answer, which it keeps beside its
     # validators, and before refusals (580), which judge the page a 304 confirms.
     "newscrawler.conditional.ConditionalRequestsMiddleware": 585,
+    # Before retries (550) see the failure: a certificate refused under DOWNLOAD_VERIFY_CERTIFICATES
+    # is said once per host and not retried.
+    "newscrawler.tls.CertificatePolicyMiddleware": 595,
 }
 # A listing, feed or sitemap asked again in this process is asked "if changed" with the validators
 # its server gave (ETag, Last-Modified); a 304 is read as the page it confirms (newscrawler.conditional).

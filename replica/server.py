@@ -477,19 +477,24 @@ class Replica:
 
     def __init__(self, content: SiteContent, faults: Faults | None = None, port: int = 0,
                  related_delay_ms: int = 120, host: str = "127.0.0.1", redirect_hosts: tuple[str, ...] = (),
-                 compression: str = "auto", front: bool | dict = False, validators: bool = True):
+                 compression: str = "auto", front: bool | dict = False, validators: bool = True,
+                 tls: tuple | None = None):
         """`host`: the name the site lives on (its links, sitemaps and canonicals name it; it must
         resolve to 127.0.0.1); `redirect_hosts`: names it answers with a permanent redirect to `host`,
         as a site on `www.` does for its bare name. `compression`: see `COMPRESSIONS`. `front`: serve
         through a real nginx (`replica.front`, listening on `port`), the replica behind it on a port
         of its own; a dict gives `NginxFront`'s options (`http_extra`, `location_extra`).
         `validators`: listings, feeds, sitemaps and articles carry `ETag` and `Last-Modified`, and
-        conditional requests they would not change are answered 304."""
+        conditional requests they would not change are answered 304. `tls`: (certificate file, key
+        file): served over HTTPS with them (without a front)."""
         self.host = host
         self.site = ReplicaSite(content, faults, related_delay_ms)
         self.site.redirect_hosts = set(redirect_hosts)
         self.server = ReplicaHTTPServer(self.site, 0 if front else port, compression=compression,
                                         validators=validators)
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.server.socket = tls_context(*tls).wrap_socket(self.server.socket, server_side=True)
         self.front = make_front([(port, self.server.server_address[1])], front)
         self.site.base_url = self.base_url
         self._thread: threading.Thread | None = None
@@ -505,7 +510,7 @@ class Replica:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self) -> "Replica":
         self._thread = threading.Thread(target=self.server.serve_forever, name="replica", daemon=True)
@@ -534,6 +539,14 @@ class Replica:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def tls_context(certificate, key):
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context
 
 
 def make_front(routes: list[tuple[int, int]], front: bool | dict):
