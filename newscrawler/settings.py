@@ -89,7 +89,9 @@ METAREFRESH_MAXDELAY = 10
 # a page that ends is what a browser shows; anything else is retried there.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 HTTPCACHE_ENABLED = False
-COOKIES_ENABLED = False
+# Consent and cookie walls set a cookie and send the reader back: cookies are kept (one jar per
+# crawl), and the way back is followed (newscrawler.consent).
+COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -117,6 +119,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before retries (550) see the failure: a certificate refused under DOWNLOAD_VERIFY_CERTIFICATES
     # is said once per host and not retried.
     "newscrawler.tls.CertificatePolicyMiddleware": 595,
+    # Scrapy's redirects, with a consent wall's way back and its off-site consent page let through.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawler.consent.WallPassingRedirectMiddleware": 600,
 }
 # A listing, feed or sitemap asked again in this process is asked "if changed" with the validators
 # its server gave (ETag, Last-Modified); a 304 is read as the page it confirms (newscrawler.conditional).
