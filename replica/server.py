@@ -50,6 +50,7 @@ class Faults:
     crawl_delay: float = 0.0                          # robots.txt Crawl-delay, seconds (0: none)
     redirect_loop: bool = False
     offsite_links: bool = False
+    challenge: bool = False   # articles answer a bot check (503, "Just a moment...") until its cookie is set
 
     def picks(self, path: str, rate: float, salt: str) -> bool:
         if rate <= 0:
@@ -449,6 +450,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, "Service unavailable")
         if not slug or slug[0] != article.slug:
             return self.send(301, "", headers={"Location": article.path})
+        if site.faults.challenge and "challenge_passed=1" not in (self.headers.get("Cookie") or ""):
+            return self.send(503, CHALLENGE_PAGE)
         if article_id in site.faults.non_html:
             return self.send(200, b"%PDF-1.4 not a page", "application/pdf")
         html = site.article(article)
@@ -457,6 +460,13 @@ class Handler(BaseHTTPRequestHandler):
             data = '<script type="application/json" id="app-data">"' + "x" * 11_000_000 + '"</script>'
             html = html.replace("</body>", data + "</body>")
         return self.send(200, html, drop=drop, modified=article.modified or article.published)
+
+
+# A CDN's bot check as it is served: a script sets the clearance cookie and loads the page again.
+CHALLENGE_PAGE = ('<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>'
+                  '<p>Checking your browser before accessing the site.</p><script>'
+                  'document.cookie = "challenge_passed=1; path=/"; setTimeout(function () { location.reload(); }, 50);'
+                  '</script></body></html>')
 
 
 class ReplicaHTTPServer(ThreadingHTTPServer):
