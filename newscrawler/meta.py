@@ -79,3 +79,14 @@ newscrawler.throttling retries it after the wait, up to `NEWS_THROTTLE_RETRIES`.
 SENT_UNDER_DELAY = "news_sent_under_delay"
 """The delay newscrawler.throttling kept for the request's host when it left: a "slow down" answer to
 a request sent before the last slow-down slows the host no further."""
+
+VALIDATORS = "news_validators"
+"""Validators to send with this request (`{"etag": ..., "last_modified": ...}`): a re-visit of a stored
+article carries those stored with it, and goes out conditional (newscrawler.conditional)."""
+
+SERVED_VALIDATORS = "news_served_validators"
+"""The `ETag` and `Last-Modified` the answer carried, in the same form (set by newscrawler.conditional):
+what to store with an article for its next re-visit. Never sent: a retry asks for the page whole."""
+
+SENT_CONDITIONAL = "news_sent_conditional"
+"""Set by newscrawler.conditional on a request it sent with validators: only its 304 means "unchanged"."""

@@ -47,6 +47,10 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
+# One TLS policy for Scrapy's fetches, the browser's renders (Playwright's `ignore_https_errors`) and
+# `scrapy extract`: certificates are verified, as a reader's browser does (Scrapy's own default
+# accepts any). A site whose certificate no authority signs is crawled with this set to False.
+DOWNLOAD_VERIFY_CERTIFICATES = True
 # Any answer, inflated (a decompression bomb stops here); pages and sitemaps have lower limits above.
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 # A response yields one item at most: Scrapy starts this many item workers (asyncio tasks) for every
@@ -92,7 +96,9 @@ METAREFRESH_MAXDELAY = 10
 # a page that ends is what a browser shows; anything else is retried there.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 HTTPCACHE_ENABLED = False
-COOKIES_ENABLED = False
+# Consent and cookie walls set a cookie and send the reader back: cookies are kept (one jar per
+# crawl), and the way back is followed (newscrawler.consent).
+COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -114,7 +120,23 @@ DOWNLOADER_MIDDLEWARES = {
     # Between refusals and retries: an answer shorter than its Content-Length is kept when it is a
     # whole page, else retried.
     "newscrawler.cut_short.CutShortMiddleware": 570,
+    # After HttpCompressionMiddleware (590) has inflated an answer, which it keeps beside its
+    # validators, and before refusals (580), which judge the page a 304 confirms.
+    "newscrawler.conditional.ConditionalRequestsMiddleware": 585,
+    # Before retries (550) see the failure: a certificate refused under DOWNLOAD_VERIFY_CERTIFICATES
+    # is said once per host and not retried.
+    "newscrawler.tls.CertificatePolicyMiddleware": 595,
+    # Scrapy's redirects, with a consent wall's way back and its off-site consent page let through.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawler.consent.WallPassingRedirectMiddleware": 600,
 }
+# A listing, feed or sitemap asked again in this process is asked "if changed" with the validators
+# its server gave (ETag, Last-Modified); a 304 is read as the page it confirms (newscrawler.conditional).
+# A polling mode's idle cost is these 304s. Scrapy's HTTP cache is no substitute: its heuristic policy
+# answers listings from the cache without asking the server.
+NEWS_CONDITIONAL_REQUESTS = True
+NEWS_VALIDATOR_STORE = "newscrawler.conditional.MemoryValidatorStore"
+NEWS_VALIDATOR_CACHE_SIZE = 500      # URLs whose validators (and listing answers) a process keeps
 # Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
 ADDONS = {
     "newscrawler.addons.RenderingAddon": 100,   # NEWS_RENDER_RELATED, NEWS_CHROMIUM_PATH, ...

@@ -9,13 +9,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import socket
 import threading
 import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,6 +50,7 @@ class Faults:
     crawl_delay: float = 0.0                          # robots.txt Crawl-delay, seconds (0: none)
     redirect_loop: bool = False
     offsite_links: bool = False
+    challenge: bool = False   # articles answer a bot check (503, "Just a moment...") until its cookie is set
 
     def picks(self, path: str, rate: float, salt: str) -> bool:
         if rate <= 0:
@@ -246,6 +248,11 @@ class ReplicaSite:
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{SITE_NAME}</title>'
                 f"<link>{self.base_url}/</link>{items}</channel></rss>")
 
+    def last_published(self) -> datetime:
+        """When the site last published: the `Last-Modified` of its listings and feeds."""
+        newest = self.content.newest_first(listed_only=False)
+        return newest[0].published if newest else datetime(2020, 1, 1, tzinfo=timezone.utc)
+
     def should_fail_once(self, path: str, rate: float, salt: str) -> bool:
         """True the first time a path picked for this fault is requested."""
         return fails_once(self, path, rate, salt)
@@ -283,6 +290,39 @@ def choose_encoding(compression: str, accept_encoding: str) -> str | None:
     return next((name for name in ("br", "gzip") if name in accepted), None)
 
 
+def validators_of(body: bytes | str, last_modified: datetime) -> dict:
+    """`ETag` and `Last-Modified` of an answer, as a CMS sends them: the version of what the page
+    shows (relative card times such as "3 hours ago" masked: they age, the page does not change),
+    and the time of its newest content. nginx passes both on (weakened `W/` once it compresses)."""
+    text = body.decode() if isinstance(body, bytes) else body
+    version = hashlib.sha256(CARD_DATE.sub("", text).encode()).hexdigest()[:16]
+    return {"ETag": f'"{version}"', "Last-Modified": format_datetime(last_modified.astimezone(timezone.utc), usegmt=True)}
+
+
+CARD_DATE = re.compile(r'<span class="card-date">[^<]*</span>')
+
+
+def opaque_tags(header: str) -> set[str]:
+    """The entity tags an `If-None-Match` names, compared weakly (`W/"x"` is `"x"`): GET may."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def is_unchanged(request_headers, validators: dict) -> bool:
+    """A conditional GET the answer would not change: `If-None-Match` naming its tag (or `*`),
+    else `If-Modified-Since` at or after its `Last-Modified` (RFC 9110 13.2.2: the tag wins)."""
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match:
+        tags = opaque_tags(if_none_match)
+        return "*" in tags or validators["ETag"] in tags
+    since = request_headers.get("If-Modified-Since")
+    if not since:
+        return False
+    try:
+        return parsedate_to_datetime(since) >= parsedate_to_datetime(validators["Last-Modified"])
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
 def compress(data: bytes, encoding: str) -> bytes:
     if encoding == "gzip":
         return gzip.compress(data, compresslevel=5, mtime=0)
@@ -307,8 +347,16 @@ class Handler(BaseHTTPRequestHandler):
         pass  # quiet: tests read the crawler's log, not the server's
 
     def send(self, status: int, body: bytes | str, content_type: str = "text/html; charset=utf-8",
-             headers: dict | None = None, drop: bool = False) -> None:
+             headers: dict | None = None, drop: bool = False, modified: datetime | None = None) -> None:
+        """`modified`: the time of the page's newest content; with it (and the server's `validators`
+        on) the answer carries `ETag` and `Last-Modified`, and a conditional GET it would not change
+        is answered 304 without a body."""
         data = body.encode() if isinstance(body, str) else body
+        if modified is not None and status == 200 and self.server.validators:
+            validators = validators_of(data, modified)
+            if is_unchanged(self.headers, validators):
+                return self.send_not_modified(validators)
+            headers = {**(headers or {}), **validators}
         encoding = None
         if content_type.split(";")[0].strip() in COMPRESSIBLE:
             encoding = choose_encoding(self.server.compression, self.headers.get("Accept-Encoding", ""))
@@ -331,6 +379,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def send_not_modified(self, validators: dict) -> None:
+        self.send_response(304)
+        for name, value in validators.items():
+            self.send_header(name, value)
+        self.end_headers()
 
     def do_HEAD(self):
         self.do_GET()
@@ -361,9 +415,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, site.robots(), "text/plain")
         if path in ("/sitemap.xml", "/sitemap-articles.xml", "/rss.xml"):
             body = {"/sitemap.xml": site.sitemap_index, "/sitemap-articles.xml": site.sitemap, "/rss.xml": site.rss}[path]()
-            return self.send(200, body, "application/xml")
+            return self.send(200, body, "application/xml", modified=site.last_published())
         if path == "/":
-            return self.send(200, site.home(), drop=drop)
+            return self.send(200, site.home(), drop=drop, modified=site.last_published())
         if path.startswith("/static/") and (STATIC_DIR / segments[-1]).is_file():
             kind = "application/javascript" if path.endswith(".js") else "text/css"
             return self.send(200, (STATIC_DIR / segments[-1]).read_bytes(), kind)
@@ -373,11 +427,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(302, "", headers={"Location": "/loop/b" if segments[1] == "a" else "/loop/a"})
         if path == "/articles":
             html = site.listing(site.content.newest_first(), number, "All Articles", section_page=False)
-            return self.send(200, html, drop=drop) if html else self.send(404, "Not found")
+            return self.send(200, html, drop=drop, modified=site.last_published()) if html else self.send(404, "Not found")
         if segments[:1] == ["section"] and len(segments) == 2:
             label = site.content.section_label(segments[1])
             html = label and site.listing(site.content.newest_first(section=segments[1]), number, label, True)
-            return self.send(200, html, drop=drop) if html else self.send(404, "Not found")
+            return self.send(200, html, drop=drop, modified=site.last_published()) if html else self.send(404, "Not found")
         if segments[:1] == ["api"] and len(segments) == 4 and segments[1] == "articles":
             article = site.content.articles.get(int(segments[2])) if segments[2].isdigit() else None
             if not article:
@@ -396,6 +450,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, "Service unavailable")
         if not slug or slug[0] != article.slug:
             return self.send(301, "", headers={"Location": article.path})
+        if site.faults.challenge and "challenge_passed=1" not in (self.headers.get("Cookie") or ""):
+            return self.send(503, CHALLENGE_PAGE)
         if article_id in site.faults.non_html:
             return self.send(200, b"%PDF-1.4 not a page", "application/pdf")
         html = site.article(article)
@@ -403,16 +459,24 @@ class Handler(BaseHTTPRequestHandler):
             # Inline data, as an app's pages carry it: part of the document a browser keeps.
             data = '<script type="application/json" id="app-data">"' + "x" * 11_000_000 + '"</script>'
             html = html.replace("</body>", data + "</body>")
-        return self.send(200, html, drop=drop)
+        return self.send(200, html, drop=drop, modified=article.modified or article.published)
+
+
+# A CDN's bot check as it is served: a script sets the clearance cookie and loads the page again.
+CHALLENGE_PAGE = ('<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>'
+                  '<p>Checking your browser before accessing the site.</p><script>'
+                  'document.cookie = "challenge_passed=1; path=/"; setTimeout(function () { location.reload(); }, 50);'
+                  '</script></body></html>')
 
 
 class ReplicaHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, site, port: int = 0, handler=None, compression: str = "auto"):
+    def __init__(self, site, port: int = 0, handler=None, compression: str = "auto", validators: bool = True):
         super().__init__(("127.0.0.1", port), handler or Handler)
         self.site = site
+        self.validators = validators
         if compression not in COMPRESSIONS:
             raise ValueError(f"compression {compression!r}: one of {', '.join(COMPRESSIONS)}")
         self.compression = compression
@@ -423,16 +487,24 @@ class Replica:
 
     def __init__(self, content: SiteContent, faults: Faults | None = None, port: int = 0,
                  related_delay_ms: int = 120, host: str = "127.0.0.1", redirect_hosts: tuple[str, ...] = (),
-                 compression: str = "auto", front: bool | dict = False):
+                 compression: str = "auto", front: bool | dict = False, validators: bool = True,
+                 tls: tuple | None = None):
         """`host`: the name the site lives on (its links, sitemaps and canonicals name it; it must
         resolve to 127.0.0.1); `redirect_hosts`: names it answers with a permanent redirect to `host`,
         as a site on `www.` does for its bare name. `compression`: see `COMPRESSIONS`. `front`: serve
         through a real nginx (`replica.front`, listening on `port`), the replica behind it on a port
-        of its own; a dict gives `NginxFront`'s options (`http_extra`, `location_extra`)."""
+        of its own; a dict gives `NginxFront`'s options (`http_extra`, `location_extra`).
+        `validators`: listings, feeds, sitemaps and articles carry `ETag` and `Last-Modified`, and
+        conditional requests they would not change are answered 304. `tls`: (certificate file, key
+        file): served over HTTPS with them (without a front)."""
         self.host = host
         self.site = ReplicaSite(content, faults, related_delay_ms)
         self.site.redirect_hosts = set(redirect_hosts)
-        self.server = ReplicaHTTPServer(self.site, 0 if front else port, compression=compression)
+        self.server = ReplicaHTTPServer(self.site, 0 if front else port, compression=compression,
+                                        validators=validators)
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.server.socket = tls_context(*tls).wrap_socket(self.server.socket, server_side=True)
         self.front = make_front([(port, self.server.server_address[1])], front)
         self.site.base_url = self.base_url
         self._thread: threading.Thread | None = None
@@ -448,7 +520,7 @@ class Replica:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self) -> "Replica":
         self._thread = threading.Thread(target=self.server.serve_forever, name="replica", daemon=True)
@@ -477,6 +549,14 @@ class Replica:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def tls_context(certificate, key):
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context
 
 
 def make_front(routes: list[tuple[int, int]], front: bool | dict):

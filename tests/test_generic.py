@@ -567,17 +567,6 @@ def test_a_saved_page_is_decoded_by_its_meta_charset(charset, title):
     assert extract_article(text, "https://news.example/a/1")["title"] == title
 
 
-@pytest.fixture
-def fetching_command():
-    from scrapy.settings import Settings
-
-    from newscrawler.commands.extract import Command
-
-    command = Command()
-    command.settings = Settings({"USER_AGENT": "newscrawler-test", "NEWS_EXTRACT_MAX_BYTES": 1000})
-    return command
-
-
 def serve(answer):
     """A loopback HTTP server answering every GET with `answer(handler)`."""
     import threading
@@ -595,7 +584,14 @@ def serve(answer):
     return server
 
 
-def test_extract_follows_redirects_to_http_only_and_reads_a_bounded_size(fetching_command):
+def scrapy_extract(*args: str, settings: dict | None = None) -> subprocess.CompletedProcess:
+    command = [str(BIN / "scrapy"), "extract", *args]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
+    return subprocess.run(command, cwd=ROOT, env=scrapy_env(), capture_output=True, text=True, timeout=120)
+
+
+def test_extract_follows_redirects_to_http_only_and_reads_a_bounded_size():
     def redirect(handler):
         handler.send_response(302)
         handler.send_header("Location", "ftp://files.example/secret" if handler.path == "/ftp" else "/big")
@@ -613,13 +609,53 @@ def test_extract_follows_redirects_to_http_only_and_reads_a_bounded_size(fetchin
     server = serve(big)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        with pytest.raises(ValueError, match="not http"):
-            fetching_command.fetch(base + "/ftp")
-        with pytest.raises(ValueError, match="NEWS_EXTRACT_MAX_BYTES"):
-            fetching_command.fetch(base + "/elsewhere")
+        done = scrapy_extract(base + "/ftp", base + "/elsewhere", settings={"NEWS_MAX_PAGE_BYTES": 1000})
     finally:
         server.shutdown()
         server.server_close()
+    assert done.returncode == 1 and done.stdout == ""
+    ftp, big_page = done.stderr.splitlines()
+    assert ftp.startswith(f"{base}/ftp: ") and "not http" in ftp
+    assert big_page.startswith(f"{base}/elsewhere: ") and "too_large" in big_page
+    assert "Traceback" not in done.stderr
+
+
+JAPANESE_ARTICLE = ('<!DOCTYPE html><html lang="ja"><head><meta property="og:type" content="article">'
+                    '<title>日銀が金利を据え置き</title></head><body><article><h1>日銀が金利を据え置き</h1>'
+                    + '<p>日本銀行は会合で短期金利の誘導目標を据え置くことを決めた。物価の動向を見極める。</p>' * 30
+                    + '</article></body></html>')
+
+
+def test_extract_fetches_a_url_as_a_crawl_does_compressed_and_detected():
+    """Served through nginx (compressed), in Shift_JIS that neither the header nor the page names:
+    `scrapy extract URL` asks for compression and detects the encoding as a crawl does, and refuses a
+    page over NEWS_MAX_PAGE_BYTES as a crawl would."""
+    from replica.front import NginxFront, free_port
+
+    def japanese(handler):
+        body = JAPANESE_ARTICLE.encode("shift_jis")
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    server = serve(japanese)
+    front = NginxFront({free_port(): server.server_address[1]}).start()
+    url = f"http://127.0.0.1:{next(iter(front.routes))}/news/2024/05/boj"
+    try:
+        done = scrapy_extract(url)
+        refused = scrapy_extract(url, settings={"NEWS_MAX_PAGE_BYTES": 2000})
+        codings = front.encodings()
+    finally:
+        front.stop()
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    item = json.loads(done.stdout)
+    assert item["title"] == "日銀が金利を据え置き" and item["body"].startswith("日本銀行は会合で")
+    assert set(codings) <= {"br", "gzip"}, codings
+    assert refused.returncode == 1 and "too_large" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_a_page_with_a_lone_surrogate_is_read_and_a_huge_one_refused():

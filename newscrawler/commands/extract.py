@@ -4,22 +4,27 @@ Prints the item of each page as JSON, the same as `newscrawler.extract.extract_a
 fields, and `extraction`: how they were read, e.g. which source the date came from): indented
 when standard output is a terminal, one line per page otherwise (or with `--lines`). A file is decoded
 as a browser would (byte-order mark, `<meta charset>`, else detected; `--url` says where it came from,
-for relative links and the article key); a URL is fetched with the project's user agent, following
-redirects to http(s) only and reading at most `NEWS_EXTRACT_MAX_BYTES` (10 MB).
+for relative links and the article key). A URL is fetched as a crawl fetches an article: a crawl of
+one request with the project's settings and downloader middlewares (compression asked for and
+inflated, redirects to http(s) only, retries, the TLS policy of `NEWS_VERIFY_CERTIFICATES`, pages
+over `NEWS_MAX_PAGE_BYTES` refused, the encoding read or detected as Scrapy does), without the
+browser, robots.txt (the user names the page) or storage.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import urllib.request
 from pathlib import Path
 
-from w3lib.encoding import html_to_unicode
-
+import scrapy
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.encoding import html_to_unicode
 
+from .. import meta
 from ..extract import ArticleParseError, extract_article
 from ..sites import SiteConfigError, configured_site
 
@@ -50,10 +55,11 @@ class Command(ScrapyCommand):
             print(f"newscrawler: {str(error).replace('NEWS_SITE_PROFILE', '--site')}", file=sys.stderr)
             self.exitcode = 2
             return
+        fetched = self.fetch_all([source for source in args if is_url(source)])
         failed = 0
         for source in args:
             try:
-                html, url = self.read(source, opts.url)
+                html, url = fetched[source].page() if is_url(source) else self.read(source, opts.url)
                 indent = None if opts.lines or not sys.stdout.isatty() else 2
                 print(json.dumps(extract_article(html, url, site), ensure_ascii=False, default=str, indent=indent))
             except ArticleParseError as error:
@@ -65,8 +71,6 @@ class Command(ScrapyCommand):
         self.exitcode = 1 if failed else 0
 
     def read(self, source: str, url: str | None) -> tuple[str, str]:
-        if source.startswith(("http://", "https://")):
-            return self.fetch(source)
         path = Path(source)
         data = path.read_bytes()
         if path.suffix == ".gz":
@@ -74,15 +78,20 @@ class Command(ScrapyCommand):
             data = gzip.decompress(data)
         return decoded(None, data), url or path.resolve().as_uri()
 
-    def fetch(self, url: str) -> tuple[str, str]:
-        limit = self.settings.getint("NEWS_EXTRACT_MAX_BYTES", 10 * 1024 * 1024)
-        opener = urllib.request.build_opener(HttpOnlyRedirects)
-        request = urllib.request.Request(url, headers={"User-Agent": self.settings.get("USER_AGENT")})
-        with opener.open(request, timeout=30) as answer:
-            data = answer.read(limit + 1)
-            if len(data) > limit:
-                raise ValueError(f"larger than NEWS_EXTRACT_MAX_BYTES ({limit} bytes)")
-            return decoded(answer.headers.get("Content-Type"), data), answer.geturl()
+    def fetch_all(self, urls: list[str]) -> dict[str, "OnePage"]:
+        """Each URL fetched by a crawl of its own, all at once; the spiders keep what they got."""
+        crawlers = {}
+        for url in dict.fromkeys(urls):
+            crawler = self.crawler_process.create_crawler(OnePage)
+            self.crawler_process.crawl(crawler, url=url)
+            crawlers[url] = crawler
+        if crawlers:
+            self.crawler_process.start()
+        return {url: crawler.spider for url, crawler in crawlers.items()}
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
 
 
 def decoded(content_type: str | None, data: bytes) -> str:
@@ -91,10 +100,55 @@ def decoded(content_type: str | None, data: bytes) -> str:
     return html_to_unicode(content_type, data)[1]
 
 
-class HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects are followed to http(s) URLs only (never `file:` or `ftp:`)."""
+class PageNotFetched(OSError):
+    """A URL whose page did not arrive (an HTTP error, a refusal, a connection that failed)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if not newurl.lower().startswith(("http://", "https://")):
-            raise ValueError(f"redirected to a URL that is not http(s): {newurl.split(':', 1)[0]}:")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+class OnePage(scrapy.Spider):
+    """A crawl of one article request, as `scrapy crawl` sends it; the page or why not is kept."""
+
+    name = "extract"
+    custom_settings = {
+        "ITEM_PIPELINES": {},
+        "EXTENSIONS": {"newscrawler.jobdir.JobdirGuard": None, "newscrawler.extensions.CrawlReport": None,
+                       "spidermon.contrib.scrapy.extensions.Spidermon": None},
+        "SPIDERMON_ENABLED": False,
+        "NEWS_STATS_FILE": "",
+        "REDIS_URL": "",                 # never the shared frontier of a distributed crawl
+        "NEWS_RENDER_RELATED": False,    # the page as the server sends it: no browser started
+        "ROBOTSTXT_OBEY": False,         # the user names the page; robots.txt rules what a crawl looks for
+        "JOBDIR": None,
+    }
+
+    def __init__(self, url: str, **kwargs):
+        super().__init__(**kwargs)
+        self.url = url
+        self.answer: tuple[str, str] | None = None
+        self.problem = "nothing fetched"
+
+    async def start(self):
+        yield scrapy.Request(self.url, callback=self.keep, errback=self.failed, dont_filter=True,
+                             meta={meta.PAGE_KIND: meta.ARTICLE})
+
+    def keep(self, response):
+        if isinstance(response, TextResponse):
+            self.answer = (response.text, response.url)
+        else:
+            self.problem = f"not a page ({response.headers.get('Content-Type', b'').decode('latin-1') or 'no type'})"
+
+    def failed(self, failure):
+        if failure.check(HttpError):
+            response = failure.value.response
+            location = response.headers.get("Location", b"").decode("latin-1")
+            if 300 <= response.status < 400 and location:   # Scrapy follows redirects to http(s) only
+                self.problem = f"redirected to a URL that is not http(s): {location.split(':', 1)[0]}:"
+            else:
+                self.problem = f"HTTP {response.status} from {response.url}"
+        else:
+            detail = str(failure.value).splitlines()[0][:200] if str(failure.value) else ""
+            self.problem = f"{type(failure.value).__name__}: {detail}".rstrip(": ")
+
+    def page(self) -> tuple[str, str]:
+        if self.answer is None:
+            raise PageNotFetched(self.problem)
+        return self.answer

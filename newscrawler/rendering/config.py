@@ -53,6 +53,7 @@ class RenderConfig:
     user_agent: str
     renders_per_context: int = 10
     timezone_id: str = "UTC"
+    verify_certificates: bool = True
 
     @classmethod
     def from_settings(cls, settings, site_zone: str | None = None) -> "RenderConfig":
@@ -68,6 +69,7 @@ class RenderConfig:
             user_agent=settings.get("USER_AGENT"),
             renders_per_context=settings.getint("NEWS_RENDERS_PER_CONTEXT", 10),
             timezone_id=settings.get("NEWS_BROWSER_TIMEZONE") or site_zone or "UTC",
+            verify_certificates=settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"),
         )
 
     @property
@@ -95,7 +97,9 @@ class RenderConfig:
 
     def context_kwargs(self) -> dict:
         return {"timezone_id": self.timezone_id, "user_agent": self.user_agent, "accept_downloads": False,
-                "java_script_enabled": True, "service_workers": "block"}
+                "java_script_enabled": True, "service_workers": "block",
+                # The crawl's one TLS policy (newscrawler.tls), the browser's as Scrapy's.
+                "ignore_https_errors": not self.verify_certificates}
 
 
 def render_config(crawler) -> RenderConfig:

@@ -12,12 +12,18 @@ from playwright._impl._errors import Error as PlaywrightError
 from .. import meta as m
 from ..pacing import PACE
 from ..pages.html import html_is_complete
+from ..pages.gates import COOKIE_GATE, page_gate
 from .config import render_config
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
                      unless_page_closed, wait_for_exit)
 from .recording import CallRecording
+
+
+# Bot checks answer 403 or 503 and pass a browser within a few seconds.
+CHALLENGE_STATUSES = (403, 503)
+CHALLENGE_WAIT_MS = 10_000
 
 
 class RenderingDownloadHandler(PlaywrightHandlerAdapter):
@@ -37,6 +43,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         self.timebox = config.timebox_s
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
         self.recordings: dict[int, CallRecording] = {}
+        self.documents: dict[int, tuple] = {}   # id(page) -> (its listener, the statuses of its documents)
 
     async def on_launch(self) -> None:
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
@@ -52,10 +59,39 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         start: the app fetches its article before the page has loaded."""
         if request.meta.get(m.RECORD_CALLS):
             self.recordings[id(page)] = CallRecording.start(page)
+        self.follow_documents(page)
+
+    def follow_documents(self, page) -> None:
+        """Note the status of every document the page loads: a challenge page ("Just a moment...",
+        403 or 503) sets its cookie and loads the page again, and the render's answer is the page it
+        ended on, not the first navigation's."""
+        statuses: list[int] = []
+
+        def on_response(response) -> None:
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                statuses.append(response.status)
+
+        page.on("response", on_response)
+        self.documents[id(page)] = (on_response, statuses)
+
+    def ended_on(self, meta: dict, response):
+        """The response with the status of the last document the page loaded (see follow_documents)."""
+        page = meta.get("playwright_page")
+        listener, statuses = self.documents.pop(id(page), (None, []))
+        if listener is not None:
+            page.remove_listener("response", listener)
+        if response is None or not statuses or statuses[-1] == response.status or 300 <= statuses[-1] < 400:
+            return response
+        self.stats.inc_value("news/render/ended_elsewhere")
+        return response.replace(status=statuses[-1])
 
     async def on_navigation_response(self, request, response) -> None:
         """Judge truncation on the bytes the server sent: the rendered DOM always ends."""
-        if response is None or request.meta.get(m.PAGE_KIND) != m.ARTICLE:
+        if response is None:
+            return
+        if response.status in CHALLENGE_STATUSES:
+            await self.pass_challenge(response)
+        if request.meta.get(m.PAGE_KIND) != m.ARTICLE:
             return
         try:
             body = await response.body()
@@ -66,6 +102,21 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         request.meta[m.SERVER_HTML_COMPLETE] = html_is_complete(html)
         if request.meta.get(m.RECORD_CALLS):  # a render that teaches: is the page whole without its script?
             request.meta[m.SERVER_HTML] = html
+
+    async def pass_challenge(self, response) -> None:
+        """A 403 or 503 that is only a gate (a bot check setting its cookie and loading the page
+        again) is waited out, as a reader waits, before the page is read: the page methods then see
+        the page behind it."""
+        try:
+            gate = page_gate((await response.body()).decode("utf-8", "replace"))
+        except PlaywrightError:
+            return
+        if gate != COOKIE_GATE:
+            return
+        try:
+            await response.frame.page.wait_for_event("load", timeout=CHALLENGE_WAIT_MS)
+        except PlaywrightError:
+            pass  # still the gate: read as it is, and judged as such
 
     def wrap_route_handler(self, handler):
         return unless_page_closed(handler)
@@ -81,14 +132,17 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
             response = await asyncio.wait_for(self.render(request, spider), self.timebox)
         except asyncio.TimeoutError:
             self.recordings.pop(id(meta.get("playwright_page")), None)  # its page is closed with its context
+            self.documents.pop(id(meta.get("playwright_page")), None)
             await self._finish(slot, meta, succeeded=False)
             raise DownloadTimeoutError(f"render of {request.url} took over {self.timebox:.0f}s") from None
         except BaseException as error:
             self.recordings.pop(id(meta.get("playwright_page")), None)  # its page is closed with its context
+            self.ended_on(meta, None)
             await self._finish(slot, meta, succeeded=False)
             if is_refused_download(error):
                 raise NotAPage(f"the browser took {request.url} for a file to download") from None
             raise
+        response = self.ended_on(meta, response)
         await self.hand_over_calls(meta)
         await self._finish(slot, meta, succeeded=True)
         return response

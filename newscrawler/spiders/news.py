@@ -25,6 +25,7 @@ from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
 from ..clock import crawl_clock
+from ..conditional import NotModified
 from ..flashes.crawl import FlashCrawl
 from ..learning.learner import Learner
 from ..learning.reading import build_item
@@ -408,6 +409,8 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def listing_failed(self, failure):
+        if failure.check(NotModified):
+            return  # the listing read before stands: nothing in it is new
         self.count_failure(failure)
         reason = "refused" if failure.check(PageRefused) else self.failure_reason(failure)
         yield from self.source_failed(failure.request.meta, reason)
@@ -535,6 +538,8 @@ class NewsSpider(scrapy.Spider):
                            len(item.related), url)
 
     def article_failed(self, failure):
+        if failure.check(NotModified):
+            return  # the stored version stands: counted, no miss
         self.count_failure(failure)
         if m.CHECK_OF in failure.request.meta:  # the check could not render: what was read stands
             yield build_item(failure.request.meta[m.CHECK_OF])
