@@ -24,6 +24,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from . import meta
+from .pacing import PACE
 from .redis_serializer import RefusedRequest
 from .signals import store_flush_done, store_flush_started
 
@@ -136,6 +137,11 @@ class SharedScheduler(Scheduler):
         return f"{self.prefix}:alive:{owner}"
 
     @property
+    def pace_prefix(self) -> str:
+        """Keys `<prefix>:pace:<host>` live while the host is busy (newscrawler.pacing)."""
+        return f"{self.prefix}:pace"
+
+    @property
     def run_key(self) -> str:
         """Holds the id of the crawl's current run: gone, or another's, the frontier was lost."""
         return f"{self.prefix}:run"
@@ -158,6 +164,8 @@ class SharedScheduler(Scheduler):
         # Beat on a timer, not on next_request(): a process busy rendering may not ask for
         # requests for longer than the heartbeat lives, and must not look dead.
         self.heartbeat = asyncio.ensure_future(self.keep_alive())
+        # One pace per host for every process of the crawl (newscrawler.pacing).
+        PACE.share(self.server, self.pace_prefix)
         for key in (self.queue.key, self.df.key):
             self.server.expire(key, self.key_ttl)
 
@@ -183,6 +191,7 @@ class SharedScheduler(Scheduler):
 
     def close(self, reason):
         self.heartbeat.cancel()
+        PACE.stop_sharing()
         super().close(reason)
         try:
             self.send_unsent()

@@ -6,8 +6,9 @@ largest of `DOWNLOAD_DELAY`, the site's robots.txt `Crawl-delay` and the delay A
 for the site's hosts from their plain fetches (a render's own time is our scrolling and waiting,
 not the site's latency, so AutoThrottle does not measure renders themselves). Plain fetches get the
 robots.txt `Crawl-delay` too, which Scrapy alone does not apply. On top of the slots, every request
-takes its turn in one budget per host (`newscrawler.pacing`): a render and a plain fetch of the same
-host, or the data calls the app makes during a render, are never two streams each at the delay. A
+takes its turn in one pace per host (`newscrawler.pacing`), shared by every process of a distributed
+crawl: a render and a plain fetch of the same host, the page's own scripts and data calls, or two
+processes, are never two streams each at the delay. A
 host that asked us to slow down (429, 503: `newscrawler.throttling`) keeps the delay it asked for,
 renders of its pages included. The largest delay applied is the stat `news/politeness/delay_max`.
 """

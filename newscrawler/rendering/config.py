@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from ..pacing import PACE
 
 RENDER_SLOT = "chromium"  # the download slot of every rendered request: the browser's capacity
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
@@ -119,15 +117,10 @@ def chromium_path(configured: str | None) -> str | None:
     return installed[0] if installed else shutil.which("chromium")
 
 
+def is_blocked(request) -> bool:
+    """Only the page, its scripts and its data calls load; no image, font, media or style."""
+    return request.resource_type in BLOCKED_RESOURCE_TYPES or not request.url.startswith(("http:", "https:"))
+
+
 async def should_abort_request(request) -> bool:
-    """Only the page, its scripts and its data calls load; no image, font, media or style. A data
-    call the app makes takes its turn in its host's pace, as any request of the crawl does (the
-    page's own navigation took its turn in the downloader)."""
-    if request.resource_type in BLOCKED_RESOURCE_TYPES or not request.url.startswith(("http:", "https:")):
-        return True
-    # The browser's own data calls (the navigation took its turn in the download handler; the
-    # hops of a redirect it follows never reach a route handler, so they follow at once, as in
-    # any browser).
-    if request.resource_type in ("fetch", "xhr"):
-        await PACE.wait_turn(urlsplit(request.url).hostname or "")
-    return False
+    return is_blocked(request)

@@ -13,7 +13,7 @@ from .. import meta as m
 from ..pacing import PACE
 from ..pages.html import html_is_complete
 from ..pages.gates import COOKIE_GATE, page_gate
-from .config import render_config
+from .config import is_blocked, render_config
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
@@ -49,9 +49,16 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
 
     async def before_send(self, request) -> None:
-        """Every request of the crawl, plain or rendered, takes its turn in its host's pace here,
-        as it leaves (after any download slot's own delay): newscrawler.pacing."""
-        if m.PAGE_KIND in request.meta and await PACE.wait_turn(urlsplit(request.url).hostname or ""):
+        """A plain request of the crawl takes its turn in its host's pace here, as it leaves (after
+        its download slot's own delay): newscrawler.pacing. A render takes its turn in the route
+        handler, as the browser sends it: launching the browser or opening a context can take
+        longer than the host's delay, and a turn taken before that would be spent before the page
+        is asked for."""
+        if m.PAGE_KIND in request.meta and not request.meta.get("playwright"):
+            await self.take_turn(request.url)
+
+    async def take_turn(self, url: str) -> None:
+        if await PACE.wait_turn(urlsplit(url).hostname or ""):
             self.stats.inc_value("news/politeness/waited")
 
     async def before_navigation(self, request, page) -> None:
@@ -119,7 +126,16 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
             pass  # still the gate: read as it is, and judged as such
 
     def wrap_route_handler(self, handler):
-        return unless_page_closed(handler)
+        """Every request a page sends (its navigation, its scripts, the app's data calls) takes its
+        turn in its host's pace before it leaves; what the page may not load leaves at once, to be
+        refused."""
+
+        async def paced(route, playwright_request) -> None:
+            if not is_blocked(playwright_request):
+                await self.take_turn(playwright_request.url)
+            await handler(route, playwright_request)
+
+        return unless_page_closed(paced)
 
     async def download(self, request, spider=None):
         meta = request.meta
