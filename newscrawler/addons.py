@@ -6,6 +6,9 @@ from __future__ import annotations
 from .rendering.config import HANDLER, RenderConfig, check_download_handlers
 from .sites import configured_site
 
+# Where the crawled site goes in the keys of a distributed crawl (newscrawler.distributed.site_in_keys).
+SITE_IN_KEYS = "{site}"
+
 
 class RenderingAddon:
     """Renders with scrapy-playwright (unless `NEWS_RENDER_RELATED` is off): its download handler for
@@ -44,9 +47,9 @@ class DistributedAddon:
     def update_settings(self, settings) -> None:
         if not settings.get("REDIS_URL"):
             return
-        crawl_id = settings.get("NEWS_CRAWL_ID") or "default"
-        # Keys name the site too: two sites crawled under one id never share a queue.
-        crawl_id = f"{settings.get('NEWS_SITE_PROFILE') or 'replica'}:{crawl_id}"
+        # Keys name the site too (its profile and its first host, filled in by the scheduler once
+        # the spider knows them): two sites crawled under one id never share a queue.
+        crawl_id = f"{SITE_IN_KEYS}:{settings.get('NEWS_CRAWL_ID') or 'default'}"
         settings["EXTENSIONS"].set("newscrawler.extensions.WaitForPeers", 910, priority="addon")
         values = {
             "SCHEDULER": "newscrawler.distributed.SharedScheduler",

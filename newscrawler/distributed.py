@@ -24,6 +24,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from . import meta
+from .addons import SITE_IN_KEYS
 from .pacing import PACE
 from .redis_serializer import RefusedRequest
 from .signals import store_flush_done, store_flush_started
@@ -67,6 +68,18 @@ SCRIPTS = {
 }
 
 
+def site_in_keys(spider) -> str:
+    """The site a crawl's keys name: its profile and the host of its first start URL (two sites of
+    one profile, `generic`, never share a frontier; a host added later changes nothing)."""
+    site = getattr(getattr(spider, "site", None), "name", None) or spider.name
+    home = getattr(spider, "home_host", None)
+    return f"{site}:{home}" if home else site
+
+
+def with_site(key: str, spider) -> str:
+    return key.replace(SITE_IN_KEYS, site_in_keys(spider))
+
+
 def as_text(value):
     """A Redis answer as text, whether the client decodes answers or not."""
     return value.decode() if isinstance(value, bytes) else value
@@ -81,6 +94,7 @@ class ArticleDupeFilter(RFPDupeFilter):
     @classmethod
     def from_spider(cls, spider):
         dupefilter = super().from_spider(spider)
+        dupefilter.key = with_site(dupefilter.key, spider)
         dupefilter.fingerprinter = spider.crawler.request_fingerprinter
         return dupefilter
 
@@ -148,6 +162,7 @@ class SharedScheduler(Scheduler):
 
     # -- lifecycle --------------------------------------------------------------------------
     def open(self, spider):
+        self.queue_key = with_site(self.queue_key, spider)
         stats, self.stats = self.stats, None
         log = spider.log  # the base class announces a resumed queue through the deprecated Spider.log
         spider.log = lambda message, *args, **kwargs: logger.info(message)

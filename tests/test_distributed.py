@@ -131,7 +131,7 @@ def test_the_same_crawl_id_every_run_starts_afresh_and_leaves_nothing_in_redis(t
     assert runs[1].stat("news/pages/listing") >= 1                  # its start page was not "seen" already
     assert third.stat("news/store/new") == 2
     client = redis.Redis.from_url(redis_url)
-    assert not list(client.scan_iter(match="news:replica:every-15-minutes:*"))
+    assert not list(client.scan_iter(match="news:replica:127.0.0.1:every-15-minutes:*"))
 
 
 def test_a_request_naming_another_page_method_is_refused(tmp_path, redis_url):
@@ -151,11 +151,11 @@ def test_a_request_naming_another_page_method_is_refused(tmp_path, redis_url):
     with Replica(content) as replica:
         crawl = Crawl(tmp_path, replica.base_url + "/", settings={
             "REDIS_URL": redis_url, "NEWS_CRAWL_ID": crawl_id, "NEWS_REDIS_IDLE_BEFORE_CLOSE": 6})
-        wait_until(lambda: list(client.scan_iter(match=f"news:replica:{crawl_id}:alive:*")), 60, "the crawl joined")
+        wait_until(lambda: list(client.scan_iter(match=f"news:replica:127.0.0.1:{crawl_id}:alive:*")), 60, "the crawl joined")
         planted = Request(replica.base_url + "/", priority=1000, dont_filter=True, meta={
             "news_page": "listing", "playwright": True,
             "playwright_page_methods": [PageMethod("screenshot", path=str(written), full_page=True)]})
-        client.zadd(f"news:replica:{crawl_id}:requests", {redis_serializer.dumps(planted.to_dict()): -1000})
+        client.zadd(f"news:replica:127.0.0.1:{crawl_id}:requests", {redis_serializer.dumps(planted.to_dict()): -1000})
         result = crawl.finish()
     assert not written.exists()
     assert result.stat("news/distributed/refused") == 1
@@ -207,3 +207,22 @@ def test_a_run_after_a_killed_crawl_is_not_filtered_by_what_the_killed_one_saw(t
     assert after.stats["finish_reason"] == "finished" and after.returncode == 0
     assert after.stat("news/pages/listing") >= 1       # its own start was not "seen" by the killed run
     assert new_urls <= {item["url"] for item in after.items}
+
+
+def test_two_generic_sites_crawled_at_once_with_the_default_crawl_id_keep_apart(tmp_path, redis_url):
+    """Two sites of one profile (`generic`), one Redis, no crawl id of their own: each crawl has a
+    frontier of its own, so neither takes the other's pages for off-site ones."""
+    from servers import loopback_names
+
+    settings = {"REDIS_URL": redis_url, "NEWS_SITE_PROFILE": "generic", "NEWS_REDIS_IDLE_BEFORE_CLOSE": 3}
+    with loopback_names("first-news.test", "second-news.test") as names:
+        with Replica(SiteContent(seed=4, sections=2, articles=12), host=names[0]) as first, \
+                Replica(SiteContent(seed=5, sections=2, articles=12), host=names[1]) as second:
+            crawls = [Crawl(tmp_path, f"http://{name}:{replica.port}/", settings=settings, name=name.split(".")[0])
+                      for name, replica in zip(names, (first, second))]
+            results = [crawl.finish() for crawl in crawls]
+            truths = [replica.ground_truth() for replica in (first, second)]
+    for result, truth in zip(results, truths):
+        assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+        assert {item["url"] for item in result.items} == set(truth)
+        assert result.stat("offsite/filtered") == 0
