@@ -112,3 +112,28 @@ def test_days_of_runs_with_the_site_and_the_clock_changing_end_with_mongodb_equa
     assert live[base + fast.path]["body"].endswith("Friday.")
     assert mongo_db.articles.count_documents({"content_hash": live[base + newer.path]["content_hash"]}) == 2
     assert third.stat("news/store/updated") == 0 and third.stat("news/store/stale") == 0
+
+
+def test_the_deep_walk_notices_an_article_removed_outside_the_re_visit_days(tmp_path, mongo_uri, mongo_db):
+    """An article four days old, re-visited for one day only, answers 404: the daily deep walk checks
+    the stored articles it no longer meets listed, and marks it removed."""
+    content = recent_content()
+    gone = content.newest_first()[20]                    # about four days old
+
+    def crawl(name: str, **settings):
+        return run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name=name,
+                         settings={"NEWS_RENDER_CONCURRENCY": 2, "NEWS_REVISIT_DAYS": 1, **settings})
+
+    with Replica(content) as replica:
+        first = crawl("first")
+        content.remove_article(gone.id)
+        walk = crawl("deep-walk", NEWS_DEEP_WALK_HOURS=0)
+        truth = replica.ground_truth()
+
+    for result in (first, walk):
+        assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    # Only what the walk did not meet (the removed one, and articles linked from related blocks only)
+    assert walk.stat("news/removed") == 1 and 1 <= walk.stat("news/removal_checks") <= 8
+    live = {doc["url"] for doc in mongo_db.articles.find({"removed_at": None})}
+    assert live == set(truth)
+    assert mongo_db.articles.find_one({"_id": f"replica:{gone.id}"})["removed_at"] is not None

@@ -17,6 +17,8 @@ class KnownArticles:
     revisit_urls: list[str] = field(default_factory=list)
     """Where the articles due for a re-visit are: fetched directly, so that an edit below the first
     page of a listing, or an article the site removed (and no longer lists), is seen."""
+    live: dict[str, tuple] = field(default_factory=dict)
+    """Stored articles not marked removed and not due: article id -> (when last seen, URL)."""
 
     def should_fetch(self, article_id: str) -> bool:
         return article_id not in self.ids or article_id in self.revisit
@@ -52,6 +54,8 @@ def known_articles(docs: list[dict], site: str, revisit_days: float, now: dateti
             known.revisit.add(doc["article_id"])
             if doc.get("url"):
                 known.revisit_urls.append(doc["url"])
+        elif doc.get("removed_at") is None and doc.get("url"):
+            known.live[doc["article_id"]] = (aware(doc.get("last_seen_at") or datetime.min), doc["url"])
     if id_of_url:
         known.revisit_urls += [url for url in orphaned if (copy := id_of_url(url)) and copy not in known.ids]
     return known

@@ -24,12 +24,14 @@ class RunMemory:
     store), it knows nothing and every article is fetched."""
 
     def __init__(self, site: str, hosts: set[str], store, clock, enabled: bool, revisit_days: float,
-                 deep_walk_hours: float, max_miss_attempts: int):
+                 deep_walk_hours: float, max_miss_attempts: int, removal_checks: int = 0):
         self.site, self.store, self.clock, self.enabled = site, store, clock, enabled and bool(store)
         self.hosts = hosts  # the crawl's own set: a start the site redirects to another host adds it
         self.revisit_days, self.deep_walk_hours, self.max_miss_attempts = revisit_days, deep_walk_hours, max_miss_attempts
         self.known = KnownArticles()
         self.leftovers = Leftovers(site, deep_walk=False)
+        self.removal_checks = removal_checks
+        self.met: set[str] = set()  # articles this crawl met listed (or fetched)
 
     @classmethod
     def from_crawler(cls, crawler, site: str, hosts: set[str], incremental_arg=None) -> "RunMemory":
@@ -39,7 +41,8 @@ class RunMemory:
         enabled = settings.getbool("NEWS_INCREMENTAL", True) if incremental_arg in (None, "") \
             else str(incremental_arg).lower() in ("1", "true", "yes", "on")
         return cls(site, hosts, crawl_store(crawler), crawl_clock(crawler), enabled, settings.getfloat("NEWS_REVISIT_DAYS", 2),
-                   settings.getfloat("NEWS_DEEP_WALK_HOURS", 24), settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5))
+                   settings.getfloat("NEWS_DEEP_WALK_HOURS", 24), settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5),
+                   settings.getint("NEWS_REMOVAL_CHECKS", 200))
 
     async def recall(self, stats, id_of_url) -> None:
         """Read what is stored and what earlier runs left (off the reactor); a store that cannot be
@@ -81,7 +84,19 @@ class RunMemory:
         return list(self.leftovers.missed.values()), list(self.known.revisit_urls)
 
     def should_fetch(self, article_id: str) -> bool:
+        self.met.add(article_id)
         return self.known.should_fetch(article_id)
+
+    def urls_to_check_for_removal(self) -> list[str]:
+        """After a deep walk, the stored articles it did not meet listed, outside the re-visit days:
+        each may have been removed, which nothing else would notice. Those seen longest ago first,
+        up to NEWS_REMOVAL_CHECKS (a check that finds one live sees it anew, so the next deep walks
+        check others)."""
+        if not self.leftovers.deep_walk:
+            return []
+        unmet = sorted(seen_and_url for article_id, seen_and_url in self.known.live.items()
+                       if article_id not in self.met)
+        return [url for _, url in unmet[:self.removal_checks]]
 
     def walks_past(self, article_ids: list[str]) -> bool:
         """Whether a listing page whose cards are these articles is worth walking past: not when

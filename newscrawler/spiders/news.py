@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -123,6 +123,9 @@ class NewsSpider(scrapy.Spider):
         self.failed_sources: set[tuple[str, int]] = set()
         self.gates_seen: set[str] = set()  # kinds of gate said at WARNING already (pages/gates.py)
         self.memory = RunMemory.from_crawler(crawler, self.site.name, self.site_hosts, self.incremental_arg)
+        self.removals_checked = False
+        crawler.signals.connect(self.count_revisit, signal=signals.item_scraped)
+        crawler.signals.connect(self.check_for_removals, signal=signals.spider_idle)
         self.kinds = self.choose_kinds()
         self.flashes = FlashCrawl.from_spider(self, self.memory.enabled) if "flashes" in self.kinds else None
 
@@ -135,7 +138,6 @@ class NewsSpider(scrapy.Spider):
             raise NotConfigured(f"kinds: site {self.site.name!r} has no flashes")
         kinds = set(self.kinds_arg or KINDS)
         return kinds if self.site.site.flashes is not None else kinds - {"flashes"}
-        crawler.signals.connect(self.count_revisit, signal=signals.item_scraped)
 
     @property
     def render(self):
@@ -580,6 +582,23 @@ class NewsSpider(scrapy.Spider):
         judge losses of re-visits apart from losses of new articles."""
         if self.memory.is_stored(getattr(item, "article_id", None) or ""):
             self.crawler.stats.inc_value("news/articles/revisited")
+
+    def check_for_removals(self) -> None:
+        """Once a deep walk is over, the stored articles it did not meet are fetched again, up to a
+        budget: one the site removed answers 404 or 410 and is marked removed (`article_failed`),
+        one still there is read as a re-visit. A narrower crawl did not walk everything: not meeting
+        an article says nothing."""
+        if self.removals_checked or "articles" not in self.kinds or self.narrowed():
+            return
+        self.removals_checked = True
+        urls = self.memory.urls_to_check_for_removal()
+        if not urls:
+            return
+        self.crawler.stats.set_value("news/removal_checks", len(urls))
+        logger.info("Deep walk over: %d stored articles it did not meet listed are fetched again", len(urls))
+        for url in urls:
+            self.crawler.engine.crawl(self.page_request(url, filtered=True))
+        raise DontCloseSpider
 
     def closed(self, reason):
         """Leave later crawls what this one learned: misses, removals, and the deep walk's end

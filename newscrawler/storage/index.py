@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 # What the memory of earlier runs and the dedupe pipeline need to know of each stored article.
 INDEX_FIELDS = {"site": 1, "article_id": 1, "url": 1, "published_at": 1, "first_seen_at": 1, "content_hash": 1,
-                "aliases": 1, "removed_at": 1}
+                "aliases": 1, "removed_at": 1, "last_seen_at": 1}
 
 
 @dataclass
