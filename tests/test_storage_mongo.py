@@ -467,3 +467,21 @@ def test_a_dead_letter_path_is_named_absolute_so_the_printed_replay_runs_anywher
     monkeypatch.chdir(tmp_path)
     dead = DeadLetterFile("data/deadletter/%(spider)s-%(time)s.jsonl", "news")
     assert dead.path.is_absolute() and str(dead.path).startswith(str(tmp_path))
+
+
+def test_the_same_publication_told_another_way_is_no_correction(store, mongo_db):
+    """An app's article read from its call tells the date in ISO, a render of its page in words: a
+    re-visit that reads it the other way changes nothing a consumer sees."""
+    local = "2025-11-20T21:00:00+09:00"
+    store.write([doc("1", published_at_raw="November 20, 2025, 9:00 PM", published_at_local=local)], T0)
+    stored = mongo_db.articles.find_one({"_id": "replica:1"})
+    result = store.write([doc("1", published_at_raw="2025-11-20T12:00:00Z", published_at_local=local)],
+                         T0 + timedelta(hours=1))
+    assert (result.refreshed, result.unchanged) == (0, 1)
+    again = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert (again["published_at_raw"], again["updated_at"]) == ("November 20, 2025, 9:00 PM", stored["updated_at"])
+    # A correction of the date itself is one, raw text and all.
+    moved = store.write([doc("1", published_at=T0 + timedelta(hours=2), published_at_raw="2025-11-20T14:00:00Z",
+                             published_at_local="2025-11-20T23:00:00+09:00")], T0 + timedelta(hours=2))
+    assert moved.refreshed == 1
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["published_at_raw"] == "2025-11-20T14:00:00Z"

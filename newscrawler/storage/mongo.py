@@ -533,9 +533,17 @@ def corrected_fields(fields: dict, old: dict) -> dict:
     outdated = int(old.get("schema_version") or 1) < SCHEMA_VERSION
     corrected = {k: v for k, v in fields.items() if k not in NOT_CORRECTIONS
                  and (comparable(v) != comparable(old.get(k)) or (outdated and k not in old))}
+    if "published_at_raw" in corrected and old.get("published_at_raw") and same_publication(fields, old):
+        # The same instant told another way (an app's call writes ISO, its page a date in words):
+        # the stored text stands, and a consumer sees no change.
+        del corrected["published_at_raw"]
     if outdated:
         corrected["schema_version"] = SCHEMA_VERSION
     return corrected
+
+
+def same_publication(fields: dict, old: dict) -> bool:
+    return all(comparable(fields.get(k)) == comparable(old.get(k)) for k in ("published_at", "published_at_local"))
 
 
 def seen_completely(fields: dict) -> bool:
