@@ -72,3 +72,8 @@ newscrawler.throttling retries it after the wait, up to `NEWS_THROTTLE_RETRIES`.
 SENT_UNDER_DELAY = "news_sent_under_delay"
 """The delay newscrawler.throttling kept for the request's host when it left: a "slow down" answer to
 a request sent before the last slow-down slows the host no further."""
+
+FOLLOW = "news_follow"
+"""On a follow mode's poll requests (newscrawler.follow): the name of the feed polled (`flashes:en`,
+`articles:en`). Polls are never filtered as duplicates (`dont_filter`): they ask the same URLs again
+and again, and would otherwise fill the dupefilter of a crawl that runs for weeks."""
