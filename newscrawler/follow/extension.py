@@ -111,7 +111,7 @@ class FollowMode:
         logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(self.retry_filter)
         now = time.monotonic()
         self.started = self.last_success = self.last_recheck = now
-        self.next_summary, self.next_heartbeat = now + self.summary_every, now + HEARTBEAT_S
+        self.next_summary, self.next_heartbeat = now + self.summary_every, now  # the first beat: the first poll
         self.stats.set_value(f"{STAT}feeds", len(self.followers))
         logger.info("Following %s every %g s (corrections and removals re-checked over the last %g min)",
                     ", ".join(self.followers), self.interval, self.recheck.total_seconds() / 60)
@@ -132,6 +132,8 @@ class FollowMode:
         return followers
 
     async def run(self) -> None:
+        for follower in self.followers.values():
+            await follower.recall()
         while self.following():
             now = time.monotonic()
             recheck = now - self.last_recheck >= self.recheck_every
@@ -188,9 +190,9 @@ class FollowMode:
         if now >= self.next_summary:
             self.next_summary = now + self.summary_every
             self.log_summary()
-        if now >= self.next_heartbeat:
+        if now >= self.next_heartbeat and (beat := self.heartbeat()):
             self.next_heartbeat = now + HEARTBEAT_S
-            asyncio.ensure_future(self.write_heartbeat())
+            asyncio.ensure_future(self.write_heartbeat(beat))
         if not self.stale_said and now - self.last_success >= self.stale_after:
             self.stale_said = True
             self.alert(f"no poll has succeeded for {(now - self.last_success) / 60:.0f} min")
@@ -219,11 +221,11 @@ class FollowMode:
                  if f.pace.last_success_at is not None}
         return {**beats, "interval_s": self.interval} if beats else {}
 
-    async def write_heartbeat(self) -> None:
+    async def write_heartbeat(self, fields: dict) -> None:
         """`crawl_state` `follow:<site>`: when each feed was last polled successfully, for whoever
         watches the job from outside (a stopped heartbeat is a stopped follow)."""
-        store, fields = crawl_store(self.crawler), self.heartbeat()
-        if store is None or not fields:
+        store = crawl_store(self.crawler)
+        if store is None:
             return
         try:
             await asyncio.to_thread(store.set_state, f"follow:{self.spider.site.name}", **fields)

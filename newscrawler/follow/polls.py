@@ -49,6 +49,9 @@ class FeedFollower:
         self.new_in_poll = 0
         return self.first_request(recheck)
 
+    async def recall(self) -> None:
+        """Read what is stored before the first poll, where the feed's polls need it."""
+
     def first_request(self, recheck: bool) -> Request:
         raise NotImplementedError
 
@@ -79,6 +82,12 @@ class FlashFollower(FeedFollower):
         self.recheck = recheck
         self.watch = FlashWatch()
         self.poll: FlashPoll | None = None
+
+    async def recall(self) -> None:
+        """The flashes stored in the window, whoever stored them (this crawl, or the run before it):
+        one removed before the first poll is missed by the feed like any other, and asked for."""
+        for key, mark in (await self.crawl.recall(self.edition)).recent.items():
+            self.watch.remember(key, mark)
 
     def first_request(self, recheck: bool) -> Request:
         window_start = datetime.now(timezone.utc) - self.recheck

@@ -40,6 +40,10 @@ class FlashWatch:
             return window
         return max(self.newest, window)
 
+    def remember(self, key: str, mark: FeedMark) -> None:
+        """A flash stored before the follow read it: known by its place, whatever its fields."""
+        self.recent.setdefault(key, (mark, ()))
+
     def changed(self, key: str, item) -> bool:
         """Whether a row read now is new, or differs from the one read last; remembers it."""
         mark, sign = mark_of(item), signature(item)
