@@ -5,7 +5,7 @@ Chromium, measured in one run:
 
 1. Latency and losses, at the default interval (10 s): the replica publishes at 10x (flashes, bursts
    deeper than a page, articles, corrections, removals); midway the API answers 429 with
-   `Retry-After` for 15 s, later it is down (connection refused) for 20 s. Every flash and article
+   `Retry-After` for 15 s, later it is down (no answer) for 20 s. Every flash and article
    published while following must be stored; publication to stored (`first_seen_at` minus
    `publishAt`) p50 and p95, over what was published outside the two faults and over everything.
 2. Idle cost: a replica that publishes nothing, two editions: requests a minute and renders while
@@ -22,7 +22,6 @@ import argparse
 import signal
 import statistics
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -31,10 +30,9 @@ import psutil
 import pymongo
 from common import machine, save
 
-from replica.app import AppApiHandler, AppReplica, app_editions  # noqa: E402
+from replica.app import AppReplica, app_editions  # noqa: E402
 from replica.flashes import flash_editions  # noqa: E402
 from replica.publishing import PublishPlan  # noqa: E402
-from replica.server import ReplicaHTTPServer  # noqa: E402
 from servers import Crawl, MongoServer, wait_until  # noqa: E402
 
 
@@ -62,22 +60,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-class Outage:
-    """The API down (connection refused) for a while, then back on the same port."""
-
-    def __init__(self, app: AppReplica):
-        self.app = app
-
-    def __call__(self, seconds: float) -> tuple[datetime, datetime]:
-        port = self.app.api_server.server_address[1]
-        self.app.api_server.shutdown()
-        self.app.api_server.server_close()
-        began = datetime.now(timezone.utc)
-        time.sleep(seconds)
-        server = ReplicaHTTPServer(self.app.site, port, AppApiHandler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        self.app.api_server = server
-        return began, datetime.now(timezone.utc)
+def outage(app: AppReplica, seconds: float) -> tuple[datetime, datetime]:
+    """The API down for a while: every connection closed without an answer."""
+    began = datetime.now(timezone.utc)
+    app.site.faults.api_down = True
+    time.sleep(seconds)
+    app.site.faults.api_down = False
+    return began, datetime.now(timezone.utc)
 
 
 def published_flashes(app: AppReplica, since: datetime, until: datetime):
@@ -108,7 +97,7 @@ def latency_and_losses(tmp: Path, mongo: str, quick: bool) -> dict:
         window = (datetime.now(timezone.utc), datetime.now(timezone.utc) + timedelta(seconds=15))
         app.site.publishing.throttles.append(window)                   # a 429 window of 15 s
         time.sleep(span * 0.3)
-        outage = Outage(app)(20)                                       # then 20 s down
+        down = outage(app, 20)                                         # then 20 s down
         time.sleep(span * 0.35)
         ended = datetime.now(timezone.utc)
         time.sleep(15)                                                 # what was published last is polled
@@ -121,7 +110,7 @@ def latency_and_losses(tmp: Path, mongo: str, quick: bool) -> dict:
                + timedelta(seconds=30)}  # a flash removed within seconds may go before any poll sees it
     lost = sorted(visible - set(stored))
     stored_articles = {doc["url"]: doc for doc in db.articles.find({"url": {"$in": list(articles)}})}
-    faults = [window, outage]
+    faults = [window, down]
 
     def clean(moment: datetime) -> bool:  # published neither in a fault nor in the 10 s before its end
         return not any(start - timedelta(seconds=10) <= moment <= end + timedelta(seconds=10) for start, end in faults)
