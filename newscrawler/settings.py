@@ -77,6 +77,9 @@ NEWS_THROTTLE_RETRIES = 8
 # The longest `Retry-After` waited for before the next request to the host: a site naming an hour
 # still gets a request every two minutes rather than a crawl that sleeps for an hour.
 NEWS_RETRY_AFTER_MAX = 120
+# Seconds without a "slow down" after which a host gets half its slowed delay back (a follow runs for
+# weeks: one 429 window must not slow every later poll); 0 keeps it for the whole crawl.
+NEWS_THROTTLE_RECOVERY = 600
 RETRY_EXCEPTIONS = [
     # Scrapy's own list...
     "scrapy.exceptions.CannotResolveHostError",
