@@ -13,7 +13,7 @@ Chromium, measured in one run:
 3. Memory over a long follow: 5,000 flashes published at 4000x; the crawl's RSS sampled every 5 s
    (the re-check window shortened to 15 s: at 4000x a 30-minute window would hold the whole run).
 
-`--quick` shortens every phase (a smoke run, not figures to quote).
+`--quick` shortens every phase (a smoke run, not figures to quote); `--phases memory` runs some only.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def idle_cost(tmp: Path, mongo: str, quick: bool) -> dict:
 def memory_over_a_long_follow(tmp: Path, mongo: str, quick: bool) -> dict:
     total = 1000 if quick else 5000
     seconds = 40 if quick else 150
-    speed = 240 * seconds / (total / 2)                                # flash_every_s 240: total/2 an edition
+    speed = 240 * (total / 2) / seconds                                # flash_every_s 240: total/2 an edition
     plan = PublishPlan(speed=speed, hours=seconds / 3600, burst_every_s=0, article_every_s=0, throttle_every_s=0,
                        seed=13)
     database = "bench_follow_memory"
@@ -178,21 +178,23 @@ def memory_over_a_long_follow(tmp: Path, mongo: str, quick: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--phases", default="latency,idle,memory", help="comma-separated: which to run")
     args = parser.parse_args()
+    phases = set(args.phases.split(","))
     mongo = MongoServer().start()
     results = {"machine": machine()}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            results["latency"] = latency_and_losses(Path(tmp), mongo.uri, args.quick)
-            print("latency and losses:", results["latency"], flush=True)
-            results["idle"] = idle_cost(Path(tmp), mongo.uri, args.quick)
-            print("idle cost:", results["idle"], flush=True)
-            results["memory"] = memory_over_a_long_follow(Path(tmp), mongo.uri, args.quick)
-            print("memory:", results["memory"], flush=True)
+            for name, phase in (("latency", latency_and_losses), ("idle", idle_cost),
+                                ("memory", memory_over_a_long_follow)):
+                if name in phases:
+                    results[name] = phase(Path(tmp), mongo.uri, args.quick)
+                    print(f"{name}:", results[name], flush=True)
     finally:
         mongo.stop()
     if not args.quick:
-        print("saved:", save("follow", results))
+        print("saved:", save("follow" if phases >= {"latency", "idle", "memory"} else "follow-" + "-".join(sorted(phases)),
+                             results))
 
 
 if __name__ == "__main__":
