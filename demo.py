@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pymongo
@@ -97,10 +98,10 @@ def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path, log_f
         while process.poll() is None:
             time.sleep(1)
             if follow is not None and follow.began(log_file):
-                follow.show_new()
-                if follow.is_over():
-                    process.send_signal(signal.SIGTERM)
-                    follow = None
+                if not follow.over:
+                    follow.show_new()
+                    if follow.is_over():
+                        process.send_signal(signal.SIGTERM)
                 continue
             show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before)
         # The last line from the crawl's final stats: its last log line of progress may come before
@@ -118,7 +119,9 @@ class Following:
 
     def __init__(self, db, seconds: float):
         self.db, self.seconds = db, seconds
+        self.published_from = datetime.now(timezone.utc)  # what the replica publishes from now on
         self.since: float | None = None
+        self.over = False
         self.shown: set[str] = set()
         self.latencies: list[float] = []
 
@@ -126,12 +129,12 @@ class Following:
         if self.since is None and log_file.exists() and "Following flashes:" in log_file.read_text(errors="replace"):
             self.since = time.time()
             print(f"\n  following for {self.seconds:g} s: each new item, and its publication to MongoDB", flush=True)
-            self.shown = {doc["_id"] for name in ("flashes", "articles") for doc in self.db[name].find({}, {"_id": 1})}
         return self.since is not None
 
     def show_new(self) -> None:
         for name, label in (("flashes", "flash  "), ("articles", "article")):
-            for doc in self.db[name].find({"_id": {"$nin": list(self.shown)}}).sort("published_at", 1):
+            query = {"_id": {"$nin": list(self.shown)}, "published_at": {"$gte": self.published_from}}
+            for doc in self.db[name].find(query).sort("published_at", 1):
                 self.shown.add(doc["_id"])
                 latency = (doc["first_seen_at"] - doc["published_at"]).total_seconds()
                 self.latencies.append(latency)
@@ -145,6 +148,7 @@ class Following:
             print(f"  {len(ordered)} items stored while following; publication to MongoDB: median "
                   f"{ordered[len(ordered) // 2]:.1f} s, slowest {ordered[-1]:.1f} s", flush=True)
         print("  SIGTERM: the follow ends cleanly", flush=True)
+        self.over = True
         return True
 
 
