@@ -6,7 +6,10 @@ second port, editions `en` and `ko`, 60 articles each); `--mode classic` for the
 (120 articles). The summary says how nginx encoded its answers. Uses MONGO_URI when set or else an embedded SecantusDB
 server whose storage lives in ./data/mongo (kept between runs), runs `scrapy crawl news` with its
 log in ./data/demo.log, shows its progress, prints a summary read back from MongoDB, and stops what
-it started. `python demo.py --query` prints the latest stored articles.
+it started. `python demo.py --query` prints the latest stored articles. `--follow SECONDS` (app
+mode): the replica keeps publishing (20 times faster than the site) and the crawl stays that long
+after it is done (`-a follow=1`), printing each new flash and article as it is stored, with the
+time from its publication to MongoDB.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import argparse
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pymongo
@@ -32,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 from newscrawler.storage.mongo import mask_uri  # noqa: E402
 from replica import Replica, SiteContent  # noqa: E402
 from replica.app import AppReplica, app_editions  # noqa: E402
+from replica.publishing import PublishPlan  # noqa: E402
+
+FOLLOW_SPEED = 20  # a demo's minute shows what the real site publishes in twenty
 
 PROGRESS = re.compile(r"Crawled (\d+) pages .*?scraped (\d+) items")
 
@@ -68,8 +76,9 @@ def mongo_server():
 
 
 def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path, log_file: Path, site: str,
-          settings: dict) -> int:
-    """`scrapy crawl news` with its log in `log_file`; the terminal shows one line of progress."""
+          settings: dict, follow_seconds: float = 0) -> int:
+    """`scrapy crawl news` with its log in `log_file`; the terminal shows one line of progress, and
+    with `follow_seconds`, a line per item stored while following, then SIGTERM."""
     env = {**os.environ, "MONGO_URI": mongo_uri, "MONGO_DATABASE": database, "PYTHONPATH": str(ROOT),
            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     command = [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={start_url}",
@@ -77,14 +86,23 @@ def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path, log_f
                "--logfile", str(log_file)]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
+    if follow_seconds:
+        command += ["-a", "follow=1"]
     print("$", " ".join(command[1:]), flush=True)
     log_file.unlink(missing_ok=True)
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=2000)
+    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=2000, tz_aware=True)
     try:
         before = client[database]["articles"].count_documents({"site": site})
+        follow = Following(client[database], follow_seconds) if follow_seconds else None
         while process.poll() is None:
             time.sleep(1)
+            if follow is not None and follow.began(log_file):
+                if not follow.over:
+                    follow.show_new()
+                    if follow.is_over():
+                        process.send_signal(signal.SIGTERM)
+                continue
             show_progress(log_file, client[database]["articles"].count_documents({"site": site}) - before)
         # The last line from the crawl's final stats: its last log line of progress may come before
         # its last items.
@@ -94,6 +112,44 @@ def crawl(start_url: str, mongo_uri: str, database: str, stats_file: Path, log_f
     finally:
         client.close()
     return process.returncode
+
+
+class Following:
+    """The follow's part of the demo: a line per flash or article stored since it began."""
+
+    def __init__(self, db, seconds: float):
+        self.db, self.seconds = db, seconds
+        self.published_from = datetime.now(timezone.utc)  # what the replica publishes from now on
+        self.since: float | None = None
+        self.over = False
+        self.shown: set[str] = set()
+        self.latencies: list[float] = []
+
+    def began(self, log_file: Path) -> bool:
+        if self.since is None and log_file.exists() and "Following flashes:" in log_file.read_text(errors="replace"):
+            self.since = time.time()
+            print(f"\n  following for {self.seconds:g} s: each new item, and its publication to MongoDB", flush=True)
+        return self.since is not None
+
+    def show_new(self) -> None:
+        for name, label in (("flashes", "flash  "), ("articles", "article")):
+            query = {"_id": {"$nin": list(self.shown)}, "published_at": {"$gte": self.published_from}}
+            for doc in self.db[name].find(query).sort("published_at", 1):
+                self.shown.add(doc["_id"])
+                latency = (doc["first_seen_at"] - doc["published_at"]).total_seconds()
+                self.latencies.append(latency)
+                print(f"  {label} {latency:5.1f} s  {doc['published_at']:%H:%M:%S}  {doc['title'][:70]}", flush=True)
+
+    def is_over(self) -> bool:
+        if time.time() - self.since < self.seconds:
+            return False
+        if self.latencies:
+            ordered = sorted(self.latencies)
+            print(f"  {len(ordered)} items stored while following; publication to MongoDB: median "
+                  f"{ordered[len(ordered) // 2]:.1f} s, slowest {ordered[-1]:.1f} s", flush=True)
+        print("  SIGTERM: the follow ends cleanly", flush=True)
+        self.over = True
+        return True
 
 
 def show_progress(log_file: Path, stored: int, final_stats: dict | None = None) -> None:
@@ -108,10 +164,14 @@ def show_progress(log_file: Path, stored: int, final_stats: dict | None = None) 
 
 
 def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, seconds: float,
-            log_file: Path) -> None:
+            log_file: Path, flash_truth: dict | None = None) -> None:
     client = pymongo.MongoClient(mongo_uri, tz_aware=True)
     try:
         stored_urls = {d["url"] for d in client[database]["articles"].find({"site": site}, {"url": 1})}
+        flashes = None
+        if flash_truth is not None:
+            shown = {d["url"] for d in client[database]["flashes"].find({"site": site, "removed_at": None}, {"url": 1})}
+            flashes = (len(shown & set(flash_truth)), len(flash_truth))
     finally:
         client.close()
     related_only = [url for url, t in truth.items() if not t["listed"]]
@@ -128,6 +188,9 @@ def summary(mongo_uri: str, database: str, site: str, truth: dict, stats: dict, 
           f"(listing pages rendered: {stats.get('news/pages/listing_rendered', 0)})")
     print(f"new / updated / unchanged:        {stats.get('news/store/new', 0)} / {stats.get('news/store/updated', 0)}"
           f" / {stats.get('news/store/unchanged', 0)}")
+    if flashes is not None:
+        print(f"flashes stored in MongoDB:        {flashes[0]} of {flashes[1]} shown by the replica "
+              f"(corrected {stats.get('news/flashes/store/updated', 0)}, removed {stats.get('news/flashes/removed', 0)})")
     print(f"duration:                         {seconds:.1f} s")
     print(f"the crawl's log:                  {log_file.relative_to(ROOT)}")
     print("\nQuery the results:  .venv/bin/python demo.py --query" if not os.environ.get("MONGO_URI") else
@@ -172,6 +235,8 @@ def main() -> int:
     parser.add_argument("--no-front", action="store_true",
                         help="serve the replica directly, without nginx in front (compressed all the same)")
     parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--follow", type=float, default=0, metavar="SECONDS",
+                        help="app mode: the replica keeps publishing; follow it this long after the crawl")
     args = parser.parse_args()
     if args.query:
         query(args.database, args.limit)
@@ -179,8 +244,9 @@ def main() -> int:
     DATA.mkdir(exist_ok=True)
     stats_file, log_file = DATA / "demo-stats.json", DATA / "demo.log"
     if args.mode == "app":
+        plan = PublishPlan(speed=FOLLOW_SPEED, hours=1, throttle_every_s=0) if args.follow else None
         replica = AppReplica(app_editions(1, args.sections, args.articles or 60), port=free_port(8765),
-                             api_port=free_port(8766), front=not args.no_front)
+                             api_port=free_port(8766), front=not args.no_front, publish=plan)
         site, start_url, settings = "coinness", replica.start_urls(), {"NEWS_SITE_PROFILE": "coinness",
                                                                       "NEWS_API_URL": replica.api_url}
         described = f"{replica.base_url}/ (app; editions en, ko; API {replica.api_url})"
@@ -193,10 +259,14 @@ def main() -> int:
         truth = replica.ground_truth()
         print(f"replica: {described}, {len(truth)} articles   store: {mask_uri(uri)}  database: {args.database}")
         started = time.monotonic()
-        code = crawl(start_url, uri, args.database, stats_file, log_file, site, settings)
+        code = crawl(start_url, uri, args.database, stats_file, log_file, site, settings,
+                     args.follow if args.mode == "app" else 0)
         seconds = time.monotonic() - started
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-        summary(uri, args.database, site, truth, stats, seconds, log_file)
+        if args.follow and args.mode == "app":  # what is published by the end counts, not what is planned
+            truth = {url: t for url, t in replica.ground_truth().items() if t["published_at"].timestamp() <= time.time()}
+        flash_truth = replica.flash_truth() if args.mode == "app" else None
+        summary(uri, args.database, site, truth, stats, seconds, log_file, flash_truth)
         print_encodings(replica.front)
     return code
 

@@ -90,3 +90,8 @@ what to store with an article for its next re-visit. Never sent: a retry asks fo
 
 SENT_CONDITIONAL = "news_sent_conditional"
 """Set by newscrawler.conditional on a request it sent with validators: only its 304 means "unchanged"."""
+
+FOLLOW = "news_follow"
+"""On a follow mode's poll requests (newscrawler.follow): the name of the feed polled (`flashes:en`,
+`articles:en`). Polls are never filtered as duplicates (`dont_filter`): they ask the same URLs again
+and again, and would otherwise fill the dupefilter of a crawl that runs for weeks."""

@@ -1,5 +1,6 @@
 """Someone hears about a crawl that went wrong: a Spidermon action run when a monitor failed (among
-them: the crawl closed for a reason other than `finished`, or something was dead-lettered).
+them: the crawl closed for a reason other than `finished`, or something was dead-lettered), and a
+follow mode's alerts (`tell_operator`: no poll has succeeded for a while, a feed has gone quiet).
 
 Off by default. `NEWS_NOTIFY_WEBHOOK_URL` receives a JSON POST; `NEWS_NOTIFY_EMAIL_TO` (comma-
 separated) an e-mail through `NEWS_NOTIFY_SMTP_HOST`:`NEWS_NOTIFY_SMTP_PORT` from
@@ -55,20 +56,27 @@ def send_email(settings, recipients: list[str], message: dict) -> None:
         smtp.send_message(mail)
 
 
+def tell_operator(crawler, problems: list[str], finish_reason: str | None = None) -> None:
+    """Send `problems` on every channel configured (none: nothing is sent). Blocking: a crawl that
+    goes on calls it off the reactor (`asyncio.to_thread`)."""
+    settings = crawler.settings
+    webhook = settings.get("NEWS_NOTIFY_WEBHOOK_URL")
+    recipients = [r.strip() for r in (settings.get("NEWS_NOTIFY_EMAIL_TO") or "").split(",") if r.strip()]
+    if not (webhook or recipients):
+        return
+    message = notice(crawler, problems)
+    if finish_reason is not None:
+        message["finish_reason"] = finish_reason
+    channels = (("webhook", webhook and (lambda: post_webhook(webhook, message))),
+                ("e-mail", recipients and (lambda: send_email(settings, recipients, message))))
+    for channel, send in channels:
+        if send:
+            NotifyOperator.try_channel(crawler, channel, send, mask_url(webhook) if channel == "webhook" else None)
+
+
 class NotifyOperator(Action):
     def run_action(self):
-        crawler = self.data.crawler
-        settings = crawler.settings
-        webhook = settings.get("NEWS_NOTIFY_WEBHOOK_URL")
-        recipients = [r.strip() for r in (settings.get("NEWS_NOTIFY_EMAIL_TO") or "").split(",") if r.strip()]
-        if not (webhook or recipients):
-            return
-        message = notice(crawler, [r.monitor.name for r in self.result.monitors_failed_results])
-        channels = (("webhook", webhook and (lambda: post_webhook(webhook, message))),
-                    ("e-mail", recipients and (lambda: send_email(settings, recipients, message))))
-        for channel, send in channels:
-            if send:
-                self.try_channel(crawler, channel, send, mask_url(webhook) if channel == "webhook" else None)
+        tell_operator(self.data.crawler, [r.monitor.name for r in self.result.monitors_failed_results])
 
     @staticmethod
     def try_channel(crawler, channel: str, send, shown_as: str | None) -> None:

@@ -32,6 +32,16 @@ NEWS_REVISIT_DAYS = 2.0              # stored articles published this recently a
 NEWS_FLASH_RECHECK_HOURS = 2.0
 NEWS_FLASH_FIRST_RUN_MAX = 1000      # flashes an edition's walk reads when none is stored (or incremental=false)
 NEWS_FLASH_CHECK_RENDERS = 1         # flash pages per edition and crawl rendered to check their rows (0: none)
+# Follow mode (newscrawler/follow; `-a follow=1` wins over NEWS_FOLLOW): after the crawl, poll each
+# edition's flash and article feeds. 10 s keeps a flash's way to MongoDB under 15 s (bench/follow.py)
+# at 24 requests a minute for two editions; a site's pages are never rendered by a poll.
+NEWS_FOLLOW = False
+NEWS_FOLLOW_INTERVAL = 10.0          # seconds between two polls of a feed
+NEWS_FOLLOW_RECHECK = 30.0           # minutes: flashes this recent are compared with the feed (corrections, removals)
+NEWS_FOLLOW_RECHECK_EVERY = 60.0     # seconds between polls that walk back through that whole window
+NEWS_FOLLOW_STALE_MINUTES = 10.0     # no poll succeeded for this long: WARNING and the operator told
+NEWS_FOLLOW_QUIET_FACTOR = 10.0      # a feed without news this many times its usual gap (and the above): the same
+NEWS_FOLLOW_SUMMARY_MINUTES = 5.0    # one summary line this often, not a line per poll
 # The crawl's clock (newscrawler/clock.py) follows MongoDB's: a machine whose clock is off by more than
 # this many seconds says so with a WARNING, and stamps MongoDB's time (fetches stamped by a clock that
 # ran fast made the next fetch look older than it, and its edit was dropped).
@@ -71,6 +81,9 @@ NEWS_THROTTLE_RETRIES = 8
 # The longest `Retry-After` waited for before the next request to the host: a site naming an hour
 # still gets a request every two minutes rather than a crawl that sleeps for an hour.
 NEWS_RETRY_AFTER_MAX = 120
+# Seconds without a "slow down" after which a host gets half its slowed delay back (a follow runs for
+# weeks: one 429 window must not slow every later poll); 0 keeps it for the whole crawl.
+NEWS_THROTTLE_RECOVERY = 600
 RETRY_EXCEPTIONS = [
     # Scrapy's own list...
     "scrapy.exceptions.CannotResolveHostError",
@@ -198,6 +211,7 @@ EXTENSIONS = {
     # Loaded after Spidermon, so its report and stats file include the monitors' results.
     "newscrawler.extensions.CrawlReport": 900,
     "newscrawler.extensions.StallGuard": 950,
+    "newscrawler.follow.FollowMode": 960,  # off unless the crawl follows (-a follow=1)
 }
 # Data-quality monitors after each crawl (newscrawler/monitors.py); thresholds below.
 SPIDERMON_ENABLED = True

@@ -1,11 +1,13 @@
 """Hosts that ask us to slow down: a 429 answer, a 503 that names a wait (`Retry-After`), or 503s
 that come in a run (nginx's `limit_req` answers 503 by default, and names no wait).
 
-Such an answer slows its host down for the rest of the crawl: the delay kept for it doubles (at
-least `MIN_SLOWED_DELAY`, at most `AUTOTHROTTLE_MAX_DELAY`), and PolitenessMiddleware applies it
-to the host's plain fetches, to the renders of its pages (which leave through the browser's own
-slot) and to the calls the app makes for it. AutoThrottle alone never slows a host down on such
-answers (it only declines to shorten the delay), so this delay is a floor it cannot go under.
+Such an answer slows its host down: the delay kept for it doubles (at least `MIN_SLOWED_DELAY`, at
+most `AUTOTHROTTLE_MAX_DELAY`), and PolitenessMiddleware applies it to the host's plain fetches, to
+the renders of its pages (which leave through the browser's own slot) and to the calls the app makes
+for it. AutoThrottle alone never slows a host down on such answers (it only declines to shorten the
+delay), so this delay is a floor it cannot go under. A host quiet for `NEWS_THROTTLE_RECOVERY`
+seconds gets half its delay back, and so on until it has none: a crawl that stays for weeks (follow
+mode) is not held to one bad hour.
 The request is retried after the wait the host named, or after the new delay: the host is held in
 the crawl's pace (`newscrawler.pacing`), so nothing leaves for it before then, and the reactor is
 never blocked. A "slow down" is no failure of the page: it has a budget of its own
@@ -71,7 +73,11 @@ class ThrottleMiddleware:
         self.max_retries = settings.getint("NEWS_THROTTLE_RETRIES", 8)
         self.max_wait = settings.getfloat("NEWS_RETRY_AFTER_MAX", 120.0)
         self.max_delay = max(settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 60.0), settings.getfloat("DOWNLOAD_DELAY", 0))
-        self.delays: dict[str, float] = {}          # host -> the delay it asked for, for the crawl
+        self.delays: dict[str, float] = {}          # host -> the delay it asked for
+        self.slowed_at: dict[str, float] = {}       # host -> its last "slow down" (monotonic)
+        # A crawl that stays (follow mode) would keep a morning's limit for weeks: a host quiet this
+        # long gets half its delay back, and again, until it has none (0: kept for the crawl).
+        self.recovery = settings.getfloat("NEWS_THROTTLE_RECOVERY", 600.0)
         self.recent: dict[str, deque] = {}          # host -> its last answers: the URL of a 503, else None
 
     @classmethod
@@ -79,7 +85,26 @@ class ThrottleMiddleware:
         return cls(crawler)
 
     def delay_for(self, host: str) -> float:
-        return self.delays.get(host, 0.0)
+        delay = self.delays.get(host, 0.0)
+        if not delay or self.recovery <= 0:
+            return delay
+        periods = int((time.monotonic() - self.slowed_at.get(host, 0.0)) // self.recovery)
+        if periods:
+            delay = self.recover(host, delay, periods)
+        return delay
+
+    def recover(self, host: str, delay: float, periods: int) -> float:
+        """Halve the delay of a host for each quiet `NEWS_THROTTLE_RECOVERY`; under the floor, none."""
+        delay /= 2 ** periods
+        if delay < MIN_SLOWED_DELAY:
+            del self.delays[host]
+            self.slowed_at.pop(host, None)
+            logger.info("%s has not asked us to slow down for %g s: back to the crawl's own pace", host,
+                        self.recovery * periods)
+            return 0.0
+        self.delays[host] = delay
+        self.slowed_at[host] += periods * self.recovery
+        return delay
 
     async def process_request(self, request):
         host = urlparse_cached(request).hostname or ""
@@ -134,6 +159,7 @@ class ThrottleMiddleware:
         """The host's delay from now on: doubled, unless the request left before the last slow-down
         (requests in flight together answer one limit, not one each)."""
         current = self.delay_for(host)
+        self.slowed_at[host] = time.monotonic()
         if sent_under < current:
             return current
         delay = min(self.max_delay, max(2 * current, MIN_SLOWED_DELAY))

@@ -66,6 +66,8 @@ class AppFaults(Faults):
     # (`title` is `headline`, `content` is `html`) and moves the related call (`/more`), and the
     # app reads the new names; 0: never.
     api_change_after: int = 0
+    # The API's host is down: every connection is closed without an answer (a benchmark's outage).
+    api_down: bool = False
 
 
 @dataclass
@@ -471,6 +473,9 @@ class AppApiHandler(Handler):
 
     def do_GET(self):
         site: AppSite = self.server.site
+        if site.faults.api_down:
+            self.close_connection = True  # no answer at all, as from a host that is down
+            return
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
         with site.lock:

@@ -11,7 +11,8 @@ The interface (`RunMemory`, built with `RunMemory.from_crawler(crawler, site, in
 - `should_fetch(article_id)`, `is_stored(article_id)`: an article met in a listing or a related block;
 - `walks_past(article_ids)`, `stop_ids()`: whether a listing walk goes on past a page;
 - `missed(key, url, reason)`, `removed(key)`: an article failed for good, or the site took it down;
-- `leave(finished)`: write what later runs need, when the crawl closes.
+- `leave(walked_everything)`: write what later runs need, when the crawl closes (a crawl that
+  stays, follow mode, calls it when its first crawl is done too: nothing is written twice).
 
 Why: listing walks stop at the first page of stored articles (nothing newer lies below), except: a
 page holding an article due for a re-visit is walked past (edits below page 1 are seen), and once

@@ -140,6 +140,13 @@ class RunMemory:
         except (StoreUnavailable, PyMongoError) as error:
             logger.warning("Could not record this crawl's misses and removals (%s): the next deep walk "
                            "finds them again", type(error).__name__)
+            return
+        # Left once: a crawl that stays (follow mode) leaves what it has so far when its first
+        # crawl is done, and the rest when it ends; a miss counts one attempt, a deep walk one end.
+        self.leftovers.new_misses.clear()
+        self.leftovers.removed.clear()
+        if walked_everything:
+            self.leftovers.deep_walk = False
 
 
 def hosts_of_own_ids(docs: list[dict], site: str) -> set[str]:

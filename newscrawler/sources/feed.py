@@ -47,6 +47,10 @@ class CursorFeed(Source):
             query.update(lastId=last["id"], lastAt=last["publishAt"], lastView=last.get("view", 0))
         return f"{self.api(site)}/feed/v1/articles?{urlencode(query)}"
 
+    def latest_url(self, site, edition: str) -> str:
+        """The first page of every category's articles, newest first: what a follow mode polls."""
+        return self.feed_url(site, edition, 0)
+
     def article_url(self, start_url: str, site, edition: str, article_id) -> str:
         parts = urlsplit(start_url)
         prefix = "" if edition == site.urls.default_edition else f"/{edition}"

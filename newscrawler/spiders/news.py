@@ -27,6 +27,7 @@ from ..cleaning.hashing import article_key
 from ..clock import crawl_clock
 from ..conditional import NotModified
 from ..flashes.crawl import FlashCrawl
+from ..follow import FollowMode
 from ..learning.learner import Learner
 from ..learning.reading import build_item
 from ..learning.reads import LearnedReads
@@ -66,14 +67,16 @@ class NewsSpider(scrapy.Spider):
     editions: start at these editions' listings), `sections` (section slugs or names), `since`
     (a date: stop walking a listing once a whole page is older), `max_articles`, `incremental`
     (`false` for a full re-crawl), `kinds` (`articles`, `flashes`, comma-separated: what to crawl of
-    a site that publishes both; both by default). Unknown arguments are accepted and ignored: Scrapyd
-    passes its own."""
+    a site that publishes both; both by default), `follow` (`1`: after the crawl, stay and poll the
+    site's feeds: newscrawler.follow). Unknown arguments are accepted and ignored: Scrapyd passes
+    its own."""
 
     name = "news"
 
     def __init__(self, start_url=None, sections=None, since=None, max_articles=None, incremental=None,
-                 editions=None, kinds=None, **kwargs):
+                 editions=None, kinds=None, follow=None, **kwargs):
         super().__init__(**kwargs)
+        self.follow_arg = follow  # read by newscrawler.follow.FollowMode (NEWS_FOLLOW when not given)
         self.kinds_arg = split_arg(kinds)
         self.incremental_arg = incremental
         self.start_url_args = split_arg(start_url)
@@ -312,6 +315,13 @@ class NewsSpider(scrapy.Spider):
 
     def flash_failed(self, failure):
         self.flashes.failed(failure)
+
+    # -- follow mode (newscrawler.follow) ------------------------------------------------------
+    def parse_follow_page(self, response):
+        return self.crawler.get_extension(FollowMode).answer(response)
+
+    def follow_failed(self, failure):
+        self.crawler.get_extension(FollowMode).failed(failure)
 
     # -- listings ---------------------------------------------------------------------------
     def follow_start_redirect(self, response) -> None:

@@ -1,0 +1,140 @@
+"""Follow mode (newscrawler.follow): what it knows of recent flashes and of each feed's pace, and a
+real follow of the publishing replica (real Chromium where it renders, real MongoDB), stopped by
+SIGTERM in the middle of its polls and started again: nothing lost, nothing stored twice."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newscrawler.flashes.feed import FeedMark
+from newscrawler.flashes.item import FlashItem
+from newscrawler.follow.pace import FAILURES_BEFORE_BACKOFF, FeedPace
+from newscrawler.follow.watch import FlashWatch
+from replica.app import AppReplica, app_editions
+from replica.flashes import flash_editions
+from replica.publishing import PublishPlan
+from servers import Crawl, wait_until
+
+NOW = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+
+
+def flash(number: int, minutes_ago: float, text: str = "a", bull: int = 1) -> FlashItem:
+    return FlashItem(url=f"https://coinness.com/en/news/{number}", site="coinness", flash_id=f"en:{number}",
+                     title=text, published_at=NOW - timedelta(minutes=minutes_ago), bull_count=bull, content_hash=text)
+
+
+# -- what a follow knows ---------------------------------------------------------------------------
+def test_a_row_is_passed_on_when_new_or_changed_and_the_window_is_forgotten_as_it_passes():
+    watch = FlashWatch()
+    assert watch.walk_target(NOW - timedelta(minutes=30), recheck=False).published_at == NOW - timedelta(minutes=30)
+    assert watch.changed("k1", flash(1, 40)) and watch.changed("k2", flash(2, 5))
+    assert not watch.changed("k2", flash(2, 5))                       # read again, as it was
+    assert watch.changed("k2", flash(2, 5, bull=9))                   # new votes: stored again, no version
+    assert watch.changed("k2", flash(2, 5, text="corrected", bull=9))
+    watch.walked(FeedMark(NOW - timedelta(minutes=5), 2), NOW - timedelta(minutes=30))
+    assert set(watch.recent) == {"k2"}                                # 40 min old: out of the window
+    assert watch.walk_target(NOW - timedelta(minutes=30), recheck=False) == FeedMark(NOW - timedelta(minutes=5), 2)
+
+
+def test_a_flash_the_walk_went_past_without_meeting_is_vanished_once():
+    watch = FlashWatch()
+    for number, minutes in ((1, 20), (2, 10), (3, 5)):
+        watch.changed(f"k{number}", flash(number, minutes))
+    bottom = FeedMark((NOW - timedelta(minutes=12)).replace(microsecond=0), 0)
+    assert [key for key, _ in watch.vanished(bottom, seen={3})] == ["k2"]   # k1 lies below what was read
+    assert watch.vanished(bottom, seen={3}) == []
+
+
+def test_a_feed_pace_backs_off_a_long_outage_and_says_when_a_feed_stays_quiet():
+    pace = FeedPace("flashes:en", interval=10)
+    pace.start(0)
+    assert pace.due_at() == 10
+    assert pace.failed() and not pace.failed()                        # the first of a streak is said
+    for _ in range(FAILURES_BEFORE_BACKOFF):
+        pace.failed()
+    assert pace.due_at() > 10
+    assert pace.succeeded(100, NOW) and pace.due_at() == 10           # a streak ended: the pace again
+    for moment in (0, 60, 120, 180):
+        pace.found_new(moment)
+    assert pace.quiet_for(300, factor=10, floor=60) is None
+    assert pace.quiet_for(180 + 601, factor=10, floor=60) == pytest.approx(601)
+
+
+# -- a real follow -----------------------------------------------------------------------------------
+PLAN = PublishPlan(speed=60, hours=40 / 3600, flash_every_s=150, burst_every_s=1600, burst_size=70, burst_s=10,
+                   article_every_s=900, correction_share=0.3, correction_after_s=(60, 480), removal_share=0.3,
+                   removal_after_s=(60, 480), throttle_every_s=900, throttle_s=180, seed=3)
+SETTINGS = {"NEWS_FOLLOW_INTERVAL": 2, "NEWS_FOLLOW_RECHECK_EVERY": 6, "NEWS_FOLLOW_SUMMARY_MINUTES": 0.25}
+
+
+def follow(tmp_path, app, mongo_uri, database, name) -> Crawl:
+    settings = {"NEWS_SITE_PROFILE": "coinness", "NEWS_API_URL": app.api_url, **SETTINGS}
+    return Crawl(tmp_path, app.start_urls(), mongo_uri, database, settings=settings, args={"follow": 1}, name=name)
+
+
+def following(crawl: Crawl) -> bool:
+    return crawl.log_file.exists() and "Following flashes:" in crawl.log_file.read_text()
+
+
+def stop(crawl: Crawl):
+    crawl.process.send_signal(signal.SIGTERM)
+    result = crawl.finish(timeout=60)
+    assert result.returncode == 0 and result.stats["finish_reason"] == "shutdown", result.log[-3000:]
+    assert "Traceback" not in result.log and " ERROR: " not in result.log, result.log[-3000:]
+    return result
+
+
+def flash_polls_in(app) -> int:
+    return sum("breaking-news?" in path for path in app.site.requests)
+
+
+@pytest.mark.slow
+def test_a_follow_stopped_mid_poll_and_restarted_stores_everything_published_once(tmp_path, mongo_uri, mongo_db):
+    flashes = flash_editions(seed=3, count=10, newest=datetime.now(timezone.utc) - timedelta(minutes=3))
+    with AppReplica(app_editions(seed=3, sections=2, articles=3), flashes=flashes, publish=PLAN) as app:
+        publishing = app.site.publishing
+        first = follow(tmp_path, app, mongo_uri, mongo_db.name, "first")
+        wait_until(lambda: following(first), 90, "the first crawl done, following")
+        time.sleep(12)
+        polls = flash_polls_in(app)
+        wait_until(lambda: flash_polls_in(app) > polls, 10, "a poll under way")
+        before = stop(first)                                            # a feed page on its way in
+        second = follow(tmp_path, app, mongo_uri, mongo_db.name, "second")
+        wait_until(lambda: following(second), 90, "the second crawl done, following")
+        last_edit = max([t.at for f in publishing_flashes(app) for t in f.texts]
+                        + [f.removed_at for f in publishing_flashes(app) if f.removed_at])
+        end = max(publishing.at(publishing.horizon_s), last_edit)
+        time.sleep(max(0.0, end.timestamp() - time.time()) + 3 * SETTINGS["NEWS_FOLLOW_RECHECK_EVERY"])
+        after = stop(second)
+        truth, articles = app.flash_truth(), app.ground_truth()
+    stored = {doc["_id"]: doc for doc in mongo_db.flashes.find()}
+    shown = {f"coinness:{t['flash_id']}": t for t in truth.values()}
+    assert set(shown) <= set(stored)                                    # nothing published was lost
+    for key, expected in shown.items():
+        assert stored[key]["removed_at"] is None and stored[key]["title"] == expected["title"], key
+        assert stored[key]["body"] == expected["body"], key
+    removed = {f"coinness:{edition}:{f.id}" for edition, timeline in app.site.flashes.items()
+               for f in timeline.flashes.values() if f.removed_at}
+    seen_removed = {key for key, doc in stored.items() if doc["removed_at"] is not None}
+    assert seen_removed and seen_removed <= removed                     # (some went before any poll saw them)
+    assert set(stored) == set(shown) | seen_removed                     # and nothing else, once each
+    corrected = [doc for doc in stored.values() if doc["version"] > 1]
+    assert corrected and all(doc["title"].endswith(("(updated)", "(수정)")) for doc in corrected)
+    for burst in publishing.bursts:                                     # 70 rows: deeper than a page of 30
+        assert {f"coinness:{burst.edition}:{i}" for i in burst.ids} <= set(stored)
+    assert {doc["url"] for doc in mongo_db.articles.find()} == set(articles)
+    assert mongo_db.articles.count_documents({}) == len(articles)
+    throttled = before.stat("news/throttled/429") + after.stat("news/throttled/429")
+    assert throttled > 0 and before.stat("news/throttled/gave_up") == after.stat("news/throttled/gave_up") == 0
+    assert after.stat("news/follow/polls") > 0 and after.stat("news/follow/polls_failed") == 0
+    heartbeat = mongo_db.crawl_state.find_one({"_id": "follow:coinness"})
+    assert set(heartbeat["last_poll_at"]) == {"flashes:en", "flashes:ko", "articles:en", "articles:ko"}
+    assert "Following, last 0.25 min" in after.log
+
+
+def publishing_flashes(app):
+    return [f for timeline in app.site.flashes.values() for f in timeline.flashes.values()]
