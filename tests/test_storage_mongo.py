@@ -527,3 +527,15 @@ def test_an_article_seen_unchanged_moves_last_seen_only_and_is_no_longer_a_miss(
     assert after == before
     assert store.missed("replica") == []
     assert store.stored_index("replica").docs[0]["http_validators"] == VALIDATORS
+
+
+def test_the_memory_hands_out_the_validators_of_live_stored_articles():
+    now = T0 + timedelta(days=1)
+    docs = [{"_id": "replica:1", "site": "replica", "article_id": "1", "url": "http://site.test/article/1/a",
+             "published_at": T0, "http_validators": VALIDATORS},
+            {"_id": "replica:2", "site": "replica", "article_id": "2", "url": "http://site.test/article/2/a",
+             "published_at": T0, "http_validators": VALIDATORS, "removed_at": T0},
+            {"_id": "replica:3", "site": "replica", "article_id": "3", "url": "http://site.test/article/3/a",
+             "published_at": T0, "http_validators": None}]
+    known = known_articles(docs, "replica", 2, now)
+    assert known.validators == {"1": VALIDATORS}     # a removed article's page is asked whole: a 404 stays a 404
