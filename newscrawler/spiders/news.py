@@ -621,7 +621,8 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.set_value("news/removal_checks", len(urls))
         logger.info("Deep walk over: %d stored articles it did not meet listed are fetched again", len(urls))
         for url in urls:  # a 304 says the article is there as stored
-            self.crawler.engine.crawl(self.page_request(url, filtered=True, **self.revisit_meta(self.article_id_of(url))))
+            revisit = self.revisit_meta(self.article_id_of(url))
+            self.crawler.engine.crawl(self.page_request(url, filtered=True, **revisit))
         raise DontCloseSpider
 
     def closed(self, reason):

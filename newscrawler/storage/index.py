@@ -12,7 +12,8 @@ INDEX_FIELDS = {"site": 1, "article_id": 1, "url": 1, "published_at": 1, "first_
 @dataclass
 class StoredIndex:
     """Per stored article: its key (`_id`), site, id, URL, publication, first sight, content hash,
-    aliases, removal and the page's validators. Read once per crawl, for the memory of earlier runs and the dedupe pipeline."""
+    aliases, removal and the page's validators. Read once per crawl, for the memory of earlier runs
+    and the dedupe pipeline."""
 
     docs: list[dict]
 
