@@ -124,6 +124,10 @@ class ArticleItem:
     fetched_at: datetime | None = None
     """When the page was fetched (aware UTC): relative dates count back from it, and a stored
     document is never overwritten by fields read from an older fetch (a late dead-letter replay)."""
+    http_validators: dict | None = None
+    """For the crawler's own use: the `ETag` / `Last-Modified` of the page the fields were read from
+    (`{"etag", "last_modified"}`), where the article was fetched as a page (not read from an app's
+    data calls, not rendered); a re-visit sends them, and a 304 leaves the stored version standing."""
     extraction: Extraction = not_stored(default_factory=Extraction)
     """How the fields were read (newscrawler.items.Extraction)."""
 

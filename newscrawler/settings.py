@@ -150,6 +150,9 @@ DOWNLOADER_MIDDLEWARES = {
 NEWS_CONDITIONAL_REQUESTS = True
 NEWS_VALIDATOR_STORE = "newscrawler.conditional.MemoryValidatorStore"
 NEWS_VALIDATOR_CACHE_SIZE = 500      # URLs whose validators (and listing answers) a process keeps
+# A stored article fetched again (due for a re-visit, a removal check) sends the validators stored with
+# it (`http_validators`): a 304 leaves the stored version standing (newscrawler.memory).
+NEWS_CONDITIONAL_REVISITS = True
 # Features that reconfigure Scrapy, each from its own settings (newscrawler/addons.py).
 ADDONS = {
     "newscrawler.addons.RenderingAddon": 100,   # NEWS_RENDER_RELATED, NEWS_CHROMIUM_PATH, ...

@@ -67,7 +67,8 @@ def test_revisit_policy_fetches_recent_articles_again(tmp_path, mongo_uri, mongo
                           settings={"NEWS_REVISIT_DAYS": 100000})
         _, articles = fetched(replica)
         assert articles == {str(i) for i in content.articles}
-        assert again.stat("news/store/unchanged") == 12
+        # Each one stored unchanged, or answered 304 to the validators stored with it.
+        assert again.stat("news/store/unchanged") + again.stat("news/not_modified/article") == 12
 
 
 def test_full_recrawl_on_request(tmp_path, mongo_uri, mongo_db):
@@ -118,3 +119,69 @@ def test_a_crawl_killed_outright_and_started_again_stores_every_article(tmp_path
     assert sorted(d["url"] for d in mongo_db.articles.find()) == sorted(truth)
     if same_jobdir:
         assert again.stat("news/jobdir/reset_after_kill") == 1
+
+
+def article_statuses(answers: list[dict]) -> dict[str, list[int]]:
+    """The front's statuses for each article id, in order."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    for answer in answers:
+        path = urlsplit(answer["request"].split()[1]).path
+        if path.startswith("/article/"):
+            seen[path.split("/")[2]].append(answer["status"])
+    return seen
+
+
+def test_revisits_of_unchanged_pages_are_answered_not_modified(tmp_path, mongo_uri, mongo_db):
+    """Articles due again go out with the validators stored with them: the unchanged ones are
+    answered 304 (nothing lost, nothing written a consumer sees), an edited one is stored as its
+    version 2 with its page's new validators."""
+    content = SiteContent(seed=37, sections=2, articles=20)
+    ids = {str(i) for i in content.articles}
+    with Replica(content, front=True) as replica:
+        def crawl(name):
+            return run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name=name,
+                             settings={"NEWS_REVISIT_DAYS": 100000, "CONCURRENT_REQUESTS": 4})
+
+        def answers_since(count):
+            return article_statuses(replica.front.answers()[count:])
+
+        first = crawl("first")
+        assert first.stat("news/store/new") == len(ids)
+        stored = {d["article_id"]: d for d in mongo_db.articles.find()}
+        with_validators = {i for i, d in stored.items() if d.get("http_validators")}
+        assert with_validators and all(stored[i]["http_validators"]["etag"] for i in with_validators)
+
+        before = len(replica.front.answers())
+        second = crawl("second")
+        answers = answers_since(before)
+        unchanged = {i for i, statuses in answers.items() if statuses == [304]}
+        yielded = {item["article_id"] for item in second.articles}
+        assert unchanged and len(unchanged) == second.stat("news/not_modified/article")
+        assert unchanged <= with_validators and not unchanged & yielded and unchanged | yielded == ids
+        assert (second.stat("news/store/new"), second.stat("news/store/updated")) == (0, 0)
+        assert second.stat("news/misses/recorded") == 0 and mongo_db.crawl_misses.count_documents({}) == 0
+        for doc in mongo_db.articles.find():
+            old = stored[doc["article_id"]]
+            assert (doc["updated_at"], doc["version"], doc["content_hash"], doc["related"]) == \
+                (old["updated_at"], 1, old["content_hash"], old["related"])
+            assert doc["last_seen_at"] > old["last_seen_at"]          # seen, 304 or not
+
+        edited = content.articles[int(sorted(unchanged)[0])]
+        content.edit_article(edited.id, paragraph="An update: the exchange confirmed the licence.")
+        before = len(replica.front.answers())
+        third = crawl("third")
+        answers = answers_since(before)
+
+    key = f"replica:{edited.id}"
+    now = mongo_db.articles.find_one({"_id": key})
+    assert now["version"] == 2 and now["body"].endswith("confirmed the licence.")
+    assert 304 not in answers[str(edited.id)] and third.stat("news/store/updated") == 1
+    read_as_page = [item for item in third.articles if item["article_id"] == str(edited.id) and item["http_validators"]]
+    if read_as_page:  # not one of the renders learning makes
+        assert now["http_validators"] == read_as_page[0]["http_validators"]
+        assert now["http_validators"]["etag"] != stored[str(edited.id)]["http_validators"]["etag"]
+    others = {i for i, statuses in answers.items() if statuses == [304]}
+    assert others and str(edited.id) not in others and len(others) == third.stat("news/not_modified/article")
+    assert mongo_db.article_versions.count_documents({}) == 1
+    for result in (first, second, third):
+        assert "Traceback" not in result.log and " ERROR: " not in result.log

@@ -485,3 +485,57 @@ def test_the_same_publication_told_another_way_is_no_correction(store, mongo_db)
                              published_at_local="2025-11-20T23:00:00+09:00")], T0 + timedelta(hours=2))
     assert moved.refreshed == 1
     assert mongo_db.articles.find_one({"_id": "replica:1"})["published_at_raw"] == "2025-11-20T14:00:00Z"
+
+
+VALIDATORS = {"etag": '"v1"', "last_modified": "Thu, 20 Nov 2025 12:00:00 GMT"}
+
+
+def test_the_page_s_validators_are_kept_without_a_change_a_consumer_sees(store, mongo_db):
+    store.write([doc("1")], T0)
+    before = mongo_db.articles.find_one({"_id": "replica:1"})
+    later = T0 + timedelta(hours=1)
+    result = store.write([doc("1", http_validators=VALIDATORS)], later)
+    assert (result.updated, result.refreshed, result.unchanged) == (0, 0, 1)
+    after = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert after["http_validators"] == VALIDATORS
+    assert (after["updated_at"], after["version"]) == (before["updated_at"], 1)
+    # A render or an app's call brings none: the stored ones still name the page.
+    store.write([doc("1", http_validators=None)], later + timedelta(hours=1))
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["http_validators"] == VALIDATORS
+
+
+def test_an_edit_stores_the_edited_page_s_validators(store, mongo_db):
+    store.write([doc("1", http_validators=VALIDATORS)], T0)
+    edited = {**VALIDATORS, "etag": '"v2"'}
+    assert store.write([doc("1", body="Edited.", http_validators=edited)], T0 + timedelta(days=1)).updated == 1
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["http_validators"] == edited
+    corrected = {**VALIDATORS, "etag": '"v3"'}
+    assert store.write([doc("1", body="Edited.", section="Policy", http_validators=corrected)],
+                       T0 + timedelta(days=2)).refreshed == 1
+    assert mongo_db.articles.find_one({"_id": "replica:1"})["http_validators"] == corrected
+
+
+def test_an_article_seen_unchanged_moves_last_seen_only_and_is_no_longer_a_miss(store, mongo_db):
+    store.write([doc("1", http_validators=VALIDATORS)], T0)
+    store.record_misses([{"key": "replica:1", "site": "replica", "url": "http://site.test/article/1/a",
+                          "reason": "http_503"}], T0)
+    before = mongo_db.articles.find_one({"_id": "replica:1"})
+    store.mark_seen_unchanged(["replica:1"], T0 + timedelta(days=1))
+    after = mongo_db.articles.find_one({"_id": "replica:1"})
+    assert after.pop("last_seen_at") == T0 + timedelta(days=1)
+    before.pop("last_seen_at")
+    assert after == before
+    assert store.missed("replica") == []
+    assert store.stored_index("replica").docs[0]["http_validators"] == VALIDATORS
+
+
+def test_the_memory_hands_out_the_validators_of_live_stored_articles():
+    now = T0 + timedelta(days=1)
+    docs = [{"_id": "replica:1", "site": "replica", "article_id": "1", "url": "http://site.test/article/1/a",
+             "published_at": T0, "http_validators": VALIDATORS},
+            {"_id": "replica:2", "site": "replica", "article_id": "2", "url": "http://site.test/article/2/a",
+             "published_at": T0, "http_validators": VALIDATORS, "removed_at": T0},
+            {"_id": "replica:3", "site": "replica", "article_id": "3", "url": "http://site.test/article/3/a",
+             "published_at": T0, "http_validators": None}]
+    known = known_articles(docs, "replica", 2, now)
+    assert known.validators == {"1": VALIDATORS}     # a removed article's page is asked whole: a 404 stays a 404

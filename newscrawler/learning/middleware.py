@@ -39,4 +39,5 @@ class LearnedReadsMiddleware:
         self.crawler.stats.inc_value("news/learn/render_swapped_for_read")
         # It replaces the render: in a distributed crawl, under the render's token.
         story = {m.OUTSIDE_STORY: meta[m.OUTSIDE_STORY]} if meta.get(m.OUTSIDE_STORY) else None
-        return spider.read_request(url, recipe, filtered=False, taken=meta.get(m.TAKEN), story=story)
+        revisit = {m.VALIDATORS: meta[m.VALIDATORS]} if meta.get(m.VALIDATORS) else None
+        return spider.read_request(url, recipe, filtered=False, taken=meta.get(m.TAKEN), story=story, revisit=revisit)

@@ -62,11 +62,12 @@ PAGE_FIELDS = ("url", "title", "section", "published_at_raw", "summary", "body",
                "aliases")
 
 
-def page_fields(item: ArticleItem, article_id: str) -> dict:
-    """The fields a plain fetch of an article's page gave (plain data, for the request's meta); the
-    related block is the related call's."""
+def page_fields(item: ArticleItem, article_id: str, validators: dict | None = None) -> dict:
+    """The fields a plain fetch of an article's page gave (plain data, for the request's meta), with
+    the page's validators (the related call's are not the article's); the related block is the
+    related call's."""
     return {**{name: getattr(item, name) for name in PAGE_FIELDS}, "article_id": article_id,
-            "image": plain(item.image), "extraction": plain(item.extraction)}
+            "image": plain(item.image), "extraction": plain(item.extraction), "http_validators": validators}
 
 
 def build_item(values: dict) -> ArticleItem:

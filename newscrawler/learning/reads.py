@@ -17,6 +17,7 @@ from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import meta as m
+from ..conditional import NotModified
 from ..pages import ArticleParseError
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
 from .recipe import (DataCall, Recipe, learn, learn_page, next_related_url, read_fields, read_total, related_page,
@@ -76,7 +77,7 @@ class LearnedReads:
 
     # -- reading -----------------------------------------------------------------------------------
     def read_request(self, url: str, recipe: Recipe, filtered: bool = True, taken: str | None = None,
-                     story: dict | None = None) -> Request:
+                     story: dict | None = None, revisit: dict | None = None) -> Request:
         """The article call a render taught, as an ordinary request with the headers the app sent
         (or the article's page itself, where the server sends it whole). It fingerprints as the
         article (newscrawler.fingerprint): `filtered`, it passes the duplicate filter as the
@@ -87,10 +88,10 @@ class LearnedReads:
                 "number": self.site.urls.article_match(url).group("id"), "edition": edition, "asked": []}
         meta = {m.PAGE_KIND: m.ARTICLE, m.LINKED_AS: url, m.READ_AS: read, **({m.TAKEN: taken} if taken else {}),
                 **(story or {})}
-        if recipe.reads_page:
+        if recipe.reads_page:  # a re-visit's stored validators are the page's: it goes out conditional
             read["asked"].append(url)
             return Request(url, callback=self.spider.parse_read_page, errback=self.spider.read_failed,
-                           dont_filter=not filtered, meta=meta)
+                           dont_filter=not filtered, meta={**meta, **(revisit or {})})
         call = recipe.article.url_for(read["number"], edition)
         read["asked"].append(call)
         return Request(call, headers=recipe.article.headers,
@@ -134,7 +135,8 @@ class LearnedReads:
             # Anything else the render judges, as it judges every page it cannot read.
             yield retry or self.render_instead(read["url"])
             return
-        read["item"] = page_fields(item, self.spider.article_id_of(item.url, item.article_id))
+        read["item"] = page_fields(item, self.spider.article_id_of(item.url, item.article_id),
+                                   response.meta.get(m.SERVED_VALIDATORS))
         if recipe.related is None:  # the page lists its related articles itself
             read["related"], read["related_status"] = list(item.related), item.related_status
             yield from self.finish(read, response)
@@ -212,6 +214,9 @@ class LearnedReads:
         """A read that failed after its retries: the article is rendered instead; a card of an
         outside story whose call says not found is its row (newscrawler.spiders.outside)."""
         request = failure.request
+        if failure.check(NotModified):  # the page is as stored: so is the stored related list
+            self.spider.unchanged(request)
+            return
         read = request.meta[m.READ_AS]
         status = failure.value.response.status if failure.check(HttpError) else None
         if status in (404, 410) and request.meta.get(m.OUTSIDE_STORY):

@@ -10,7 +10,9 @@ The interface (`RunMemory`, built with `RunMemory.from_crawler(crawler, site, in
 - `urls_to_fetch_first()`: (what earlier runs missed, what is due for a re-visit), fetched directly;
 - `should_fetch(article_id)`, `is_stored(article_id)`: an article met in a listing or a related block;
 - `walks_past(article_ids)`, `stop_ids()`: whether a listing walk goes on past a page;
-- `missed(key, url, reason)`, `removed(key)`: an article failed for good, or the site took it down;
+- `validators_of(article_id)`: what a re-visit sends to be answered 304 if the page is unchanged;
+- `missed(key, url, reason)`, `removed(key)`, `unchanged(key)`: an article failed for good, the site
+  took it down, or a re-visit found it unchanged (a 304: seen, the stored version stands);
 - `leave(walked_everything)`: write what later runs need, when the crawl closes (a crawl that
   stays, follow mode, calls it when its first crawl is done too: nothing is written twice).
 

@@ -19,6 +19,9 @@ class KnownArticles:
     page of a listing, or an article the site removed (and no longer lists), is seen."""
     live: dict[str, tuple] = field(default_factory=dict)
     """Stored articles not marked removed and not due: article id -> (when last seen, URL)."""
+    validators: dict[str, dict] = field(default_factory=dict)
+    """Live stored articles' page validators (article id -> `{"etag", "last_modified"}`): a re-visit
+    sends them, so that an unchanged page costs the site a 304 (newscrawler.conditional)."""
 
     def should_fetch(self, article_id: str) -> bool:
         return article_id not in self.ids or article_id in self.revisit
@@ -44,6 +47,8 @@ def known_articles(docs: list[dict], site: str, revisit_days: float, now: dateti
         if doc.get("site") != site or (hosts is not None and host_family(host_of(doc.get("url") or "")) not in hosts):
             continue
         known.ids.add(doc["article_id"])
+        if doc.get("http_validators") and doc.get("removed_at") is None:
+            known.validators[doc["article_id"]] = doc["http_validators"]
         if doc.get("removed_at") is not None:
             orphaned += doc.get("aliases") or ()
         elif id_of_url:

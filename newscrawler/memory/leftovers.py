@@ -23,6 +23,8 @@ class Leftovers:
     deep_walk: bool = True
     new_misses: dict[str, dict] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    unchanged: set[str] = field(default_factory=set)
+    """Stored articles a re-visit found unchanged (a 304): seen, though no item was stored."""
     first_walked: datetime | None = None
     """When the site's first crawl that walked everything ended (of its hosts, the latest): what is
     first seen afterwards was new on the site."""
@@ -48,12 +50,17 @@ class Leftovers:
     def remove(self, key: str) -> None:
         self.removed.add(key)
 
+    def seen_unchanged(self, key: str) -> None:
+        self.unchanged.add(key)
+        self.new_misses.pop(key, None)
+
     def leave(self, store, now: datetime, walked_everything: bool) -> None:
         """Write what later crawls need: this crawl's misses and removals, and the deep walk's end
         (only when the crawl walked everything a deep walk covers: finished, not narrowed to some
         sections or a number of articles; an interrupted or narrower walk leaves it due)."""
         store.record_misses(list(self.new_misses.values()), now)
         store.mark_removed(sorted(self.removed), now)
+        store.mark_seen_unchanged(sorted(self.unchanged), now)
         if self.deep_walk and walked_everything:
             for host in sorted(self.hosts):
                 store.set_state(state_key(self.site, host), deep_walk_finished_at=now)

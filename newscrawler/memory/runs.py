@@ -19,18 +19,20 @@ logger = logging.getLogger(__name__)
 
 class RunMemory:
     """What is stored and what earlier runs left, for a crawl to ask (`urls_to_fetch_first`,
-    `should_fetch`, `walks_past`, `stop_ids`, `is_stored`) and to tell (`missed`, `removed`,
-    `leave`). Reads the store once, at the crawl's start (`recall`); incremental mode off (or no
+    `should_fetch`, `walks_past`, `stop_ids`, `is_stored`, `validators_of`) and to tell (`missed`,
+    `removed`, `unchanged`, `leave`). Reads the store once, at the crawl's start (`recall`); incremental mode off (or no
     store), it knows nothing and every article is fetched."""
 
     def __init__(self, site: str, hosts: set[str], store, clock, enabled: bool, revisit_days: float,
-                 deep_walk_hours: float, max_miss_attempts: int, removal_checks: int = 0):
+                 deep_walk_hours: float, max_miss_attempts: int, removal_checks: int = 0,
+                 conditional_revisits: bool = True):
         self.site, self.store, self.clock, self.enabled = site, store, clock, enabled and bool(store)
         self.hosts = hosts  # the crawl's own set: a start the site redirects to another host adds it
         self.revisit_days, self.deep_walk_hours, self.max_miss_attempts = revisit_days, deep_walk_hours, max_miss_attempts
         self.known = KnownArticles()
         self.leftovers = Leftovers(site, deep_walk=False)
         self.removal_checks = removal_checks
+        self.conditional_revisits = conditional_revisits
         self.met: set[str] = set()  # articles this crawl met listed (or fetched)
 
     @classmethod
@@ -42,7 +44,7 @@ class RunMemory:
             else str(incremental_arg).lower() in ("1", "true", "yes", "on")
         return cls(site, hosts, crawl_store(crawler), crawl_clock(crawler), enabled, settings.getfloat("NEWS_REVISIT_DAYS", 2),
                    settings.getfloat("NEWS_DEEP_WALK_HOURS", 24), settings.getint("NEWS_MISS_MAX_ATTEMPTS", 5),
-                   settings.getint("NEWS_REMOVAL_CHECKS", 200))
+                   settings.getint("NEWS_REMOVAL_CHECKS", 200), settings.getbool("NEWS_CONDITIONAL_REVISITS", True))
 
     async def recall(self, stats, id_of_url) -> None:
         """Read what is stored and what earlier runs left (off the reactor); a store that cannot be
@@ -87,6 +89,11 @@ class RunMemory:
         self.met.add(article_id)
         return self.known.should_fetch(article_id)
 
+    def validators_of(self, article_id: str) -> dict | None:
+        """The validators stored with an article, for its re-visit to send (None: ask for the page
+        whole). A 304 to them is `unchanged`."""
+        return self.known.validators.get(article_id) if self.conditional_revisits else None
+
     def urls_to_check_for_removal(self) -> list[str]:
         """After a deep walk, the stored articles it did not meet listed, outside the re-visit days:
         each may have been removed, which nothing else would notice. Those seen longest ago first,
@@ -128,6 +135,12 @@ class RunMemory:
 
     def removed(self, key: str) -> None:
         self.leftovers.remove(key)
+
+    def unchanged(self, key: str) -> None:
+        """A stored article the site answered 304 to: seen live and unchanged, its stored version
+        stands; it is seen as of this crawl (`last_seen_at`: the next removal checks move on to
+        others) and a miss no longer."""
+        self.leftovers.seen_unchanged(key)
 
     def leave(self, walked_everything: bool) -> None:
         """Leave later runs what this one learned: misses, removals, and the deep walk's end when

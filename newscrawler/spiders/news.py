@@ -259,11 +259,18 @@ class NewsSpider(scrapy.Spider):
             return None
         self.scheduled_articles.add(key)
         story = {m.OUTSIDE_STORY: story} if story else {}
+        revisit = self.revisit_meta(key[1])
         if self.renders_articles:
             recipe = self.learner.recipe_to_read(self.kind_of(url))
             if recipe is not None:
-                return self.reads.read_request(url, recipe, story=story)
-        return self.page_request(url, depth, filtered=True, **story)
+                return self.reads.read_request(url, recipe, story=story, revisit=revisit)
+        return self.page_request(url, depth, filtered=True, **story, **revisit)
+
+    def revisit_meta(self, article_id: str | None) -> dict:
+        """A stored article's validators, on its re-visit: a fetch of its page goes out conditional
+        (a render ignores them: the browser keeps its own cache)."""
+        validators = self.memory.validators_of(article_id) if article_id else None
+        return {m.VALIDATORS: validators} if validators else {}
 
     @property
     def renders_articles(self) -> bool:
@@ -287,8 +294,8 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles read without the browser (newscrawler.learning.reads) ---------------------------
     def read_request(self, url: str, recipe, filtered: bool = True, taken: str | None = None,
-                     story: dict | None = None) -> Request:
-        return self.reads.read_request(url, recipe, filtered, taken, story)
+                     story: dict | None = None, revisit: dict | None = None) -> Request:
+        return self.reads.read_request(url, recipe, filtered, taken, story, revisit)
 
     def parse_read_article(self, response):
         return self.reads.article_answer(response)
@@ -500,6 +507,7 @@ class NewsSpider(scrapy.Spider):
         if response.meta.get("playwright") and \
                 self.learner.renders_beyond_learning(self.kind_of(item.url), response.meta, taught):
             stats.inc_value("news/renders/beyond_learning")
+        item.http_validators = self.page_validators(response)
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
         item.extraction.supersedes = bool(response.meta.get(m.RENDER_AGAIN))
@@ -508,6 +516,14 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(url)
             if request:
                 yield request
+
+    @staticmethod
+    def page_validators(response) -> dict | None:
+        """The validators of the page an article's fields come from: a plain fetch's own; a render
+        that checks a read of the page keeps the read's (the browser's answer is not kept)."""
+        if m.CHECK_OF in response.meta:
+            return response.meta[m.CHECK_OF].get("http_validators")
+        return None if response.meta.get("playwright") else response.meta.get(m.SERVED_VALIDATORS)
 
     def not_an_article(self, response):
         """A page reached as a candidate that declares no article (sites without rules): a listing
@@ -551,7 +567,8 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         if failure.check(NotModified):
-            return  # the stored version stands: counted, no miss
+            self.unchanged(failure.request)
+            return
         self.count_failure(failure)
         if m.CHECK_OF in failure.request.meta:  # the check could not render: what was read stands
             yield build_item(failure.request.meta[m.CHECK_OF])
@@ -567,6 +584,13 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/links/outside_story")
         url = self.site.urls.canonicalize(request.meta.get(m.LINKED_AS) or request.url)
         return link_item(story_of(request), url, self.site.name, self.article_id_of(url), self.site.urls.edition(url))
+
+    def unchanged(self, request) -> None:
+        """A re-visit the site answered 304: the stored version stands (counted by
+        newscrawler.conditional), no miss, and the article was seen (newscrawler.memory)."""
+        article_id = self.article_id_of(request.meta.get(m.LINKED_AS) or request.url)
+        if article_id is not None:
+            self.memory.unchanged(article_key(self.site.name, article_id))
 
     def remember_failure(self, request, reason: str, gone: bool) -> None:
         """An article this crawl could not store: a stored one the site no longer has is marked
@@ -606,8 +630,9 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.set_value("news/removal_checks", len(urls))
         logger.info("Deep walk over: %d stored articles it did not meet listed are fetched again", len(urls))
-        for url in urls:
-            self.crawler.engine.crawl(self.page_request(url, filtered=True))
+        for url in urls:  # a 304 says the article is there as stored
+            revisit = self.revisit_meta(self.article_id_of(url))
+            self.crawler.engine.crawl(self.page_request(url, filtered=True, **revisit))
         raise DontCloseSpider
 
     def closed(self, reason):

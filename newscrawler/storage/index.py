@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 # What the memory of earlier runs and the dedupe pipeline need to know of each stored article.
 INDEX_FIELDS = {"site": 1, "article_id": 1, "url": 1, "published_at": 1, "first_seen_at": 1, "content_hash": 1,
-                "aliases": 1, "removed_at": 1, "last_seen_at": 1}
+                "aliases": 1, "removed_at": 1, "last_seen_at": 1, "http_validators": 1}
 
 
 @dataclass
 class StoredIndex:
     """Per stored article: its key (`_id`), site, id, URL, publication, first sight, content hash,
-    aliases and removal. Read once per crawl, for the memory of earlier runs and the dedupe pipeline."""
+    aliases, removal and the page's validators. Read once per crawl, for the memory of earlier runs
+    and the dedupe pipeline."""
 
     docs: list[dict]
 

@@ -31,6 +31,10 @@ TOUCH = {"$currentDate": {"updated_at": True}}
 # Fields that describe the page around the article rather than its content: refreshed by every
 # crawl that saw them completely, without making a new version.
 SURROUNDINGS = ("related", "related_status")
+# Fields for the crawler's own use (the page's validators, for its next re-visit): written whenever a
+# fetch brings them, never a change a consumer sees, never replaced by a fetch that brought none (a
+# render, an app's call: the stored ones still name the page).
+CRAWLER_OWN = ("http_validators",)
 STORED_FIELDS = stored_fields()
 
 
@@ -239,6 +243,15 @@ class MongoArticleStore:
         except PyMongoError as error:
             raise self.unavailable(error) from None
 
+    def mark_seen_unchanged(self, keys: list[str], now: datetime) -> None:
+        """Stored articles a re-visit found unchanged (the server answered 304): seen, so `last_seen_at`
+        moves (a removal check moves on to others) and a miss is one no longer; nothing a consumer sees
+        changes, so `updated_at` stays."""
+        if not keys:
+            return
+        self.articles.update_many({"_id": {"$in": keys}}, {"$max": {"last_seen_at": now}})
+        self.forget_misses(keys)
+
     def mark_removed(self, keys: list[str], now: datetime) -> int:
         """Stored articles the site no longer has (a 404, the app's not-found view): marked with
         `removed_at`, kept; returns how many were newly marked."""
@@ -413,11 +426,14 @@ class MongoArticleStore:
         latest = {"last_seen_at": now}
         if fields.get("fetched_at") is not None:
             latest["fetched_at"] = fields["fetched_at"]
-        update = {"$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""}}
+        update = {"$max": latest, "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""},
+                  "$set": crawler_own(fields)}
         visible = old.get("removed_at") is not None or not set(doc.aliases) <= set(old.get("aliases") or ())
         if seen_completely(fields):  # a block that timed out never replaces a stored one
-            update["$set"] = self.surroundings(fields)
-            visible |= comparable(update["$set"]) != comparable(self.surroundings(old))
+            update["$set"].update(self.surroundings(fields))
+            visible |= comparable(self.surroundings(fields)) != comparable(self.surroundings(old))
+        if not update["$set"]:
+            del update["$set"]
         if visible:
             update.update(TOUCH)
         return UpdateOne({"_id": doc.key}, update)
@@ -429,6 +445,7 @@ class MongoArticleStore:
         fields = safe_keys(doc.fields)
         if not seen_completely(fields) and old.get("related_status") == "complete":
             fields = {k: v for k, v in fields.items() if k not in SURROUNDINGS}  # keep the complete list
+        fields = {k: v for k, v in fields.items() if k not in CRAWLER_OWN} | crawler_own(fields)
         update = {
             "$set": {**fields, "content_changed_at": now, "version": int(old.get("version", 1)) + 1,
                      "schema_version": SCHEMA_VERSION},
@@ -444,7 +461,8 @@ class MongoArticleStore:
         """Same content, other fields corrected (a date, the section, tags, a field a newer
         extractor reads): the document takes them, and the current shape, without a new version."""
         fields = safe_keys(doc.fields)
-        update = {"$set": {**corrected, "schema_version": SCHEMA_VERSION}, "$max": {"last_seen_at": now},
+        update = {"$set": {**corrected, **crawler_own(fields), "schema_version": SCHEMA_VERSION},
+                  "$max": {"last_seen_at": now},
                   "$addToSet": {"aliases": {"$each": doc.aliases}}, "$unset": {"removed_at": ""}, **TOUCH}
         if fields.get("fetched_at") is not None:
             update["$set"]["fetched_at"] = fields["fetched_at"]
@@ -514,7 +532,7 @@ def older_than_stored(fields: dict, old: dict, now: datetime) -> bool:
 
 
 # Fields a re-visit of the same content may correct without a new version.
-NOT_CORRECTIONS = (*SURROUNDINGS, "fetched_at", "content_hash")
+NOT_CORRECTIONS = (*SURROUNDINGS, *CRAWLER_OWN, "fetched_at", "content_hash")
 
 
 def comparable(value):
@@ -544,6 +562,11 @@ def corrected_fields(fields: dict, old: dict) -> dict:
 
 def same_publication(fields: dict, old: dict) -> bool:
     return all(comparable(fields.get(k)) == comparable(old.get(k)) for k in ("published_at", "published_at_local"))
+
+
+def crawler_own(fields: dict) -> dict:
+    """The crawler's own fields this fetch brought (none: the stored ones stand)."""
+    return {k: fields[k] for k in CRAWLER_OWN if fields.get(k)}
 
 
 def seen_completely(fields: dict) -> bool:
