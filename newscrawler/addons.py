@@ -3,7 +3,7 @@ here, from settings, at add-on priority (a `-s` on the command line still wins).
 
 from __future__ import annotations
 
-from .rendering.config import HANDLER, RenderConfig, check_download_handlers
+from .rendering.config import HANDLER, PLAIN_HANDLER, RenderConfig, check_download_handlers
 from .sites import configured_site
 
 # Where the crawled site goes in the keys of a distributed crawl (newscrawler.distributed.site_in_keys).
@@ -14,7 +14,8 @@ class RenderingAddon:
     """Renders with scrapy-playwright (unless `NEWS_RENDER_RELATED` is off): its download handler for
     http(s), a download slot sized to the browser, and every `PLAYWRIGHT_*` setting from one
     `RenderConfig`, made here once per crawl and kept on the crawler (`render_config(crawler)`).
-    Requests that do not ask for the browser still use Scrapy's own HTTP download."""
+    Requests that do not ask for the browser still use Scrapy's own HTTP download, cut when it
+    receives nothing for `DOWNLOAD_TIMEOUT` (newscrawler.rendering.idle), with rendering off too."""
 
     def __init__(self, crawler=None):
         self.crawler = crawler
@@ -30,6 +31,9 @@ class RenderingAddon:
         if self.crawler is not None:
             self.crawler.news_render = config
         if not config.enabled:
+            if settings.getbool("TWISTED_REACTOR_ENABLED"):  # Scrapy's HTTP/1.1 download needs Twisted
+                for scheme in ("http", "https"):
+                    settings["DOWNLOAD_HANDLERS"].set(scheme, PLAIN_HANDLER, priority="addon")
             return
         for name, value in config.playwright_settings().items():
             settings.set(name, value, priority="addon")

@@ -69,6 +69,11 @@ TAKEN = "news_taken"
 (newscrawler.distributed). A request that carries on another's work (the next call of an article read
 without the browser) carries its token: once it is queued, the work it carries on is no longer taken."""
 
+CHALLENGED = "news_challenged"
+"""On an article read without the browser that the server answered with a bot check the browser
+passes (403 or 503, a script that sets a cookie and loads the page again): not retried, not taken for
+a slow-down, the article rendered instead (newscrawler.learning.middleware.ChallengedReadsMiddleware)."""
+
 RENDER_AGAIN = "news_render_again"
 """On a render of an article whose earlier reading is in doubt: its item replaces the earlier one."""
 

@@ -130,6 +130,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before retries (550) see the answer: a host's "slow down" (429, 503) slows the host down and is
     # retried after the wait it named, not at once.
     "newscrawler.throttling.ThrottleMiddleware": 560,
+    # Above throttling and retries: a read without the browser met by a bot check goes back to the
+    # browser, neither asked again nor taken for a "slow down".
+    "newscrawler.learning.middleware.ChallengedReadsMiddleware": 565,
     # Between refusals and retries: an answer shorter than its Content-Length is kept when it is a
     # whole page, else retried.
     "newscrawler.cut_short.CutShortMiddleware": 570,

@@ -118,6 +118,8 @@ class ThrottleMiddleware:
         return None
 
     def process_response(self, request, response):
+        if request.meta.get(meta.CHALLENGED):
+            return response  # a bot check asks for a browser, not for a slower pace
         host = urlparse_cached(request).hostname or ""
         if not self.asks_to_slow_down(host, request.url, response) or request.meta.get("dont_retry"):
             return response

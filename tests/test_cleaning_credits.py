@@ -195,3 +195,38 @@ def test_a_data_source_is_no_picture_credit_and_stays(text):
 
     assert strip_body_credits(text) == (text, [])
     assert strip_caption_credits(text) == (text, [])
+
+
+@pytest.mark.parametrize("body, kept, photographer, provider", [
+    ("新华社记者 张三 摄", "", "张三", "新华社"),
+    ("人们在北京街头观看烟花。新华社记者 张三 摄", "人们在北京街头观看烟花。", "张三", "新华社"),
+    ("新华社记者李四摄", "", "李四", "新华社"),
+    ("中新社记者 赵六 摄", "", "赵六", "中新社"),
+    ("人们在北京街头观看烟花。（新华社发 李四 摄）", "人们在北京街头观看烟花。", "李四", "新华社"),
+    ("（新华社记者 王五 摄）", "", "王五", "新华社"),
+    ("当地时间5月3日，游客在海边游玩。新华社发（法里德·哈利勒 摄）", "当地时间5月3日，游客在海边游玩。", "法里德·哈利勒", "新华社"),
+    ("图为会议现场。记者 张三/摄", "图为会议现场。", "张三", None),
+    ("本报记者 王五 摄", "", "王五", None),
+    ("游客在海边游玩。 张三 摄", "游客在海边游玩。", "张三", None),
+    ("新华社记者 张三 李四 摄", "", "张三 李四", "新华社"),
+    ("会見する首相（撮影・山田太郎）", "会見する首相", "山田太郎", None),
+    ("撮影・山田太郎", "", "山田太郎", None),
+    ("記者会見する首相＝撮影・山田太郎", "記者会見する首相", "山田太郎", None),
+    ("사진 = 홍길동 기자", "", "홍길동", None),
+    ("거래소 앞 풍경 (사진 = 홍길동 기자)", "거래소 앞 풍경", "홍길동", None),
+])
+def test_photographers_credited_as_chinese_and_japanese_pages_write_them(body, kept, photographer, provider):
+    cleaned, found = strip_body_credits(body)
+    assert cleaned == kept
+    assert [(c.photographer, c.provider) for c in found] == [(photographer, provider)]
+
+
+@pytest.mark.parametrize("text", [
+    "这是他们第一次拍摄。", "他拍摄", "新华社记者在现场采访。", "他说：我摄了一张照片", "请摄", "记者会见摄",
+    "新华社记者 张三 报道",
+])
+def test_a_sentence_that_ends_near_a_word_for_taking_pictures_is_text(text):
+    from newscrawler.cleaning.credits import strip_caption_credits
+
+    assert strip_body_credits(text) == (text, [])
+    assert strip_caption_credits(text) == (text, [])

@@ -425,3 +425,65 @@ def test_a_weekday_between_a_cjk_date_and_its_clock_is_skipped(text, local):
     from newscrawler.cleaning.dates import read_publication
 
     assert read_publication(text, None, NOW).local == local
+
+
+@pytest.mark.parametrize("text, local, precision", [
+    ("vor 3 Stunden", "2025-11-20T09:00:00+00:00", "hour"),
+    ("il y a 3 heures", "2025-11-20T09:00:00+00:00", "hour"),
+    ("hace 3 horas", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3 ore fa", "2025-11-20T09:00:00+00:00", "hour"),
+    ("há 3 horas", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3 saat önce", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3 часа назад", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3時間前", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3小时前", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3 uur geleden", "2025-11-20T09:00:00+00:00", "hour"),
+    ("Vor 3 Std.", "2025-11-20T09:00:00+00:00", "hour"),
+    ("vor einer Stunde", "2025-11-20T11:00:00+00:00", "hour"),
+    ("il y a une heure", "2025-11-20T11:00:00+00:00", "hour"),
+    ("hace 45 minutos", "2025-11-20T11:15:00+00:00", "minute"),
+    ("5 минут назад", "2025-11-20T11:55:00+00:00", "minute"),     # inflections the locale's phrases leave out
+    ("5 часов назад", "2025-11-20T07:00:00+00:00", "hour"),
+    ("منذ 3 ساعات", "2025-11-20T09:00:00+00:00", "hour"),
+    ("3 horas atrás", "2025-11-20T09:00:00+00:00", "hour"),
+    ("vor 1,5 Stunden", "2025-11-20T10:30:00+00:00", "hour"),
+    ("il y a 2 jours", "2025-11-18", "day"),
+    ("2 gün önce", "2025-11-18", "day"),
+    ("3 小時前", "2025-11-20T09:00:00+00:00", "hour"),
+    ("gestern", "2025-11-19", "day"),
+    ("ayer", "2025-11-19", "day"),
+    ("вчера", "2025-11-19", "day"),
+    ("gestern um 14:30 Uhr", "2025-11-19T14:30:00", "minute"),
+    ("hier à 14h30", "2025-11-19T14:30:00", "minute"),
+    ("ayer a las 14:30", "2025-11-19T14:30:00", "minute"),
+    ("ieri alle 14:30", "2025-11-19T14:30:00", "minute"),
+    ("Veröffentlicht vor 3 Stunden", "2025-11-20T09:00:00+00:00", "hour"),
+])
+def test_times_counted_back_in_other_languages_are_read_against_the_fetch(text, local, precision):
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, None, NOW)
+    assert (reading.local, reading.precision) == (local, precision)
+
+
+@pytest.mark.parametrize("text", ["vor 3 Monaten", "il y a 2 ans", "hace 3 meses", "3 года назад", "3개월 전",
+                                  "vor 3 Tagen und 2 Stunden", "3時前", "vor 3", "3 Stunden"])
+def test_a_time_counted_back_in_months_or_years_gives_no_date(text):
+    from newscrawler.cleaning.dates import read_publication
+
+    reading = read_publication(text, None, NOW)
+    assert (reading.instant, reading.local) == (None, None)
+
+
+@pytest.mark.parametrize("text, local", [
+    ("9 May 2024 | 3 min read | 12:30", "2024-05-09T12:30:00"),
+    ("May 9, 2024 · 4 min read · 2 comments · 3:00 PM", "2024-05-09T15:00:00"),
+    ("12:30 | 5 Min. Lesezeit | 9. Mai 2024", "2024-05-09T12:30:00"),
+    ("2024年3月5日 | 3分钟阅读 | 14:30", "2024-03-05T14:30:00"),
+    ("9 May 2024 | By Ann Lee | 12:30", "2024-05-09"),          # a name between: the clock may be another's
+    ("9 May 2024 | Updated 10 May 2024 | 12:30", "2024-05-09"),  # an update's clock
+])
+def test_a_clock_two_parts_away_joins_its_date_across_reading_times_and_counts(text, local):
+    from newscrawler.cleaning.dates import read_publication
+
+    assert read_publication(text, None, NOW, True).local == local

@@ -1153,3 +1153,13 @@ def test_the_site_s_header_and_navigation_are_no_text(furniture, text):
     html = f'{ARTICLE_HEAD}{furniture}{text}<footer><a href="/about">About us</a></footer></body></html>'
     body = extract_article(html, "https://example.test/2024/06/a-story")["body"]
     assert body == "A story of a few words."
+
+
+@pytest.mark.parametrize("dateline, lang, local, precision", [
+    ("vor 3 Stunden", "de", "2025-11-20T09:00:00+00:00", "hour"),
+    ("Par Anne Leroy | il y a 2 jours", "fr", "2025-11-18", "day"),
+    ("3 saat önce", "tr", "2025-11-20T09:00:00+00:00", "hour"),
+])
+def test_a_time_counted_back_in_another_language_is_read_against_the_fetch(dateline, lang, local, precision):
+    read = dated_page(dateline, lang=lang)
+    assert (read["local"], read["precision"]) == (local, precision)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -255,3 +256,82 @@ def test_the_replica_compresses_as_the_client_asks():
     assert choose_encoding("auto", "gzip;q=1.0, br;q=0") == "gzip"
     assert choose_encoding("auto", "") is None
     assert choose_encoding("gzip", "") == "gzip"      # a server that compresses unasked
+
+
+class TricklingSite:
+    """One article page at `/news/2024/05/slow-story`, sent in chunks of `chunk` bytes every `pause`
+    seconds; with `stall_after`, nothing more comes after that many chunks (the connection stays open)."""
+
+    def __init__(self, chunk: int = 400, pause: float = 0.25, stall_after: int | None = None):
+        body = article_html(3, "x" * 6000).encode()
+        self.requests = 0
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                if self.path != "/news/2024/05/slow-story":
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                site.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for number, start in enumerate(range(0, len(body), chunk)):
+                    if stall_after is not None and number >= stall_after:
+                        time.sleep(30)
+                        return
+                    try:
+                        self.wfile.write(body[start:start + chunk])
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client gave up
+                    time.sleep(pause)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/news/2024/05/slow-story"
+
+    def __enter__(self) -> "TricklingSite":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow
+def test_a_page_that_keeps_arriving_is_read_past_the_download_timeout_and_one_that_stops_is_cut(tmp_path):
+    """About 8 KB at 1.6 KB/s takes 5 s, past DOWNLOAD_TIMEOUT (2 s), and bytes never stop for
+    long: it is read. A page that stops sending is cut after DOWNLOAD_TIMEOUT without bytes, as a
+    whole download past it was; one that trickles past NEWS_DOWNLOAD_MAX_SECONDS is cut too."""
+    from servers import run_crawl
+
+    settings = {"NEWS_SITE_PROFILE": "generic", "DOWNLOAD_TIMEOUT": 2, "RETRY_TIMES": 1}
+    with TricklingSite() as steady:
+        kept = run_crawl(tmp_path, steady.url, settings=settings, name="steady")
+    with TricklingSite() as unrendered:   # a crawl that renders nothing fetches with Scrapy's handler alone
+        plain = run_crawl(tmp_path, unrendered.url, settings={**settings, "NEWS_RENDER_RELATED": False}, name="plain")
+    with TricklingSite(stall_after=3) as stalled:
+        started = time.monotonic()
+        cut = run_crawl(tmp_path, stalled.url, settings=settings, name="stalled")
+        cut_after = time.monotonic() - started
+    with TricklingSite() as endless:
+        capped = run_crawl(tmp_path, endless.url, settings={**settings, "NEWS_DOWNLOAD_MAX_SECONDS": 3}, name="capped")
+    assert [item["url"] for item in kept.articles] == [steady.url] and steady.requests == 1
+    assert kept.stat("retry/count") == 0
+    assert [item["url"] for item in plain.articles] == [unrendered.url] and plain.stat("retry/count") == 0
+    assert cut.articles == [] and stalled.requests == 2 and cut.stat("retry/reason_count/twisted.internet.error.TimeoutError") + \
+        cut.stat("retry/reason_count/scrapy.exceptions.DownloadTimeoutError") == 1
+    assert cut_after < 25                                # cut when bytes stopped, not when the sender gave up
+    assert capped.articles == [] and endless.requests == 2
+    for result in (kept, plain, cut, capped):
+        assert "Traceback" not in result.log

@@ -54,9 +54,28 @@ def published_part(text: str) -> str:
     if not dated:
         return LABEL.sub("", text.strip())
     index = next((i for i in dated if not UPDATE_MARK.match(parts[i])), dated[0])
-    chosen = [LABEL.sub("", parts[index])]
-    if index > 0 and is_clock_alone(parts[index - 1]):
-        chosen.insert(0, parts[index - 1])
-    if index + 1 < len(parts) and is_clock_alone(parts[index + 1]):
-        chosen.append(parts[index + 1])
-    return " ".join(chosen)
+    before, after = clock_beside(parts, index, -1), clock_beside(parts, index, 1)
+    return " ".join(part for part in (before, LABEL.sub("", parts[index]), after) if part)
+
+
+def clock_beside(parts: list[str], index: int, step: int) -> str | None:
+    """The time of day told beside the date of `parts[index]`, in the direction `step`: the next part
+    but reading times and counts (`9 May 2024 | 3 min read | 12:30`); a name or anything else between
+    may be another's clock (an author's, an update's)."""
+    position = index + step
+    while 0 <= position < len(parts) and is_count(parts[position]):
+        position += step
+    if 0 <= position < len(parts) and is_clock_alone(parts[position]):
+        return parts[position]
+    return None
+
+
+# `3 min read`, `5 Min. Lesezeit`, `2 comments`, `1,204 views`, `3分钟阅读`, `Comments: 12`: one
+# number and a few words.
+COUNT = re.compile(r"^(?:[^\W\d_]+\.?[:：]?\s*){0,2}\d[\d,.]*\s*(?:[^\W\d_]+\.?\s*){1,3}$"
+                   r"|^(?:[^\W\d_]+\.?[:：]?\s*){1,3}\d[\d,.]*$")
+
+
+def is_count(part: str) -> bool:
+    """Whether a dateline's part is a reading time or a count (of comments, views, shares)."""
+    return bool(COUNT.match(part)) and not tells_date(part)

@@ -27,20 +27,34 @@ PICTURE_LABEL = (r"자료사진|사진|이미지|그림|영상|일러스트|캡�
                  r"图(?=\s*[/／])")  # `图` alone is a figure's label (`图：...` describes it) but with `/` its credit
 SOURCE_LABEL = r"출처|来源|來源|出典|出所"
 LABEL = rf"(?P<label>{PICTURE_LABEL}|{SOURCE_LABEL})"
-JOIN = r"\s*[=＝:：/／]\s*"
+# `撮影・山田太郎`: Japanese joins who took a picture to its label with a middle dot too.
+JOIN = r"\s*(?:[=＝:：/／]|(?<=撮影)・)\s*"
 OPEN, CLOSE = r"[(（\[【〔]", r"[)）\]】〕]"
 WHO = r"(?P<who>[^()（）\[\]【】〔〕\n=＝:：.!?。！？]{1,30}?)"
 BOUNDARY = r"(?:^|(?<=\s)|(?<=[.!?。！？]))"
 FORMS = [
     # `(사진=게티이미지뱅크)`, `[사진=연합뉴스]`, `（写真：ロイター）`, `（图片来源：视觉中国）`
     re.compile(rf"{OPEN}\s*{LABEL}{JOIN}{WHO}\s*{CLOSE}"),
-    # `... /사진=뉴스1`, `사진=홍길동 기자`, `。图/视觉中国` at the end
-    re.compile(rf"{BOUNDARY}[/／]?\s*{LABEL}{JOIN}{WHO}\s*$"),
+    # `... /사진=뉴스1`, `사진=홍길동 기자`, `。图/视觉中国`, `...＝撮影・山田太郎` at the end
+    re.compile(rf"(?:{BOUNDARY}[/／]?|[=＝])\s*{LABEL}{JOIN}{WHO}\s*$"),
     # `ⓒ코인니스`
     re.compile(r"(?:^|(?<=\s)|(?<=[.!?]))(?P<label>ⓒ|©(?=\s*[가-힣]))\s*(?P<who>[^\s©ⓒ()][^©ⓒ()\n]{0,29}?)\s*$"),
     # An agency trailing a caption: `... 전경. 연합뉴스`, `...＝共同`, `...（共同）`
     re.compile(rf"(?:^|(?<=[.!?。！？])|(?<=[.!?。！？]\s)|[=＝]\s*)(?P<who>{AGENCY})\s*$"),
     re.compile(rf"{OPEN}(?P<who>{AGENCY}){CLOSE}\s*$"),
+]
+# Chinese credits name who took a picture before `摄` (took): `新华社记者 张三 摄` (the agency's
+# reporter), `（新华社发 张三 摄）` (sent by the agency), `新华社发（张三 摄）`, `记者 张三/摄`.
+NAME = (r"(?:[\u4e00-\u9fff]{1,8}(?:[·・][\u4e00-\u9fff]{1,8})+|[\u4e00-\u9fff]{2,4}"
+        r"|[A-Z][\w'-]*(?:\s[A-Z][\w'-]*){0,3})")
+NAMES = rf"{NAME}(?:(?:\s+|、|，){NAME}){{0,3}}"
+# The desk that took it: an agency's or the paper's own (`本报`) reporter or correspondent.
+STAFF = rf"(?:(?P<agency>{AGENCY})|(?P<own>本报|本台|本刊|本网|本社))?(?:特约)?(?:记者|記者|通讯员|通訊員)"
+SENT = rf"(?P<sent_by>{AGENCY})\s*发"
+TAKEN = rf"(?:(?:{SENT}|{STAFF})\s*)?(?P<who>{NAMES})(?P<gap>\s+|\s*[/／]\s*)?摄(?:影)?"
+TAKEN_FORMS = [
+    re.compile(rf"(?:(?P<sent_outside>{AGENCY})\s*发\s*)?{OPEN}\s*{TAKEN}\s*{CLOSE}"),
+    re.compile(rf"(?:^|(?<=\s)|(?<=[.!?。！？])){TAKEN}\s*$"),
 ]
 REPORTER = re.compile(r"\s*(?:기자|특파원|작가|촬영|记者|記者)$")
 PROVIDED = re.compile(r"\s*(?:제공|캡처|갈무리|提供)$")
@@ -67,13 +81,24 @@ def east_asian_credit(match: re.Match, known_provider) -> ImageCredit | None:
     return ImageCredit(text, None, PROVIDED.sub("", who) or who)
 
 
+def taken_by_credit(match: re.Match, known_provider=None) -> ImageCredit | None:
+    """Who took a picture (`张三`, `张三 李四`) and the agency that sent it or whose reporter took
+    it; None for a sentence's end (`他拍摄`): without a desk named, a name stands apart from `摄`."""
+    groups = match.groupdict()
+    agency = groups.get("sent_outside") or groups["sent_by"] or groups["agency"]
+    if not groups["gap"] and not (agency or groups["own"]):
+        return None
+    return ImageCredit(match.group(0).strip(), " ".join(match.group("who").split()), agency)
+
+
 def east_asian_credits(text: str, known_provider=lambda name: False) -> tuple[str, list[ImageCredit]]:
     """`text` without its Korean, Japanese and Chinese credits (in brackets anywhere, or at its end),
     and those; `known_provider` tells the agencies other scripts write (`셔터스톡` or `Getty Images`)."""
     found = []
-    for form in FORMS:
+    forms = [(form, taken_by_credit) for form in TAKEN_FORMS] + [(form, east_asian_credit) for form in FORMS]
+    for form, credit_of in forms:
         for match in list(form.finditer(text)):
-            credit = east_asian_credit(match, known_provider)
+            credit = credit_of(match, known_provider)
             if credit:
                 found.append(credit)
                 text = text.replace(match.group(0), " ", 1)

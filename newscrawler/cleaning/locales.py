@@ -7,6 +7,7 @@ ASCII."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Languages whose month names pages are read in, beside English.
@@ -74,3 +75,59 @@ def months_made_english(text: str) -> str:
     text = month.sub(lambda m: months[(m.group("long") or m.group("short_after") or m.group("short")).lower()], text)
     text = weekday.sub("", text).strip()
     return join.sub(lambda m: m.group("before") + " ", text)
+
+
+# Languages whose times counted back from now (`vor 3 Stunden`, `3 часа назад`, `3時間前`) are read:
+# those of the month names, English, and the Chinese, Japanese and Korean pages read as numbers.
+RELATIVE_LANGUAGES = ("en", *LANGUAGES, "ja", "zh", "zh-Hant", "ko")
+# `\1 hour ago`, `2 day ago`: the English reading dateparser gives a locale's words.
+COUNTED_BACK_KEY = re.compile(r"^(?:\\1|(?P<n>\d+)) (?P<unit>\w+) ago$")
+# A simplification that writes a count in figures (`einer` -> `1`, `przedwczoraj` -> `2 dnia temu`).
+COUNT_IN_FIGURES = re.compile(r"^\d+(?: [^\W\d_]+)*$")
+UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
+
+
+@dataclass(frozen=True)
+class CountedBack:
+    """How a language counts back from now: its counts written in words and the figures they mean
+    (`einer` -> `1`); its whole phrases with their unit (`vor (\\d+) stunden`, `hour`); and, where
+    words are spaced, its words for "ago" (`vor`, `назад`) and for each unit (`часов` -> `hour`),
+    which also read the inflections the phrases leave out (`5 минут назад`)."""
+
+    figures: tuple[tuple[str, str], ...]
+    phrases: tuple[tuple[str, str], ...]
+    ago: tuple[str, ...]
+    units: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def counted_back_words() -> tuple[dict[str, CountedBack], dict[str, int]]:
+    """Of the languages read: how each counts back from now, and the names of days by their
+    distance back (`gestern` -> 1, `hier` -> 1, `今日` -> 0; a name two languages give two
+    distances is neither)."""
+    from dateparser.languages.loader import default_loader
+
+    languages, distances = {}, {}
+    for language in RELATIVE_LANGUAGES:
+        info = default_loader.get_locale(language).info
+        languages[language] = counting_back(info)
+        for name, words in info.get("relative-type", {}).items():
+            key = COUNTED_BACK_KEY.match(name)
+            if key and key.group("unit") == "day" and key.group("n"):
+                for word in words:
+                    distances.setdefault(word.lower(), set()).add(int(key.group("n")))
+    days_back = {word: found.pop() for word, found in distances.items() if len(found) == 1}
+    return languages, days_back
+
+
+def counting_back(info: dict) -> CountedBack:
+    figures = tuple((key, value) for entry in info.get("simplifications", []) for key, value in entry.items()
+                    if COUNT_IN_FIGURES.match(value))
+    phrases = tuple((pattern, key.group("unit")) for name, written in info.get("relative-type-regex", {}).items()
+                    if (key := COUNTED_BACK_KEY.match(name)) for pattern in written)
+    # A language written without spaces has no inflections to add, and its unit words are also
+    # clock words (`3時前` is before three o'clock): its phrases alone are read.
+    if info.get("no_word_spacing"):
+        return CountedBack(figures, phrases, (), {})
+    units = {word.lower(): unit for unit in UNITS for word in info.get(unit, [])}
+    return CountedBack(figures, phrases, tuple(word.lower() for word in info.get("ago", [])), units)

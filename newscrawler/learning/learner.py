@@ -135,6 +135,12 @@ class Learner:
                        "a browser page each (about a second of CPU) instead of a few calls; counted in "
                        "news/renders/beyond_learning (NEWS_MAX_RENDER_SHARE)", kind, why)
 
+    def challenged(self, kind: str, status: int | None) -> None:
+        """A read of the kind met a bot check the browser passes: its articles are rendered from then on."""
+        if self.state(kind).mode != RENDERING:
+            self.give_up(kind, "challenged", f"the server answers reads without the browser with a bot check "
+                         f"(HTTP {status}, a script that sets a cookie and loads the page again) that renders pass")
+
     # -- reading and checking -------------------------------------------------------------------
     def read(self, kind: str, url: str, tells: bool = False) -> bool:
         """An article was read from the calls; whether it is to be rendered too, to check. `tells`:

@@ -4,13 +4,18 @@ Article requests are made as listings are read, mostly before anything has been 
 decision waits until a request is about to be downloaded: a render of an article whose kind has
 been learned meanwhile is swapped for the article call (and the reverse happens in the spider: a
 read whose kind went back to learning is rendered). Renders that learn, check or replace a reading
-are never swapped."""
+are never swapped.
+
+A read the server answers with a bot check only a browser passes is sent back to the browser at once
+(ChallengedReadsMiddleware)."""
 
 from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
+from scrapy.http import TextResponse
 
 from .. import meta as m
+from ..pages.gates import COOKIE_GATE, page_gate
 
 
 class LearnedReadsMiddleware:
@@ -41,3 +46,37 @@ class LearnedReadsMiddleware:
         story = {m.OUTSIDE_STORY: meta[m.OUTSIDE_STORY]} if meta.get(m.OUTSIDE_STORY) else None
         revisit = {m.VALIDATORS: meta[m.VALIDATORS]} if meta.get(m.VALIDATORS) else None
         return spider.read_request(url, recipe, filtered=False, taken=meta.get(m.TAKEN), story=story, revisit=revisit)
+
+
+
+class ChallengedReadsMiddleware:
+    """A read without the browser that the server answers with a bot check ("Just a moment...": 403
+    or 503, a script that sets a cookie and loads the page again) is marked (meta.CHALLENGED) and
+    handed to its errback as it is: asking again without the cookie meets the same check, and the
+    check is no "slow down" (newscrawler.throttling). The errback renders the article, as renders
+    wait behind such checks (newscrawler.rendering.handler). Placed above throttling (560) and
+    retries (550), which see a response after it."""
+
+    STATUSES = (403, 503)
+
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if (crawler.settings.get("NEWS_RENDER_MODE") or "learn") != "learn":
+            raise NotConfigured  # no read without the browser
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        if m.READ_AS not in request.meta or request.meta.get("playwright") or not is_bot_check(response):
+            return response
+        request.meta[m.CHALLENGED] = True
+        request.meta["dont_retry"] = True
+        self.stats.inc_value("news/read/challenged")
+        return response
+
+
+def is_bot_check(response) -> bool:
+    return response.status in ChallengedReadsMiddleware.STATUSES and isinstance(response, TextResponse) \
+        and page_gate(response.text) == COOKIE_GATE

@@ -219,6 +219,9 @@ class LearnedReads:
             return
         read = request.meta[m.READ_AS]
         status = failure.value.response.status if failure.check(HttpError) else None
+        if request.meta.get(m.CHALLENGED):
+            yield from self.challenged(read, status, request.meta.get(m.OUTSIDE_STORY))
+            return
         if status in (404, 410) and request.meta.get(m.OUTSIDE_STORY):
             yield self.spider.outside_story_item(request)
             return
@@ -229,6 +232,13 @@ class LearnedReads:
             yield from self.render_again(read, "refused", f"the API refused the learned call (HTTP {status})")
             return
         yield self.render_instead(read["url"], request.meta.get(m.OUTSIDE_STORY))
+
+    def challenged(self, read: dict, status: int | None, story: dict | None):
+        """A read the server answered with a bot check that only a browser passes: the article is
+        rendered (no failure of it), and so is every further article of its kind, whose reads would
+        meet the same check."""
+        self.learner.challenged(read["kind"], status)
+        yield self.render_instead(read["url"], story)
 
     def render_instead(self, url: str, story: dict | None = None) -> Request:
         """A render of an article whose reading is in doubt (or could not be finished here): its item

@@ -18,6 +18,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 HANDLER = "newscrawler.rendering.handler.RenderingDownloadHandler"
+# Crawls that render nothing: Scrapy's own HTTP/1.1 download, with the idle timeout.
+PLAIN_HANDLER = "newscrawler.rendering.idle.PlainDownloadHandler"
 
 
 class HandlerConfigError(ValueError):

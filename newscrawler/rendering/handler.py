@@ -14,6 +14,7 @@ from ..pacing import PACE
 from ..pages.html import html_is_complete
 from ..pages.gates import COOKIE_GATE, page_gate
 from .config import is_blocked, render_config
+from .idle import IdleDeadlines
 from .playwright_adapter import PlaywrightHandlerAdapter
 from .pool import RenderPagePool
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
@@ -44,6 +45,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
         self.recordings: dict[int, CallRecording] = {}
         self.documents: dict[int, tuple] = {}   # id(page) -> (its listener, the statuses of its documents)
+        self.deadlines = IdleDeadlines(crawler)
 
     async def on_launch(self) -> None:
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
@@ -60,6 +62,13 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
     async def take_turn(self, url: str) -> None:
         if await PACE.wait_turn(urlsplit(url).hostname or ""):
             self.stats.inc_value("news/politeness/waited")
+
+    async def sent(self, request, download):
+        """A plain fetch is cut when it receives nothing for DOWNLOAD_TIMEOUT, not when it takes
+        longer (newscrawler.rendering.idle); a render keeps its own time limit (`download`)."""
+        if request.meta.get("playwright"):
+            return await download
+        return await self.deadlines.keep_receiving(request, download)
 
     async def before_navigation(self, request, page) -> None:
         """A render that is to teach (newscrawler.learning) records the page's data calls from the

@@ -23,7 +23,11 @@ class PlaywrightHandlerAdapter(ScrapyPlaywrightDownloadHandler):
 
     async def download_request(self, request, *args, **kwargs):
         await self.before_send(request)
-        return await super().download_request(request, *args, **kwargs)
+        return await self.sent(request, super().download_request(request, *args, **kwargs))
+
+    async def sent(self, request, download):
+        """The download of a request once it has left (`download`, to await); the default awaits it."""
+        return await download
 
     async def on_launch(self) -> None:
         """Runs in the event loop Playwright uses, before the browser starts."""
