@@ -107,6 +107,22 @@ def test_learning_stores_what_rendering_every_article_stores(tmp_path):
 
 
 @pytest.mark.slow
+def test_no_render_is_lost_while_an_edition_learns(tmp_path):
+    """While an edition learns, only the renders it learns from are out, and both editions learn
+    at once: every render either taught or checked (none was still out, for nothing, when its
+    edition had learned), and the articles that waited are read."""
+    with AppReplica(app_editions(seed=21, sections=3, articles=16)) as app:
+        result = crawl_app(tmp_path, app, "learn", AUTOTHROTTLE_ENABLED=False)
+        truth = app.ground_truth()
+    assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    assert set(last_items(result)) == set(truth)
+    assert result.stat("news/learn/learned") == 2
+    assert result.stat("news/learn/too_late") == 0
+    assert result.stat("news/renders/beyond_learning") == 0
+    assert result.stat("news/learn/read") + result.stat("news/renders") - result.stat("news/learn/checked") == len(truth)
+
+
+@pytest.mark.slow
 def test_an_api_changed_mid_crawl_sends_the_crawl_back_to_rendering_and_loses_nothing(tmp_path):
     faults = AppFaults(api_change_after=14, articles_need_origin=True)
     with AppReplica(app_editions(seed=22, sections=3, articles=24), faults) as app:

@@ -55,6 +55,10 @@ def split_arg(value) -> list[str]:
 
 
 KINDS = ("articles", "flashes")
+# The priority of an article asked for while its kind learns from others: behind every listing page
+# (whose priority is minus its depth), so that every kind's listings, and the articles each learns
+# from, go first; by its turn, its kind has mostly learned and it is read.
+WAITS_FOR_LEARNING = -1000
 
 
 def slug_of(text: str | None) -> str:
@@ -258,7 +262,10 @@ class NewsSpider(scrapy.Spider):
             recipe = self.learner.recipe_to_read(self.kind_of(url))
             if recipe is not None:
                 return self.reads.read_request(url, recipe, story=story)
-        return self.page_request(url, depth, filtered=True, **story)
+        request = self.page_request(url, depth, filtered=True, **story)
+        if self.renders_articles and not self.learner.teaches(self.kind_of(url)):
+            request.priority = WAITS_FOR_LEARNING
+        return request
 
     @property
     def renders_articles(self) -> bool:
@@ -449,6 +456,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response):
         stats = self.crawler.stats
+        self.render_ended(response.request)
         self.follow_start_redirect(response)
         page = self.article_page_of(response)
         if not page.is_article():
@@ -485,9 +493,8 @@ class NewsSpider(scrapy.Spider):
             if not getattr(item, name):
                 stats.inc_value(f"news/field_missing/{name}")
         taught = m.DATA_CALLS in response.meta and self.reads.learn_from(response, item)
-        if response.meta.get("playwright") and \
-                self.learner.renders_beyond_learning(self.kind_of(item.url), response.meta, taught):
-            stats.inc_value("news/renders/beyond_learning")
+        if response.meta.get("playwright"):
+            self.count_render_outcome(self.kind_of(item.url), response.meta, taught)
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
         item.extraction.supersedes = bool(response.meta.get(m.RENDER_AGAIN))
@@ -537,7 +544,21 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Related block %s (%s cards before the timeout): %s", item.related_status,
                            len(item.related), url)
 
+    def count_render_outcome(self, kind: str, meta: dict, taught: bool) -> None:
+        """Renders learning meant to spare, and those that came back to teach a kind that had
+        learned meanwhile (learning's cost)."""
+        if self.learner.renders_beyond_learning(kind, meta, taught):
+            self.crawler.stats.inc_value("news/renders/beyond_learning")
+        elif self.learner.came_too_late(kind, meta, taught):
+            self.crawler.stats.inc_value("news/learn/too_late")
+
+    def render_ended(self, request) -> None:
+        if request.meta.get("playwright"):
+            url = request.meta.get(m.LINKED_AS) or request.url
+            self.learner.render_ended(self.kind_of(url), url)
+
     def article_failed(self, failure):
+        self.render_ended(failure.request)
         if failure.check(NotModified):
             return  # the stored version stands: counted, no miss
         self.count_failure(failure)
