@@ -335,3 +335,17 @@ def test_a_variant_of_the_article_call_is_learned_and_other_articles_read_as_the
     fields = read_fields(recipe, site.article("en", other))
     assert fields["title"] == other.title
     assert instant(fields["published"]) == other.published.astimezone(timezone.utc)
+
+
+@pytest.mark.slow
+def test_renders_at_once_keep_to_the_render_concurrency_whatever_waits_behind_them(tmp_path):
+    """Scrapy hands a download slot's queue over all at once; every render still waits for a place of
+    NEWS_RENDER_CONCURRENCY (each render's browser context is open only while it renders, and it
+    is the memory of the crawl)."""
+    with AppReplica(app_editions(seed=21, sections=3, articles=16)) as app:
+        result = crawl_app(tmp_path, app, "always", NEWS_RENDER_MODE="always", AUTOTHROTTLE_ENABLED=False,
+                           NEWS_RENDER_CONCURRENCY=3, NEWS_RENDERS_PER_CONTEXT=100)
+        truth = app.ground_truth()
+    assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    assert set(last_items(result)) == set(truth)
+    assert result.stat("playwright/context_count/max_concurrent") <= 3
