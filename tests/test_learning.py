@@ -4,11 +4,12 @@ rendering when the app's API changes."""
 
 from __future__ import annotations
 
+import json
 from datetime import timezone
 
 import pytest
 
-from newscrawler.learning.recipe import DataCall, learn, read_fields, related_page
+from newscrawler.learning.recipe import DataCall, Recipe, learn, read_fields, related_page
 from replica.app import AppFaults, AppReplica, AppSite, app_editions
 from servers import run_crawl
 
@@ -335,6 +336,65 @@ def test_a_variant_of_the_article_call_is_learned_and_other_articles_read_as_the
     fields = read_fields(recipe, site.article("en", other))
     assert fields["title"] == other.title
     assert instant(fields["published"]) == other.published.astimezone(timezone.utc)
+
+
+def graphql_render(site: AppSite, article) -> tuple[dict, list[DataCall]]:
+    """A render's record where the app asks for its article with GraphQL (`POST /graphql`)."""
+    shown, calls = recorded_render(site, "en", article)
+    body = json.dumps({"query": "query Article($id: Int!, $languageCode: String!) { article(id: $id) { id } }",
+                       "variables": {"id": article.id, "languageCode": "en"}})
+    posted = DataCall(f"{site.api_url}/graphql", "POST", {"content-type": "application/json"}, 200,
+                      {"data": {"article": site.article("en", article)}}, body)
+    return shown, [posted] + calls[1:]
+
+
+def test_a_graphql_post_is_learned_with_its_method_and_body_and_replayed_for_another_article():
+    site = variant_site(graphql=True)
+    article, other = list(site.editions["en"].articles.values())[2:4]
+    recipe = learn(*graphql_render(site, article), str(article.id), "en")
+    assert recipe is not None and recipe.article.method == "POST" and recipe.article.url == "http://api.test/graphql"
+    assert json.loads(recipe.article.body_for(str(other.id), "en"))["variables"] == {"id": other.id, "languageCode": "en"}
+    assert dict(recipe.fields)["title"] == ("data", "article", "title")
+    back = Recipe.from_data(json.loads(json.dumps(recipe.plain)))
+    assert back == recipe and back.article.body_for(str(other.id), "en") == recipe.article.body_for(str(other.id), "en")
+    fields = read_fields(recipe, {"data": {"article": site.article("en", other)}})
+    assert fields["title"] == other.title
+    # A POST whose body names no article would read the learned article for every other one.
+    shown, calls = graphql_render(site, article)
+    fixed = DataCall(calls[0].url, "POST", calls[0].headers, 200, calls[0].data, json.dumps({"query": "{ latest { id } }"}))
+    assert learn(shown, [fixed] + calls[1:], str(article.id), "en") is None
+
+
+def content_call_render(site: AppSite, article) -> tuple[dict, list[DataCall]]:
+    """A render's record where the article call gives the text's id and a second call the text."""
+    from replica.app import content_id
+
+    shown, calls = recorded_render(site, "en", article)
+    text_id = content_id("en", article)
+    text = DataCall(f"{site.api_url}/feed/v1/contents/{text_id}?languageCode=en", "GET", {"origin": site.base_url}, 200,
+                    site.article_text("en", text_id))
+    return shown, [calls[0], text] + calls[1:]
+
+
+def test_a_text_from_a_second_call_is_learned_as_a_recipe_of_two_calls():
+    """The article call gives all but the text and the text's id; the text's call is made from that id."""
+    from newscrawler.learning.recipe import answer_values, finished_fields
+
+    site = variant_site(content_call=True)
+    article, other = list(site.editions["en"].articles.values())[2:4]
+    recipe = learn(*content_call_render(site, article), str(article.id), "en")
+    assert recipe is not None and dict(recipe.fields)["title"] == ("title",) and "body_html" not in dict(recipe.fields)
+    (follow,) = recipe.follow
+    assert follow.call.url == "http://api.test/feed/v1/contents/{answer:0}?languageCode={edition}"
+    assert follow.answer_paths == (("contentId",),) and dict(follow.fields)["body_html"] == ("html",)
+    assert recipe.related is not None
+    answer = site.article("en", other)
+    url = follow.url_for(str(other.id), "en", answer)
+    assert url == f"http://api.test/feed/v1/contents/{answer['contentId']}?languageCode=en"
+    values = {**answer_values(recipe.fields, answer), **answer_values(follow.fields, site.article_text("en", answer["contentId"]))}
+    fields = finished_fields(recipe, values)
+    assert (fields["title"], fields["body"]) == (other.title, "\n\n".join(b.text for b in other.blocks))
+    assert Recipe.from_data(json.loads(json.dumps(recipe.plain))) == recipe
 
 
 @pytest.mark.slow

@@ -31,6 +31,8 @@ VARIANTS = {
     "title_entities": AppVariant(title_entities=True),
     # Through nginx (compressed, chunked), the API's JSON served as text/plain.
     "json_as_text_through_nginx": AppVariant(json_as_text=True),
+    "graphql": AppVariant(graphql=True),
+    "content_call": AppVariant(content_call=True),
 }
 FRONTED = {"json_as_text_through_nginx"}
 
@@ -62,7 +64,7 @@ def test_an_app_variant_is_stored_exactly_and_the_crawl_ends(tmp_path, name):
         truth = app.ground_truth()
         api_calls = [r for r in app.site.requests if r.startswith("api:")]
     assert result.stats.get("finish_reason") == "finished" and "Traceback" not in result.log, result.log[-3000:]
-    items = {item["url"]: item for item in result.items}  # each article's last item
+    items = {item["url"]: item for item in result.articles}  # each article's last item (flashes apart)
     assert set(items) == set(truth)
     assert wrong_fields(items, truth) == []
     assert len(api_calls) <= CALLS_PER_ARTICLE * len(truth)
@@ -103,7 +105,7 @@ def test_where_nothing_can_be_learned_every_article_is_rendered_loudly_and_a_mon
         result = crawl_variant(tmp_path, app, NEWS_MAX_RENDER_SHARE=0.1)
         truth = app.ground_truth()
     assert result.stats.get("finish_reason") == "finished" and "Traceback" not in result.log
-    items = {item["url"]: item for item in result.items}
+    items = {item["url"]: item for item in result.articles}
     assert set(items) == set(truth) and wrong_fields(items, truth) == []
     given_up = [line for line in result.log.splitlines() if "given up" in line]
     assert len(given_up) == 2 and all(" WARNING: " in line and "rendered" in line for line in given_up)

@@ -295,6 +295,9 @@ class NewsSpider(scrapy.Spider):
     def parse_read_article(self, response):
         return self.reads.article_answer(response)
 
+    def parse_read_more(self, response):
+        return self.reads.more_answer(response)
+
     def parse_read_page(self, response):
         return self.reads.served_page(response)
 
