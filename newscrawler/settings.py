@@ -47,10 +47,11 @@ ROBOTSTXT_OBEY = True
 # latency allows).
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # Requests in the downloader at once, whatever the host: room for two hosts at their bound (a site
-# and its app's API), a render at each of NEWS_RENDER_CONCURRENCY, and a queue behind them. A render
-# holds its place for a second or more; at 8 (the per-host bound), the renders of checks took the
-# places of the API's calls, and a host's next call left only once the engine came round to it, not
-# as the one before it ended (bench/app.py, 500 articles: 43.5 -> 54.0 articles/s).
+# and its app's API), a render at each of NEWS_RENDER_CONCURRENCY, and a queue behind them (each
+# download still waits for a place of its slot: newscrawler.rendering.handler). A render holds its
+# place for a second or more; at 8 (the per-host bound), the renders of checks took the places of
+# the API's calls, and a host's next call left only once the engine came round to it, not as the
+# one before it ended.
 CONCURRENT_REQUESTS = 2 * CONCURRENT_REQUESTS_PER_DOMAIN + 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
