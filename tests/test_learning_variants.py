@@ -33,6 +33,9 @@ VARIANTS = {
     "json_as_text_through_nginx": AppVariant(json_as_text=True),
     "graphql": AppVariant(graphql=True),
     "content_call": AppVariant(content_call=True),
+    # Related lists of exactly one page, two, and two and one card more, paged by offset and by cursor.
+    "related_lists_of_3_6_7": AppVariant(related_counts=(3, 6, 7)),
+    "related_lists_of_3_6_7_by_cursor": AppVariant(related_counts=(3, 6, 7), related_cursor=True),
 }
 FRONTED = {"json_as_text_through_nginx"}
 
