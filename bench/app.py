@@ -59,12 +59,17 @@ def ceiling(app: AppReplica, tmp: Path, settings) -> dict:
     return result
 
 
+def calls_at_once(settings) -> int:
+    """The calls the crawl may have at once at the API's host: the loop is given as many."""
+    return min(settings.getint("CONCURRENT_REQUESTS"), settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+
+
 def http_loop(app: AppReplica, tmp: Path, settings) -> dict:
     """The same JSON calls in a bare asyncio loop (bench/http_loop.py): the floor of reading the API."""
     result_file = tmp / "http-loop.json"
     measured = run_measured([str(BIN / "python"), str(ROOT / "bench" / "http_loop.py"), app.api_url,
                              ",".join(app.site.editions), str(result_file),
-                             str(settings.getint("CONCURRENT_REQUESTS")), app.site.names["related"]])
+                             str(calls_at_once(settings)), app.site.names["related"]])
     result = {**measured, **json.loads(result_file.read_text())}
     result["articles_per_s"] = round(result["articles"] / result["crawl_s"], 2)
     return result

@@ -4,7 +4,8 @@ of reading the app-mode replica through its API, for bench/app.py.
 The same JSON calls a crawl that has learned the app makes, and nothing else: each edition's feed
 paged by its cursor (the last row's `lastId` and `lastAt`), every article's call, every page of its
 related call, the related articles followed; asyncio and aiohttp over kept-alive connections,
-CONCURRENCY calls at once (the crawl's CONCURRENT_REQUESTS), no Scrapy, no browser, no parsing
+CONCURRENCY calls at once (as many as the crawl may have at the API's host:
+CONCURRENT_REQUESTS_PER_DOMAIN), no Scrapy, no browser, no parsing
 beyond `json.loads`. What a crawl spends beyond this loop is its own overhead. Writes
 `{"articles", "calls", "crawl_s"}` to RESULT_FILE."""
 

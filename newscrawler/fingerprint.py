@@ -29,7 +29,7 @@ class ArticleAwareFingerprinter:
         # whatever URL its data call has.
         url = (request.meta.get(m.LINKED_AS) or request.url) if m.READ_AS in request.meta else request.url
         the_id = self.urls.article_id(url)
-        if the_id is None or request.method != "GET":
+        if the_id is None or (request.method != "GET" and m.READ_AS not in request.meta):
             return self.fallback.fingerprint(request.replace(url=self.urls.canonicalize(request.url)))
         # A redirect from a short URL lands on the canonical one: that is the same fetch, not a
         # duplicate, so redirected requests get a key of their own.

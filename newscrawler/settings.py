@@ -53,8 +53,16 @@ NEWS_CLOCK_OFFSET = os.environ.get("NEWS_CLOCK_OFFSET", "0")  # read as a number
 # -- being a good citizen -----------------------------------------------------------------------
 USER_AGENT = "newscrawler/1.0 (+https://github.com/newscrawler/newscrawler)"
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 8
+# Requests at once to one host: the politeness bound (AutoThrottle narrows it to what the host's
+# latency allows).
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# Requests in the downloader at once, whatever the host: room for two hosts at their bound (a site
+# and its app's API), a render at each of NEWS_RENDER_CONCURRENCY, and a queue behind them (each
+# download still waits for a place of its slot: newscrawler.rendering.handler). A render holds its
+# place for a second or more; at 8 (the per-host bound), the renders of checks took the places of
+# the API's calls, and a host's next call left only once the engine came round to it, not as the
+# one before it ended.
+CONCURRENT_REQUESTS = 2 * CONCURRENT_REQUESTS_PER_DOMAIN + 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
 # One TLS policy for Scrapy's fetches, the browser's renders (Playwright's `ignore_https_errors`) and

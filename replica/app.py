@@ -101,6 +101,10 @@ class AppVariant:
     # The text as Markdown (`## ` headings, `- ` items, `> ` quotes), which the app makes HTML: no
     # call's answer is the text the page shows, and a crawler cannot learn it.
     content_markdown: bool = False
+    # Related lists of these lengths only, by article id in turn (`(3, 6, 7)`: a whole related page,
+    # two, two and one more): each article's own list, cut (its related-only articles kept) or filled
+    # with other articles of its edition. Empty: as the content has them.
+    related_counts: tuple = ()
 
 
 # The API's names, and those of the build that changes them (`api_change_after`).
@@ -243,7 +247,21 @@ class AppSite:
     def related_ids(self, edition: str, article: Article) -> list[int]:
         """Its related articles: CoinNess's own (a card of an outside story is never related)."""
         articles = self.editions[edition].articles
-        return [i for i in article.related_ids if self.has_article(articles[i]) and self.is_published(articles[i])]
+        ids = [i for i in article.related_ids if self.has_article(articles[i]) and self.is_published(articles[i])]
+        return self.sized_related(edition, article, ids) if self.variant.related_counts else ids
+
+    def sized_related(self, edition: str, article: Article, ids: list[int]) -> list[int]:
+        """`ids` cut or filled to the length `related_counts` gives this article (`AppVariant`)."""
+        counts = self.variant.related_counts
+        count = counts[article.id % len(counts)]
+        articles = self.editions[edition].articles
+        unlisted = [i for i in ids if not articles[i].listed]  # reached only through here: kept
+        kept = set(unlisted + [i for i in ids if articles[i].listed][:max(0, count - len(unlisted))])
+        sized = [i for i in ids if i in kept]
+        others = sorted(i for i, other in articles.items() if i != article.id and i not in kept and other.listed
+                        and self.has_article(other) and self.is_published(other))
+        start = article.id % max(1, len(others))
+        return sized + (others[start:] + others[:start])[:max(0, count - len(sized))]
 
     def related(self, edition: str, article: Article, offset: int) -> dict:
         content = self.editions[edition]

@@ -52,3 +52,12 @@ def test_scrapys_http2_handler_ends_a_crawl_at_start_with_one_line():
     errors = [text for text in done.stderr.splitlines() if text.startswith("newscrawler:")]
     assert len(errors) == 1 and errors[0].startswith("newscrawler: DOWNLOAD_HANDLERS names Scrapy's HTTP/2 handler")
     assert "Traceback" not in done.stderr and "Spider opened" not in done.stderr
+
+
+def test_renders_leave_the_api_and_the_site_their_requests_at_once():
+    """A render holds its place in CONCURRENT_REQUESTS for a second or more: with fewer places than
+    two hosts at their bound and the renders, checks' renders took the places of the API's calls."""
+    from newscrawler import settings
+
+    hosts_at_their_bound = 2 * settings.CONCURRENT_REQUESTS_PER_DOMAIN
+    assert settings.CONCURRENT_REQUESTS >= hosts_at_their_bound + settings.NEWS_RENDER_CONCURRENCY

@@ -4,11 +4,12 @@ rendering when the app's API changes."""
 
 from __future__ import annotations
 
+import json
 from datetime import timezone
 
 import pytest
 
-from newscrawler.learning.recipe import DataCall, learn, read_fields, related_page
+from newscrawler.learning.recipe import DataCall, Recipe, learn, read_fields, related_page
 from replica.app import AppFaults, AppReplica, AppSite, app_editions
 from servers import run_crawl
 
@@ -104,6 +105,22 @@ def test_learning_stores_what_rendering_every_article_stores(tmp_path):
     assert learned.stat("news/learn/read") > 0 and learned.stat("news/renders") < len(truth)
     assert rendered.stat("news/renders") == len(truth) and rendered.stat("news/learn/read") == 0
     assert sum("Learned from 3 renders how coinness:" in line for line in learned.log.splitlines()) == 2
+
+
+@pytest.mark.slow
+def test_no_render_is_lost_while_an_edition_learns(tmp_path):
+    """While an edition learns, only the renders it learns from are out, and both editions learn
+    at once: every render either taught or checked (none was still out, for nothing, when its
+    edition had learned), and the articles that waited are read."""
+    with AppReplica(app_editions(seed=21, sections=3, articles=16)) as app:
+        result = crawl_app(tmp_path, app, "learn", AUTOTHROTTLE_ENABLED=False)
+        truth = app.ground_truth()
+    assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    assert set(last_items(result)) == set(truth)
+    assert result.stat("news/learn/learned") == 2
+    assert result.stat("news/learn/too_late") == 0
+    assert result.stat("news/renders/beyond_learning") == 0
+    assert result.stat("news/learn/read") + result.stat("news/renders") - result.stat("news/learn/checked") == len(truth)
 
 
 @pytest.mark.slow
@@ -319,3 +336,76 @@ def test_a_variant_of_the_article_call_is_learned_and_other_articles_read_as_the
     fields = read_fields(recipe, site.article("en", other))
     assert fields["title"] == other.title
     assert instant(fields["published"]) == other.published.astimezone(timezone.utc)
+
+
+def graphql_render(site: AppSite, article) -> tuple[dict, list[DataCall]]:
+    """A render's record where the app asks for its article with GraphQL (`POST /graphql`)."""
+    shown, calls = recorded_render(site, "en", article)
+    body = json.dumps({"query": "query Article($id: Int!, $languageCode: String!) { article(id: $id) { id } }",
+                       "variables": {"id": article.id, "languageCode": "en"}})
+    posted = DataCall(f"{site.api_url}/graphql", "POST", {"content-type": "application/json"}, 200,
+                      {"data": {"article": site.article("en", article)}}, body)
+    return shown, [posted] + calls[1:]
+
+
+def test_a_graphql_post_is_learned_with_its_method_and_body_and_replayed_for_another_article():
+    site = variant_site(graphql=True)
+    article, other = list(site.editions["en"].articles.values())[2:4]
+    recipe = learn(*graphql_render(site, article), str(article.id), "en")
+    assert recipe is not None and recipe.article.method == "POST" and recipe.article.url == "http://api.test/graphql"
+    assert json.loads(recipe.article.body_for(str(other.id), "en"))["variables"] == {"id": other.id, "languageCode": "en"}
+    assert dict(recipe.fields)["title"] == ("data", "article", "title")
+    back = Recipe.from_data(json.loads(json.dumps(recipe.plain)))
+    assert back == recipe and back.article.body_for(str(other.id), "en") == recipe.article.body_for(str(other.id), "en")
+    fields = read_fields(recipe, {"data": {"article": site.article("en", other)}})
+    assert fields["title"] == other.title
+    # A POST whose body names no article would read the learned article for every other one.
+    shown, calls = graphql_render(site, article)
+    fixed = DataCall(calls[0].url, "POST", calls[0].headers, 200, calls[0].data, json.dumps({"query": "{ latest { id } }"}))
+    assert learn(shown, [fixed] + calls[1:], str(article.id), "en") is None
+
+
+def content_call_render(site: AppSite, article) -> tuple[dict, list[DataCall]]:
+    """A render's record where the article call gives the text's id and a second call the text."""
+    from replica.app import content_id
+
+    shown, calls = recorded_render(site, "en", article)
+    text_id = content_id("en", article)
+    text = DataCall(f"{site.api_url}/feed/v1/contents/{text_id}?languageCode=en", "GET", {"origin": site.base_url}, 200,
+                    site.article_text("en", text_id))
+    return shown, [calls[0], text] + calls[1:]
+
+
+def test_a_text_from_a_second_call_is_learned_as_a_recipe_of_two_calls():
+    """The article call gives all but the text and the text's id; the text's call is made from that id."""
+    from newscrawler.learning.recipe import answer_values, finished_fields
+
+    site = variant_site(content_call=True)
+    article, other = list(site.editions["en"].articles.values())[2:4]
+    recipe = learn(*content_call_render(site, article), str(article.id), "en")
+    assert recipe is not None and dict(recipe.fields)["title"] == ("title",) and "body_html" not in dict(recipe.fields)
+    (follow,) = recipe.follow
+    assert follow.call.url == "http://api.test/feed/v1/contents/{answer:0}?languageCode={edition}"
+    assert follow.answer_paths == (("contentId",),) and dict(follow.fields)["body_html"] == ("html",)
+    assert recipe.related is not None
+    answer = site.article("en", other)
+    url = follow.url_for(str(other.id), "en", answer)
+    assert url == f"http://api.test/feed/v1/contents/{answer['contentId']}?languageCode=en"
+    values = {**answer_values(recipe.fields, answer), **answer_values(follow.fields, site.article_text("en", answer["contentId"]))}
+    fields = finished_fields(recipe, values)
+    assert (fields["title"], fields["body"]) == (other.title, "\n\n".join(b.text for b in other.blocks))
+    assert Recipe.from_data(json.loads(json.dumps(recipe.plain))) == recipe
+
+
+@pytest.mark.slow
+def test_renders_at_once_keep_to_the_render_concurrency_whatever_waits_behind_them(tmp_path):
+    """Scrapy hands a download slot's queue over all at once; every render still waits for a place of
+    NEWS_RENDER_CONCURRENCY (each render's browser context is open only while it renders, and it
+    is the memory of the crawl)."""
+    with AppReplica(app_editions(seed=21, sections=3, articles=16)) as app:
+        result = crawl_app(tmp_path, app, "always", NEWS_RENDER_MODE="always", AUTOTHROTTLE_ENABLED=False,
+                           NEWS_RENDER_CONCURRENCY=3, NEWS_RENDERS_PER_CONTEXT=100)
+        truth = app.ground_truth()
+    assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
+    assert set(last_items(result)) == set(truth)
+    assert result.stat("playwright/context_count/max_concurrent") <= 3

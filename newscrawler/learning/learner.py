@@ -1,7 +1,8 @@
 """When to render, per kind of page (a site's edition): learning, reading, checking.
 
-- **learning**: every article is rendered and its data calls recorded; once `learn_renders` renders
-  in a row teach the same recipe (the related call included, once a render showed one), the kind
+- **learning**: articles are rendered and their data calls recorded, no more than `learn_renders` of
+  a kind at once (the others wait: a render in flight when its kind has learned is a render lost,
+  about a second of CPU); once `learn_renders` renders in a row teach the same recipe (the related call included, once a render showed one), the kind
   reads without the browser. A kind that teaches nothing in `max_learning` renders is rendered from
   then on (its pages need the browser: server-rendered pages, an app whose calls we cannot match).
 - **reading**: articles are read from the learned calls; the first `check_first` of them, and one in
@@ -19,9 +20,11 @@ unless that process has found the kind's recipe wrong.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field, replace
 
 from .. import meta as m
+from ..rendering.config import render_config
 from .recipe import Recipe
 
 logger = logging.getLogger(__name__)
@@ -38,11 +41,12 @@ class KindState:
     reads: int = 0             # articles read from the calls since the recipe was adopted
     unchecked: list[str] = field(default_factory=list)  # article URLs read since the last good check
     telling_checks: int = 0    # checks of reads whose candidate publication instants differ
+    asked: int = 0             # article requests made while learning
 
 
 class Learner:
     def __init__(self, crawler, mode: str = "learn", learn_renders: int = 3, check_first: int = 2,
-                 check_every: int = 20, max_learning: int = 12):
+                 check_every: int = 20, max_learning: int = 12, render_timebox_s: float = 60.0):
         self.crawler = crawler
         self.mode = mode
         self.learn_renders = max(1, learn_renders)
@@ -55,13 +59,18 @@ class Learner:
         # learned again and again and wrong each time is given up.
         self.relearned: dict[str, int] = {}
         self.max_relearned = 3
+        # Renders out to teach each kind: article URL -> when it left. One never heard of again (a
+        # redirect that ended elsewhere) stops counting after the longest a render may take.
+        self.teaching: dict[str, dict[str, float]] = {}
+        self.render_timebox_s = render_timebox_s
 
     @classmethod
     def from_crawler(cls, crawler) -> "Learner":
         settings = crawler.settings
         share = settings.getfloat("NEWS_CHECK_SHARE", 0.03)
         return cls(crawler, settings.get("NEWS_RENDER_MODE") or "learn", settings.getint("NEWS_LEARN_RENDERS", 3),
-                   settings.getint("NEWS_CHECK_FIRST", 2), round(1 / share) if share > 0 else 10**9)
+                   settings.getint("NEWS_CHECK_FIRST", 2), round(1 / share) if share > 0 else 10**9,
+                   render_timebox_s=render_config(crawler).timebox_s)
 
     @property
     def stats(self):
@@ -95,6 +104,42 @@ class Learner:
             return False
         in_flight = bool(meta.get(m.RECORD_CALLS)) and self.state(kind).mode == READING
         return bool(meta.get(m.RENDER_AGAIN)) or not in_flight
+
+    def is_learning(self, kind: str) -> bool:
+        return self.mode == "learn" and self.state(kind).mode == LEARNING
+
+    def teaches(self, kind: str) -> bool:
+        """Whether an article request made now is one its kind may learn from: the first
+        `learn_renders` made while it learns. The others are asked for after the listings (they
+        would wait while it learns, taking places the listings of other kinds need)."""
+        if not self.is_learning(kind):
+            return True
+        state = self.state(kind)
+        state.asked += 1
+        return state.asked <= self.learn_renders
+
+    def holds_render(self, kind: str, url: str) -> bool:
+        """Whether a render of an article of this kind waits: its kind is learning and as many renders
+        are out as it still needs to agree. Otherwise the render is let go, counted as teaching."""
+        if not self.is_learning(kind):
+            return False
+        out = self.teaching.setdefault(kind, {})
+        now = time.monotonic()
+        for gone in [u for u, left in out.items() if now - left > self.render_timebox_s]:
+            del out[gone]
+        if url not in out and len(out) >= self.learn_renders - self.state(kind).agreeing:
+            return True
+        out[url] = now
+        return False
+
+    def render_ended(self, kind: str, url: str) -> None:
+        """A render came back (or failed): room for another to teach its kind."""
+        self.teaching.get(kind, {}).pop(url, None)
+
+    def came_too_late(self, kind: str, meta: dict, taught: bool) -> bool:
+        """Whether a render meant to teach came back when its kind had learned from others."""
+        return self.mode == "learn" and not taught and bool(meta.get(m.RECORD_CALLS)) and m.CHECK_OF not in meta \
+            and not meta.get(m.RENDER_AGAIN) and self.state(kind).mode == READING
 
     def records(self, kind: str) -> bool:
         """Whether a render of this kind records the page's data calls (to learn from them)."""
@@ -187,11 +232,13 @@ class Learner:
 
 
 def same_calls(one: Recipe, other: Recipe) -> bool:
-    """Whether two renders taught the same calls: the same article call, each field both found
-    at the same place (an article without a picture teaches no picture's path), the same related
-    call once both saw one."""
+    """Whether two renders taught the same calls: the same article call (URL, method and what it
+    posts), each field both found at the same place (an article without a picture teaches no
+    picture's path), the same related call once both saw one."""
     paths, others = dict(one.fields), dict(other.fields)
-    return one.article.url == other.article.url and all(paths[k] == others[k] for k in paths.keys() & others.keys()) \
+    follows = [(follow.call, follow.answer_paths) for follow in one.follow]
+    return one.article == other.article and all(paths[k] == others[k] for k in paths.keys() & others.keys()) \
+        and follows == [(follow.call, follow.answer_paths) for follow in other.follow] \
         and (one.related is None or other.related is None or one.related.url == other.related.url)
 
 

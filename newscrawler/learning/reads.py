@@ -20,8 +20,8 @@ from .. import meta as m
 from ..conditional import NotModified
 from ..pages import ArticleParseError
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
-from .recipe import (DataCall, Recipe, learn, learn_page, next_related_url, read_fields, read_total, related_page,
-                     related_rows, tells_publication_apart)
+from .recipe import (DataCall, Recipe, answer_values, finished_fields, learn, learn_page, next_related_url, read_total,
+                     related_page, related_rows, tells_publication_apart)
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +94,9 @@ class LearnedReads:
                            dont_filter=not filtered, meta={**meta, **(revisit or {})})
         call = recipe.article.url_for(read["number"], edition)
         read["asked"].append(call)
-        return Request(call, headers=recipe.article.headers,
-                       callback=self.spider.parse_read_article, errback=self.spider.read_failed,
-                       dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
+        return Request(call, method=recipe.article.method, body=recipe.article.body_for(read["number"], edition),
+                       headers=recipe.article.headers, callback=self.spider.parse_read_article,
+                       errback=self.spider.read_failed, dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
 
     def recipe_for(self, read: dict) -> Recipe | None:
         return self.learner.recipe_to_go_on(read["kind"], read.get("recipe"))
@@ -109,11 +109,58 @@ class LearnedReads:
             return
         try:
             data = json.loads(response.text)
-            fields = read_fields(recipe, data)
+            values = answer_values(recipe.fields, data)
+            read["more"] = [follow.url_for(read["number"], read["edition"], data) for follow in recipe.follow]
             read["tells"] = tells_publication_apart(recipe, data)
+            fields = None if recipe.follow else finished_fields(recipe, values)
         except (ValueError, KeyError, TypeError):
             yield from self.render_again(read, "answer_shape")
             return
+        if fields is None:  # the text (or more) comes from calls made with this answer's values
+            read["values"] = values
+            yield from self.more_request(recipe, read, response)
+            return
+        read["item"] = item_fields(fields, self.browser_zone)
+        yield from self.related_then_finish(recipe, read, response)
+
+    def more_request(self, recipe: Recipe, read: dict, response):
+        """The next call after the article call (the text's, by the id its answer gave), on the read's
+        budget of calls, carrying on the read as the related call's pages do."""
+        step = len(read.setdefault("values_from", []))
+        url, follow = read["more"][step], recipe.follow[step]
+        asked = read.setdefault("asked", [])
+        if url in asked or len(asked) >= self.max_calls:
+            reason = "asked twice" if url in asked else f"over its budget of {self.max_calls} calls"
+            yield from self.render_again(read, "answer_shape", f"the call after the article's was {reason} ({url})")
+            return
+        asked.append(url)
+        meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
+        if response.meta.get(m.TAKEN):
+            meta[m.TAKEN] = response.meta[m.TAKEN]
+        yield Request(url, headers=follow.call.headers, callback=self.spider.parse_read_more,
+                      errback=self.spider.read_failed, dont_filter=True, meta=meta)
+
+    def more_answer(self, response):
+        """An answer of a call made after the article call: its fields, then the next call, or the
+        article's fields whole and its related call."""
+        read = response.meta[m.READ_AS]
+        recipe = self.recipe_for(read)
+        if recipe is None or len(read.get("values_from", ())) >= len(recipe.follow):
+            yield self.render_instead(read["url"])
+            return
+        follow = recipe.follow[len(read["values_from"])]
+        try:
+            read["values"].update(answer_values(follow.fields, json.loads(response.text)))
+            read["values_from"].append(response.url)
+            fields = finished_fields(recipe, read["values"]) if len(read["values_from"]) == len(recipe.follow) else None
+        except (ValueError, KeyError, TypeError):
+            yield from self.render_again(read, "answer_shape")
+            return
+        if fields is None:
+            yield from self.more_request(recipe, read, response)
+            return
+        for done in ("values", "values_from", "more"):
+            read.pop(done, None)
         read["item"] = item_fields(fields, self.browser_zone)
         yield from self.related_then_finish(recipe, read, response)
 

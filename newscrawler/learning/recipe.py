@@ -12,12 +12,13 @@ paths. Plain data only: a recipe is logged, compared and shared as it is.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -43,6 +44,7 @@ class DataCall:
     headers: dict
     status: int
     data: object
+    body: str | None = None  # what a POST sent (GraphQL's query and variables)
 
 
 # The article "call" of a site whose server sends the article's page whole (all but what its script
@@ -52,16 +54,53 @@ PAGE_AS_SERVED = "{page}"
 
 @dataclass(frozen=True)
 class CallTemplate:
-    """A call's URL with `{id}`, `{edition}` and `{offset}` where the article's values go."""
+    """A call's URL with `{id}`, `{edition}` and `{offset}` where the article's values go; its
+    method, and the JSON it posts (GraphQL's variables) with the article's values marked alike."""
 
     url: str
     headers: dict = field(default_factory=dict, compare=False)
+    method: str = "GET"
+    body: str | None = None
+
+    def body_for(self, article_id: str, edition: str | None) -> str | None:
+        """The JSON to post for this article: the learned body with its id and edition put back,
+        each of the type the app sent (GraphQL's `Int!` is a number)."""
+        if self.body is None:
+            return None
+        values = {ID: str(article_id), ID_NUMBER: int(article_id) if str(article_id).isdigit() else article_id,
+                  EDITION: edition or ""}
+        return json.dumps(replaced(json.loads(self.body), values), ensure_ascii=False)
 
     def url_for(self, article_id: str, edition: str | None, offset: int | None = None) -> str:
         now = datetime.now(timezone.utc).timestamp()
         return (self.url.replace("{id}", str(article_id)).replace("{edition}", edition or "")
                 .replace("{offset}", str(offset or 0)).replace("{now_ms}", str(int(now * 1000)))
                 .replace("{now_s}", str(int(now))))
+
+
+@dataclass(frozen=True)
+class FollowCall:
+    """A call made after the article call, its URL made from the article call's answer (the text's
+    id the answer gives: `{answer:0}` is the value at `answer_paths[0]`), and the fields it gives."""
+
+    call: CallTemplate
+    fields: tuple = ()
+    answer_paths: tuple = ()
+
+    def url_for(self, article_id: str, edition: str | None, answer) -> str:
+        """Raises KeyError where the article's answer lacks a value the call needs."""
+        url = self.call.url_for(article_id, edition)
+        for index, path in enumerate(self.answer_paths):
+            value = at(answer, path)
+            if value is None or isinstance(value, (dict, list)):
+                raise KeyError(path)
+            url = url.replace(f"{{answer:{index}}}", quote(str(value), safe=""))
+        return url
+
+    @classmethod
+    def from_data(cls, data: dict) -> "FollowCall":
+        return cls(CallTemplate(**data["call"]), tuple((name, tuple(path)) for name, path in data.get("fields") or ()),
+                   tuple(tuple(path) for path in data.get("answer_paths") or ()))
 
 
 @dataclass(frozen=True)
@@ -81,6 +120,8 @@ class Recipe:
     published_zone: str | None = None  # the zone an answer's local times (no offset) are in
     # A related call paged by cursor: ((parameter, key of the previous page's last row), ...).
     related_cursor: tuple = ()
+    # Calls made after the article call that give the fields its answer lacks (the text).
+    follow: tuple = ()
 
     @cached_property
     def plain(self) -> dict:
@@ -96,7 +137,8 @@ class Recipe:
                    CallTemplate(**related) if related else None, tuple(data.get("related_rows") or ()),
                    data.get("related_id"), data.get("related_url"), tuple(total) if total is not None else None,
                    tuple(tuple(path) for path in data.get("published_doubles") or ()), data.get("published_zone"),
-                   tuple(tuple(pair) for pair in data.get("related_cursor") or ()))
+                   tuple(tuple(pair) for pair in data.get("related_cursor") or ()),
+                   tuple(FollowCall.from_data(follow) for follow in data.get("follow") or ()))
 
     @property
     def reads_page(self) -> bool:
@@ -105,12 +147,18 @@ class Recipe:
 
     def describe(self) -> str:
         """One readable line: which call gives which field."""
-        paths = ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in self.fields)
+        paths = described(self.fields)
         cursor = "".join(f" {name}=<last row's {key}>" for name, key in self.related_cursor)
         related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}{cursor}"
                    if self.related else "; no related call")
-        article = "the page as the server sends it" if self.reads_page else f"{self.article.url} ({paths})"
+        posted = f"POST {self.article.body} to " if self.article.method != "GET" else ""
+        paths += "".join(f"; then {follow.call.url} ({described(follow.fields)})" for follow in self.follow)
+        article = "the page as the server sends it" if self.reads_page else f"{posted}{self.article.url} ({paths})"
         return f"article: {article}{related}"
+
+
+def described(fields: tuple) -> str:
+    return ", ".join(f"{name}={'.'.join(map(str, path))}" for name, path in fields)
 
 
 def leaves(data, path: tuple = ()):
@@ -202,6 +250,47 @@ def template_of(url: str, article_id: str, edition: str | None, paging: str | No
     return urlunsplit((parts.scheme, parts.netloc, path, encoded, ""))
 
 
+# Where a posted body holds the article's id (as text, as a number) and its edition.
+ID, ID_NUMBER, EDITION = "{id}", "{id:number}", "{edition}"
+
+
+def replaced(data, values: dict):
+    """`data` (parsed JSON) with every value that is a key of `values` replaced by its value."""
+    if isinstance(data, dict):
+        return {key: replaced(value, values) for key, value in data.items()}
+    if isinstance(data, list):
+        return [replaced(value, values) for value in data]
+    return values.get(data, data) if isinstance(data, str) else data
+
+
+def body_template_of(body: str | None, article_id: str, edition: str | None) -> str | None:
+    """A posted JSON body with the article's id and edition marked; None where it names no article
+    (posting it again would read the learned article, whatever the one asked for)."""
+    try:
+        data = json.loads(body or "")
+    except ValueError:
+        return None
+    found = []
+
+    def mark(value):
+        if isinstance(value, dict):
+            return {key: mark(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [mark(item) for item in value]
+        if isinstance(value, str) and value == article_id:
+            found.append(ID)
+            return ID
+        if isinstance(value, int) and not isinstance(value, bool) and str(value) == article_id:
+            found.append(ID_NUMBER)
+            return ID_NUMBER
+        if edition and value == edition:
+            return EDITION
+        return value
+
+    marked = mark(data)
+    return json.dumps(marked, ensure_ascii=False) if found else None
+
+
 # A parameter that changes with time (a cache-buster `_=<ms since 1970>`): made again for each call.
 NOW_MS, NOW_S = "{now_ms}", "{now_s}"
 
@@ -233,14 +322,90 @@ def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | No
         fields = match_fields(shown, call.data)
         if fields is None:
             continue
-        published = published_paths(shown.get("published"), call.data, zones)
-        recipe = Recipe(CallTemplate(template_of(call.url, article_id, edition), headers_of(call)), tuple(fields))
-        if published:
-            (path, zone), doubles = published[0], tuple(p for p, z in published[1:] if z == published[0][1])
-            recipe = replace(recipe, fields=tuple(sorted(fields + [("published", path)])),
-                             published_doubles=doubles, published_zone=zone)
+        article = call_template(call, article_id, edition)
+        if article is None:
+            continue
+        recipe = with_published(Recipe(article, tuple(fields)), shown, call.data, zones)
         return with_related(recipe, shown.get("related") or [], calls, call, article_id, edition)
+    return learn_with_text_call(shown, calls, article_id, edition, zones)
+
+
+def learn_with_text_call(shown: dict, calls: list[DataCall], article_id: str, edition: str | None,
+                         zones: tuple[str, ...]) -> Recipe | None:
+    """The recipe of an app whose article call gives all but the text, and a second call, made from
+    a value of the first's answer (the text's id), the text."""
+    answered = [call for call in calls if call.status == 200 and isinstance(call.data, (dict, list))]
+    for call in answered:
+        fields = match_fields(shown, call.data, needs_body=False)
+        article = call_template(call, article_id, edition) if fields is not None else None
+        if article is None:
+            continue
+        for other in answered:
+            text = match_fields(shown, other.data, needs_title=False) if other is not call else None
+            follow = follow_call(other, call.data, article_id, edition) if text else None
+            if follow is None:
+                continue
+            own = dict(fields)
+            follow = replace(follow, fields=tuple((name, path) for name, path in text if name not in own))
+            recipe = with_published(Recipe(article, tuple(fields), follow=(follow,)), shown, call.data, zones)
+            return with_related(recipe, shown.get("related") or [], calls, call, article_id, edition)
     return None
+
+
+def follow_call(call: DataCall, answer, article_id: str, edition: str | None) -> FollowCall | None:
+    """`call` as one made after the article call: its URL with the article's id and edition, and
+    the values it takes from the article call's answer, as placeholders; None where its URL names
+    nothing of the article (asked again, it would give the learned article's text for every one)."""
+    if call.method.upper() != "GET":
+        return None
+    url = template_of(call.url, article_id, edition)
+    values = {str(value): path for path, value in leaves(answer) if is_reference(value, article_id, edition)}
+    paths: list[tuple] = []
+
+    def placeholder(raw: str) -> str:
+        path = values.get(unquote_plus(raw))
+        if path is None:
+            return raw
+        if path not in paths:
+            paths.append(path)
+        return f"{{answer:{paths.index(path)}}}"
+
+    base, _, query = url.partition("?")
+    base = "/".join(placeholder(segment) for segment in base.split("/"))
+    query = "&".join(pair.partition("=")[0] + "=" + placeholder(pair.partition("=")[2]) if "=" in pair else pair
+                     for pair in query.split("&")) if query else ""
+    if not paths and "{id}" not in url:
+        return None
+    return FollowCall(CallTemplate(base + ("?" + query if query else ""), headers_of(call)), (), tuple(paths))
+
+
+def is_reference(value, article_id: str, edition: str | None) -> bool:
+    """Whether an answer's value may name another resource in a URL (a text's id): text or a number
+    of four characters or more, neither the article's id nor its edition."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return False
+    text = str(value)
+    return len(text) >= 4 and text not in (article_id, edition) and "/" not in text and " " not in text
+
+
+def with_published(recipe: Recipe, shown: dict, data, zones: tuple[str, ...]) -> Recipe:
+    """The recipe with the path of the article call's answer that gives the shown publication."""
+    published = published_paths(shown.get("published"), data, zones)
+    if not published:
+        return recipe
+    (path, zone), doubles = published[0], tuple(p for p, z in published[1:] if z == published[0][1])
+    return replace(recipe, fields=tuple(sorted(recipe.fields + (("published", path),))),
+                   published_doubles=doubles, published_zone=zone)
+
+
+def call_template(call: DataCall, article_id: str, edition: str | None) -> CallTemplate | None:
+    """The call as a template for any article: its URL, and for a POST its body, with the article's
+    values marked; None for a POST whose body names no article."""
+    url = template_of(call.url, article_id, edition)
+    if call.method.upper() == "GET":
+        return CallTemplate(url, headers_of(call))
+    body = body_template_of(call.body, article_id, edition)
+    return CallTemplate(url, headers_of(call), call.method.upper(), body) if body is not None else None
 
 
 def published_paths(shown, data, zones: tuple[str, ...]) -> list[tuple[tuple, str | None]]:
@@ -267,8 +432,9 @@ def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str
 TEXT_FIELDS = ("title", "section", "image_url", "image_alt", "image_caption")
 
 
-def match_fields(shown: dict, data) -> list | None:
-    """Where in `data` each shown field is; None unless the title and the text are both there.
+def match_fields(shown: dict, data, needs_title: bool = True, needs_body: bool = True) -> list | None:
+    """Where in `data` each shown field is; None unless the title and the text are both there (or
+    the one of them asked for).
     A value is matched as the page shows it: HTML entities an app decodes (`&amp;`, `&#40;`) decoded,
     and the field then read decoded (`DECODED`)."""
     found: dict[str, tuple] = {}
@@ -288,7 +454,7 @@ def match_fields(shown: dict, data) -> list | None:
                 found["body_html"] = path
         elif isinstance(value, list) and value and value == shown.get("tags") and "tags" not in found:
             found["tags"] = path
-    if "title" not in found or "body_html" not in found:
+    if (needs_title and "title" not in found) or (needs_body and "body_html" not in found) or not found:
         return None
     return sorted(found.items())
 
@@ -424,8 +590,20 @@ DECODED = "decoded:"
 def read_fields(recipe: Recipe, data) -> dict:
     """An article's fields from its answer to the article call: what `learn()` matched, by the same
     paths. Raises KeyError when the answer lacks one (an answer of a shape not seen before)."""
-    values = {name: at(data, path) for name, path in recipe.fields if not name.startswith(DECODED)}
-    for name, _ in recipe.fields:
+    return finished_fields(recipe, answer_values(recipe.fields, data))
+
+
+def answer_values(fields: tuple, data) -> dict:
+    """The raw values of one call's answer at the learned paths (KeyError where one is missing)."""
+    return {name: at(data, path) for name, path in fields if not name.startswith(DECODED)}
+
+
+def finished_fields(recipe: Recipe, values: dict) -> dict:
+    """The fields of an article from the raw values its calls gave, as the page shows them. Raises
+    KeyError without a title or a text."""
+    values = dict(values)
+    names = [name for name, _ in recipe.fields] + [name for follow in recipe.follow for name, _ in follow.fields]
+    for name in names:
         if name.startswith(DECODED) and isinstance(values.get(name[len(DECODED):]), str):
             values[name[len(DECODED):]] = html.unescape(values[name[len(DECODED):]])
     if not isinstance(values.get("title"), str) or not isinstance(values.get("body_html"), str):

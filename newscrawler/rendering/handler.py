@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import DownloadTimeoutError
@@ -41,14 +42,33 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
     def __init__(self, crawler):
         super().__init__(crawler)
         config = render_config(crawler)
+        self.scrapy_crawler = crawler
         self.timebox = config.timebox_s
         self.pool = RenderPagePool(config.renders_per_context, config.context_kwargs())
         self.recordings: dict[int, CallRecording] = {}
         self.documents: dict[int, tuple] = {}   # id(page) -> (its listener, the statuses of its documents)
         self.deadlines = IdleDeadlines(crawler)
+        self.places: dict[str, asyncio.Semaphore] = {}  # download slot -> its downloads at once
 
     async def on_launch(self) -> None:
         quiet_closed_target_leftovers(asyncio.get_running_loop())  # the loop Playwright runs in
+
+    async def download_request(self, request, *args, **kwargs):
+        """Every download holds a place of its download slot's concurrency while it runs. Scrapy's
+        downloader hands a slot's queued requests over all at once (each counts as transferring
+        only once its download has started), so a queue behind the render slot became renders at
+        once beyond NEWS_RENDER_CONCURRENCY (23 browser contexts at CONCURRENT_REQUESTS 24), and a
+        host's queue calls beyond CONCURRENT_REQUESTS_PER_DOMAIN."""
+        async with self.place_in(request.meta.get("download_slot")):
+            return await super().download_request(request, *args, **kwargs)
+
+    def place_in(self, key: str | None) -> asyncio.Semaphore | contextlib.nullcontext:
+        slot = self.scrapy_crawler.engine.downloader.slots.get(key) if key is not None else None
+        if slot is None:
+            return contextlib.nullcontext()
+        if key not in self.places:
+            self.places[key] = asyncio.Semaphore(max(1, slot.concurrency))
+        return self.places[key]
 
     async def before_send(self, request) -> None:
         """A plain request of the crawl takes its turn in its host's pace here, as it leaves (after

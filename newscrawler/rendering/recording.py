@@ -1,5 +1,6 @@
 """The data calls a page's own script makes during a render: recorded for learning
-(newscrawler.learning), as plain data (URL, method, the headers the app sent, status, JSON)."""
+(newscrawler.learning), as plain data (URL, method, the headers the app sent, what it posted,
+status, JSON)."""
 
 from __future__ import annotations
 
@@ -34,5 +35,5 @@ class CallRecording:
             except (PlaywrightError, ValueError):
                 continue  # not JSON, or gone with its page: nothing to learn from
             calls.append({"url": response.url, "method": response.request.method, "headers": headers,
-                          "status": response.status, "data": data})
+                          "status": response.status, "data": data, "body": response.request.post_data})
         return calls

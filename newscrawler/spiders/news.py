@@ -56,6 +56,10 @@ def split_arg(value) -> list[str]:
 
 
 KINDS = ("articles", "flashes")
+# The priority of an article asked for while its kind learns from others: behind every listing page
+# (whose priority is minus its depth), so that every kind's listings, and the articles each learns
+# from, go first; by its turn, its kind has mostly learned and it is read.
+WAITS_FOR_LEARNING = -1000
 
 
 def slug_of(text: str | None) -> str:
@@ -264,7 +268,10 @@ class NewsSpider(scrapy.Spider):
             recipe = self.learner.recipe_to_read(self.kind_of(url))
             if recipe is not None:
                 return self.reads.read_request(url, recipe, story=story, revisit=revisit)
-        return self.page_request(url, depth, filtered=True, **story, **revisit)
+        request = self.page_request(url, depth, filtered=True, **story, **revisit)
+        if self.renders_articles and not self.learner.teaches(self.kind_of(url)):
+            request.priority = WAITS_FOR_LEARNING
+        return request
 
     def revisit_meta(self, article_id: str | None) -> dict:
         """A stored article's validators, on its re-visit: a fetch of its page goes out conditional
@@ -299,6 +306,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_read_article(self, response):
         return self.reads.article_answer(response)
+
+    def parse_read_more(self, response):
+        return self.reads.more_answer(response)
 
     def parse_read_page(self, response):
         return self.reads.served_page(response)
@@ -468,6 +478,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response):
         stats = self.crawler.stats
+        self.render_ended(response.request)
         self.follow_start_redirect(response)
         page = self.article_page_of(response)
         if not page.is_article():
@@ -504,9 +515,8 @@ class NewsSpider(scrapy.Spider):
             if not getattr(item, name):
                 stats.inc_value(f"news/field_missing/{name}")
         taught = m.DATA_CALLS in response.meta and self.reads.learn_from(response, item)
-        if response.meta.get("playwright") and \
-                self.learner.renders_beyond_learning(self.kind_of(item.url), response.meta, taught):
-            stats.inc_value("news/renders/beyond_learning")
+        if response.meta.get("playwright"):
+            self.count_render_outcome(self.kind_of(item.url), response.meta, taught)
         item.http_validators = self.page_validators(response)
         if m.CHECK_OF in response.meta:
             yield from self.reads.checked(response, item)
@@ -565,7 +575,21 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Related block %s (%s cards before the timeout): %s", item.related_status,
                            len(item.related), url)
 
+    def count_render_outcome(self, kind: str, meta: dict, taught: bool) -> None:
+        """Renders learning meant to spare, and those that came back to teach a kind that had
+        learned meanwhile (learning's cost)."""
+        if self.learner.renders_beyond_learning(kind, meta, taught):
+            self.crawler.stats.inc_value("news/renders/beyond_learning")
+        elif self.learner.came_too_late(kind, meta, taught):
+            self.crawler.stats.inc_value("news/learn/too_late")
+
+    def render_ended(self, request) -> None:
+        if request.meta.get("playwright"):
+            url = request.meta.get(m.LINKED_AS) or request.url
+            self.learner.render_ended(self.kind_of(url), url)
+
     def article_failed(self, failure):
+        self.render_ended(failure.request)
         if failure.check(NotModified):
             self.unchanged(failure.request)
             return
