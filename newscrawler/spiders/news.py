@@ -45,6 +45,8 @@ from ..urls import host_family, host_of, registrable_domain
 from .outside import link_item, story_of
 
 logger = logging.getLogger(__name__)
+# Statuses a source that reads any answer is handed; redirects (301, 302, 303, 307, 308) are followed.
+ANY_STATUS_BUT_REDIRECTS = [*range(400, 600), 204, 304]
 
 
 def split_arg(value) -> list[str]:
@@ -228,7 +230,9 @@ class NewsSpider(scrapy.Spider):
         if follow.render and self.render.enabled:
             meta.update(self.render_meta(listing_page_methods(self.render, source, self.discovery_state())))
         if follow.any_status:
-            meta.update(handle_httpstatus_all=True, dont_retry=True)
+            # Every answer but a redirect reaches the source (a redirect is followed first: a site
+            # that moved to `www.` answers robots.txt there).
+            meta.update(handle_httpstatus_list=ANY_STATUS_BUT_REDIRECTS, dont_retry=True)
         return Request(self.site.urls.canonicalize(follow.url), callback=self.parse_listing,
                        errback=self.listing_failed, meta=meta)
 
