@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import meta as m
 from ..conditional import NotModified
 from ..pages import ArticleParseError
+from ..refusals import PageRefused
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
 from .recipe import (DataCall, Recipe, answer_values, finished_fields, learn, learn_page, next_related_url, read_total,
                      related_page, related_rows, tells_publication_apart)
@@ -273,6 +274,10 @@ class LearnedReads:
             yield self.spider.outside_story_item(request)
             return
         self.spider.count_failure(failure)
+        if failure.check(PageRefused):
+            # No page to read (a file, a page over the size limit): a render would meet the same.
+            self.spider.remember_failure(request, "refused", gone=False)
+            return
         if status in (401, 403):
             # Refused: the headers the app sent (a token it made at run time) no longer open the
             # API. A render learns them again.
