@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -17,7 +18,7 @@ from newscrawler.follow.watch import FlashWatch
 from replica.app import AppReplica, app_editions
 from replica.flashes import flash_editions
 from replica.publishing import PublishPlan
-from servers import Crawl, wait_until
+from servers import Crawl, kill_outright, wait_until
 
 NOW = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
 
@@ -88,6 +89,23 @@ def stop(crawl: Crawl):
     return result
 
 
+@contextmanager
+def ended_at_exit():
+    """Follow crawls never end by themselves: whatever the test's outcome, none outlives it."""
+    crawls = []
+
+    def started(crawl: Crawl) -> Crawl:
+        crawls.append(crawl)
+        return crawl
+
+    try:
+        yield started
+    finally:
+        for crawl in crawls:
+            if crawl.process.poll() is None:
+                kill_outright(crawl)
+
+
 def flash_polls_in(app) -> int:
     return sum("breaking-news?" in path for path in app.site.requests)
 
@@ -95,16 +113,17 @@ def flash_polls_in(app) -> int:
 @pytest.mark.slow
 def test_a_follow_stopped_mid_poll_and_restarted_stores_everything_published_once(tmp_path, mongo_uri, mongo_db):
     flashes = flash_editions(seed=3, count=10, newest=datetime.now(timezone.utc) - timedelta(minutes=3))
-    with AppReplica(app_editions(seed=3, sections=2, articles=3), flashes=flashes, publish=PLAN) as app:
+    with AppReplica(app_editions(seed=3, sections=2, articles=3), flashes=flashes, publish=PLAN) as app, \
+            ended_at_exit() as started:
         publishing = app.site.publishing
-        first = follow(tmp_path, app, mongo_uri, mongo_db.name, "first")
-        wait_until(lambda: following(first), 90, "the first crawl done, following")
+        first = started(follow(tmp_path, app, mongo_uri, mongo_db.name, "first"))
+        wait_until(lambda: following(first), 240, "the first crawl done, following")
         time.sleep(12)
         polls = flash_polls_in(app)
         wait_until(lambda: flash_polls_in(app) > polls, 10, "a poll under way")
         before = stop(first)                                            # a feed page on its way in
-        second = follow(tmp_path, app, mongo_uri, mongo_db.name, "second")
-        wait_until(lambda: following(second), 90, "the second crawl done, following")
+        second = started(follow(tmp_path, app, mongo_uri, mongo_db.name, "second"))
+        wait_until(lambda: following(second), 240, "the second crawl done, following")
         last_edit = max([t.at for f in publishing_flashes(app) for t in f.texts]
                         + [f.removed_at for f in publishing_flashes(app) if f.removed_at])
         end = max(publishing.at(publishing.horizon_s), last_edit)
