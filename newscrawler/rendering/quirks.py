@@ -62,6 +62,12 @@ def unless_page_closed(route_request):
                 await route.fallback()
             except PlaywrightError:  # the route was finished before the error: nothing waits on it
                 pass
+        except PlaywrightError as error:
+            # A request that waited for its turn in the host's pace may find its route finished
+            # meanwhile (its page navigated on or closed): nothing waits on it any more.
+            if "already handled" not in str(error):
+                raise
+            logger.debug("Route of %s finished while it waited its turn", playwright_request.url)
 
     return route_unless_closed
 
