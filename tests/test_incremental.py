@@ -77,7 +77,9 @@ def test_full_recrawl_on_request(tmp_path, mongo_uri, mongo_db):
         run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name="first")
         again = run_crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name, name="full",
                           args={"incremental": "false"})
-    assert again.stat("news/pages/article") == 10 and again.stat("news/store/unchanged") == 10
+    # Every article fetched again (some twice: checks render a share of the reads once learned).
+    assert again.stat("news/store/unchanged") == 10 and again.stat("news/store/new") == 0
+    assert again.stat("news/pages/article") >= 10
 
 
 def test_sigterm_then_resume_with_the_same_jobdir(tmp_path, mongo_uri, mongo_db):
