@@ -123,6 +123,7 @@ class SharedScheduler(Scheduler):
         settings = crawler.settings
         scheduler.key_ttl = settings.getint("NEWS_REDIS_KEY_TTL", 2 * 86400)
         scheduler.heartbeat_ttl = settings.getint("NEWS_REDIS_HEARTBEAT_TTL", 10)
+        scheduler.prefetch = max(1, settings.getint("NEWS_REDIS_PREFETCH", 4))
         scheduler.owner = uuid.uuid4().hex[:12]
         scheduler.last_rescue = 0.0
         scheduler.in_buffer, scheduler.flushing = [], []
@@ -235,7 +236,8 @@ class SharedScheduler(Scheduler):
             logger.info("Last process of the crawl: its Redis frontier is deleted")
 
     def beat(self) -> None:
-        self.server.set(self.alive_key(self.owner), 1, ex=self.heartbeat_ttl)
+        # The value says whether this process has work under way (peers_at_work).
+        self.server.set(self.alive_key(self.owner), int(self.working()), ex=self.heartbeat_ttl)
         self.server.expire(self.run_key, self.key_ttl)
 
     def check_frontier(self, *args, **kwargs) -> None:
@@ -297,7 +299,18 @@ class SharedScheduler(Scheduler):
             self.redis_away(error)
             return True  # unknown: the frontier may hold work; the stall guard ends a long wait
 
+    def holds_enough(self) -> bool:
+        """This process already holds `NEWS_REDIS_PREFETCH` requests it has not begun to download
+        (waiting for the host's pace, a download slot or a browser page). Taking more would keep them
+        from idle peers: the process that found the listings would hoard the crawl while its peers
+        wait, and a dead process's hoard waits for the heartbeat to expire."""
+        downloader = self.crawler.engine.downloader
+        transferring = sum(len(slot.transferring) for slot in downloader.slots.values())
+        return len(downloader.active) - transferring >= self.prefetch
+
     def next_request(self):
+        if self.holds_enough():
+            return None  # asked again when a download ends (the engine's next call)
         try:
             self.send_unsent()
             request = self.next_from_redis()
@@ -380,6 +393,25 @@ class SharedScheduler(Scheduler):
             self.server.hdel(self.taken_key(self.owner), *tokens)
         except RedisError as error:
             self.redis_away(error)
+
+    def working(self) -> bool:
+        """Whether this process has requests under way: downloading, or answers being parsed (whose
+        links are not queued yet). Articles waiting for a store flush are not work of that kind."""
+        engine = self.crawler.engine
+        parsing = engine.scraper.slot is not None and not engine.scraper.slot.is_idle()
+        return bool(engine.downloader.active) or parsing
+
+    def peers_at_work(self) -> bool:
+        """Whether a live peer said with its last heartbeat that it has requests under way: their
+        answers may queue more. (Unknown while Redis is away: assumed so.)"""
+        try:
+            for key in self.server.scan_iter(match=f"{self.prefix}:alive:*"):
+                if as_text(key) != self.alive_key(self.owner) and as_text(self.server.get(key) or b"") == "1":
+                    return True
+        except RedisError as error:
+            self.redis_away(error)
+            return True
+        return False
 
     def rescue_dead_peers(self) -> None:
         for key in self.server.scan_iter(match=f"{self.prefix}:taken:*"):

@@ -103,9 +103,10 @@ class CrawlReport:
 
 
 class WaitForPeers:
-    """Keeps an idle process open for `NEWS_REDIS_IDLE_BEFORE_CLOSE` seconds: another process may
-    still be rendering an article whose related links will arrive in the shared queue. (A blocking
-    pop would freeze the reactor; the idle signal does not.)"""
+    """Keeps an idle process open while its peers still work (a live process holds taken requests:
+    a listing whose links are not queued yet, an article whose related links may follow), and
+    `NEWS_REDIS_IDLE_BEFORE_CLOSE` seconds after, for the requests their last answers queue. (A
+    blocking pop would freeze the reactor; the idle signal does not.)"""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -125,9 +126,13 @@ class WaitForPeers:
     def busy(self, *args, **kwargs):
         self.idle_since = None
 
+    def peers_at_work(self) -> bool:
+        peers_at_work = getattr(self.crawler.engine.scheduler, "peers_at_work", None)
+        return bool(peers_at_work and peers_at_work())
+
     def spider_idle(self, spider):
         now = time.monotonic()
-        if self.idle_since is None:
+        if self.idle_since is None or self.peers_at_work():
             self.idle_since = now
         if now - self.idle_since < self.patience:
             raise DontCloseSpider("waiting for other processes of this crawl")

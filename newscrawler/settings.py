@@ -193,8 +193,9 @@ NEWS_RENDERS_PER_CONTEXT = 10        # renders one page serves before its contex
 # -- distributed mode (scrapy-redis): off unless REDIS_URL is set --------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 NEWS_CRAWL_ID = os.environ.get("NEWS_CRAWL_ID", "")  # processes of one crawl share it; empty: "default"
-NEWS_REDIS_IDLE_BEFORE_CLOSE = 15    # seconds an idle process waits for its peers' new requests
+NEWS_REDIS_IDLE_BEFORE_CLOSE = 15    # seconds an idle process waits once its peers hold no work
 NEWS_REDIS_HEARTBEAT_TTL = 10        # a process silent this long is dead; its taken requests go back
+NEWS_REDIS_PREFETCH = 4              # requests a process holds before it begins them (the rest stay shared)
 NEWS_REDIS_KEY_TTL = 2 * 86400       # seconds the frontier of a crawl is kept in Redis
 
 # -- pipelines and storage -----------------------------------------------------------------------

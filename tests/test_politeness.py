@@ -59,8 +59,6 @@ def test_plain_fetches_renders_and_the_pages_own_calls_share_one_pace(tmp_path):
     assert gaps[0][0] >= 0.9, gaps[:5]
 
 
-@pytest.mark.xfail(reason="the second process may find the shared frontier empty (the first took every request "
-                          "while it learned), which leaves it nothing to pace", strict=False)
 def test_the_processes_of_one_distributed_crawl_share_one_pace(tmp_path):
     """Two processes of one crawl, one frontier in Redis: the site that asks for 1 s between
     requests sees one stream, not one per process."""

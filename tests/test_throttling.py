@@ -40,11 +40,12 @@ def test_a_host_rate_limited_by_nginx_is_slowed_down_and_loses_nothing(status):
 class NamedWaitSite:
     """A server that lets one request through every `spacing` seconds; any other gets 429 with
     `Retry-After` (seconds, or an HTTP date) and nothing but 429 until that wait has passed.
-    `early` counts requests that came inside a wait they had been told of (after `grace`, the time
-    a request in flight needs to arrive)."""
+    `early` counts requests that came inside a wait they had been told of, after `grace`: the time a
+    request already in flight may need to arrive on a loaded machine. A crawler deaf to the wait
+    sends its next requests at its own pace, well inside it."""
 
     def __init__(self, pages: dict[str, bytes], wait: int = 3, as_date: bool = False, spacing: float = 0.3,
-                 grace: float = 0.3):
+                 grace: float = 1.0):
         self.pages, self.wait, self.as_date, self.spacing, self.grace = pages, wait, as_date, spacing, grace
         self.lock = threading.Lock()
         self.last_ok = 0.0
