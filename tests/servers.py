@@ -11,9 +11,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pymongo
@@ -77,6 +79,52 @@ class LocalServer:
         if self.process:
             stop_process(self.process)
             self.process = None
+
+
+class LoopbackSite:
+    """A small HTTP/1.1 server on a free loopback port, for pages a test writes by hand: a subclass
+    answers each GET in `respond(handler)`, most often with `answer`. A context manager starts and
+    stops it."""
+
+    def __init__(self):
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                site.respond(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+
+    def respond(self, handler: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict | None = None,
+               content_type: str = "text/html; charset=utf-8", length: int | None = None) -> None:
+        """One whole answer; `length` claims a Content-Length other than the body's."""
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body) if length is None else length))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class MongoServer(LocalServer):

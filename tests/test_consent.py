@@ -3,75 +3,46 @@ sets a cookie and sends the reader back. The crawl passes them as a reader's bro
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from servers import crawl_in_process
+from servers import LoopbackSite, crawl_in_process
 from test_serving import article_html
 
 ARTICLE = "/news/2024/05/story-1"
 
 
-class ConsentWall:
+class ConsentWall(LoopbackSite):
     """Articles answer only a reader who has consented (cookie `consent=yes`); anyone else is sent
     to the consent page, which sets the cookie and sends them back. `consent_host`: the consent
     page's host (`localhost`: another host; the site is 127.0.0.1), returning through the site's
     `/consented`, which sets the site's cookie."""
 
     def __init__(self, consent_host: str = "127.0.0.1", wall_everywhere: bool = False):
+        super().__init__()
+        self.consent_host, self.wall_everywhere = consent_host, wall_everywhere
         self.requested: list[str] = []
-        wall = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                wall.requested.append(self.path)
-                parts = urlsplit(self.path)
-                back = parse_qs(parts.query).get("return", ["/"])[0]
-                if parts.path == "/consent":      # the consent page: agreed at once, as a click would
-                    if consent_host == "127.0.0.1":
-                        return self.answer(302, headers={"Location": back, "Set-Cookie": "consent=yes; Path=/"})
-                    return self.answer(302, headers={"Location": f"{wall.base_url}/consented?return={back}"})
-                if parts.path == "/consented":
-                    return self.answer(302, headers={"Location": back, "Set-Cookie": "consent=yes; Path=/"})
-                if "consent=yes" not in (self.headers.get("Cookie") or ""):
-                    if parts.path == ARTICLE or wall_everywhere:
-                        consent = f"http://{consent_host}:{wall.port}/consent?return={self.path}"
-                        return self.answer(302, headers={"Location": consent})
-                if parts.path == ARTICLE:
-                    return self.answer(200, article_html(1).encode())
-                if parts.path == "/":
-                    return self.answer(200, f'<html><body><a href="{ARTICLE}">Story</a></body></html>'.encode())
-                return self.answer(404, b"Not found")
-
-            def answer(self, status, body=b"", headers=None):
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> "ConsentWall":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, handler):
+        self.requested.append(handler.path)
+        parts = urlsplit(handler.path)
+        back = parse_qs(parts.query).get("return", ["/"])[0]
+        consented = "consent=yes" in (handler.headers.get("Cookie") or "")
+        if parts.path == "/consent":      # the consent page: agreed at once, as a click would
+            if self.consent_host == "127.0.0.1":
+                return self.answer(handler, 302, headers={"Location": back, "Set-Cookie": "consent=yes; Path=/"})
+            return self.answer(handler, 302, headers={"Location": f"{self.base_url}/consented?return={back}"})
+        if parts.path == "/consented":
+            return self.answer(handler, 302, headers={"Location": back, "Set-Cookie": "consent=yes; Path=/"})
+        if not consented and (parts.path == ARTICLE or self.wall_everywhere):
+            consent = f"http://{self.consent_host}:{self.port}/consent?return={handler.path}"
+            return self.answer(handler, 302, headers={"Location": consent})
+        if parts.path == ARTICLE:
+            return self.answer(handler, 200, article_html(1).encode())
+        if parts.path == "/":
+            return self.answer(handler, 200, f'<html><body><a href="{ARTICLE}">Story</a></body></html>'.encode())
+        return self.answer(handler, 404, b"Not found")
 
 
 @pytest.mark.parametrize("consent_host", ["127.0.0.1", "localhost"])

@@ -3,13 +3,11 @@ again. Judged on saved markup, then passed by a real crawl through Chromium."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from newscrawler.pages.gates import COOKIE_GATE, SCRIPT_REDIRECT, page_gate
-from servers import crawl_in_process, run_crawl
+from servers import LoopbackSite, crawl_in_process, run_crawl
 
 ARTICLE = ('<!DOCTYPE html><html lang="en"><head><title>The story</title>'
            '<meta property="og:type" content="article">'
@@ -39,44 +37,20 @@ def test_a_gate_is_told_from_a_page(html, verdict):
     assert page_gate(html) == verdict
 
 
-class GatedSite:
+class GatedSite(LoopbackSite):
     """`/news/2024/05/redirect` sends the browser to the article by script; `/news/2024/05/gated`
     shows a cookie gate to whoever has not its cookie, and the article to whoever has."""
 
-    def __init__(self):
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                if self.path == "/news/2024/05/redirect":
-                    body = REDIRECT
-                elif self.path == "/news/2024/05/the-story":
-                    body = ARTICLE
-                elif self.path == "/news/2024/05/gated":
-                    body = ARTICLE if "passed=1" in (self.headers.get("Cookie") or "") else COOKIE
-                else:
-                    body = None
-                data = (body or "Not found").encode()
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, handler):
+        if handler.path == "/news/2024/05/redirect":
+            body = REDIRECT
+        elif handler.path == "/news/2024/05/the-story":
+            body = ARTICLE
+        elif handler.path == "/news/2024/05/gated":
+            body = ARTICLE if "passed=1" in (handler.headers.get("Cookie") or "") else COOKIE
+        else:
+            body = None
+        self.answer(handler, 200 if body else 404, (body or "Not found").encode())
 
 
 def test_a_gate_that_cannot_be_rendered_is_said_not_passed_over():

@@ -4,9 +4,7 @@ pages, a decompression bomb, JSON named as text. In-process crawls against serve
 from __future__ import annotations
 
 import gzip
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
@@ -16,7 +14,7 @@ from newscrawler import meta
 from newscrawler.refusals import PageRefused, RefusalMiddleware
 from replica import Replica, SiteContent
 from replica.server import compress
-from servers import crawl_in_process
+from servers import LoopbackSite, crawl_in_process
 
 
 @pytest.mark.parametrize("coding", ["auto", "gzip", "deflate", "br", "zstd"])
@@ -46,48 +44,25 @@ def sitemap_xml(base: str, paths: list[str]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
 
 
-class Site:
+class Site(LoopbackSite):
     """A server answering fixed paths: `pages[path] = (content_type, body, headers)`, with the status
     in `statuses[path]` (200 for a page, 404 for any other path); `requested` lists the paths asked."""
 
     def __init__(self):
+        super().__init__()
         self.pages: dict[str, tuple[str, bytes, dict]] = {}
         self.statuses: dict[str, int] = {}
         self.claimed_lengths: dict[str, int] = {}   # a Content-Length other than the body's
         self.requested: list[str] = []
-        pages, statuses, requested, claimed = self.pages, self.statuses, self.requested, self.claimed_lengths
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                requested.append(self.path)
-                found = pages.get(self.path)
-                content_type, body, headers = found or ("text/plain", b"Not found", {})
-                self.send_response(statuses.get(self.path, 200 if found else 404))
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(claimed.get(self.path, len(body))))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-                if self.path in claimed:
-                    self.close_connection = True   # the rest it promised never comes
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> "Site":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, handler):
+        self.requested.append(handler.path)
+        found = self.pages.get(handler.path)
+        content_type, body, headers = found or ("text/plain", b"Not found", {})
+        self.answer(handler, self.statuses.get(handler.path, 200 if found else 404), body, headers, content_type,
+                    length=self.claimed_lengths.get(handler.path))
+        if handler.path in self.claimed_lengths:
+            handler.close_connection = True   # the rest it promised never comes
 
 
 def crawl_generic(site: Site, **args):
@@ -258,54 +233,37 @@ def test_the_replica_compresses_as_the_client_asks():
     assert choose_encoding("gzip", "") == "gzip"      # a server that compresses unasked
 
 
-class TricklingSite:
+class TricklingSite(LoopbackSite):
     """One article page at `/news/2024/05/slow-story`, sent in chunks of `chunk` bytes every `pause`
     seconds; with `stall_after`, nothing more comes after that many chunks (the connection stays open)."""
 
+    PATH = "/news/2024/05/slow-story"
+
     def __init__(self, chunk: int = 400, pause: float = 0.25, stall_after: int | None = None):
-        body = article_html(3, "x" * 6000).encode()
+        super().__init__()
+        self.body = article_html(3, "x" * 6000).encode()
+        self.chunk, self.pause, self.stall_after = chunk, pause, stall_after
         self.requests = 0
-        site = self
+        self.url = self.base_url + self.PATH
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                if self.path != "/news/2024/05/slow-story":
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                site.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                for number, start in enumerate(range(0, len(body), chunk)):
-                    if stall_after is not None and number >= stall_after:
-                        time.sleep(30)
-                        return
-                    try:
-                        self.wfile.write(body[start:start + chunk])
-                        self.wfile.flush()
-                    except OSError:
-                        return  # the client gave up
-                    time.sleep(pause)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/news/2024/05/slow-story"
-
-    def __enter__(self) -> "TricklingSite":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, handler):
+        if handler.path != self.PATH:
+            return self.answer(handler, 404)
+        self.requests += 1
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(self.body)))
+        handler.end_headers()
+        for number, start in enumerate(range(0, len(self.body), self.chunk)):
+            if self.stall_after is not None and number >= self.stall_after:
+                time.sleep(30)
+                return
+            try:
+                handler.wfile.write(self.body[start:start + self.chunk])
+                handler.wfile.flush()
+            except OSError:
+                return  # the client gave up
+            time.sleep(self.pause)
 
 
 @pytest.mark.slow

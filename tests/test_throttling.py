@@ -6,12 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from replica import Replica, SiteContent
-from servers import crawl_in_process
+from servers import LoopbackSite, crawl_in_process
 
 
 def listed_urls(replica) -> set[str]:
@@ -37,7 +36,7 @@ def test_a_host_rate_limited_by_nginx_is_slowed_down_and_loses_nothing(status):
     assert len(refused) <= 12, len(refused)
 
 
-class NamedWaitSite:
+class NamedWaitSite(LoopbackSite):
     """A server that lets one request through every `spacing` seconds; any other gets 429 with
     `Retry-After` (seconds, or an HTTP date) and nothing but 429 until that wait has passed.
     `early` counts requests that came inside a wait they had been told of, after `grace`: the time a
@@ -53,34 +52,14 @@ class NamedWaitSite:
         self.blocked_until = 0.0
         self.refused = 0
         self.early = 0
-        site = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                retry_after = site.admit()
-                if retry_after is not None:
-                    self.answer(429, b"Too many requests", {"Retry-After": retry_after})
-                    return
-                body = site.pages.get(self.path)
-                self.answer(200 if body else 404, body or b"Not found", {})
-
-            def answer(self, status, body, headers):
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def respond(self, handler):
+        retry_after = self.admit()
+        if retry_after is not None:
+            return self.answer(handler, 429, b"Too many requests", {"Retry-After": retry_after})
+        body = self.pages.get(handler.path)
+        self.answer(handler, 200 if body else 404, body or b"Not found")
 
     def admit(self) -> str | None:
         """None to answer the page, else the `Retry-After` to send."""
@@ -102,14 +81,6 @@ class NamedWaitSite:
         if self.as_date:
             return formatdate(until + 1, usegmt=True)  # whole seconds: the wait rounded up
         return str(max(1, round(until - time.time() + 0.5)))
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def article_page(number: int) -> bytes:
