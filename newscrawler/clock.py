@@ -21,7 +21,8 @@ class CrawlClock:
     def __init__(self, offset_s: float = 0.0, tolerance_s: float = 30.0):
         self.offset = timedelta(seconds=offset_s)
         self.tolerance = timedelta(seconds=tolerance_s)
-        self.skew = timedelta(0)  # the database's clock minus this machine's
+        self.skew = timedelta(0)  # the database's clock minus this machine's, when beyond the tolerance
+        self.database_skew = timedelta(0)  # the same, however small (`database_now`)
 
     @classmethod
     def from_settings(cls, settings) -> "CrawlClock":
@@ -35,6 +36,12 @@ class CrawlClock:
     def now(self) -> datetime:
         return machine_now() + self.skew + self.offset
 
+    def database_now(self) -> datetime:
+        """MongoDB's own clock as far as this machine knows it (corrected by the last skew measured,
+        however small; no rehearsal offset): to compare with times the database stamps itself
+        (`$$NOW`)."""
+        return machine_now() + self.database_skew
+
     def follow(self, server_now: datetime, machine: datetime | None = None) -> timedelta:
         """Take the database's time (`server_now`, read just now) as the crawl's; returns how far
         this machine's clock (`machine`, default: read now) is off, and WARNs when it is off by more
@@ -42,6 +49,7 @@ class CrawlClock:
         machine = machine or machine_now()
         server_now = server_now if server_now.tzinfo else server_now.replace(tzinfo=timezone.utc)
         skew = server_now - machine
+        self.database_skew = skew
         if abs(skew) > self.tolerance:
             self.skew = skew
             logger.warning("This machine's clock is %.0f s %s MongoDB's: the crawl stamps MongoDB's time "

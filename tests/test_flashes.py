@@ -1,9 +1,13 @@
 """Flashes without a crawl: rows read as items, the feed walk's stopping rule, the flash store
-(real MongoDB), and the replica's flash API, publishing included."""
+(real MongoDB), its pipeline's dead letters and their replay, and the replica's flash API,
+publishing included."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -11,14 +15,21 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
 
+from newscrawler.extensions import crawl_failed, summary
 from newscrawler.flashes.feed import FeedMark, FeedWalk, FlashFeed, FlashFeedError
+from newscrawler.flashes.pipeline import FlashStorePipeline
 from newscrawler.flashes.rows import FlashRowError, RowContext, flash_body, read_flash_row
-from newscrawler.flashes.store import FlashStore
+from newscrawler.flashes.store import FlashDoc, FlashStore
+from newscrawler.storage import crawl_store
+from newscrawler.storage.deadletter import DeadLetterFile, read_records
 from newscrawler.storage.mongo import MongoArticleStore
 from replica.app import AppReplica, app_editions
 from replica.flashes import flash_editions
 from replica.publishing import PublishPlan
+from servers import BIN, ROOT, free_port, scrapy_env
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
@@ -152,6 +163,122 @@ def test_what_a_crawl_recalls_of_an_edition(flash_store):
     assert stored.newest == FeedMark(datetime(2026, 12, 5, 5, 0, tzinfo=timezone.utc), 5005)
     assert sorted(stored.recent) == ["coinness:en:5003", "coinness:en:5005"]
     assert flash_store.stored("coinness", "ko", NOW).newest is None
+
+
+# -- flashes that cannot be stored: dead letters, and their replay ---------------------------------
+def dead_lettering_crawler(tmp_path, **settings):
+    """A crawler whose dead letters go to `tmp_path/dl-crawl.jsonl`; MongoDB unreachable unless given."""
+    return get_crawler(settings_dict={
+        "MONGO_URI": f"mongodb://127.0.0.1:{free_port()}", "MONGO_CONNECT_TIMEOUT": 0.3, "MONGO_WRITE_RETRIES": 2,
+        "MONGO_RETRY_BACKOFF": 0.01, "NEWS_DEADLETTER_PATH": str(tmp_path / "dl-%(spider)s.jsonl"), **settings})
+
+
+def store_flashes(crawler, rows: list[dict]) -> None:
+    """A crawl's life for the flash pipeline: opened, `rows` read as flashes, closed."""
+    async def crawl():
+        pipeline = build_from_crawler(FlashStorePipeline, crawler)
+        await pipeline.open_spider()
+        for row in rows:
+            await pipeline.process_item(read_flash_row(row, CONTEXT, NOW))
+        await pipeline.close_spider()
+    try:
+        asyncio.run(crawl())
+    finally:
+        crawl_store(crawler).close()  # what spider_closed does in a crawl
+
+
+def replay(mongo_uri: str, mongo_db, path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "scrapy"), "replay", str(path)], cwd=ROOT, capture_output=True, text=True,
+                          env=scrapy_env(MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name), timeout=120)
+
+
+ROWS = [ROW, {**ROW, "id": 5013, "title": "ETH follows", "publishAt": "2026-12-05T08:20:00.000Z"}]
+
+
+def test_flashes_mongodb_cannot_take_go_to_the_dead_letter_file(tmp_path):
+    crawler = dead_lettering_crawler(tmp_path)
+    store_flashes(crawler, ROWS)
+    records = read_records(tmp_path / "dl-crawl.jsonl")
+    assert [(r["kind"], r["key"]) for r in records] == [("flash", "coinness:en:5012"), ("flash", "coinness:en:5013")]
+    assert records[0]["fields"]["title"] == ROW["title"] and records[0]["fields"]["published_at"] == \
+        datetime(2026, 12, 5, 8, 14, 10, tzinfo=timezone.utc)
+    assert "unreachable" in records[0]["error"] and records[0]["read_at"] is not None
+    stats = crawler.stats.get_stats()
+    assert (stats["news/store/dead_lettered"], stats["news/store/dead_lettered/flashes"]) == (2, 2)
+    assert stats["news/flashes/store/retries"] == 2       # one batch, tried twice (MONGO_WRITE_RETRIES)
+    assert stats["news/store/deadletter_file"] == str(tmp_path / "dl-crawl.jsonl")
+    assert summary(stats)["dead_lettered"] == 2 and not crawl_failed(stats)     # kept, not lost
+
+
+def test_a_flash_the_server_refuses_goes_to_the_dead_letter_file(mongo_uri, mongo_db, tmp_path):
+    """Not a lost connection: the server refuses the write (a validator here; a permission, a full
+    disk elsewhere). The flash is dead-lettered with the server's reason."""
+    mongo_db.create_collection("flashes", validator={"$jsonSchema": {"required": ["never_there"]}})
+    crawler = dead_lettering_crawler(tmp_path, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
+    store_flashes(crawler, [ROW])
+    records = read_records(tmp_path / "dl-crawl.jsonl")
+    assert [(r["kind"], r["key"]) for r in records] == [("flash", "coinness:en:5012")] and records[0]["error"]
+    assert crawler.stats.get_value("news/store/dead_lettered/flashes") == 1
+    assert mongo_db.flashes.count_documents({}) == 0
+
+
+def test_flashes_neither_mongodb_nor_the_disk_takes_are_lost_loudly(tmp_path, caplog):
+    """The dead-letter path unwritable too (a full disk, a missing mount): what the crawl held is
+    lost, and said as for articles: one ERROR with the count, `news/lost/flashes`, a failed crawl."""
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the dead letters' folder should be")
+    crawler = dead_lettering_crawler(tmp_path, NEWS_DEADLETTER_PATH=f"{blocked}/dl.jsonl")
+    with caplog.at_level(logging.WARNING):
+        store_flashes(crawler, ROWS)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR and "lost" in r.getMessage()]
+    assert len(errors) == 1 and errors[0].startswith("2 flashes scraped by this crawl are lost")
+    stats = crawler.stats.get_stats()
+    assert stats["news/lost/flashes"] == 2 and "news/store/dead_lettered" not in stats
+    assert summary(stats)["lost"] == 2 and crawl_failed(stats)      # `scrapy crawl` exits 1
+
+
+def test_replay_stores_dead_lettered_flashes_into_the_flashes_collection(tmp_path, mongo_uri, mongo_db):
+    store_flashes(dead_lettering_crawler(tmp_path), ROWS)
+    path = tmp_path / "dl-crawl.jsonl"
+    read_at = {r["key"]: r["read_at"] for r in read_records(path)}
+    done = replay(mongo_uri, mongo_db, path)
+    assert done.returncode == 0, done.stderr
+    assert "flashes_new=2" in done.stdout and "new=0," in done.stdout
+    assert mongo_db.articles.count_documents({}) == 0
+    stored = mongo_db.flashes.find_one({"_id": "coinness:en:5012"})
+    assert (stored["title"], stored["version"], stored["removed_at"]) == (ROW["title"], 1, None)
+    # Seen when it was read, not when it was replayed.
+    assert stored["first_seen_at"] == stored["last_seen_at"] == \
+        read_at["coinness:en:5012"].replace(microsecond=read_at["coinness:en:5012"].microsecond // 1000 * 1000)
+    again = replay(mongo_uri, mongo_db, path)                       # idempotent
+    assert again.returncode == 0 and "flashes_new=0" in again.stdout and "flashes_unchanged=2" in again.stdout
+    assert mongo_db.flashes.count_documents({}) == 2 and mongo_db.flash_versions.count_documents({}) == 0
+
+
+def server_now(mongo_db) -> datetime:
+    time.sleep(0.01)  # the server's clock keeps milliseconds
+    moment = mongo_db.client.admin.command("hello")["localTime"]
+    time.sleep(0.01)
+    return moment
+
+
+def test_a_late_replay_never_undoes_a_later_reading_or_a_removal(tmp_path, flash_store, mongo_uri, mongo_db):
+    """A flash corrected or removed since its dead letter was read stays as the later crawl left it."""
+    corrected, removed, unseen = ROW, {**ROW, "id": 5013}, {**ROW, "id": 5014}
+    flash_store.write({"coinness:en:5012": fields_of(corrected), "coinness:en:5013": fields_of(removed)})
+    read_at = server_now(mongo_db)                                   # the dead letters' reading
+    flash_store.write({"coinness:en:5012": fields_of({**corrected, "title": "Corrected"})})   # a later crawl's
+    flash_store.mark_removed(["coinness:en:5013"])
+    dead = DeadLetterFile(str(tmp_path / "dl.jsonl"))
+    dead.write([FlashDoc(f"coinness:en:{row['id']}", fields_of(row), read_at).to_record()
+                for row in (corrected, removed, unseen)], "MongoDB unreachable")
+    done = replay(mongo_uri, mongo_db, dead.path)
+    assert done.returncode == 0, done.stderr
+    assert "flashes_new=1" in done.stdout and "flashes_stale=2" in done.stdout
+    assert (mongo_db.flashes.find_one({"_id": "coinness:en:5012"})["title"], mongo_db.flash_versions.count_documents({})) \
+        == ("Corrected", 1)                                          # the correction's own previous version only
+    assert mongo_db.flashes.find_one({"_id": "coinness:en:5013"})["removed_at"] is not None
+    assert mongo_db.flashes.find_one({"_id": "coinness:en:5014"})["title"] == ROW["title"]
 
 
 # -- the replica's flashes -----------------------------------------------------------------------

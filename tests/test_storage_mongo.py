@@ -17,7 +17,7 @@ from newscrawler.memory.known import known_articles
 from newscrawler.pipelines.store import MongoStorePipeline
 from newscrawler.signals import store_flush_started
 from newscrawler.storage import crawl_store
-from newscrawler.storage.deadletter import DeadLetterFile, read_records
+from newscrawler.storage.deadletter import DeadLetterFile, crawl_dead_letters, read_records
 from newscrawler.storage.mongo import ArticleDoc, MongoArticleStore, StoreUnavailable, mask_uri, safe_keys
 from servers import BIN, ROOT, free_port, scrapy_env
 
@@ -208,6 +208,39 @@ def test_dead_letters_replay_idempotently(tmp_path, mongo_uri, mongo_db):
     assert mongo_db.articles.find_one({"_id": "replica:2"})["published_at"] == T0
 
 
+# Two lines as crawlers wrote them before flashes had dead letters of their own: still replayed.
+EARLIER_DEAD_LETTERS = (
+    '{"kind": "article", "key": "replica:7", "fields": {"site": "replica", "article_id": "7", '
+    '"url": "http://site.test/article/7/a", "title": "Title 7", "body": "Body.", "content_hash": "hash-7", '
+    '"related": [], "related_status": "complete", "published_at": {"$date": "2025-11-20T12:00:00Z"}}, '
+    '"aliases": [], "error": "MongoDB unreachable at mongodb://127.0.0.1:27017 (database \'news\') after 4 '
+    'attempts: ServerSelectionTimeoutError"}\n'
+    '{"kind": "aliases", "key": "replica:7", "urls": ["http://site.test/article/7"], '
+    '"error": "article not stored yet"}\n')
+
+
+def test_article_dead_letters_written_before_flashes_had_theirs_still_replay(tmp_path, mongo_uri, mongo_db):
+    path = tmp_path / "news-20251120T120000Z.jsonl"
+    path.write_text(EARLIER_DEAD_LETTERS)
+    done = subprocess.run([str(BIN / "scrapy"), "replay", str(path)], cwd=ROOT, capture_output=True, text=True,
+                          env=scrapy_env(MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("new=1, updated=0, unchanged=0") and "aliases=1" in done.stdout
+    article = mongo_db.articles.find_one({"_id": "replica:7"})
+    assert (article["published_at"], article["aliases"]) == (T0, ["http://site.test/article/7"])
+    assert mongo_db.flashes.count_documents({}) == 0
+
+
+def test_a_record_of_a_kind_replay_does_not_know_is_said_and_fails_the_replay(tmp_path, mongo_uri, mongo_db):
+    """Written by a newer crawler, or by hand: never dropped in silence; the rest is stored."""
+    path = tmp_path / "dl.jsonl"
+    path.write_text(EARLIER_DEAD_LETTERS + '{"kind": "podcast", "key": "replica:p1", "error": "down"}\n')
+    done = subprocess.run([str(BIN / "scrapy"), "replay", str(path)], cwd=ROOT, capture_output=True, text=True,
+                          env=scrapy_env(MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name), timeout=120)
+    assert done.returncode == 1 and "1 records of kind 'podcast'" in done.stderr and "failed=1" in done.stdout
+    assert mongo_db.articles.count_documents({}) == 1
+
+
 def test_replay_of_a_corrupt_file_fails_clearly(tmp_path, mongo_uri):
     path = tmp_path / "bad.jsonl"
     path.write_text("{not json\n")
@@ -284,13 +317,15 @@ def test_dead_letters_the_file_cannot_take_yet_are_kept_and_written_later(tmp_pa
     crawler = get_crawler(settings_dict={"MONGO_URI": "mongodb://127.0.0.1:1", "NEWS_DEADLETTER_PATH": str(tmp_path)})
     crawler.stats.open_spider()
     pipeline = MongoStorePipeline(crawler, MongoArticleStore("mongodb://127.0.0.1:1"))
+    dead_letters = crawl_dead_letters(crawler)
     (tmp_path / "full").write_text("")                      # a file where the directory should be
-    pipeline.deadletter = DeadLetterFile(str(tmp_path / "full" / "dl.jsonl"))
+    dead_letters.file = DeadLetterFile(str(tmp_path / "full" / "dl.jsonl"))
     pipeline.dead_letter([doc("1").to_record()], "down")
     assert crawler.stats.get_value("news/store/deadletter_unwritten") == 1
-    pipeline.deadletter = DeadLetterFile(str(tmp_path / "room" / "dl.jsonl"))
-    pipeline.dead_letter([doc("2").to_record()], "down")
-    assert [r["key"] for r in read_records(pipeline.deadletter.path)] == ["replica:1", "replica:2"]
+    dead_letters.file = DeadLetterFile(str(tmp_path / "room" / "dl.jsonl"))
+    pipeline.dead_letter([doc("2").to_record()], "down again")
+    assert [(r["key"], r["error"]) for r in read_records(dead_letters.file.path)] == \
+        [("replica:1", "down"), ("replica:2", "down again")]     # each with its own reason
     assert crawler.stats.get_value("news/store/dead_lettered") == 2
 
 

@@ -1,7 +1,8 @@
 """MongoDB storage of flashes: their own collection (`MONGO_FLASH_COLLECTION`) beside the articles,
 earlier versions in `MONGO_FLASH_VERSIONS_COLLECTION`, on the crawl's one client.
 
-Times are the database's (`$$NOW` in update pipelines): `first_seen_at`, `last_seen_at`, and
+Times are the database's (`$$NOW` in update pipelines; a replayed dead letter's `first_seen_at` and
+`last_seen_at` are when it was read, on the database's clock): `first_seen_at`, `last_seen_at`, and
 `updated_at`, which moves whenever a field a consumer reads changes (a correction, new vote
 counts, a removal), never for `last_seen_at` alone. A changed title or text makes a new version (the
 old document kept in the versions collection); vote counts and other fields are refreshed in place.
@@ -19,7 +20,8 @@ import pymongo
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from ..storage.mongo import StoreUnavailable, comparable
+from ..storage.deadletter import FLASH
+from ..storage.mongo import StoreUnavailable, as_utc, comparable
 from .feed import FeedMark, mark_of
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,23 @@ class StoredFlashes:
 
     newest: FeedMark | None = None
     recent: dict[str, FeedMark] = field(default_factory=dict)  # key -> place, of flashes not marked removed
+
+
+@dataclass
+class FlashDoc:
+    """One flash ready to store (`fields`: the item's), and when it was read on the database's clock:
+    a late replay of its dead letter never undoes what a later reading stored (`newer_in_store`)."""
+
+    key: str
+    fields: dict
+    read_at: datetime | None = None
+
+    def to_record(self) -> dict:
+        return {"kind": FLASH, "key": self.key, "fields": self.fields, "read_at": self.read_at}
+
+    @classmethod
+    def from_record(cls, record: dict) -> "FlashDoc":
+        return cls(record["key"], record["fields"], record.get("read_at"))
 
 
 @dataclass
@@ -103,10 +122,24 @@ class FlashStore:
                 stored.recent[doc["_id"]] = mark
         return stored
 
+    def newer_in_store(self, docs: list[FlashDoc]) -> set[str]:
+        """The keys of `docs` whose stored flash tells a later state than they do: seen again, or
+        marked removed, after they were read. A dead letter replayed late must not bring back an
+        earlier text, earlier vote counts, or a flash the site has removed since."""
+        read_at = {doc.key: as_utc(doc.read_at) for doc in docs if doc.read_at is not None}
+        if not read_at:
+            return set()
+        stored = self.flashes.find({"_id": {"$in": list(read_at)}}, {"last_seen_at": 1, "removed_at": 1})
+        return {doc["_id"] for doc in stored
+                if any(isinstance(doc.get(name), datetime) and as_utc(doc[name]) > read_at[doc["_id"]]
+                       for name in ("last_seen_at", "removed_at"))}
+
     # -- writing ---------------------------------------------------------------------------------
-    def write(self, docs: dict[str, dict]) -> FlashWriteResult:
+    def write(self, docs: dict[str, dict], read_at: dict[str, datetime] | None = None) -> FlashWriteResult:
         """Store flashes (`key -> fields`): new ones inserted, changed ones versioned or refreshed,
-        every one seen now. Idempotent. Raises ConnectionFailure when the server is unreachable."""
+        every one seen now, or when `read_at` says it was read (a replay: `last_seen_at` then tells
+        the reading, which `newer_in_store` compares with). Idempotent. Raises ConnectionFailure
+        when the server is unreachable."""
         result = FlashWriteResult()
         if not docs:
             return result
@@ -114,18 +147,19 @@ class FlashStore:
         ops, versions, outcome = [], [], {}
         for key, fields in docs.items():
             old = existing.get(key)
+            seen = {"$literal": read_at[key]} if read_at and read_at.get(key) else NOW
             if old is None:
-                ops.append(self.insert_op(key, fields))
+                ops.append(self.insert_op(key, fields, seen))
                 outcome[key] = "new"
             elif old.get("content_hash") != fields.get("content_hash"):
                 versions.append(self.version_op(old))
-                ops.append(self.new_version_op(key, fields, old))
+                ops.append(self.new_version_op(key, fields, old, seen))
                 outcome[key] = "updated"
             elif changed := changed_fields(fields, old):
-                ops.append(self.refresh_op(key, changed))
+                ops.append(self.refresh_op(key, changed, seen))
                 outcome[key] = "refreshed"
             else:
-                ops.append(UpdateOne({"_id": key}, [{"$set": {"last_seen_at": NOW}}]))
+                ops.append(UpdateOne({"_id": key}, [{"$set": {"last_seen_at": seen}}]))
                 outcome[key] = "unchanged"
         if versions:
             self.versions.bulk_write(versions, ordered=False)
@@ -145,24 +179,24 @@ class FlashStore:
             return {e["index"]: e.get("errmsg", "write error") for e in error.details.get("writeErrors", [])}
 
     @staticmethod
-    def insert_op(key: str, fields: dict) -> UpdateOne:
+    def insert_op(key: str, fields: dict, seen=NOW) -> UpdateOne:
         # An upsert, not an insert: only an update pipeline can take the database's clock.
         return UpdateOne({"_id": key}, [{"$set": {
             **literal(fields), "version": {"$ifNull": ["$version", 1]}, "schema_version": SCHEMA_VERSION,
-            "first_seen_at": {"$ifNull": ["$first_seen_at", NOW]}, "last_seen_at": NOW, "updated_at": NOW,
+            "first_seen_at": {"$ifNull": ["$first_seen_at", seen]}, "last_seen_at": seen, "updated_at": NOW,
             "removed_at": None}}], upsert=True)
 
     @staticmethod
-    def new_version_op(key: str, fields: dict, old: dict) -> UpdateOne:
+    def new_version_op(key: str, fields: dict, old: dict, seen=NOW) -> UpdateOne:
         # Guarded by the old hash: a concurrent writer that stored this correction already wins once.
         return UpdateOne({"_id": key, "content_hash": old.get("content_hash")}, [{"$set": {
             **literal(fields), "version": int(old.get("version") or 1) + 1, "schema_version": SCHEMA_VERSION,
-            "last_seen_at": NOW, "updated_at": NOW, "removed_at": None}}])
+            "last_seen_at": seen, "updated_at": NOW, "removed_at": None}}])
 
     @staticmethod
-    def refresh_op(key: str, changed: dict) -> UpdateOne:
+    def refresh_op(key: str, changed: dict, seen=NOW) -> UpdateOne:
         return UpdateOne({"_id": key}, [{"$set": {**literal(changed), "schema_version": SCHEMA_VERSION,
-                                                   "last_seen_at": NOW, "updated_at": NOW}}])
+                                                   "last_seen_at": seen, "updated_at": NOW}}])
 
     @staticmethod
     def version_op(old: dict) -> UpdateOne:

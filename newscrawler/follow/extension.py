@@ -252,7 +252,7 @@ class FollowMode:
         self.flush_pending.discard(pipeline)
         if not self.following():
             return  # the pipeline's own close flushes
-        await (pipeline.flush_quietly() if isinstance(pipeline, MongoStorePipeline) else pipeline.flush())
+        await pipeline.flush_quietly()
 
     def spider_closed(self, spider, reason):
         if self.task is not None:

@@ -17,6 +17,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, 
 
 from ..items import plain, stored_fields
 from ..urls import mask_uri, unique_urls
+from .deadletter import ARTICLE
 from .index import INDEX_FIELDS, StoredIndex
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class ArticleDoc:
     aliases: list[str] = field(default_factory=list)
 
     def to_record(self) -> dict:
-        return {"kind": "article", "key": self.key, "fields": self.fields, "aliases": self.aliases}
+        return {"kind": ARTICLE, "key": self.key, "fields": self.fields, "aliases": self.aliases}
 
     def urls(self) -> list[str]:
         """Every URL of this article: its own and its aliases."""
