@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 from .content import SITE_TZ, Article, SiteContent, format_korean_page_date, format_page_date
 from .flashes import FlashTimeline, flash_editions
 from .publishing import Publishing, PublishPlan
-from .server import Faults, Handler, ReplicaHTTPServer, fails_once, make_front, public_port
+from .server import (Faults, Handler, ReplicaHTTPServer, fails_once, make_front, public_port, start_serving,
+                     stop_serving)
 
 STATIC_DIR = Path(__file__).parent / "static"
 FEED_LIMIT_MAX = 50
@@ -604,26 +605,11 @@ class AppReplica:
         return ",".join(f"{self.base_url}{EDITION_PREFIX[e]}/article" for e in self.site.editions)
 
     def start(self) -> "AppReplica":
-        for server in (self.page_server, self.api_server):
-            thread = threading.Thread(target=server.serve_forever, name="app-replica", daemon=True)
-            thread.start()
-            self._threads.append(thread)
-        if self.front:
-            try:
-                self.front.start()
-            except Exception:
-                self.stop()
-                raise
+        self._threads = start_serving([self.page_server, self.api_server], self.front, "app-replica")
         return self
 
     def stop(self) -> None:
-        if self.front:
-            self.front.stop()
-        for server in (self.page_server, self.api_server):
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        stop_serving([self.page_server, self.api_server], self.front, self._threads)
 
     def ground_truth(self) -> dict[str, dict]:
         return self.site.ground_truth()

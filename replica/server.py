@@ -507,7 +507,7 @@ class Replica:
             self.server.socket = tls_context(*tls).wrap_socket(self.server.socket, server_side=True)
         self.front = make_front([(port, self.server.server_address[1])], front)
         self.site.base_url = self.base_url
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     @property
     def content(self) -> SiteContent:
@@ -523,23 +523,11 @@ class Replica:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self) -> "Replica":
-        self._thread = threading.Thread(target=self.server.serve_forever, name="replica", daemon=True)
-        self._thread.start()
-        if self.front:
-            try:
-                self.front.start()
-            except Exception:
-                self.stop()
-                raise
+        self._threads = start_serving([self.server], self.front, "replica")
         return self
 
     def stop(self) -> None:
-        if self.front:
-            self.front.stop()
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        stop_serving([self.server], self.front, self._threads)
 
     def ground_truth(self) -> dict[str, dict]:
         return self.content.ground_truth(self.base_url)
@@ -568,6 +556,31 @@ def make_front(routes: list[tuple[int, int]], front: bool | dict):
 
     options = front if isinstance(front, dict) else {}
     return NginxFront({public or free_port(): origin for public, origin in routes}, **options)
+
+
+def start_serving(servers: list, front, name: str) -> list[threading.Thread]:
+    """Serve each origin on a thread of its own, then start the front before them (the origins
+    stopped again when the front cannot start)."""
+    threads = [threading.Thread(target=server.serve_forever, name=name, daemon=True) for server in servers]
+    for thread in threads:
+        thread.start()
+    if front:
+        try:
+            front.start()
+        except Exception:
+            stop_serving(servers, front, threads)
+            raise
+    return threads
+
+
+def stop_serving(servers: list, front, threads: list[threading.Thread]) -> None:
+    if front:
+        front.stop()
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+    for thread in threads:
+        thread.join(timeout=5)
 
 
 def public_port(front, origin_port: int) -> int:
