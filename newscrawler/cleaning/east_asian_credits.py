@@ -56,6 +56,11 @@ TAKEN_FORMS = [
     re.compile(rf"(?:(?P<sent_outside>{AGENCY})\s*发\s*)?{OPEN}\s*{TAKEN}\s*{CLOSE}"),
     re.compile(rf"(?:^|(?<=\s)|(?<=[.!?。！？])){TAKEN}\s*$"),
 ]
+# Every form above needs a character of these scripts (or full-width punctuation), `ⓒ`, or an
+# agency written in Latin letters: a text with none of them is passed by at once (most texts of
+# other languages: the forms are costly to try).
+LATIN_AGENCIES = "|".join(re.escape(name) for name in AGENCIES if name.isascii())
+MIGHT_HOLD_ONE = re.compile(rf"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffefⓒ]|\b(?:{LATIN_AGENCIES})\b")
 REPORTER = re.compile(r"\s*(?:기자|특파원|작가|촬영|记者|記者)$")
 PROVIDED = re.compile(r"\s*(?:제공|캡처|갈무리|提供)$")
 LETTERS = re.compile(r"[가-힣A-Za-z\u3040-\u30ff\u4e00-\u9fff]")
@@ -94,6 +99,8 @@ def taken_by_credit(match: re.Match, known_provider=None) -> ImageCredit | None:
 def east_asian_credits(text: str, known_provider=lambda name: False) -> tuple[str, list[ImageCredit]]:
     """`text` without its Korean, Japanese and Chinese credits (in brackets anywhere, or at its end),
     and those; `known_provider` tells the agencies other scripts write (`셔터스톡` or `Getty Images`)."""
+    if not MIGHT_HOLD_ONE.search(text):
+        return text, []
     found = []
     forms = [(form, taken_by_credit) for form in TAKEN_FORMS] + [(form, east_asian_credit) for form in FORMS]
     for form, credit_of in forms:
