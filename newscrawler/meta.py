@@ -74,6 +74,23 @@ CHALLENGED = "news_challenged"
 passes (403 or 503, a script that sets a cookie and loads the page again): not retried, not taken for
 a slow-down, the article rendered instead (newscrawler.learning.middleware.ChallengedReadsMiddleware)."""
 
+TOKEN_CALL = "news_token_call"
+"""On a call of an article read without the browser whose recipe asks for a token first (a value the
+app's page asked for at run time and sent in a header): that token call (plain data), the read's
+article id and edition, and the headers the call sends it in, `{token}` where it goes
+(newscrawler.learning.tokens)."""
+
+TOKEN_SENT = "news_token_sent"
+"""Set by newscrawler.learning.tokens on such a call: the token it was sent with (None: none was had)."""
+
+TOKEN_STALE = "news_token_stale"
+"""On such a call asked again after a refusal: the token that was refused, to ask anew unless another
+call has already done so."""
+
+TOKEN_RENEWED = "news_token_renewed"
+"""On such a call asked again after a refusal: how many times it has been (a fresh token refused as
+well is no expired one: the refusal stands)."""
+
 RENDER_AGAIN = "news_render_again"
 """On a render of an article whose earlier reading is in doubt: its item replaces the earlier one."""
 

@@ -129,6 +129,10 @@ REQUEST_FINGERPRINTER_CLASS = "newscrawler.fingerprint.ArticleAwareFingerprinter
 DOWNLOADER_MIDDLEWARES = {
     # First: a render of an article whose app calls have been learned meanwhile is read from them.
     "newscrawler.learning.middleware.LearnedReadsMiddleware": 50,
+    # Then a read's calls get the token their recipe asks for at run time; seeing answers after
+    # every other middleware (bot checks marked, retries done), a call refused with an expired token
+    # is asked again with a new one.
+    "newscrawler.learning.tokens.RunTimeTokensMiddleware": 60,
     # After robots.txt (100): paces renders like the site's own fetches, and applies Crawl-delay.
     "newscrawler.politeness.PolitenessMiddleware": 150,
     # Between redirects (600) and retries (550), and after Scrapy's HttpCompressionMiddleware (590)

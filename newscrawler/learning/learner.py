@@ -234,12 +234,14 @@ class Learner:
 def same_calls(one: Recipe, other: Recipe) -> bool:
     """Whether two renders taught the same calls: the same article call (URL, method and what it
     posts), each field both found at the same place (an article without a picture teaches no
-    picture's path), the same related call once both saw one."""
+    picture's path), the same related call once both saw one, the same token call (its value
+    differs from render to render)."""
     paths, others = dict(one.fields), dict(other.fields)
     follows = [(follow.call, follow.answer_paths) for follow in one.follow]
     return one.article == other.article and all(paths[k] == others[k] for k in paths.keys() & others.keys()) \
         and follows == [(follow.call, follow.answer_paths) for follow in other.follow] \
-        and (one.related is None or other.related is None or one.related.url == other.related.url)
+        and (one.related is None or other.related is None or one.related.url == other.related.url) \
+        and one.token == other.token
 
 
 def merged(one: Recipe, other: Recipe) -> Recipe:

@@ -23,6 +23,7 @@ from ..refusals import PageRefused
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
 from .recipe import (DataCall, Recipe, answer_values, finished_fields, learn, learn_page, next_related_url, read_total,
                      related_page, related_rows, tells_publication_apart)
+from .tokens import asked_again, token_meta
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +96,11 @@ class LearnedReads:
                            dont_filter=not filtered, meta={**meta, **(revisit or {})})
         call = recipe.article.url_for(read["number"], edition)
         read["asked"].append(call)
+        token = token_meta(recipe, recipe.article.headers, read["number"], edition)
         return Request(call, method=recipe.article.method, body=recipe.article.body_for(read["number"], edition),
                        headers=recipe.article.headers, callback=self.spider.parse_read_article,
-                       errback=self.spider.read_failed, dont_filter=not filtered, meta={**meta, m.FORMAT: "json"})
+                       errback=self.spider.read_failed, dont_filter=not filtered,
+                       meta={**meta, m.FORMAT: "json", **token})
 
     def recipe_for(self, read: dict) -> Recipe | None:
         return self.learner.recipe_to_go_on(read["kind"], read.get("recipe"))
@@ -115,7 +118,7 @@ class LearnedReads:
             read["tells"] = tells_publication_apart(recipe, data)
             fields = None if recipe.follow else finished_fields(recipe, values)
         except (ValueError, KeyError, TypeError):
-            yield from self.render_again(read, "answer_shape")
+            yield from self.shape_not_seen(response, read, "answer_shape")
             return
         if fields is None:  # the text (or more) comes from calls made with this answer's values
             read["values"] = values
@@ -138,6 +141,7 @@ class LearnedReads:
         meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
         if response.meta.get(m.TAKEN):
             meta[m.TAKEN] = response.meta[m.TAKEN]
+        meta.update(token_meta(recipe, follow.call.headers, read["number"], read["edition"]))
         yield Request(url, headers=follow.call.headers, callback=self.spider.parse_read_more,
                       errback=self.spider.read_failed, dont_filter=True, meta=meta)
 
@@ -155,7 +159,7 @@ class LearnedReads:
             read["values_from"].append(response.url)
             fields = finished_fields(recipe, read["values"]) if len(read["values_from"]) == len(recipe.follow) else None
         except (ValueError, KeyError, TypeError):
-            yield from self.render_again(read, "answer_shape")
+            yield from self.shape_not_seen(response, read, "answer_shape")
             return
         if fields is None:
             yield from self.more_request(recipe, read, response)
@@ -213,6 +217,7 @@ class LearnedReads:
         meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
         if response.meta.get(m.TAKEN):
             meta[m.TAKEN] = response.meta[m.TAKEN]
+        meta.update(token_meta(recipe, recipe.related.headers, read["number"], read["edition"]))
         yield Request(url, headers=recipe.related.headers, callback=self.spider.parse_read_related,
                       errback=self.spider.read_failed, dont_filter=True, meta=meta)
 
@@ -228,7 +233,7 @@ class LearnedReads:
             rows = related_rows(recipe, data)
             total = read_total(recipe, data)
         except (ValueError, KeyError, TypeError):
-            yield from self.render_again(read, "related_shape")
+            yield from self.shape_not_seen(response, read, "related_shape")
             return
         read["related"] += urls
         read["offset"] += len(urls)
@@ -279,8 +284,8 @@ class LearnedReads:
             self.spider.remember_failure(request, "refused", gone=False)
             return
         if status in (401, 403):
-            # Refused: the headers the app sent (a token it made at run time) no longer open the
-            # API. A render learns them again.
+            # Refused: the headers the app sent no longer open the API (with a token the recipe asks
+            # for, a new one was refused too: newscrawler.learning.tokens). A render learns them again.
             yield from self.render_again(read, "refused", f"the API refused the learned call (HTTP {status})")
             return
         yield self.render_instead(read["url"], request.meta.get(m.OUTSIDE_STORY))
@@ -296,6 +301,16 @@ class LearnedReads:
         """A render of an article whose reading is in doubt (or could not be finished here): its item
         replaces any read one (meta.RENDER_AGAIN)."""
         return self.spider.page_request(url, **{m.RENDER_AGAIN: True}, **({m.OUTSIDE_STORY: story} if story else {}))
+
+    def shape_not_seen(self, response, read: dict, what: str):
+        """An answer without what the recipe reads in it: where its call sent a token, maybe a
+        refusal answered 200 with an error body, the call is asked again with a new token, once;
+        otherwise (or again) the kind goes back to learning."""
+        if response.meta.get(m.TOKEN_CALL) and not response.meta.get(m.TOKEN_RENEWED):
+            self.spider.crawler.stats.inc_value("news/learn/token/answer_without_fields")
+            yield asked_again(response.request)
+            return
+        yield from self.render_again(read, what)
 
     def render_again(self, read: dict, what: str, why: str | None = None):
         """An answer of a shape not seen before (or a read that cannot end): the kind goes back to

@@ -5,8 +5,10 @@ article the render showed against those answers, value by value: the call whose 
 article's title, text, section, instant, picture and tags becomes the article call; calls whose
 answers list the related articles' ids, in the page's order, become the related call with its paging
 parameter. Each is kept as a template of its URL (the article's id and the edition as placeholders)
-and the headers the app sent. `read_fields()` then reads another article's answer with the same
-paths. Plain data only: a recipe is logged, compared and shared as it is.
+and the headers the app sent. A header whose value an earlier call's answer gave (a session's token)
+is learned with that call (`TokenCall`): the value is asked for at run time, never replayed.
+`read_fields()` then reads another article's answer with the same paths. Plain data only: a recipe
+is logged, compared and shared as it is.
 """
 
 from __future__ import annotations
@@ -103,6 +105,43 @@ class FollowCall:
                    tuple(tuple(path) for path in data.get("answer_paths") or ()))
 
 
+# Where a header holds the value a token call gives (`Authorization: Bearer {token}`).
+TOKEN = "{token}"
+
+
+@dataclass(frozen=True)
+class TokenCall:
+    """A call the app makes before the others, whose answer gives a value it then sends in their
+    headers (a session's token): made once and its value reused, made again when the API refuses a
+    read with it. Its URL and body with the edition (and the article's id, where they name it)
+    marked, as any call's."""
+
+    call: CallTemplate
+    path: tuple = ()   # where its answer holds the value
+
+    def body_for(self, article_id: str, edition: str | None) -> str | None:
+        """What to post: a JSON body with the article's values put back, any other as recorded."""
+        try:
+            return self.call.body_for(article_id, edition)
+        except ValueError:
+            return self.call.body
+
+    def value_of(self, answer) -> str:
+        """The value its answer gives; KeyError where there is none."""
+        value = at(answer, self.path)
+        if not is_token(value):
+            raise KeyError(self.path)
+        return str(value)
+
+    def describe(self) -> str:
+        posted = f"POST {self.call.body} to " if self.call.method != "GET" else ""
+        return f"{posted}{self.call.url} ({'.'.join(map(str, self.path))})"
+
+    @classmethod
+    def from_data(cls, data: dict) -> "TokenCall":
+        return cls(CallTemplate(**data["call"]), tuple(data.get("path") or ()))
+
+
 @dataclass(frozen=True)
 class Recipe:
     """How to read an article of one kind (a site's edition) without the browser."""
@@ -122,6 +161,8 @@ class Recipe:
     related_cursor: tuple = ()
     # Calls made after the article call that give the fields its answer lacks (the text).
     follow: tuple = ()
+    # The call that gives the value the other calls send in a header (TOKEN in their headers).
+    token: TokenCall | None = None
 
     @cached_property
     def plain(self) -> dict:
@@ -138,7 +179,14 @@ class Recipe:
                    data.get("related_id"), data.get("related_url"), tuple(total) if total is not None else None,
                    tuple(tuple(path) for path in data.get("published_doubles") or ()), data.get("published_zone"),
                    tuple(tuple(pair) for pair in data.get("related_cursor") or ()),
-                   tuple(FollowCall.from_data(follow) for follow in data.get("follow") or ()))
+                   tuple(FollowCall.from_data(follow) for follow in data.get("follow") or ()),
+                   TokenCall.from_data(data["token"]) if data.get("token") else None)
+
+    @property
+    def calls(self) -> tuple:
+        """The templates of the calls a read makes (the article's, those after it, the related one)."""
+        own = () if self.reads_page else (self.article,)
+        return own + tuple(follow.call for follow in self.follow) + ((self.related,) if self.related else ())
 
     @property
     def reads_page(self) -> bool:
@@ -154,7 +202,11 @@ class Recipe:
         posted = f"POST {self.article.body} to " if self.article.method != "GET" else ""
         paths += "".join(f"; then {follow.call.url} ({described(follow.fields)})" for follow in self.follow)
         article = "the page as the server sends it" if self.reads_page else f"{posted}{self.article.url} ({paths})"
-        return f"article: {article}{related}"
+        token = ""
+        if self.token:
+            sent = sorted({name for call in self.calls for name, value in call.headers.items() if TOKEN in value})
+            token = f"; first {self.token.describe()}, sent as {', '.join(sent)}"
+        return f"article: {article}{related}{token}"
 
 
 def described(fields: tuple) -> str:
@@ -263,9 +315,10 @@ def replaced(data, values: dict):
     return values.get(data, data) if isinstance(data, str) else data
 
 
-def body_template_of(body: str | None, article_id: str, edition: str | None) -> str | None:
-    """A posted JSON body with the article's id and edition marked; None where it names no article
-    (posting it again would read the learned article, whatever the one asked for)."""
+def body_template_of(body: str | None, article_id: str, edition: str | None, needs_id: bool = True) -> str | None:
+    """A posted JSON body with the article's id and edition marked; None where it is no JSON, or
+    `needs_id` and it names no article (posting it again would read the learned article, whatever
+    the one asked for)."""
     try:
         data = json.loads(body or "")
     except ValueError:
@@ -288,7 +341,7 @@ def body_template_of(body: str | None, article_id: str, edition: str | None) -> 
         return value
 
     marked = mark(data)
-    return json.dumps(marked, ensure_ascii=False) if found else None
+    return json.dumps(marked, ensure_ascii=False) if found or not needs_id else None
 
 
 # A parameter that changes with time (a cache-buster `_=<ms since 1970>`): made again for each call.
@@ -316,6 +369,13 @@ def learn(shown: dict, calls: list[DataCall], article_id: str, edition: str | No
     instant), `image_url`, `image_alt`, `image_caption`, `tags`, `related` (URLs, in order)); the
     article's own id as its URLs write it (`1383`) and its edition; `zones`: the zones an answer's
     local times (ISO 8601 without an offset) may be in (the site's, the browser's, UTC)."""
+    recipe = learn_calls(shown, calls, article_id, edition, zones)
+    return with_token(recipe, calls, article_id, edition) if recipe is not None else None
+
+
+def learn_calls(shown: dict, calls: list[DataCall], article_id: str, edition: str | None,
+                zones: tuple[str, ...]) -> Recipe | None:
+    """`learn()`'s recipe, its headers as recorded."""
     for call in calls:
         if call.status != 200 or not isinstance(call.data, (dict, list)):
             continue
@@ -388,6 +448,89 @@ def is_reference(value, article_id: str, edition: str | None) -> bool:
     return len(text) >= 4 and text not in (article_id, edition) and "/" not in text and " " not in text
 
 
+# Headers that say what a request is, or where it comes from: never a value the app was given to send.
+REQUEST_HEADERS = re.compile(r"^(accept(-.*)?|content-(type|language)|origin|referer|user-agent|sec-.*|priority|"
+                             r"cache-control|pragma|dnt|upgrade-insecure-requests|if-.*|range|x-requested-with)$", re.I)
+
+
+def is_token(value) -> bool:
+    """Whether an answer's value may be one an app sends back in a header (a token): text, or a
+    number, of eight characters or more, without spaces."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return False
+    text = str(value)
+    return len(text) >= 8 and not any(c.isspace() for c in text)
+
+
+def with_token(recipe: Recipe, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe:
+    """The recipe with the call whose answer gives a value its calls send in a header (a token the
+    page asked for at run time: `X-Token: abc`, `Authorization: Bearer abc`), that value's place in
+    their headers marked TOKEN: a read asks for the value, never replays the recorded one. A header
+    holds such a value where an answer the page had before it first sent the header gives it
+    (whole, or after a prefix)."""
+    for template in recipe.calls:
+        for name, value in template.headers.items():
+            if REQUEST_HEADERS.match(name) or TOKEN in value:
+                continue
+            found = token_source(value, calls)
+            if found is None:
+                continue
+            issuer, path = found
+            step = TokenCall(token_template(issuer, article_id, edition), path)
+            return with_token_headers(replace(recipe, token=step), issued_values(step, calls, article_id, edition))
+    return recipe
+
+
+def token_source(value: str, calls: list[DataCall]) -> tuple[DataCall, tuple] | None:
+    """(call, path): the first call, answered before any call sent `value`, whose answer gives it
+    (or the longest part of it: `abc` of `Bearer abc`) and that did not send it itself (an answer
+    that echoes it); None where none does."""
+    used = next((i for i, call in enumerate(calls) if value in call.headers.values()), len(calls))
+    for call in calls[:used]:
+        if call.status != 200 or not isinstance(call.data, (dict, list)):
+            continue
+        found = [(len(str(leaf)), path) for path, leaf in leaves(call.data) if is_token(leaf) and str(leaf) in value
+                 and not any(str(leaf) in sent for sent in call.headers.values())]
+        if found:
+            return call, max(found, key=lambda candidate: candidate[0])[1]
+    return None
+
+
+def token_template(call: DataCall, article_id: str, edition: str | None) -> CallTemplate:
+    """The token call as a template: its URL and a JSON body with the edition (and the article's
+    id, should they name it) marked; any other body as recorded."""
+    method = call.method.upper()
+    body = None if method == "GET" else body_template_of(call.body, article_id, edition, needs_id=False) or call.body
+    return CallTemplate(template_of(call.url, article_id, edition), headers_of(call), method, body)
+
+
+def issued_values(step: TokenCall, calls: list[DataCall], article_id: str, edition: str | None) -> list[str]:
+    """Every value the token call gave during the render (a page asks again for one refused),
+    longest first."""
+    values = set()
+    for call in calls:
+        if call.status == 200 and token_template(call, article_id, edition) == step.call:
+            try:
+                values.add(step.value_of(call.data))
+            except KeyError:
+                continue
+    return sorted(values, key=len, reverse=True)
+
+
+def with_token_headers(recipe: Recipe, values: list[str]) -> Recipe:
+    """The recipe with `values` in its calls' headers marked TOKEN."""
+    def marked(template: CallTemplate) -> CallTemplate:
+        headers = {}
+        for name, value in template.headers.items():
+            token = next((token for token in values if token in value), None)
+            headers[name] = value.replace(token, TOKEN) if token else value
+        return replace(template, headers=headers)
+
+    return replace(recipe, article=marked(recipe.article),
+                   follow=tuple(replace(follow, call=marked(follow.call)) for follow in recipe.follow),
+                   related=marked(recipe.related) if recipe.related else None)
+
+
 def with_published(recipe: Recipe, shown: dict, data, zones: tuple[str, ...]) -> Recipe:
     """The recipe with the path of the article call's answer that gives the shown publication."""
     published = published_paths(shown.get("published"), data, zones)
@@ -425,8 +568,9 @@ def published_paths(shown, data, zones: tuple[str, ...]) -> list[tuple[tuple, st
 def learn_page(shown: dict, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe:
     """The recipe of a page the server sends whole but for what its calls fill in (a related block
     loaded by its script): the page itself, and the related call the render taught."""
-    return with_related(Recipe(CallTemplate(PAGE_AS_SERVED)), shown.get("related") or [], calls, None,
-                        article_id, edition)
+    recipe = with_related(Recipe(CallTemplate(PAGE_AS_SERVED)), shown.get("related") or [], calls, None,
+                          article_id, edition)
+    return with_token(recipe, calls, article_id, edition)
 
 
 TEXT_FIELDS = ("title", "section", "image_url", "image_alt", "image_caption")
