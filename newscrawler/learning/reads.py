@@ -132,18 +132,8 @@ class LearnedReads:
         budget of calls, carrying on the read as the related call's pages do."""
         step = len(read.setdefault("values_from", []))
         url, follow = read["more"][step], recipe.follow[step]
-        asked = read.setdefault("asked", [])
-        if url in asked or len(asked) >= self.max_calls:
-            reason = "asked twice" if url in asked else f"over its budget of {self.max_calls} calls"
-            yield from self.render_again(read, "answer_shape", f"the call after the article's was {reason} ({url})")
-            return
-        asked.append(url)
-        meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
-        if response.meta.get(m.TAKEN):
-            meta[m.TAKEN] = response.meta[m.TAKEN]
-        meta.update(token_meta(recipe, follow.call.headers, read["number"], read["edition"]))
-        yield Request(url, headers=follow.call.headers, callback=self.spider.parse_read_more,
-                      errback=self.spider.read_failed, dont_filter=True, meta=meta)
+        yield from self.next_call(recipe, read, response, url, follow.call.headers, self.spider.parse_read_more,
+                                  "answer_shape", "the call after the article's")
 
     def more_answer(self, response):
         """An answer of a call made after the article call: its fields, then the next call, or the
@@ -203,23 +193,29 @@ class LearnedReads:
         yield from self.related_request(recipe, read, response, [])
 
     def related_request(self, recipe: Recipe, read: dict, response, rows: list):
-        """The related call's next page (after `rows`, the page before). It carries on the article's
-        read: in a distributed crawl it takes over the token under which this process held the read
-        (newscrawler.meta.TAKEN). A read never asks the same call twice, nor more than its budget of
-        calls: a recipe that pages wrong would ask for ever; the article is rendered instead."""
+        """The related call's next page (after `rows`, the page before)."""
         url = next_related_url(recipe, read["number"], read["edition"], read["offset"], rows)
+        yield from self.next_call(recipe, read, response, url, recipe.related.headers, self.spider.parse_read_related,
+                                  "related_paging", "the related call's next page")
+
+    def next_call(self, recipe: Recipe, read: dict, response, url: str, headers: dict, callback, failure: str,
+                  what: str):
+        """A further call of an article's read. It carries on the read: in a distributed crawl it
+        takes over the token under which this process held the read (newscrawler.meta.TAKEN). A read
+        never asks the same call twice, nor more than its budget of calls: a recipe that pages wrong
+        would ask for ever; the article is rendered instead (`failure` says why)."""
         asked = read.setdefault("asked", [])
         if url in asked or len(asked) >= self.max_calls:
             reason = "asked twice" if url in asked else f"over its budget of {self.max_calls} calls"
-            yield from self.render_again(read, "related_paging", f"the related call's next page was {reason} ({url})")
+            yield from self.render_again(read, failure, f"{what} was {reason} ({url})")
             return
         asked.append(url)
         meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
         if response.meta.get(m.TAKEN):
             meta[m.TAKEN] = response.meta[m.TAKEN]
-        meta.update(token_meta(recipe, recipe.related.headers, read["number"], read["edition"]))
-        yield Request(url, headers=recipe.related.headers, callback=self.spider.parse_read_related,
-                      errback=self.spider.read_failed, dont_filter=True, meta=meta)
+        meta.update(token_meta(recipe, headers, read["number"], read["edition"]))
+        yield Request(url, headers=headers, callback=callback, errback=self.spider.read_failed, dont_filter=True,
+                      meta=meta)
 
     def related_answer(self, response):
         read = response.meta[m.READ_AS]
