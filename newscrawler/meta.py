@@ -31,11 +31,11 @@ the navigation's own bytes; the rendered DOM always ends). The article page judg
 SERVER_BYTES = "news_server_bytes"
 """The size of the page the server sent for a rendered article, inflated (set by the rendering handler
 from the navigation's own bytes): a render's DOM is no measure of it. Sizes are judged on it
-(newscrawler.refusals)."""
+(newscrawler.downloader.refusals)."""
 
 FORMAT = "news_format"
 """What the response must be (`html`, the default, or `json`): anything else is refused
-(newscrawler.refusals)."""
+(newscrawler.downloader.refusals)."""
 
 DISCOVERY_DEPTH = "news_discovery_depth"
 """Links away from a start URL, for sources that follow a site's own links (sources/discovery.py)."""
@@ -96,22 +96,22 @@ RENDER_AGAIN = "news_render_again"
 
 THROTTLED_TIMES = "news_throttled_times"
 """How many times the host answered this request "slow down" (429, or a 503 that is its throttle):
-newscrawler.throttling retries it after the wait, up to `NEWS_THROTTLE_RETRIES`."""
+newscrawler.downloader.throttling retries it after the wait, up to `NEWS_THROTTLE_RETRIES`."""
 
 SENT_UNDER_DELAY = "news_sent_under_delay"
-"""The delay newscrawler.throttling kept for the request's host when it left: a "slow down" answer to
+"""The delay newscrawler.downloader.throttling kept for the request's host when it left: a "slow down" answer to
 a request sent before the last slow-down slows the host no further."""
 
 VALIDATORS = "news_validators"
 """Validators to send with this request (`{"etag": ..., "last_modified": ...}`): a re-visit of a stored
-article carries those stored with it, and goes out conditional (newscrawler.conditional)."""
+article carries those stored with it, and goes out conditional (newscrawler.downloader.conditional)."""
 
 SERVED_VALIDATORS = "news_served_validators"
-"""The `ETag` and `Last-Modified` the answer carried, in the same form (set by newscrawler.conditional):
+"""The `ETag` and `Last-Modified` the answer carried, in the same form (set by newscrawler.downloader.conditional):
 what to store with an article for its next re-visit. Never sent: a retry asks for the page whole."""
 
 SENT_CONDITIONAL = "news_sent_conditional"
-"""Set by newscrawler.conditional on a request it sent with validators: only its 304 means "unchanged"."""
+"""Set by newscrawler.downloader.conditional on a request it sent with validators: only its 304 means "unchanged"."""
 
 FOLLOW = "news_follow"
 """On a follow mode's poll requests (newscrawler.follow): the name of the feed polled (`flashes:en`,

@@ -113,12 +113,12 @@ REDIRECT_MAX_TIMES = 5
 # A refresh after longer is a page reloading itself later (front pages do, every minute or few), not
 # a redirect: the page shown is this one. Scrapy's 100 s followed a 60 s self-refresh to the end.
 METAREFRESH_MAXDELAY = 10
-# An answer shorter than its Content-Length reaches newscrawler.cut_short flagged, not as an error:
+# An answer shorter than its Content-Length reaches newscrawler.downloader.cut_short flagged, not as an error:
 # a page that ends is what a browser shows; anything else is retried there.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 HTTPCACHE_ENABLED = False
 # Consent and cookie walls set a cookie and send the reader back: cookies are kept (one jar per
-# crawl), and the way back is followed (newscrawler.consent).
+# crawl), and the way back is followed (newscrawler.downloader.consent).
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 DEFAULT_REQUEST_HEADERS = {
@@ -134,36 +134,36 @@ DOWNLOADER_MIDDLEWARES = {
     # is asked again with a new one.
     "newscrawler.learning.tokens.RunTimeTokensMiddleware": 60,
     # After robots.txt (100): paces renders like the site's own fetches, and applies Crawl-delay.
-    "newscrawler.politeness.PolitenessMiddleware": 150,
+    "newscrawler.downloader.politeness.PolitenessMiddleware": 150,
     # Between redirects (600) and retries (550), and after Scrapy's HttpCompressionMiddleware (590)
     # has inflated the body (responses pass the middlewares from the highest number down): judges
     # what the page is, not the compressed bytes a server sent.
-    "newscrawler.refusals.RefusalMiddleware": 580,
+    "newscrawler.downloader.refusals.RefusalMiddleware": 580,
     # Before retries (550) see the answer: a host's "slow down" (429, 503) slows the host down and is
     # retried after the wait it named, not at once.
-    "newscrawler.throttling.ThrottleMiddleware": 560,
+    "newscrawler.downloader.throttling.ThrottleMiddleware": 560,
     # Above throttling and retries: a read without the browser met by a bot check goes back to the
     # browser, neither asked again nor taken for a "slow down".
     "newscrawler.learning.middleware.ChallengedReadsMiddleware": 565,
     # Between refusals and retries: an answer shorter than its Content-Length is kept when it is a
     # whole page, else retried.
-    "newscrawler.cut_short.CutShortMiddleware": 570,
+    "newscrawler.downloader.cut_short.CutShortMiddleware": 570,
     # After HttpCompressionMiddleware (590) has inflated an answer, which it keeps beside its
     # validators, and before refusals (580), which judge the page a 304 confirms.
-    "newscrawler.conditional.ConditionalRequestsMiddleware": 585,
+    "newscrawler.downloader.conditional.ConditionalRequestsMiddleware": 585,
     # Before retries (550) see the failure: a certificate refused under DOWNLOAD_VERIFY_CERTIFICATES
     # is said once per host and not retried.
-    "newscrawler.tls.CertificatePolicyMiddleware": 595,
+    "newscrawler.downloader.tls.CertificatePolicyMiddleware": 595,
     # Scrapy's redirects, with a consent wall's way back and its off-site consent page let through.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "newscrawler.consent.WallPassingRedirectMiddleware": 600,
+    "newscrawler.downloader.consent.WallPassingRedirectMiddleware": 600,
 }
 # A listing, feed or sitemap asked again in this process is asked "if changed" with the validators
-# its server gave (ETag, Last-Modified); a 304 is read as the page it confirms (newscrawler.conditional).
+# its server gave (ETag, Last-Modified); a 304 is read as the page it confirms (newscrawler.downloader.conditional).
 # A polling mode's idle cost is these 304s. Scrapy's HTTP cache is no substitute: its heuristic policy
 # answers listings from the cache without asking the server.
 NEWS_CONDITIONAL_REQUESTS = True
-NEWS_VALIDATOR_STORE = "newscrawler.conditional.MemoryValidatorStore"
+NEWS_VALIDATOR_STORE = "newscrawler.downloader.conditional.MemoryValidatorStore"
 NEWS_VALIDATOR_CACHE_SIZE = 500      # URLs whose validators (and listing answers) a process keeps
 # A stored article fetched again (due for a re-visit, a removal check) sends the validators stored with
 # it (`http_validators`): a 304 leaves the stored version standing (newscrawler.memory).

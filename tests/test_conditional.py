@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 
 import newscrawler.settings as project_settings
 from newscrawler import meta
-from newscrawler.conditional import NotModified
+from newscrawler.downloader.conditional import NotModified
 from replica import Replica, SiteContent
 from servers import crawl_in_process
 
@@ -44,7 +44,7 @@ def test_listings_asked_again_are_not_modified_and_read_as_before():
 
 class Revisit(scrapy.Spider):
     """Fetches an article, then visits it again with the validators its answer carried, as a
-    re-visit of a stored article does (the storage hook of newscrawler.conditional)."""
+    re-visit of a stored article does (the storage hook of newscrawler.downloader.conditional)."""
 
     name = "revisit"
 

@@ -11,7 +11,7 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
 from newscrawler import meta
-from newscrawler.refusals import PageRefused, RefusalMiddleware
+from newscrawler.downloader.refusals import PageRefused, RefusalMiddleware
 from replica import Replica, SiteContent
 from replica.server import compress
 from servers import LoopbackSite, crawl_in_process

@@ -67,7 +67,7 @@ class ChallengedReadsMiddleware:
     """A read without the browser that the server answers with a bot check ("Just a moment...": 403
     or 503, a script that sets a cookie and loads the page again) is marked (meta.CHALLENGED) and
     handed to its errback as it is: asking again without the cookie meets the same check, and the
-    check is no "slow down" (newscrawler.throttling). The errback renders the article, as renders
+    check is no "slow down" (newscrawler.downloader.throttling). The errback renders the article, as renders
     wait behind such checks (newscrawler.rendering.handler). Placed above throttling (560) and
     retries (550), which see a response after it."""
 

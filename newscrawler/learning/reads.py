@@ -17,9 +17,9 @@ from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import meta as m
-from ..conditional import NotModified
+from ..downloader.conditional import NotModified
 from ..pages import ArticleParseError
-from ..refusals import PageRefused
+from ..downloader.refusals import PageRefused
 from .reading import build_item, differing_field, item_fields, page_fields, shown_of
 from .recipe import (DataCall, Recipe, answer_values, finished_fields, learn, learn_page, next_related_url, read_total,
                      related_page, related_rows, tells_publication_apart)

@@ -21,7 +21,7 @@ class KnownArticles:
     """Stored articles not marked removed and not due: article id -> (when last seen, URL)."""
     validators: dict[str, dict] = field(default_factory=dict)
     """Live stored articles' page validators (article id -> `{"etag", "last_modified"}`): a re-visit
-    sends them, so that an unchanged page costs the site a 304 (newscrawler.conditional)."""
+    sends them, so that an unchanged page costs the site a 304 (newscrawler.downloader.conditional)."""
 
     def should_fetch(self, article_id: str) -> bool:
         return article_id not in self.ids or article_id in self.revisit

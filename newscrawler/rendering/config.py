@@ -98,7 +98,7 @@ class RenderConfig:
     def context_kwargs(self) -> dict:
         return {"timezone_id": self.timezone_id, "user_agent": self.user_agent, "accept_downloads": False,
                 "java_script_enabled": True, "service_workers": "block",
-                # The crawl's one TLS policy (newscrawler.tls), the browser's as Scrapy's.
+                # The crawl's one TLS policy (newscrawler.downloader.tls), the browser's as Scrapy's.
                 "ignore_https_errors": not self.verify_certificates}
 
 

@@ -54,7 +54,7 @@ class Source:
     # Whether every listing page it reads shows article cards: one that shows none is the site's
     # redesign (a renamed card class), not the end of a feed or a page of links to follow.
     lists_cards = False
-    format = "html"  # what its listing responses are (newscrawler.refusals refuses anything else)
+    format = "html"  # what its listing responses are (newscrawler.downloader.refusals refuses anything else)
 
     def first(self, start_url: str, site) -> list[Follow]:
         return [Follow(start_url, "index", render=self.render)]

@@ -25,7 +25,7 @@ from .. import meta as m
 from ..cleaning.dates import parse_site_date
 from ..cleaning.hashing import article_key
 from ..clock import crawl_clock
-from ..conditional import NotModified
+from ..downloader.conditional import NotModified
 from ..flashes.crawl import FlashCrawl
 from ..follow import FollowMode
 from ..learning.learner import Learner
@@ -35,7 +35,7 @@ from ..memory import RunMemory
 from ..pages import ArticleParseError
 from ..pages.gates import page_gate
 from ..pages.html import html_is_complete
-from ..refusals import PageRefused
+from ..downloader.refusals import PageRefused
 from ..rendering import RENDER_SLOT
 from ..rendering.config import render_config
 from ..rendering.scripts import article_page_methods, gate_page_methods, listing_page_methods
@@ -615,7 +615,7 @@ class NewsSpider(scrapy.Spider):
 
     def unchanged(self, request) -> None:
         """A re-visit the site answered 304: the stored version stands (counted by
-        newscrawler.conditional), no miss, and the article was seen (newscrawler.memory)."""
+        newscrawler.downloader.conditional), no miss, and the article was seen (newscrawler.memory)."""
         article_id = self.article_id_of(request.meta.get(m.LINKED_AS) or request.url)
         if article_id is not None:
             self.memory.unchanged(article_key(self.site.name, article_id))

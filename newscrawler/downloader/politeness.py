@@ -6,10 +6,10 @@ largest of `DOWNLOAD_DELAY`, the site's robots.txt `Crawl-delay` and the delay A
 for the site's hosts from their plain fetches (a render's own time is our scrolling and waiting,
 not the site's latency, so AutoThrottle does not measure renders themselves). Plain fetches get the
 robots.txt `Crawl-delay` too, which Scrapy alone does not apply. On top of the slots, every request
-takes its turn in one pace per host (`newscrawler.pacing`), shared by every process of a distributed
+takes its turn in one pace per host (`newscrawler.downloader.pacing`), shared by every process of a distributed
 crawl: a render and a plain fetch of the same host, the page's own scripts and data calls, or two
 processes, are never two streams each at the delay. A
-host that asked us to slow down (429, 503: `newscrawler.throttling`) keeps the delay it asked for,
+host that asked us to slow down (429, 503: `newscrawler.downloader.throttling`) keeps the delay it asked for,
 renders of its pages included. The largest delay applied is the stat `news/politeness/delay_max`.
 """
 
@@ -20,9 +20,9 @@ import logging
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
-from . import meta
+from .. import meta
 from .pacing import PACE
-from .rendering.config import RENDER_SLOT
+from ..rendering.config import RENDER_SLOT
 from .throttling import ThrottleMiddleware
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class PolitenessMiddleware:
         return None
 
     def asked_delay(self, host: str) -> float:
-        """The delay the host asked for by answering "slow down" (newscrawler.throttling)."""
+        """The delay the host asked for by answering "slow down" (newscrawler.downloader.throttling)."""
         if self.throttle is None:
             self.throttle = self.crawler.get_downloader_middleware(ThrottleMiddleware)
         return self.throttle.delay_for(host) if self.throttle else 0.0

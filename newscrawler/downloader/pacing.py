@@ -8,7 +8,7 @@ try again. Claiming the turn at the moment of leaving, not a moment reserved in 
 request that was slow to leave (a render whose browser was still starting) from arriving right
 before the next one. A host without a delay (no `DOWNLOAD_DELAY`, robots.txt `Crawl-delay` or
 AutoThrottle delay) is never waited for. A host that asked us to wait (`Retry-After`,
-newscrawler.throttling) is held: nothing leaves for it before the moment it named.
+newscrawler.downloader.throttling) is held: nothing leaves for it before the moment it named.
 
 Alone, a process keeps the turns in memory. The processes of one distributed crawl share them in
 Redis (`share`): a key per host lives as long as the host is busy (`SET ... PX`, checked and set in

@@ -14,8 +14,8 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import TextResponse
 
-from . import meta
-from .pages.html import html_is_complete
+from .. import meta
+from ..pages.html import html_is_complete
 
 logger = logging.getLogger(__name__)
 DATALOSS = "dataloss"

@@ -32,7 +32,7 @@ from typing import Protocol
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 
-from . import meta
+from .. import meta
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class ConditionalRequestsMiddleware:
         if not crawler.settings.getbool("NEWS_CONDITIONAL_REQUESTS", True):
             raise NotConfigured("NEWS_CONDITIONAL_REQUESTS is off")
         store_class = load_object(crawler.settings.get("NEWS_VALIDATOR_STORE")
-                                  or "newscrawler.conditional.MemoryValidatorStore")
+                                  or "newscrawler.downloader.conditional.MemoryValidatorStore")
         return cls(crawler, store_class.from_crawler(crawler))
 
     def validators_for(self, request) -> Validators | None:

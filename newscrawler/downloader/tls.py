@@ -17,7 +17,7 @@ import ssl
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from . import meta
+from .. import meta
 from .refusals import PageRefused
 
 logger = logging.getLogger(__name__)

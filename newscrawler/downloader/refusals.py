@@ -17,8 +17,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
 
-from . import meta
-from .rendering.quirks import NotAPage
+from .. import meta
+from ..rendering.quirks import NotAPage
 
 logger = logging.getLogger(__name__)
 
