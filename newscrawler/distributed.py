@@ -25,7 +25,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from . import meta
 from .addons import SITE_IN_KEYS
-from .downloader.pacing import PACE
+from .pacing import PACE
 from .redis_serializer import RefusedRequest
 from .signals import store_flush_done, store_flush_started
 
@@ -153,7 +153,7 @@ class SharedScheduler(Scheduler):
 
     @property
     def pace_prefix(self) -> str:
-        """Keys `<prefix>:pace:<host>` live while the host is busy (newscrawler.downloader.pacing)."""
+        """Keys `<prefix>:pace:<host>` live while the host is busy (newscrawler.pacing)."""
         return f"{self.prefix}:pace"
 
     @property
@@ -180,7 +180,7 @@ class SharedScheduler(Scheduler):
         # Beat on a timer, not on next_request(): a process busy rendering may not ask for
         # requests for longer than the heartbeat lives, and must not look dead.
         self.heartbeat = asyncio.ensure_future(self.keep_alive())
-        # One pace per host for every process of the crawl (newscrawler.downloader.pacing).
+        # One pace per host for every process of the crawl (newscrawler.pacing).
         PACE.share(self.server, self.pace_prefix)
         for key in (self.queue.key, self.df.key):
             self.server.expire(key, self.key_ttl)

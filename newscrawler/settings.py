@@ -208,7 +208,7 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.credits.ImageCreditsPipeline": 200,
     "newscrawler.pipelines.dedupe.DedupePipeline": 300,
     "newscrawler.pipelines.store.MongoStorePipeline": 900,
-    "newscrawler.flashes.pipeline.FlashStorePipeline": 910,
+    "newscrawler.pipelines.flashes.FlashStorePipeline": 910,
 }
 MONGO_URI = os.environ.get("MONGO_URI", "")
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "newscrawler")

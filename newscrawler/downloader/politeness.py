@@ -6,7 +6,7 @@ largest of `DOWNLOAD_DELAY`, the site's robots.txt `Crawl-delay` and the delay A
 for the site's hosts from their plain fetches (a render's own time is our scrolling and waiting,
 not the site's latency, so AutoThrottle does not measure renders themselves). Plain fetches get the
 robots.txt `Crawl-delay` too, which Scrapy alone does not apply. On top of the slots, every request
-takes its turn in one pace per host (`newscrawler.downloader.pacing`), shared by every process of a distributed
+takes its turn in one pace per host (`newscrawler.pacing`), shared by every process of a distributed
 crawl: a render and a plain fetch of the same host, the page's own scripts and data calls, or two
 processes, are never two streams each at the delay. A
 host that asked us to slow down (429, 503: `newscrawler.downloader.throttling`) keeps the delay it asked for,
@@ -21,7 +21,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
 from .. import meta
-from .pacing import PACE
+from ..pacing import PACE
 from ..rendering.config import RENDER_SLOT
 from .throttling import ThrottleMiddleware
 

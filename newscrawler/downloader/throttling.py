@@ -9,7 +9,7 @@ delay), so this delay is a floor it cannot go under. A host quiet for `NEWS_THRO
 seconds gets half its delay back, and so on until it has none: a crawl that stays for weeks (follow
 mode) is not held to one bad hour.
 The request is retried after the wait the host named, or after the new delay: the host is held in
-the crawl's pace (`newscrawler.downloader.pacing`), so nothing leaves for it before then, and the reactor is
+the crawl's pace (`newscrawler.pacing`), so nothing leaves for it before then, and the reactor is
 never blocked. A "slow down" is no failure of the page: it has a budget of its own
 (`NEWS_THROTTLE_RETRIES`) beside `RETRY_TIMES`. Counted under `news/throttled/...`.
 """
@@ -26,7 +26,7 @@ from email.utils import parsedate_to_datetime
 from scrapy.utils.httpobj import urlparse_cached
 
 from .. import meta
-from .pacing import PACE
+from ..pacing import PACE
 from ..rendering.config import RENDER_SLOT
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from .. import meta as m
 from ..flashes.item import is_flash
-from ..flashes.pipeline import FlashStorePipeline
+from ..pipelines.flashes import FlashStorePipeline
 from ..notify import tell_operator
 from ..pipelines.store import MongoStorePipeline
 from ..storage import crawl_store

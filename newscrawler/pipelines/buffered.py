@@ -1,4 +1,4 @@
-"""What the store pipelines (articles: `pipelines/store.py`; flashes: `flashes/pipeline.py`) share:
+"""What the store pipelines (articles: `pipelines/store.py`; flashes: `pipelines/flashes.py`) share:
 items buffered and written in bulk off the reactor thread, and nothing lost when MongoDB is not there.
 
 A buffer is written when it holds `MONGO_BUFFER_SIZE` items, every `MONGO_FLUSH_INTERVAL` seconds

@@ -25,7 +25,7 @@ class ImageCreditsPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.pipelines.flashes
             return item
         had_body = bool(ItemAdapter(item).get("body"))
         self.stats.inc_value("news/credits/removed", len(remove_credits(item)))

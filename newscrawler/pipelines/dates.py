@@ -37,7 +37,7 @@ class DatesPipeline:
             return self.zone
 
     def process_item(self, item):
-        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.pipelines.flashes
             return item
         adapter = ItemAdapter(item)
         now = adapter.get("fetched_at") or datetime.now(timezone.utc)

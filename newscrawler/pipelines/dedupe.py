@@ -58,7 +58,7 @@ class DedupePipeline:
             logger.debug("Dedupe starts without stored hashes: %s", error)
 
     def process_item(self, item):
-        if is_flash(item):  # stored by newscrawler.flashes.pipeline
+        if is_flash(item):  # stored by newscrawler.pipelines.flashes
             return item
         adapter = ItemAdapter(item)
         key = article_key(adapter["site"], adapter["article_id"])

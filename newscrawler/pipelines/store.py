@@ -60,7 +60,7 @@ class MongoStorePipeline(BufferedStorePipeline):
         self.pending_aliases[key].extend(urls)
 
     def takes(self, item) -> bool:
-        return not is_flash(item)  # flashes are stored by newscrawler.flashes.pipeline
+        return not is_flash(item)  # flashes are stored by newscrawler.pipelines.flashes
 
     def buffer_item(self, adapter: ItemAdapter) -> None:
         key = article_key(adapter["site"], adapter["article_id"])

@@ -11,7 +11,7 @@ from scrapy.exceptions import DownloadTimeoutError
 from playwright._impl._errors import Error as PlaywrightError
 
 from .. import meta as m
-from ..downloader.pacing import PACE
+from ..pacing import PACE
 from ..pages.html import html_is_complete
 from ..pages.gates import COOKIE_GATE, page_gate
 from .config import is_blocked, render_config
@@ -72,7 +72,7 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
 
     async def before_send(self, request) -> None:
         """A plain request of the crawl takes its turn in its host's pace here, as it leaves (after
-        its download slot's own delay): newscrawler.downloader.pacing. A render takes its turn in the route
+        its download slot's own delay): newscrawler.pacing. A render takes its turn in the route
         handler, as the browser sends it: launching the browser or opening a context can take
         longer than the host's delay, and a turn taken before that would be spent before the page
         is asked for."""

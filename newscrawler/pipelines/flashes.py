@@ -18,10 +18,10 @@ from scrapy.exceptions import NotConfigured
 
 from ..cleaning.hashing import article_key
 from ..clock import crawl_clock
-from ..pipelines.buffered import BufferedStorePipeline
+from .buffered import BufferedStorePipeline
 from ..storage import crawl_store
-from .item import is_flash
-from .store import FlashDoc, FlashStore
+from ..flashes.item import is_flash
+from ..flashes.store import FlashDoc, FlashStore
 
 logger = logging.getLogger(__name__)
 
