@@ -9,7 +9,7 @@ import pymongo
 import pytest
 
 from replica import Replica, SiteContent
-from servers import MongoServer
+from servers import Crawl, MongoServer, kill_outright
 
 # Imported once, before any test's `filterwarnings = error`: trafilatura's import asks urllib3 for its
 # optional SOCKS support, whose warning courlan's import silences. Which test first imports which
@@ -19,6 +19,15 @@ import trafilatura  # noqa: E402,F401
 # The replica that whole-crawl tests share: big enough to prove coverage (>= 100 articles,
 # >= 10% reachable only through related blocks), small enough to crawl in about half a minute.
 SHARED_REPLICA = {"seed": 7, "sections": 6, "articles": 110}
+
+
+@pytest.fixture(autouse=True)
+def no_crawl_outlives_its_test():
+    """A crawl a failed test never finished (it waited in vain for an event) is killed with its
+    browser, rather than run on beside the next tests and be reported as a process left running."""
+    yield
+    for crawl in list(Crawl.unfinished):
+        kill_outright(crawl)
 
 
 @pytest.fixture(scope="session")

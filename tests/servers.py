@@ -179,7 +179,10 @@ def scrapy_env(**extra) -> dict:
 
 
 class Crawl:
-    """`scrapy crawl news` as a user runs it, in a subprocess; `finish()` returns its results."""
+    """`scrapy crawl news` as a user runs it, in a subprocess; `finish()` returns its results.
+    `unfinished` holds those started and not finished yet (conftest ends them with their test)."""
+
+    unfinished: set["Crawl"] = set()
 
     def __init__(self, tmp_path: Path, start_url: str, mongo_uri: str | None = None, database: str = "newscrawler",
                  settings: dict | None = None, args: dict | None = None, name: str = "crawl"):
@@ -198,8 +201,10 @@ class Crawl:
         env = scrapy_env(**({"MONGO_URI": mongo_uri, "MONGO_DATABASE": database} if mongo_uri else {}))
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True)
+        Crawl.unfinished.add(self)
 
     def finish(self, timeout: float = 600) -> CrawlResult:
+        Crawl.unfinished.discard(self)
         try:
             _, stderr = self.process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -215,8 +220,12 @@ def kill_outright(crawl: Crawl) -> CrawlResult:
     """SIGKILL a crawl and everything it started (its browser too): no clean close at all."""
     import psutil
 
-    process = psutil.Process(crawl.process.pid)
-    for member in [process, *process.children(recursive=True)]:
+    try:
+        process = psutil.Process(crawl.process.pid)
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        members = []  # ended and reaped already
+    for member in members:
         try:
             member.send_signal(signal.SIGKILL)
         except psutil.Error:

@@ -13,7 +13,7 @@ import newscrawler.settings as project_settings
 from newscrawler import meta
 from newscrawler.downloader.conditional import NotModified
 from replica import Replica, SiteContent
-from servers import crawl_in_process
+from servers import crawl_in_process, wait_until
 
 
 def answers_to(front, statuses=(200, 304)) -> dict[str, list[int]]:
@@ -75,6 +75,8 @@ def test_an_article_revisited_with_its_stored_validators_is_unchanged():
                                         "ROBOTSTXT_OBEY": False})
         asyncio.run(crawler.crawl_async(url=url))
         path = url.split(str(replica.port), 1)[1]
+        # nginx logs an answer once it has sent it: the client may have read it first.
+        wait_until(lambda: len(answers_to(replica.front).get(path, [])) >= 2, 10, "both answers logged")
         answers = answers_to(replica.front)[path]
     assert crawler.spider.outcomes == [200, "not_modified"]
     assert answers == [200, 304]

@@ -111,7 +111,7 @@ def test_everything_at_once(tmp_path, mongo_uri, mongo_db, mode):
     with Replica(content, faults) as replica:
         crawl = Crawl(tmp_path, replica.base_url + "/", mongo_uri, mongo_db.name,
                       settings={"NEWS_RELATED_TIMEOUT": 3, "NEWS_RENDER_MODE": mode}, name="everything")
-        killed = kill_chromium_once_after(crawl, crawl.items_file, at_least=60, timeout=300)
+        killed = kill_chromium_once_after(crawl, crawl.items_file, at_least=30, timeout=600)
         result = crawl.finish()
         base = replica.base_url
     assert killed >= 1                                           # the browser really died mid-crawl

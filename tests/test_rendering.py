@@ -194,6 +194,25 @@ def test_what_a_dead_browser_leaves_behind_is_not_an_error_and_anything_else_sti
     assert len(quieted) == 2
 
 
+def test_a_listener_of_a_dead_browser_logged_by_playwright_is_no_error_and_any_other_still_is(caplog):
+    """Playwright logs an event listener's failure itself (scrapy-playwright's response listener
+    asking a killed browser for headers): that one is said at DEBUG, without a traceback."""
+    loop = asyncio.new_event_loop()
+    try:
+        quiet_closed_target_leftovers(loop)
+    finally:
+        loop.close()
+    playwright_log = logging.getLogger("playwright")
+    with caplog.at_level(logging.DEBUG):
+        for error in (TargetClosedError("Response.header_value: Target page, context or browser has been closed"),
+                      ValueError("a real bug")):
+            playwright_log.error("Error occurred in event listener", exc_info=error)
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [str(record.exc_info[1]) for record in errors] == ["a real bug"]
+    assert any("in an event listener" in record.getMessage() and not record.exc_info for record in caplog.records
+               if record.name == "newscrawler.rendering.quirks")
+
+
 def test_scrapy_playwright_still_has_the_private_members_the_adapter_relies_on():
     """Fails loudly when an upgrade of scrapy-playwright renames or removes one of them."""
     import inspect

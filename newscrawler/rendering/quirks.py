@@ -83,6 +83,7 @@ def quiet_closed_target_leftovers(loop: asyncio.AbstractEventLoop) -> None:
     has already failed on its own and is retried, so neither has anything to report. Installing
     twice (two crawlers in one process share the loop) is harmless.
     """
+    quiet_listener_errors_of_closed_targets()
     previous = loop.get_exception_handler()
     if getattr(previous, "quiets_closed_targets", False):
         return
@@ -97,6 +98,26 @@ def quiet_closed_target_leftovers(loop: asyncio.AbstractEventLoop) -> None:
 
     handle.quiets_closed_targets = True
     loop.set_exception_handler(handle)
+
+
+class ClosedTargetListenerErrors(logging.Filter):
+    """Playwright logs an event listener's error at ERROR with its traceback ("Error occurred in event
+    listener"): scrapy-playwright's response listener asks a response of a browser just killed for
+    its headers and meets TargetClosedError (seen in a killed-browser crawl of the test suite). The
+    render has failed on its own and is retried: the record is said at DEBUG, without a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, TargetClosedError):
+            logger.debug("Left over after the browser closed, in an event listener: %s", error)
+            return False
+        return True
+
+
+def quiet_listener_errors_of_closed_targets() -> None:
+    playwright_logger = logging.getLogger("playwright")
+    if not any(isinstance(f, ClosedTargetListenerErrors) for f in playwright_logger.filters):
+        playwright_logger.addFilter(ClosedTargetListenerErrors())
 
 
 def is_closed_target_leftover(context: dict) -> bool:
