@@ -4,16 +4,22 @@ SIGTERM in the middle of its polls and started again: nothing lost, nothing stor
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
+from scrapy.settings import Settings
 
 from newscrawler.flashes.feed import FeedMark
 from newscrawler.flashes.item import FlashItem
+from newscrawler.follow import extension
+from newscrawler.follow.extension import FollowMode
 from newscrawler.follow.pace import FAILURES_BEFORE_BACKOFF, FeedPace
+from newscrawler.follow.polls import FeedFollower
 from newscrawler.follow.watch import FlashWatch
 from replica.app import AppReplica, app_editions
 from replica.flashes import flash_editions
@@ -63,6 +69,84 @@ def test_a_feed_pace_backs_off_a_long_outage_and_says_when_a_feed_stays_quiet():
         pace.found_new(moment)
     assert pace.quiet_for(300, factor=10, floor=60) is None
     assert pace.quiet_for(180 + 601, factor=10, floor=60) == pytest.approx(601)
+
+
+class SlowFeed(FeedFollower):
+    """A feed whose polls take `takes` seconds (a host held by its "slow down" pace) and end as
+    `outcomes` say (True: read to its target); each poll says whether it walked the whole window."""
+
+    kind = "flashes"
+
+    def __init__(self, owner, takes: float, outcomes: dict[int, bool] | None = None):
+        super().__init__(None, "https://coinness.com/en", "en", owner.interval, owner)
+        self.takes, self.outcomes, self.polls = takes, outcomes or {}, []
+
+    def first_request(self, recheck: bool):
+        self.polls.append((self.clock.now, recheck))
+        return self
+
+    async def recall(self) -> None:
+        pass
+
+
+class FakeClock:
+    """The follow loop's clock and sleep: time passes only as the loop sleeps; polls end on it."""
+
+    def __init__(self, until: float):
+        self.now, self.until, self.ends = 0.0, until, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        for end in [end for end in self.ends if end[0] <= self.now]:
+            self.ends.remove(end)
+            end[1]()
+        await asyncio.sleep(0)
+
+
+def follow_loop(clock: FakeClock, feed_takes: float, outcomes=None, **settings):
+    """A FollowMode whose loop polls one slow feed on the fake clock until `clock.until`."""
+    crawler = SimpleNamespace(settings=Settings(settings), crawling=True, get_item_pipeline=lambda cls: None,
+                              stats=SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None))
+    mode = FollowMode(crawler, SimpleNamespace())
+    feed = SlowFeed(mode, feed_takes, outcomes)
+    feed.clock = clock
+
+    def crawl(poll):
+        ok = poll.outcomes.get(len(poll.polls), True)
+        clock.ends.append((clock.now + poll.takes, lambda: mode.poll_ended(poll, ok, "" if ok else "refused")))
+        if clock.now >= clock.until:
+            crawler.crawling = False
+
+    crawler.engine = SimpleNamespace(running=True, crawl=crawl)
+    mode.followers = {feed.name: feed}
+    mode.next_summary = mode.next_heartbeat = float("inf")
+    return mode, feed
+
+
+def test_a_recheck_due_while_a_poll_is_in_flight_is_the_feeds_next_poll(monkeypatch):
+    """Polls slower than the interval (a host that asked us to slow down) are in flight when the
+    re-check comes due: the feed's next poll walks the whole window all the same."""
+    clock = FakeClock(until=20.0)
+    monkeypatch.setattr(extension, "time", clock)
+    monkeypatch.setattr(extension, "asyncio", SimpleNamespace(sleep=clock.sleep))
+    mode, feed = follow_loop(clock, feed_takes=2.1, NEWS_FOLLOW_INTERVAL=2, NEWS_FOLLOW_RECHECK_EVERY=6)
+    asyncio.run(mode.run())
+    assert [at for at, _ in feed.polls] == [0, 2.25, 4.5, 6.75, 9, 11.25, 13.5, 15.75, 18, 20.25]
+    # The first poll re-checks (it ends at 2.25); the next is due at 8.25, in the poll of 6.75 (to 8.85).
+    assert [at for at, recheck in feed.polls if recheck] == [0, 9, 18]
+
+
+def test_a_recheck_that_failed_is_owed_until_one_succeeds(monkeypatch):
+    clock = FakeClock(until=14.0)
+    monkeypatch.setattr(extension, "time", clock)
+    monkeypatch.setattr(extension, "asyncio", SimpleNamespace(sleep=clock.sleep))
+    mode, feed = follow_loop(clock, feed_takes=0.5, outcomes={5: False}, NEWS_FOLLOW_INTERVAL=2,
+                             NEWS_FOLLOW_RECHECK_EVERY=6)
+    asyncio.run(mode.run())
+    assert [at for at, recheck in feed.polls if recheck] == [0, 8, 10]  # the re-check of 8 failed
 
 
 # -- a real follow -----------------------------------------------------------------------------------
