@@ -14,12 +14,15 @@ from types import SimpleNamespace
 import pytest
 from scrapy.settings import Settings
 
-from newscrawler.flashes.feed import FeedMark
+from newscrawler.flashes.crawl import FlashCrawl
+from newscrawler.flashes.feed import FeedMark, mark_of
 from newscrawler.flashes.item import FlashItem
+from newscrawler.flashes.pipeline import FlashStorePipeline
+from newscrawler.flashes.store import FlashWriteResult, StoredFlashes
 from newscrawler.follow import extension
 from newscrawler.follow.extension import FollowMode
 from newscrawler.follow.pace import FAILURES_BEFORE_BACKOFF, FeedPace
-from newscrawler.follow.polls import FeedFollower
+from newscrawler.follow.polls import FeedFollower, FlashFollower
 from newscrawler.follow.watch import FlashWatch
 from replica.app import AppReplica, app_editions
 from replica.flashes import flash_editions
@@ -147,6 +150,43 @@ def test_a_recheck_that_failed_is_owed_until_one_succeeds(monkeypatch):
                              NEWS_FOLLOW_RECHECK_EVERY=6)
     asyncio.run(mode.run())
     assert [at for at, recheck in feed.polls if recheck] == [0, 8, 10]  # the re-check of 8 failed
+
+
+class FlashesInMemory:
+    """The flash store's calls a follow makes, on a dict."""
+
+    def __init__(self):
+        self.docs: dict[str, dict] = {}
+
+    def write(self, docs: dict[str, dict]) -> FlashWriteResult:
+        self.docs.update(docs)
+        return FlashWriteResult(new=len(docs))
+
+    def stored(self, site: str, edition: str, window_start: datetime) -> StoredFlashes:
+        return StoredFlashes(recent={key: mark_of(doc) for key, doc in self.docs.items()
+                                     if doc["language"] == edition and doc["published_at"] >= window_start})
+
+
+def test_the_flashes_the_crawl_read_last_are_known_to_the_first_poll():
+    """The usual crawl's last flashes wait in the store's buffer when the follow begins: the follow
+    knows them all the same (one removed before its first poll is asked for by id, not forgotten)."""
+    store = FlashesInMemory()
+    stats = SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None)
+    pipeline = FlashStorePipeline(SimpleNamespace(settings=Settings({"MONGO_FLUSH_INTERVAL": 5}), stats=stats), store)
+    published = datetime.now(timezone.utc) - timedelta(minutes=2)
+    read_last = FlashItem(url="https://coinness.com/en/news/5012", site="coinness", flash_id="en:5012", title="a",
+                          published_at=published, language="en", content_hash="a")
+    asyncio.run(pipeline.process_item(read_last))                     # buffered, not written yet
+    site = SimpleNamespace(name="coinness")
+    flashes = FlashCrawl(SimpleNamespace(site=site), None, store, True, timedelta(hours=2), 1000, 0)
+    crawler = SimpleNamespace(settings=Settings({"NEWS_FOLLOW_INTERVAL": 2}), crawling=False, stats=stats,
+                              engine=SimpleNamespace(running=True), get_item_pipeline=lambda cls: pipeline)
+    mode = FollowMode(crawler, SimpleNamespace())
+    follower = FlashFollower(SimpleNamespace(flashes=flashes, site=site), "https://coinness.com/en", "en", 2, mode,
+                             timedelta(minutes=30))
+    mode.followers = {follower.name: follower}
+    asyncio.run(mode.run())                                           # recalls, then stops: not following
+    assert set(follower.watch.recent) == {"coinness:en:5012"}
 
 
 # -- a real follow -----------------------------------------------------------------------------------

@@ -132,6 +132,12 @@ class FollowMode:
         return followers
 
     async def run(self) -> None:
+        # The usual crawl's last flashes may still wait in the store's buffer (written every
+        # MONGO_FLUSH_INTERVAL): written first, the followers recall them with the rest, and one
+        # removed before the first poll reads the feed is asked for by id like any other.
+        pipeline = self.crawler.get_item_pipeline(FlashStorePipeline)
+        if pipeline is not None:
+            await pipeline.flush()
         for follower in self.followers.values():
             await follower.recall()
         while self.following():
