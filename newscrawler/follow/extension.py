@@ -69,7 +69,7 @@ class FollowMode:
         self.summarised = dict(self.counts)
         self.retry_filter = QuietPollRetries()
         self.flush_pending: set = set()
-        self.started = self.last_success = self.next_summary = self.next_heartbeat = self.last_recheck = 0.0
+        self.started = self.last_success = self.next_summary = self.next_heartbeat = 0.0
         self.stale_said = False
         self.heartbeat_failing = False
 
@@ -110,7 +110,7 @@ class FollowMode:
             return
         logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(self.retry_filter)
         now = time.monotonic()
-        self.started = self.last_success = self.last_recheck = now
+        self.started = self.last_success = now
         self.next_summary, self.next_heartbeat = now + self.summary_every, now  # the first beat: the first poll
         self.stats.set_value(f"{STAT}feeds", len(self.followers))
         logger.info("Following %s every %g s (corrections and removals re-checked over the last %g min)",
@@ -132,16 +132,19 @@ class FollowMode:
         return followers
 
     async def run(self) -> None:
+        # The usual crawl's last flashes may still wait in the store's buffer (written every
+        # MONGO_FLUSH_INTERVAL): written first, the followers recall them with the rest, and one
+        # removed before the first poll reads the feed is asked for by id like any other.
+        pipeline = self.crawler.get_item_pipeline(FlashStorePipeline)
+        if pipeline is not None:
+            await pipeline.flush()
         for follower in self.followers.values():
             await follower.recall()
         while self.following():
             now = time.monotonic()
-            recheck = now - self.last_recheck >= self.recheck_every
-            if recheck:
-                self.last_recheck = now
             for follower in self.followers.values():
                 if not follower.pace.in_flight and now >= follower.pace.due_at():
-                    self.crawler.engine.crawl(follower.start(now, recheck))
+                    self.crawler.engine.crawl(follower.start(now))
                 elif follower.pace.in_flight and now - follower.pace.started > POLL_TIMEOUT_S:
                     self.poll_ended(follower, False, "no answer")
             self.look_after(now)

@@ -1,7 +1,7 @@
-"""Each followed feed's polls over time: when the next is due, how many failed in a row, when one
-last succeeded, and the feed's usual pace of new items (to tell a quiet hour from a feed that has
-stopped). Times are `time.monotonic()` seconds but for `last_success_at`, the wall clock the
-heartbeat stores.
+"""Each followed feed's polls over time: when the next is due, whether it is a re-check (a walk
+through the whole re-check window), how many failed in a row, when one last succeeded, and the
+feed's usual pace of new items (to tell a quiet hour from a feed that has stopped). Times are
+`time.monotonic()` seconds but for `last_success_at`, the wall clock the heartbeat stores.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ MAX_BACKOFF_S = 300.0
 class FeedPace:
     name: str
     interval: float
+    recheck_every: float = 60.0
     in_flight: bool = False
     started: float | None = None
     failures: int = 0
@@ -33,6 +34,8 @@ class FeedPace:
     usual_gap: float | None = None
     gaps: int = 0
     quiet_said: bool = False
+    rechecked: float | None = None  # when the last re-check succeeded (None: none yet, the first poll is one)
+    rechecking: bool = False        # the poll in flight is a re-check
     counts: dict[str, int] = field(default_factory=dict)
 
     def due_at(self) -> float:
@@ -45,18 +48,30 @@ class FeedPace:
             wait = min(MAX_BACKOFF_S, self.interval * 2 ** (self.failures - FAILURES_BEFORE_BACKOFF + 1))
         return self.started + wait
 
-    def start(self, now: float) -> None:
-        self.in_flight, self.started = True, now
+    def recheck_due(self, now: float) -> bool:
+        """Whether the next poll is a re-check. One is due `recheck_every` seconds after the last one
+        succeeded (the first poll is one) and stays due until one succeeds: a feed whose poll is in
+        flight when it comes due re-checks at its next poll, one whose re-check failed at the next
+        one. Timed from the last one's end, so that polls which stop at the newest flash known come
+        between two re-checks however long a walk through the window takes."""
+        return self.rechecked is None or now - self.rechecked >= self.recheck_every
+
+    def start(self, now: float) -> bool:
+        """A poll starts; returns whether it is a re-check."""
+        self.in_flight, self.started, self.rechecking = True, now, self.recheck_due(now)
+        return self.rechecking
 
     def succeeded(self, now: float, wall: datetime) -> bool:
         """A poll read its feed to its target; returns whether a failure streak ended with it."""
         recovered = self.failures > 0
         self.in_flight, self.failures, self.last_success, self.last_success_at = False, 0, now, wall
+        if self.rechecking:
+            self.rechecked, self.rechecking = now, False
         return recovered
 
     def failed(self) -> bool:
         """A poll failed; returns whether it is the first of a streak (said at WARNING, the rest not)."""
-        self.in_flight = False
+        self.in_flight = self.rechecking = False
         self.failures += 1
         return self.failures == 1
 

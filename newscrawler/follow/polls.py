@@ -36,7 +36,7 @@ class FeedFollower:
     def __init__(self, spider, start_url: str, edition: str, interval: float, owner):
         self.spider, self.start_url, self.edition, self.owner = spider, start_url, edition, owner
         self.name = f"{self.kind}:{edition}"
-        self.pace = FeedPace(self.name, interval)
+        self.pace = FeedPace(self.name, interval, recheck_every=owner.recheck_every)
         self.new_in_poll = 0
 
     def request(self, url: str, **meta) -> Request:
@@ -44,8 +44,9 @@ class FeedFollower:
                        dont_filter=True, priority=POLL_PRIORITY,
                        meta={m.FORMAT: "json", m.FOLLOW: self.name, **meta})
 
-    def start(self, now: float, recheck: bool) -> Request:
-        self.pace.start(now)
+    def start(self, now: float) -> Request:
+        """The first request of a poll, a re-check when one is due (`FeedPace.recheck_due`)."""
+        recheck = self.pace.start(now)
         self.new_in_poll = 0
         return self.first_request(recheck)
 
