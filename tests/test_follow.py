@@ -16,7 +16,7 @@ from scrapy.settings import Settings
 from newscrawler.flashes.crawl import FlashCrawl
 from newscrawler.flashes.feed import FeedMark, mark_of
 from newscrawler.flashes.item import FlashItem
-from newscrawler.flashes.pipeline import FlashStorePipeline
+from newscrawler.pipelines.flashes import FlashStorePipeline
 from newscrawler.flashes.store import FlashWriteResult, StoredFlashes
 from newscrawler.follow import extension
 from newscrawler.follow.extension import FollowMode
