@@ -103,10 +103,10 @@ class CrawlReport:
 
 
 class WaitForPeers:
-    """Keeps an idle process open while its peers still work (a live process holds taken requests:
-    a listing whose links are not queued yet, an article whose related links may follow), and
-    `NEWS_REDIS_IDLE_BEFORE_CLOSE` seconds after, for the requests their last answers queue. (A
-    blocking pop would freeze the reactor; the idle signal does not.)"""
+    """Keeps an idle process open while its peers still work (a live process said with its heartbeat
+    that it has requests under way: a listing whose links are not queued yet, an article whose related
+    links may follow), and `NEWS_REDIS_IDLE_BEFORE_CLOSE` seconds after, for the requests their last
+    answers queue. (A blocking pop would freeze the reactor; the idle signal does not.)"""
 
     def __init__(self, crawler):
         self.crawler = crawler
