@@ -99,6 +99,11 @@ class AppVariant:
     # Cards of outside stories (their `link` an outside outlet) have no CoinNess article: the article
     # call answers 404 and the page shows "not found".
     outside_cards: bool = False
+    # With `outside_cards`: the related call's rows (and so the page's related block) hold the cards of
+    # listed outside stories among an article's related ones, each as the listing's row (its `link` the
+    # outlet); the page draws it as any card, at the site's own address for it, which is what `related`
+    # holds (the `url` of its `kind: "link"` document).
+    outside_related: bool = False
     # The text as Markdown (`## ` headings, `- ` items, `> ` quotes), which the app makes HTML: no
     # call's answer is the text the page shows, and a crawler cannot learn it.
     content_markdown: bool = False
@@ -169,6 +174,11 @@ class AppSite:
     def has_article(self, article: Article) -> bool:
         """Whether CoinNess publishes the article itself (not only a card linking to its outlet)."""
         return not (self.variant.outside_cards and is_outside_story(article))
+
+    def is_related_card(self, article: Article) -> bool:
+        """Whether a related list may show its card: an article of the site, or (`outside_related`) a
+        listed outside story's card."""
+        return self.has_article(article) or (self.variant.outside_related and article.listed)
 
     def moment(self, moment: datetime):
         """An instant as this API writes it."""
@@ -246,9 +256,10 @@ class AppSite:
         return None
 
     def related_ids(self, edition: str, article: Article) -> list[int]:
-        """Its related articles: CoinNess's own (a card of an outside story is never related)."""
+        """Its related articles: CoinNess's own (a card of an outside story is never related, unless
+        `outside_related`, where a listed one is)."""
         articles = self.editions[edition].articles
-        ids = [i for i in article.related_ids if self.has_article(articles[i]) and self.is_published(articles[i])]
+        ids = [i for i in article.related_ids if self.is_related_card(articles[i]) and self.is_published(articles[i])]
         return self.sized_related(edition, article, ids) if self.variant.related_counts else ids
 
     def sized_related(self, edition: str, article: Article, ids: list[int]) -> list[int]:

@@ -25,6 +25,8 @@ VARIANTS = {
     "cards_in_article_content": AppVariant(cards_in_article_content=True),
     "related_cursor": AppVariant(related_cursor=True),
     "outside_cards": AppVariant(outside_cards=True),
+    # Related lists holding cards of outside stories (rows linking to their outlet, no article here).
+    "outside_cards_in_related": AppVariant(outside_cards=True, outside_related=True),
     "expiring_token": AppVariant(token_calls=6),
     "naive_times": AppVariant(naive_times=True),
     "cache_buster": AppVariant(cache_buster=True),
@@ -120,3 +122,29 @@ def test_where_nothing_can_be_learned_every_article_is_rendered_loudly_and_a_mon
     assert result.stat("news/renders/beyond_learning") == len(truth) - 2 * 12  # all but the learning renders
     assert result.stat("news/monitors/failed/Renders beyond learning/Renders beyond learning under "
                        "NEWS_MAX_RENDER_SHARE") == 1
+
+
+def test_related_lists_may_hold_outside_story_cards_stored_at_the_sites_address():
+    """`outside_related`: a listed outside story's card among an article's related ones, its row the
+    listing's (the outlet as `link`); `related` holds the site's address of it, its document's `url`."""
+    from replica.app import OUTSIDE_OUTLET, AppSite, is_outside_story
+
+    site = AppSite(app_editions(seed=31, sections=3, articles=12),
+                   variant=AppVariant(outside_cards=True, outside_related=True))
+    site.base_url = "http://site.test"
+    content = site.editions["en"]
+    holding = [a for a in content.articles.values()
+               if any(is_outside_story(content.articles[i]) for i in site.related_ids("en", a))]
+    assert holding, "some related lists hold an outside story's card"
+    article = holding[0]
+    outside = next(i for i in site.related_ids("en", article) if is_outside_story(content.articles[i]))
+    assert content.articles[outside].listed and not site.has_article(content.articles[outside])
+    rows = site.related("en", article, 0)["rows"] + site.related("en", article, 3)["rows"] \
+        + site.related("en", article, 6)["rows"]
+    assert {"id": outside, "link": f"{OUTSIDE_OUTLET}/{outside}"}.items() <= next(r for r in rows if r["id"] == outside).items()
+    truth = site.ground_truth()
+    assert site.url_of("en", outside) in truth[site.url_of("en", article.id)]["related"]
+    assert truth[site.url_of("en", outside)]["kind"] == "link"
+    # Unlisted outside stories have no document: their cards are never related.
+    assert all(content.articles[i].listed for a in content.articles.values() for i in site.related_ids("en", a)
+               if is_outside_story(content.articles[i]))
