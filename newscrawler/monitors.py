@@ -143,7 +143,7 @@ class CrawlOutcome(Monitor, StatsMonitorMixin):
         stats = self.data.crawler.stats
         reason = stats.get_value("finish_reason")
         # A follow (newscrawler.follow) never finishes: a stop asked for (SIGTERM, SIGINT) is its end.
-        ends = ("finished", "shutdown") if stats.get_value("news/follow/feeds") else ("finished",)
+        ends = ("finished", "shutdown") if stats.get_value("news/follow/on") else ("finished",)
         self.assertIn(reason, ends, msg=f"the crawl closed with reason {reason!r}")
 
     @monitors.name("Nothing dead-lettered")

@@ -111,7 +111,8 @@ class FakeClock:
 def follow_loop(clock: FakeClock, feed_takes: float, outcomes=None, **settings):
     """A FollowMode whose loop polls one slow feed on the fake clock until `clock.until`."""
     crawler = SimpleNamespace(settings=Settings(settings), crawling=True, get_item_pipeline=lambda cls: None,
-                              stats=SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None))
+                              stats=SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None,
+                                                    get_value=lambda key, default=None: default))
     mode = FollowMode(crawler, SimpleNamespace())
     feed = SlowFeed(mode, feed_takes, outcomes)
     feed.clock = clock
@@ -170,7 +171,8 @@ def test_the_flashes_the_crawl_read_last_are_known_to_the_first_poll():
     """The usual crawl's last flashes wait in the store's buffer when the follow begins: the follow
     knows them all the same (one removed before its first poll is asked for by id, not forgotten)."""
     store = FlashesInMemory()
-    stats = SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None)
+    stats = SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None,
+                            get_value=lambda key, default=None: default)
     pipeline = FlashStorePipeline(SimpleNamespace(settings=Settings({"MONGO_FLUSH_INTERVAL": 5}), stats=stats), store)
     published = datetime.now(timezone.utc) - timedelta(minutes=2)
     read_last = FlashItem(url="https://coinness.com/en/news/5012", site="coinness", flash_id="en:5012", title="a",

@@ -49,3 +49,11 @@ def test_revisits_answered_not_modified_count_as_revisits_that_went_well():
     stats = {**GOOD, "news/articles/revisited": 0, "news/not_modified/article": 40, "news/misses/revisit": 1,
              "news/misses/recorded": 1}
     assert "Articles lost/Re-visits lost under NEWS_MAX_LOSS_RATIO" not in failed_monitors(stats)
+
+
+def test_a_stop_asked_for_ends_a_follow_job_well_even_before_it_follows():
+    """SIGTERM is how a follow job ends (`-a follow=1`), whether or not it had begun to follow; a
+    crawl that was not to follow and was stopped did not finish."""
+    stopped = {**GOOD, "finish_reason": "shutdown"}
+    assert "Crawl outcome/Closed as finished" not in failed_monitors({**stopped, "news/follow/on": 1})
+    assert "Crawl outcome/Closed as finished" in failed_monitors(stopped)

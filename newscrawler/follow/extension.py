@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from scrapy import signals
@@ -36,8 +37,12 @@ HEARTBEAT_S = 30.0      # the heartbeat in crawl_state is written at most this o
 # A poll that has heard nothing for this long is given up (a request lost on the way): longer than a
 # host may keep it waiting (NEWS_RETRY_AFTER_MAX, 120 s, for each of NEWS_THROTTLE_RETRIES answers).
 POLL_TIMEOUT_S = 1800.0
-SUMMARY_COUNTS = ("polls", "polls_failed", "pages", "flashes_new", "flashes_changed", "flashes_vanished",
-                  "articles_new")
+SUMMARY_COUNTS = ("polls", "polls_failed", "pages", "flashes_vanished", "articles_new")
+# What the flash store did with the rows polls passed on (a row whose votes moved is passed on and
+# only refreshed; one read again after a restart is passed on and found unchanged): the summary
+# says what changed in the database, not what was read.
+STORED_COUNTS = {"flashes_new": "news/flashes/store/new", "flashes_corrected": "news/flashes/store/updated",
+                 "flashes_votes_refreshed": "news/flashes/store/refreshed"}
 
 
 def is_on(value) -> bool:
@@ -65,8 +70,8 @@ class FollowMode:
         self.summary_every = 60 * settings.getfloat("NEWS_FOLLOW_SUMMARY_MINUTES", 5.0)
         self.followers: dict = {}
         self.task: asyncio.Task | None = None
-        self.counts = dict.fromkeys(SUMMARY_COUNTS, 0)
-        self.summarised = dict(self.counts)
+        self.counts: Counter[str] = Counter()
+        self.summarised, self.summarised_at = self.stored_counts(), 0.0
         self.retry_filter = QuietPollRetries()
         self.flush_pending: set = set()
         self.started = self.last_success = self.next_summary = self.next_heartbeat = 0.0
@@ -80,10 +85,15 @@ class FollowMode:
         if spider is None or not is_on(crawler.settings.get("NEWS_FOLLOW", False) if follow in (None, "") else follow):
             raise NotConfigured("follow mode is off")
         extension = cls(crawler, spider)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         return extension
+
+    def spider_opened(self, spider):
+        # A follow job's end is a stop asked for, even one before it began following (monitors).
+        self.stats.set_value(f"{STAT}on", 1)
 
     # -- staying -----------------------------------------------------------------------------------
     def following(self) -> bool:
@@ -111,6 +121,7 @@ class FollowMode:
         logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(self.retry_filter)
         now = time.monotonic()
         self.started = self.last_success = now
+        self.summarised, self.summarised_at = self.stored_counts(), now  # the usual crawl's counts are its own
         self.next_summary, self.next_heartbeat = now + self.summary_every, now  # the first beat: the first poll
         self.stats.set_value(f"{STAT}feeds", len(self.followers))
         logger.info("Following %s every %g s (corrections and removals re-checked over the last %g min)",
@@ -206,13 +217,22 @@ class FollowMode:
                 self.alert(f"{follower.name} has had nothing new for {quiet / 60:.0f} min, "
                            f"{quiet / follower.pace.usual_gap:.0f} times its usual gap")
 
-    def log_summary(self) -> None:
-        delta = {name: self.counts[name] - self.summarised[name] for name in SUMMARY_COUNTS}
-        self.summarised = dict(self.counts)
+    def log_summary(self, closing: bool = False) -> None:
+        """The counts since the last summary: every NEWS_FOLLOW_SUMMARY_MINUTES, and at the end for
+        the minutes since the last one."""
+        now, counts = time.monotonic(), self.stored_counts()
+        delta = {name: counts[name] - self.summarised.get(name, 0) for name in counts}
+        since = now - (self.summarised_at or self.started)
+        minutes = f"{since / 60:.1f}" if closing else f"{self.summary_every / 60:g}"
+        self.summarised, self.summarised_at = counts, now
         failing = [f.name for f in self.followers.values() if f.pace.failures]
-        logger.info("Following, last %g min: %s%s", self.summary_every / 60,
+        logger.info("Following, last %s min: %s%s", minutes,
                     ", ".join(f"{name}={value}" for name, value in delta.items()),
                     f"; failing: {', '.join(failing)}" if failing else "")
+
+    def stored_counts(self) -> dict[str, int]:
+        counts = {name: self.counts[name] for name in SUMMARY_COUNTS}
+        return {**counts, **{name: self.stats.get_value(key, 0) for name, key in STORED_COUNTS.items()}}
 
     def alert(self, problem: str) -> None:
         self.stats.inc_value(f"{STAT}alerts")
@@ -262,4 +282,4 @@ class FollowMode:
             self.task.cancel()
             logging.getLogger("scrapy.downloadermiddlewares.retry").removeFilter(self.retry_filter)
             if self.followers:
-                self.log_summary()
+                self.log_summary(closing=True)
