@@ -20,9 +20,9 @@ from scrapy.utils.test import get_crawler
 
 from newscrawler.extensions import crawl_failed, summary
 from newscrawler.flashes.feed import FeedMark, FeedWalk, FlashFeed, FlashFeedError
-from newscrawler.pipelines.flashes import FlashStorePipeline
 from newscrawler.flashes.rows import FlashRowError, RowContext, flash_body, read_flash_row
 from newscrawler.flashes.store import FlashDoc, FlashStore
+from newscrawler.pipelines.flashes import FlashStorePipeline
 from newscrawler.storage import crawl_store
 from newscrawler.storage.deadletter import DeadLetterFile, read_records
 from newscrawler.storage.mongo import MongoArticleStore

@@ -16,13 +16,13 @@ from scrapy.settings import Settings
 from newscrawler.flashes.crawl import FlashCrawl
 from newscrawler.flashes.feed import FeedMark, mark_of
 from newscrawler.flashes.item import FlashItem
-from newscrawler.pipelines.flashes import FlashStorePipeline
 from newscrawler.flashes.store import FlashWriteResult, StoredFlashes
 from newscrawler.follow import extension
 from newscrawler.follow.extension import FollowMode
 from newscrawler.follow.pace import FAILURES_BEFORE_BACKOFF, FeedPace
 from newscrawler.follow.polls import FeedFollower, FlashFollower
 from newscrawler.follow.watch import FlashWatch
+from newscrawler.pipelines.flashes import FlashStorePipeline
 from replica.app import AppReplica, app_editions
 from replica.flashes import flash_editions
 from replica.publishing import CORRECTION_LINES, PublishPlan

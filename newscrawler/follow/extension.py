@@ -22,8 +22,8 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from .. import meta as m
 from ..flashes.item import is_flash
-from ..pipelines.flashes import FlashStorePipeline
 from ..notify import tell_operator
+from ..pipelines.flashes import FlashStorePipeline
 from ..pipelines.store import MongoStorePipeline
 from ..storage import crawl_store
 from .polls import ArticleFollower, FlashFollower, PollFailed

@@ -18,10 +18,10 @@ from scrapy.exceptions import NotConfigured
 
 from ..cleaning.hashing import article_key
 from ..clock import crawl_clock
-from .buffered import BufferedStorePipeline
-from ..storage import crawl_store
 from ..flashes.item import is_flash
 from ..flashes.store import FlashDoc, FlashStore
+from ..storage import crawl_store
+from .buffered import BufferedStorePipeline
 
 logger = logging.getLogger(__name__)
 
