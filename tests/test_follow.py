@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -26,7 +25,7 @@ from newscrawler.pipelines.flashes import FlashStorePipeline
 from replica.app import AppReplica, app_editions
 from replica.flashes import flash_editions
 from replica.publishing import CORRECTION_LINES, PublishPlan
-from servers import Crawl, kill_outright, wait_until
+from servers import Crawl, wait_until
 
 NOW = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
 
@@ -214,23 +213,6 @@ def stop(crawl: Crawl):
     return result
 
 
-@contextmanager
-def ended_at_exit():
-    """Follow crawls never end by themselves: whatever the test's outcome, none outlives it."""
-    crawls = []
-
-    def started(crawl: Crawl) -> Crawl:
-        crawls.append(crawl)
-        return crawl
-
-    try:
-        yield started
-    finally:
-        for crawl in crawls:
-            if crawl.process.poll() is None:
-                kill_outright(crawl)
-
-
 def flash_polls_in(app) -> int:
     return sum("breaking-news?" in path for path in app.site.requests)
 
@@ -298,13 +280,13 @@ def caught_up(app, mongo_db, crawl: Crawl, end: datetime) -> bool:
 @pytest.mark.timeout(1500)  # two whole crawls and their follows, each waited for: minutes on a loaded machine
 def test_a_follow_stopped_mid_poll_and_restarted_stores_everything_published_once(tmp_path, mongo_uri, mongo_db):
     flashes = flash_editions(seed=3, count=10, newest=datetime.now(timezone.utc) - timedelta(minutes=3))
-    with AppReplica(app_editions(seed=3, sections=2, articles=3), flashes=flashes, publish=PLAN) as app, \
-            ended_at_exit() as started:
+    # A crawl the test does not stop (it failed first) is killed with it (conftest).
+    with AppReplica(app_editions(seed=3, sections=2, articles=3), flashes=flashes, publish=PLAN) as app:
         publishing = app.site.publishing
         last_edit = max([t.at for f in publishing_flashes(app) for t in f.texts]
                         + [f.removed_at for f in publishing_flashes(app) if f.removed_at])
         end = max(publishing.at(publishing.horizon_s), last_edit)    # the site's last publication or edit
-        first = started(follow(tmp_path, app, mongo_uri, mongo_db.name, "first"))
+        first = follow(tmp_path, app, mongo_uri, mongo_db.name, "first")
         wait_until(lambda: following(first), 240, "the first crawl done, following")
         # The plan's own edits may all be over before a loaded machine gets here: these come now.
         while_following = edit_stored_flashes(app, mongo_db)
@@ -314,7 +296,7 @@ def test_a_follow_stopped_mid_poll_and_restarted_stores_everything_published_onc
         wait_until(lambda: flash_polls_in(app) > polls, 60, "a poll under way")
         before = stop(first)                                            # a feed page on its way in
         while_stopped = edit_stored_flashes(app, mongo_db)
-        second = started(follow(tmp_path, app, mongo_uri, mongo_db.name, "second"))
+        second = follow(tmp_path, app, mongo_uri, mongo_db.name, "second")
         wait_until(lambda: following(second), 240, "the second crawl done, following")
         wait_until(lambda: caught_up(app, mongo_db, second, end), 480, "the restarted follow caught up with the site",
                    every=1)

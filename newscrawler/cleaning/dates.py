@@ -90,14 +90,15 @@ def read_publication(text: str | None, zone: ZoneInfo | None, now: datetime,
 
 
 EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
-# A date in figures year first, or a count of seconds: never a time counted back, which is costly
-# to ask in every language read (feeds and JSON-LD write nearly every date this way).
-IN_FIGURES = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)|\d{10}(?:\d{3})?$)")
+# A date in figures year first: never a time counted back (nor is an EPOCH), which is costly to ask
+# in every language read (feeds and JSON-LD write nearly every date this way).
+YEAR_FIRST = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
 
 
 def _read_publication(text: str, zone: ZoneInfo | None, now: datetime, day_first: bool) -> Publication:
     text = offsets_written_out(published_part(text))
-    relative = None if IN_FIGURES.match(text) else relative_reading(text, now, zone)
+    in_figures = YEAR_FIRST.match(text) or EPOCH.match(text)
+    relative = None if in_figures else relative_reading(text, now, zone)
     if relative is not None:
         return counted_back(*relative, zone, now)
     if EPOCH.match(text):

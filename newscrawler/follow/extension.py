@@ -71,7 +71,8 @@ class FollowMode:
         self.followers: dict = {}
         self.task: asyncio.Task | None = None
         self.counts: Counter[str] = Counter()
-        self.summarised, self.summarised_at = self.stored_counts(), 0.0
+        self.summarised: dict[str, int] = {}  # the counts at the last summary (begin() takes the first)
+        self.summarised_at = 0.0
         self.retry_filter = QuietPollRetries()
         self.flush_pending: set = set()
         self.started = self.last_success = self.next_summary = self.next_heartbeat = 0.0
@@ -222,7 +223,7 @@ class FollowMode:
         the minutes since the last one."""
         now, counts = time.monotonic(), self.stored_counts()
         delta = {name: counts[name] - self.summarised.get(name, 0) for name in counts}
-        since = now - (self.summarised_at or self.started)
+        since = now - self.summarised_at
         minutes = f"{since / 60:.1f}" if closing else f"{self.summary_every / 60:g}"
         self.summarised, self.summarised_at = counts, now
         failing = [f.name for f in self.followers.values() if f.pace.failures]
