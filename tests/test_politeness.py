@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import gzip
+import time
 
+import pytest
+from playwright.async_api import async_playwright
+
+from newscrawler.rendering import chromium_path
+from newscrawler.rendering.redirects import HopPacedRoute, redirect_target
 from replica import Faults, Replica, SiteContent
-from servers import Crawl, RedisServer, run_crawl
+from servers import Crawl, LoopbackSite, RedisServer, run_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -53,9 +60,10 @@ def test_plain_fetches_renders_and_the_pages_own_calls_share_one_pace(tmp_path):
     assert len(result.items) == 4 and result.stat("news/politeness/waited") >= 1
     assert any(path.startswith("/api/") for _, path in sent)              # the pages' own calls
     assert any(path.startswith("/static/") for _, path in sent)           # and their scripts
-    # Gaps between requests as they arrived, but for a redirect's hop (`/article/104` to its
-    # canonical URL), which the browser follows at once, out of any route handler's sight.
-    gaps = [gap for gap in gaps_between(sent) if not gap[2].startswith(gap[1] + "/")]
+    # A redirect's hop (`/article/104` to its canonical URL) waits its turn too.
+    assert any(later.startswith(earlier + "/") for earlier, later in zip(
+        [path for _, path in sent], [path for _, path in sent][1:])), "no redirect was rendered"
+    gaps = gaps_between(sent)
     assert gaps[0][0] >= 0.9, gaps[:5]
 
 
@@ -75,7 +83,67 @@ def test_the_processes_of_one_distributed_crawl_share_one_pace(tmp_path):
         redis.stop()
     assert sum(len(result.items) for result in results) == 8
     assert all(result.stat("downloader/response_count") > 0 for result in results)   # both took part
-    gaps = [gap for gap in gaps_between(sent) if not gap[2].startswith(gap[1] + "/")]
+    gaps = gaps_between(sent)
     assert gaps[0][0] >= 0.9, gaps[:5]
     for result in results:
         assert "Traceback" not in result.log and " ERROR: " not in result.log
+
+
+def test_a_redirect_names_its_hop_only_when_it_sends_the_browser_on():
+    assert redirect_target("https://a.test/old/1", 301, {"location": "/new/1"}) == "https://a.test/new/1"
+    assert redirect_target("https://a.test/x", 308, {"location": "https://b.test/y"}) == "https://b.test/y"
+    assert redirect_target("https://a.test/x", 200, {"location": "/y"}) is None
+    assert redirect_target("https://a.test/x", 304, {}) is None
+    assert redirect_target("https://a.test/x", 302, {"location": "mailto:desk@a.test"}) is None
+
+
+class MovedArticle(LoopbackSite):
+    """`/old` moved to `/moved`, which moved on to `/article` (compressed, setting a cookie on the way)."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrivals: list[tuple[float, str, str]] = []
+
+    def respond(self, handler) -> None:
+        self.arrivals.append((time.monotonic(), handler.path, handler.headers.get("Cookie") or ""))
+        if handler.path == "/old":
+            return self.answer(handler, 301, headers={"Location": "/moved", "Set-Cookie": "seen=1; Path=/"})
+        if handler.path == "/moved":
+            return self.answer(handler, 302, headers={"Location": "/article"})
+        body = gzip.compress(b"<html><head><title>Moved article</title></head><body><p>Text.</p></body></html>")
+        return self.answer(handler, 200, body, headers={"Content-Encoding": "gzip"})
+
+
+def test_the_hop_of_a_redirect_the_browser_follows_waits_its_turn():
+    """Real Chromium through the route the crawl gives navigations: the redirect's hop leaves a turn
+    later; the page still ends where the browser would have taken it, cookies and coding intact."""
+    turns: list[str] = []
+
+    async def take_turn(url: str) -> None:
+        turns.append(url)
+        await asyncio.sleep(1.0)
+
+    async def visit(url: str) -> tuple[str, str]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path(None))
+            try:
+                page = await browser.new_page()
+
+                async def route(route, request) -> None:
+                    if request.is_navigation_request():
+                        return await HopPacedRoute(route, take_turn).continue_()
+                    await route.continue_()
+
+                await page.route("**", route)
+                await page.goto(url)
+                return page.url, await page.title()
+            finally:
+                await browser.close()
+
+    with MovedArticle() as site:
+        ended_on, title = asyncio.run(visit(site.base_url + "/old"))
+    assert (ended_on, title) == (site.base_url + "/article", "Moved article")
+    assert turns == [site.base_url + "/moved"]          # the first hop's turn; a chain's later hops are the browser's
+    (asked, old, _), (hopped, moved, cookie) = site.arrivals[:2]
+    assert (old, moved) == ("/old", "/moved") and hopped - asked >= 0.9
+    assert "seen=1" in cookie

@@ -21,6 +21,7 @@ from .pool import RenderPagePool
 from .quirks import (NotAPage, browser_processes, close_context, is_refused_download, quiet_closed_target_leftovers,
                      unless_page_closed, wait_for_exit)
 from .recording import CallRecording
+from .redirects import HopPacedRoute
 
 
 # Bot checks answer 403 or 503 and pass a browser within a few seconds.
@@ -116,6 +117,9 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         listener, statuses = self.documents.pop(id(page), (None, []))
         if listener is not None:
             page.remove_listener("response", listener)
+        hops = sum(300 <= status < 400 and status != 304 for status in statuses)
+        if hops > 1:  # a chain's later hops leave as the browser follows them (newscrawler.rendering.redirects)
+            self.stats.inc_value("news/render/unpaced_hops", hops - 1)
         if response is None or not statuses or statuses[-1] == response.status or 300 <= statuses[-1] < 400:
             return response
         self.stats.inc_value("news/render/ended_elsewhere")
@@ -162,6 +166,8 @@ class RenderingDownloadHandler(PlaywrightHandlerAdapter):
         async def paced(route, playwright_request) -> None:
             if not is_blocked(playwright_request):
                 await self.take_turn(playwright_request.url)
+                if playwright_request.is_navigation_request():
+                    route = HopPacedRoute(route, self.take_turn)   # its redirect's hop is paced too
             await handler(route, playwright_request)
 
         return unless_page_closed(paced)
