@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from newscrawler.rendering import chromium_path
-from newscrawler.rendering.redirects import HopPacedRoute, redirect_target
+from newscrawler.rendering.redirects import HopPacedRoute, LocalOrigins, is_local_address, redirect_target
 from replica import Faults, Replica, SiteContent
 from servers import Crawl, LoopbackSite, RedisServer, run_crawl
 
@@ -95,6 +95,14 @@ def test_a_redirect_names_its_hop_only_when_it_sends_the_browser_on():
     assert redirect_target("https://a.test/x", 200, {"location": "/y"}) is None
     assert redirect_target("https://a.test/x", 304, {}) is None
     assert redirect_target("https://a.test/x", 302, {"location": "mailto:desk@a.test"}) is None
+
+
+def test_pages_of_local_hosts_keep_their_calls_to_local_addresses():
+    assert all(map(is_local_address, ["127.0.0.1", "::1", "10.1.2.3", "192.168.0.9", "169.254.1.1", "fe80::1%eth0"]))
+    assert not any(map(is_local_address, ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "nonsense"]))
+    origins = LocalOrigins()
+    assert asyncio.run(origins.is_local("localhost")) and asyncio.run(origins.is_local("127.0.0.1"))
+    assert not asyncio.run(origins.is_local("no-such-host.invalid"))
 
 
 class MovedArticle(LoopbackSite):

@@ -6,13 +6,23 @@ was asked at once, 14 of 45 gaps under a site's `Crawl-delay`). So a navigation 
 without following redirects; when it answers 3xx, the hop's turn is taken before the answer goes
 back to the browser, which then asks for the hop as it always does. A chain's later hops are
 still the browser's: they are counted (`news/render/unpaced_hops`), not paced.
+
+A document handed to the browser this way has no address the browser saw, and Chromium's Local
+Network Access takes it for a public page: its calls to loopback or private addresses are refused
+(seen here: an app on 127.0.0.1 could no longer call its API on another port). A document of a host
+that is itself local is given back what it had: its origin may call local addresses
+(`LocalOrigins`). A public page's calls stay as the browser judges them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import logging
+import socket
+import weakref
 from typing import Awaitable, Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from playwright._impl._errors import Error as PlaywrightError, TargetClosedError  # as scrapy-playwright does
 
@@ -30,6 +40,46 @@ def redirect_target(url: str, status: int, headers: dict[str, str]) -> str | Non
         return None
     target = urljoin(url, location)
     return target if target.startswith(("http:", "https:")) else None
+
+
+def is_local_address(address: str) -> bool:
+    """Loopback, private, link-local: an address Chromium keeps pages of the web away from."""
+    try:
+        return not ipaddress.ip_address(address.split("%")[0]).is_global
+    except ValueError:
+        return False
+
+
+class LocalOrigins:
+    """Which hosts are local (resolved once each), and the origins each browser context lets call
+    local addresses (granted once each)."""
+
+    def __init__(self):
+        self.hosts: dict[str, bool] = {}
+        self.granted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    async def is_local(self, host: str) -> bool:
+        if host not in self.hosts:
+            try:
+                found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            except OSError:
+                found = []
+            self.hosts[host] = bool(found) and all(is_local_address(entry[4][0]) for entry in found)
+        return self.hosts[host]
+
+    async def keep_local_calls(self, context, url: str) -> None:
+        """Let the page at `url` call local addresses, as the browser would had it fetched the page
+        itself, where its host is local."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        granted = self.granted.setdefault(context, set())
+        if origin in granted or not await self.is_local(parts.hostname or ""):
+            return
+        await context.grant_permissions(["local-network-access"], origin=origin)
+        granted.add(origin)
+
+
+LOCAL_ORIGINS = LocalOrigins()
 
 
 class HopPacedRoute:
@@ -63,4 +113,6 @@ class HopPacedRoute:
         hop = redirect_target(url or request.url, answer.status, answer.headers)
         if hop is not None:
             await self._take_turn(hop)
+        else:
+            await LOCAL_ORIGINS.keep_local_calls(request.frame.page.context, url or request.url)
         await self._route.fulfill(response=answer)
