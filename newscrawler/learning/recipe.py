@@ -4,11 +4,11 @@ A render records the JSON the page's own script fetched (`DataCall`). `learn()` 
 article the render showed against those answers, value by value: the call whose answer holds the
 article's title, text, section, instant, picture and tags becomes the article call; calls whose
 answers list the related articles' ids, in the page's order, become the related call with its paging
-parameter. A related row holding another site's page (an outside outlet's story, its `link`) may
-be drawn at the site's own address, or linked to that page and so left out of the page's related
-list: the renders (or, where they showed no such row, the first check of a read that meets one) teach
-which, per key of the row (`Recipe.related_outside`). Each is kept as a template of its URL (the article's id and the edition as placeholders)
-and the headers the app sent. A header whose value an earlier call's answer gave (a session's token)
+parameter. Each is kept as a template of its URL (the article's id and the edition as placeholders)
+and the headers the app sent. A related row holding another site's page (an outside outlet's story,
+its `link`) may be drawn at the site's own address, or linked to that page and so left out of the
+page's related list: the renders (or, where they showed no such row, the first check of a read that
+meets one) teach which, per key of the row (`Recipe.related_outside`). A header whose value an earlier call's answer gave (a session's token)
 is learned with that call (`TokenCall`): the value is asked for at run time, never replayed.
 `read_fields()` then reads another article's answer with the same paths. Plain data only: a recipe
 is logged, compared and shared as it is.
