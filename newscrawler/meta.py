@@ -64,6 +64,10 @@ CHECK_OF = "news_check_of"
 CHECK_TELLS = "news_check_tells"
 """On such a render: the read's answer told apart instants learning could not (newscrawler.learning)."""
 
+CHECK_OUTSIDE = "news_check_outside"
+"""On such a render: the read's related rows holding another site's page at a key its recipe does not
+know, as [[the site's URL of the row, [keys]], ...]: the render tells whether the page lists them."""
+
 TAKEN = "news_taken"
 """Distributed mode: the token under which this process holds the request in its taken hash
 (newscrawler.distributed). A request that carries on another's work (the next call of an article read

@@ -104,6 +104,12 @@ class AppVariant:
     # outlet); the page draws it as any card, at the site's own address for it, which is what `related`
     # holds (the `url` of its `kind: "link"` document).
     outside_related: bool = False
+    # With `outside_cards` and `outside_related`: the page's related block links such a card to its
+    # outlet (the row's `link`), not to the site's address. A related list holds only the site's
+    # articles (`docs/operations.md`): the card is drawn, but `related` does not hold it, as a
+    # crawl that renders every article stores it; the story's own `kind: "link"` document is the
+    # listing's, as before.
+    outside_related_outlet: bool = False
     # The text as Markdown (`## ` headings, `- ` items, `> ` quotes), which the app makes HTML: no
     # call's answer is the text the page shows, and a crawler cannot learn it.
     content_markdown: bool = False
@@ -179,6 +185,12 @@ class AppSite:
         """Whether a related list may show its card: an article of the site, or (`outside_related`) a
         listed outside story's card."""
         return self.has_article(article) or (self.variant.outside_related and article.listed)
+
+    def links_to_outlet(self, edition: str, article_id: int) -> bool:
+        """Whether the page's related block links the card of this article to its outlet
+        (`outside_related_outlet`): then it is no related article of the site's."""
+        article = self.editions[edition].articles[article_id]
+        return self.variant.outside_related_outlet and not self.has_article(article)
 
     def moment(self, moment: datetime):
         """An instant as this API writes it."""
@@ -375,7 +387,8 @@ class AppSite:
                     "published_at_raw": page_date(edition, article.published), "summary": None,
                     "body": article.body_text, "headings": article.headings,
                     "image_credits": [c.as_dict() for c in article.credits],
-                    "related": [self.url_of(edition, i) for i in self.related_ids(edition, article)],
+                    "related": [self.url_of(edition, i) for i in self.related_ids(edition, article)
+                                if not self.links_to_outlet(edition, i)],
                     "tags": article.tags,
                     "listed": article.listed, "language": edition,
                 }

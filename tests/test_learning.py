@@ -409,3 +409,131 @@ def test_renders_at_once_keep_to_the_render_concurrency_whatever_waits_behind_th
     assert result.stats["finish_reason"] == "finished" and "Traceback" not in result.log
     assert set(last_items(result)) == set(truth)
     assert result.stat("playwright/context_count/max_concurrent") <= 3
+
+
+def outside_site(**variant) -> AppSite:
+    """Related lists holding the cards of listed outside stories (`outside_related`)."""
+    return variant_site(outside_cards=True, outside_related=True, **variant)
+
+
+def holding_outside(site: AppSite, holding: bool = True):
+    """Articles of `en` whose related list holds an outside story's card (or holds none), longest first."""
+    from replica.app import is_outside_story
+
+    content = site.editions["en"]
+    found = [a for a in content.articles.values() if site.has_article(a) and site.related_ids("en", a)
+             and any(is_outside_story(content.articles[i]) for i in site.related_ids("en", a)) == holding]
+    return sorted(found, key=lambda a: -len(site.related_ids("en", a)))
+
+
+def rendered_related(site: AppSite, article) -> list[str]:
+    """The related list a render shows: only the site's articles (a card linked to its outlet is none)."""
+    return [site.url_of("en", i) for i in site.related_ids("en", article) if not site.links_to_outlet("en", i)]
+
+
+def read_related(recipe, site: AppSite, article) -> tuple[list[str], list]:
+    """An article's related list as a read makes it, every page of the call, and its undecided rows."""
+    from newscrawler.learning.recipe import undecided_rows
+
+    urls, undecided, offset, page_url = [], [], 0, site.url_of("en", article.id)
+    while True:
+        answer = site.related("en", article, offset)
+        urls += related_page(recipe, answer, page_url)
+        undecided += undecided_rows(recipe, answer, page_url)
+        offset += len(answer["rows"])
+        if not answer["rows"] or offset >= answer["total"]:
+            return urls, undecided
+
+
+@pytest.mark.parametrize("outlet", [True, False])
+def test_a_render_teaches_whether_related_rows_of_outside_stories_are_listed_or_left_out(outlet):
+    """A row whose `link` is an outside outlet's page: where the page links its card there, the
+    render's related list leaves it out (it is no article of the site's), and so does every read;
+    where it draws the card at the site's own address, the list holds it. The total beside the rows
+    counts them either way."""
+    site = outside_site(outside_related_outlet=outlet)
+    article = holding_outside(site)[0]
+    shown, calls = recorded_render(site, "en", article)
+    shown["related"] = rendered_related(site, article)
+    assert len(shown["related"]) == len(site.related_ids("en", article)) - (1 if outlet else 0)
+    recipe = learn(shown, calls, str(article.id), "en")
+    assert recipe.related is not None and recipe.related_id == "id"
+    assert recipe.related_outside == (("link", not outlet),)
+    assert recipe.related_total == ("total",)
+    assert ("left out" if outlet else "listed") in recipe.describe()
+    assert Recipe.from_data(recipe.plain) == recipe
+    for other in holding_outside(site)[1:]:
+        assert read_related(recipe, site, other) == (rendered_related(site, other), [])
+
+
+def test_a_related_row_of_an_outside_story_no_render_showed_is_read_undecided():
+    """Learning renders that met no outside story's row know nothing of one: a read keeps its
+    card at the site's address, says which row and key it is unsure of, and is checked."""
+    site = outside_site(outside_related_outlet=True)
+    article = holding_outside(site, holding=False)[0]
+    shown, calls = recorded_render(site, "en", article)
+    shown["related"] = rendered_related(site, article)
+    recipe = learn(shown, calls, str(article.id), "en")
+    assert recipe.related is not None and recipe.related_outside == ()
+    other = holding_outside(site)[0]
+    urls, undecided = read_related(recipe, site, other)
+    outside = [site.url_of("en", i) for i in site.related_ids("en", other) if site.links_to_outlet("en", i)]
+    assert urls == [site.url_of("en", i) for i in site.related_ids("en", other)]
+    assert undecided == [[url, ["link"]] for url in outside]
+
+
+def test_a_related_page_of_outside_stories_only_still_pages_on():
+    """Rows a recipe leaves out count in the call's paging: a page of outside stories only is no
+    end of the list."""
+    from newscrawler.learning.recipe import CallTemplate, related_page
+
+    recipe = Recipe(CallTemplate("http://api.test/a/{id}"), related=CallTemplate("http://api.test/a/{id}/r?o={offset}"),
+                    related_rows=("rows",), related_id="id", related_url="http://site.test/en/article/{id}",
+                    related_total=("total",), related_outside=(("link", False), ("thumbnail", True)))
+    rows = [{"id": 4, "link": "https://outlet.example/news/4", "thumbnail": "https://cdn.example/4.jpg"},
+            {"id": 5, "link": "/en/article/5", "thumbnail": "https://cdn.example/5.jpg"}]
+    assert related_page(recipe, {"rows": rows, "total": 2}, "http://site.test/en/article/1") == \
+        ["http://site.test/en/article/5"]
+    assert related_page(recipe, {"rows": rows[:1], "total": 2}, "http://site.test/en/article/1") == []
+
+
+def test_a_check_teaches_whether_an_outside_storys_related_row_is_listed():
+    """The render of a read that was unsure of a row: listed there, the key says nothing of a row
+    (every such row is kept); left out, rows with the key are left out from then on. A row left out
+    with two unknown keys teaches neither."""
+    from newscrawler.learning.learner import Learner
+    from newscrawler.learning.recipe import CallTemplate
+
+    class Crawler:
+        stats = type("Stats", (), {"inc_value": lambda *args, **kwargs: None})()
+
+    recipe = Recipe(CallTemplate("http://api.test/a/{id}"), (("title", ("title",)),),
+                    related=CallTemplate("http://api.test/a/{id}/r"), related_rows=("rows",), related_id="id",
+                    related_url="http://site.test/en/article/{id}")
+    learner = Learner(Crawler(), learn_renders=1)
+    learner.taught("k", recipe)
+    assert learner.read("k", "http://site.test/en/article/1", undecided=True)  # checked, whatever the count
+    learner.outside_taught("k", ["link", "thumbnail"], listed=False)
+    assert learner.recipe_to_read("k").related_outside == ()
+    learner.outside_taught("k", ["thumbnail"], listed=True)
+    learner.outside_taught("k", ["link"], listed=False)
+    assert learner.recipe_to_read("k").related_outside == (("link", False), ("thumbnail", True))
+    learner.outside_taught("k", ["thumbnail"], listed=False)  # seen listed once: says nothing of a row
+    assert learner.recipe_to_read("k").related_outside == (("link", False), ("thumbnail", True))
+
+
+def test_a_check_that_disagrees_on_the_related_list_says_which_entries_differed():
+    from newscrawler.items import ArticleItem
+    from newscrawler.learning.reading import difference
+
+    def item(related):
+        return ArticleItem(url="http://site.test/en/article/1", site="coinness", article_id="1", title="T",
+                           related=related)
+
+    a, b, c = (f"http://site.test/en/article/{n}" for n in (2, 3, 4))
+    why = difference(item([a, b, c]), item([a, c]), "related", None)
+    assert why == (f"related differed from the render: read 3 entries, rendered 2; only in the read ['{b}'], "
+                   "only in the render []")
+    assert "another order" in difference(item([a, b]), item([b, a]), "related", None)
+    assert difference(item([]), ArticleItem(url="u", site="s", article_id="1", title="U"), "title", None) == \
+        "title differed from the render: read 'T', rendered 'U'"

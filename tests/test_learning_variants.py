@@ -27,6 +27,9 @@ VARIANTS = {
     "outside_cards": AppVariant(outside_cards=True),
     # Related lists holding cards of outside stories (rows linking to their outlet, no article here).
     "outside_cards_in_related": AppVariant(outside_cards=True, outside_related=True),
+    # ... each such card linked to its outlet (the row's `link`): no related article of the site's.
+    "outside_cards_in_related_linking_their_outlet": AppVariant(outside_cards=True, outside_related=True,
+                                                                outside_related_outlet=True),
     "expiring_token": AppVariant(token_calls=6),
     "naive_times": AppVariant(naive_times=True),
     "cache_buster": AppVariant(cache_buster=True),

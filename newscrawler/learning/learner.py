@@ -187,19 +187,41 @@ class Learner:
                          f"(HTTP {status}, a script that sets a cookie and loads the page again) that renders pass")
 
     # -- reading and checking -------------------------------------------------------------------
-    def read(self, kind: str, url: str, tells: bool = False) -> bool:
+    def read(self, kind: str, url: str, tells: bool = False, undecided: bool = False) -> bool:
         """An article was read from the calls; whether it is to be rendered too, to check. `tells`:
         its answer tells apart instants that learning could not (an edited article's publication
         and edit): a check that compares what already agreed checks nothing, so such a read is
-        checked until one agrees."""
+        checked until one agrees. `undecided`: its related rows held another site's page at a key
+        the recipe does not know (`Recipe.related_outside`): checked, its render teaches the key."""
         state = self.state(kind)
         state.reads += 1
         state.unchecked.append(url)
         self.stats.inc_value("news/learn/read")
+        if undecided:
+            self.stats.inc_value("news/learn/related_outside/checked")
+            return True
         if tells and state.recipe is not None and state.recipe.published_doubles and state.telling_checks < 2:
             state.telling_checks += 1
             return True
         return state.reads <= self.check_first or state.reads % self.check_every == 0
+
+    def outside_taught(self, kind: str, keys: list[str], listed: bool) -> None:
+        """A check's render showed whether the page lists a related row holding another site's page
+        at `keys` (its card drawn at the site's address) or leaves it out (linked to that page): the
+        kind's recipe learns it. A row left out teaches only a key of its own (of two unknown keys,
+        which one links out is not known); a listed one, each of them (none links out)."""
+        state = self.state(kind)
+        if state.recipe is None or not keys or (not listed and len(keys) != 1):
+            return
+        known = dict(state.recipe.related_outside)
+        taught = {key: known.get(key, False) or listed for key in keys}
+        if all(known.get(key) == value for key, value in taught.items()):
+            return
+        state.recipe = replace(state.recipe, related_outside=tuple(sorted({**known, **taught}.items())))
+        self.stats.inc_value(f"news/learn/related_outside/{'listed' if listed else 'left_out'}")
+        logger.info("A check showed how %s pages list related rows holding another site's page at %s: %s "
+                    "(%s)", kind, ", ".join(keys), "listed, at the site's address" if listed else
+                    "left out, their cards linked to that page", state.recipe.describe())
 
     def agreed(self, kind: str, url: str, told: bool = False) -> None:
         state = self.state(kind)
@@ -255,5 +277,8 @@ def merged(one: Recipe, other: Recipe) -> Recipe:
     if not base.related_cursor and one.related == base.related:
         base = replace(base, related_cursor=one.related_cursor)  # a render that saw only one page saw no cursor
     doubles = tuple(p for p in one.published_doubles if p in other.published_doubles)
-    return replace(base, published_doubles=doubles,
+    outside: dict = {}
+    for key, listed in one.related_outside + base.related_outside:  # listed once: the key says nothing
+        outside[key] = outside.get(key, False) or listed
+    return replace(base, published_doubles=doubles, related_outside=tuple(sorted(outside.items())),
                    fields=tuple(sorted({**dict(one.fields), **dict(other.fields)}.items())))

@@ -90,3 +90,31 @@ def differing_field(read: ArticleItem, rendered: ArticleItem, zone: ZoneInfo | N
         elif getattr(read, name) != getattr(rendered, name):
             return name
     return None
+
+
+def difference(read: ArticleItem, rendered: ArticleItem, name: str, zone: ZoneInfo | None) -> str:
+    """How a field of a read differs from its render, in words a log line can hold: for the related
+    list, the entries only one of them holds (or that the same ones came in another order)."""
+    if name == "related":
+        ours, theirs = list(read.related), list(rendered.related)
+        only_read = [url for url in ours if url not in theirs]
+        only_rendered = [url for url in theirs if url not in ours]
+        if not only_read and not only_rendered:
+            return (f"related differed from the render: the same {len(ours)} entries in another order "
+                    f"(read {ours}, rendered {theirs})")
+        return (f"related differed from the render: read {len(ours)} entries, rendered {len(theirs)}; "
+                f"only in the read {only_read}, only in the render {only_rendered}")
+    if name == "published":
+        ours, theirs = published_instant(read, zone), published_instant(rendered, zone)
+    else:
+        ours, theirs = getattr(read, name), getattr(rendered, name)
+    return f"{name} differed from the render: read {shortened(ours)}, rendered {shortened(theirs)}"
+
+
+def shortened(value, limit: int = 160) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, Image):
+        value = plain(value)
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -20,9 +20,9 @@ from .. import meta as m
 from ..downloader.conditional import NotModified
 from ..pages import ArticleParseError
 from ..downloader.refusals import PageRefused
-from .reading import build_item, differing_field, item_fields, page_fields, shown_of
+from .reading import build_item, difference, differing_field, item_fields, page_fields, shown_of
 from .recipe import (DataCall, Recipe, answer_values, finished_fields, learn, learn_page, next_related_url, read_total,
-                     related_page, related_rows, tells_publication_apart)
+                     related_page, related_rows, tells_publication_apart, undecided_rows)
 from .tokens import asked_again, token_meta
 
 logger = logging.getLogger(__name__)
@@ -228,12 +228,15 @@ class LearnedReads:
             urls = related_page(recipe, data, read["url"])
             rows = related_rows(recipe, data)
             total = read_total(recipe, data)
+            undecided = undecided_rows(recipe, data, read["url"])
         except (ValueError, KeyError, TypeError):
             yield from self.shape_not_seen(response, read, "related_shape")
             return
         read["related"] += urls
-        read["offset"] += len(urls)
-        if urls and (total is None or read["offset"] < total):
+        if undecided:
+            read.setdefault("undecided", []).extend(undecided)
+        read["offset"] += len(rows)  # the rows the page leaves out count in the call's paging
+        if rows and (total is None or read["offset"] < total):
             yield from self.related_request(recipe, read, response, rows)
             return
         yield from self.finish(read, response)
@@ -248,10 +251,12 @@ class LearnedReads:
         values = {"url": urls.canonicalize(url), "site": self.site.name, "article_id": self.spider.article_id_of(url),
                   "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],
                   "related": related, "related_status": read.get("related_status", "complete")}
-        if self.learner.read(read["kind"], url, tells=bool(read.get("tells"))):
+        undecided = [[urls.canonicalize(u), keys] for u, keys in read.get("undecided") or ()]
+        if self.learner.read(read["kind"], url, tells=bool(read.get("tells")), undecided=bool(undecided)):
             taken = {m.TAKEN: response.meta[m.TAKEN]} if response.meta.get(m.TAKEN) else {}
             tells = {m.CHECK_TELLS: True} if read.get("tells") else {}
-            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken, **tells)
+            outside = {m.CHECK_OUTSIDE: undecided} if undecided else {}
+            yield self.spider.page_request(url, **{m.CHECK_OF: values}, **taken, **tells, **outside)
             return
         yield build_item(values)
         for related_url in related:
@@ -321,9 +326,26 @@ class LearnedReads:
         check rendered again."""
         read = build_item(response.meta[m.CHECK_OF])
         kind = self.spider.kind_of(item.url)
+        undecided = response.meta.get(m.CHECK_OUTSIDE)
+        if undecided and item.related_status == "complete":
+            read.related = self.outside_rows_seen(kind, read.related, item.related, undecided)
         what = differing_field(read, item, self.site.zone)
         if what is None:
             self.learner.agreed(kind, response.meta[m.LINKED_AS], told=bool(response.meta.get(m.CHECK_TELLS)))
             return
-        for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS]):
+        why = difference(read, item, what, self.site.zone)
+        for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS], why):
             yield self.render_instead(url)
+
+    def outside_rows_seen(self, kind: str, read: list[str], rendered: list[str], undecided: list) -> list[str]:
+        """A check of a read whose related rows held another site's page at a key its recipe did not
+        know: the render's related list shows whether the page lists such a row (its card at the
+        site's address) or leaves it out (linked to that page); the recipe learns it, per key, and
+        the read's list is the one it would have read knowing it."""
+        left_out = {url for url, _ in undecided if url not in rendered}
+        seen = [url for url in read if url not in left_out]
+        if seen != list(rendered):
+            return read  # the lists differ by more than those rows: a disagreement like any other
+        for url, keys in undecided:
+            self.learner.outside_taught(kind, keys, url not in left_out)
+        return seen

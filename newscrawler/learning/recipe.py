@@ -5,7 +5,10 @@ article the render showed against those answers, value by value: the call whose 
 article's title, text, section, instant, picture and tags becomes the article call; calls whose
 answers list the related articles' ids, in the page's order, become the related call with its paging
 parameter. Each is kept as a template of its URL (the article's id and the edition as placeholders)
-and the headers the app sent. A header whose value an earlier call's answer gave (a session's token)
+and the headers the app sent. A related row holding another site's page (an outside outlet's story,
+its `link`) may be drawn at the site's own address, or linked to that page and so left out of the
+page's related list: the renders (or, where they showed no such row, the first check of a read that
+meets one) teach which, per key of the row (`Recipe.related_outside`). A header whose value an earlier call's answer gave (a session's token)
 is learned with that call (`TokenCall`): the value is asked for at run time, never replayed.
 `read_fields()` then reads another article's answer with the same paths. Plain data only: a recipe
 is logged, compared and shared as it is.
@@ -26,6 +29,7 @@ from parsel import Selector
 
 from ..pages.body_text import text_blocks
 from ..text import clean_text
+from ..urls import host_family, host_of
 
 # Headers a request carries by itself, not the app's choice.
 OWN_HEADERS = {"content-length", "host", "connection", "accept-encoding", "cookie", "user-agent", "referer"}
@@ -163,6 +167,11 @@ class Recipe:
     follow: tuple = ()
     # The call that gives the value the other calls send in a header (TOKEN in their headers).
     token: TokenCall | None = None
+    # ((key, listed), ...): keys of a related row that held another site's page (an outside story's
+    # `link`), and whether the page's related list held such a row (its card drawn at the site's own
+    # address: True) or left it out (the card links to that page: False). A key seen both ways says
+    # nothing of the row (a picture on a CDN): True. A row with such a key not known here is checked.
+    related_outside: tuple = ()
 
     @cached_property
     def plain(self) -> dict:
@@ -180,7 +189,8 @@ class Recipe:
                    tuple(tuple(path) for path in data.get("published_doubles") or ()), data.get("published_zone"),
                    tuple(tuple(pair) for pair in data.get("related_cursor") or ()),
                    tuple(FollowCall.from_data(follow) for follow in data.get("follow") or ()),
-                   TokenCall.from_data(data["token"]) if data.get("token") else None)
+                   TokenCall.from_data(data["token"]) if data.get("token") else None,
+                   tuple(tuple(pair) for pair in data.get("related_outside") or ()))
 
     @property
     def calls(self) -> tuple:
@@ -197,8 +207,10 @@ class Recipe:
         """One readable line: which call gives which field."""
         paths = described(self.fields)
         cursor = "".join(f" {name}=<last row's {key}>" for name, key in self.related_cursor)
-        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}{cursor}"
-                   if self.related else "; no related call")
+        outside = "".join(f", rows with another site's page at {key} {'listed' if listed else 'left out'}"
+                          for key, listed in self.related_outside)
+        related = (f"; related: {self.related.url} rows={'.'.join(map(str, self.related_rows))}[].{self.related_id}"
+                   f"{cursor}{outside}" if self.related else "; no related call")
         posted = f"POST {self.article.body} to " if self.article.method != "GET" else ""
         paths += "".join(f"; then {follow.call.url} ({described(follow.fields)})" for follow in self.follow)
         article = "the page as the server sends it" if self.reads_page else f"{posted}{self.article.url} ({paths})"
@@ -621,13 +633,75 @@ def with_related(recipe: Recipe, related: list[str], calls: list[DataCall], arti
         paging = None if cursor else paging_parameter(pages)
         first = pages[0].url if cursor else call.url
         template = CallTemplate(template_of(without(first, dict(cursor)), article_id, edition, paging), headers_of(call))
-        # The count of related articles is beside the rows, never a row's own number (a category id).
+        outside, rows_seen = outside_rows_taught(pages, rows_path, id_key, url_template, related)
+        # The count of related rows (those the page left out too) is beside the rows, never a row's
+        # own number (a category id).
         total = next((path for path, value in leaves(call.data)
-                      if isinstance(value, int) and not isinstance(value, bool) and value == len(related)
+                      if isinstance(value, int) and not isinstance(value, bool) and value == rows_seen
                       and path[:len(rows_path)] != rows_path), None)
         return replace(recipe, related=template, related_rows=rows_path, related_id=id_key, related_url=url_template,
-                       related_total=total, related_cursor=cursor)
+                       related_total=total, related_cursor=cursor, related_outside=outside)
     return recipe
+
+
+def offsite_keys(row, page_url: str) -> tuple:
+    """Keys of a related row whose value is a page of another site than `page_url`'s (an outside
+    outlet's story), as the page judges a card's link (`is_article_here`): a card it may link there."""
+    if not isinstance(row, dict):
+        return ()
+    own = host_family(host_of(page_url))
+    return tuple(sorted(key for key, value in row.items() if isinstance(value, str)
+                        and value.startswith(("http://", "https://")) and host_family(host_of(value)) != own))
+
+
+def row_url(row: dict, id_key: str, url_template: str | None, page_url: str) -> str:
+    """The site's address of a related row, as a read makes it."""
+    if url_template == ROW_URL:
+        return urljoin(page_url, str(row[id_key]))
+    return url_template.replace("{id}", str(row[id_key]))
+
+
+def outside_rows_taught(pages: list[DataCall], rows_path: tuple, id_key: str, url_template: str,
+                        related: list[str]) -> tuple[tuple, int]:
+    """What the related call's pages teach of rows holding another site's page: ((key, listed), ...)
+    (`Recipe.related_outside`), and how many rows they held (the total a related answer gives)."""
+    shown = {urlsplit(url).path for url in related}
+    known: dict[str, bool] = {}
+    seen: set[str] = set()
+    for page in pages:
+        try:
+            rows = at(page.data, rows_path)
+        except KeyError:
+            continue
+        for row in rows if isinstance(rows, list) else ():
+            if not isinstance(row, dict) or row.get(id_key) is None:
+                continue
+            url = row_url(row, id_key, url_template, related[0])
+            seen.add(url)
+            listed = urlsplit(url).path in shown
+            for key in offsite_keys(row, related[0]):
+                known[key] = known.get(key, False) or listed  # listed once: the key says nothing
+    return tuple(sorted(known.items())), len(seen)
+
+
+def row_listed(recipe: Recipe, row, page_url: str) -> bool | None:
+    """Whether the page's related list holds a related row: False for a card it links to another
+    site's page (a key of the row learned so), True where every such key of the row was seen on
+    listed rows, None where the recipe does not know one of them."""
+    known = dict(recipe.related_outside)
+    keys = offsite_keys(row, page_url)
+    if any(known.get(key) is False for key in keys):
+        return False
+    return True if all(known.get(key) for key in keys) else None
+
+
+def undecided_rows(recipe: Recipe, data, page_url: str) -> list[list]:
+    """[[URL, [keys]], ...]: the rows of a related answer holding another site's page at a key the
+    recipe does not know (it keeps them; a render tells whether the page lists them)."""
+    known = dict(recipe.related_outside)
+    return [[row_url(row, recipe.related_id, recipe.related_url, page_url),
+             [key for key in offsite_keys(row, page_url) if key not in known]]
+            for row in related_rows(recipe, data) if row_listed(recipe, row, page_url) is None]
 
 
 def cursor_parameters(pages: list[DataCall], rows_path: tuple) -> tuple:
@@ -687,8 +761,23 @@ def rows_of(data, related: list[str]):
             continue
         for key in value[0]:
             found = listed_in_order([row.get(key) for row in value], related)
+            if found is None:
+                found = listed_leaving_out(value, key, related)
             if found is not None:
                 return (path, key, found)
+    return None
+
+
+def listed_leaving_out(rows: list, key: str, related: list[str]) -> str | None:
+    """listed_in_order() of the rows the page kept, where it left out those holding another site's
+    page at one key (cards linked to an outside outlet: no related article of the site's)."""
+    candidates = sorted({k for row in rows for k in offsite_keys(row, related[0])})
+    for offsite in candidates:
+        kept = [row for row in rows if offsite not in offsite_keys(row, related[0])]
+        if kept and len(kept) < len(rows):
+            found = listed_in_order([row.get(key) for row in kept], related)
+            if found is not None:
+                return found
     return None
 
 
@@ -789,11 +878,10 @@ def tells_publication_apart(recipe: Recipe, data) -> bool:
 
 def related_page(recipe: Recipe, data, page_url: str) -> list[str]:
     """The related articles' URLs one answer of the related call lists, in order (URLs the rows
-    give read against the article's page, `page_url`)."""
-    rows = related_rows(recipe, data)
-    if recipe.related_url == ROW_URL:
-        return [urljoin(page_url, str(row[recipe.related_id])) for row in rows]
-    return [recipe.related_url.replace("{id}", str(row[recipe.related_id])) for row in rows]
+    give read against the article's page, `page_url`), but for rows the page leaves out (cards it
+    links to another site's page: `Recipe.related_outside`)."""
+    return [row_url(row, recipe.related_id, recipe.related_url, page_url) for row in related_rows(recipe, data)
+            if row_listed(recipe, row, page_url) is not False]
 
 
 def read_total(recipe: Recipe, data) -> int | None:

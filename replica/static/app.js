@@ -234,7 +234,9 @@
           var loading = related.querySelector("." + C.Loading.split(" ")[1]);
           if (loading) loading.remove();
           data.rows.forEach(function (row) {
-            related.append(card(row, "RelatedCard", prefix + "/article/" + row.id + "?ref=related"));
+            // An outside story's card linked to its outlet (`outside_related_outlet`), as some apps do.
+            var outlet = V.outside_related_outlet && /^https?:\/\//.test(row.link || "");
+            related.append(card(row, "RelatedCard", outlet ? row.link : prefix + "/article/" + row.id + "?ref=related"));
           });
           offset += data.rows.length;
           busy = false;
