@@ -28,6 +28,8 @@ VARIANTS = {
     # Related lists holding cards of outside stories (rows linking to their outlet, no article here).
     "outside_cards_in_related": AppVariant(outside_cards=True, outside_related=True),
     "expiring_token": AppVariant(token_calls=6),
+    # The same token sent in the query (`&access_token=`), not a header.
+    "expiring_token_in_query": AppVariant(token_calls=6, token_in_query=True),
     "naive_times": AppVariant(naive_times=True),
     "cache_buster": AppVariant(cache_buster=True),
     "title_entities": AppVariant(title_entities=True),
