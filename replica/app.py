@@ -91,6 +91,9 @@ class AppVariant:
     # A token the page asks for at run time (`GET /feed/v1/session`) and sends as `X-Api-Token`; each
     # is good for this many calls, then answers 401 (0: no token).
     token_calls: int = 0
+    # With `token_calls`: the page sends the token in the query (`&access_token=<token>`), not as a
+    # header, and the API takes it from there (a header no longer opens it).
+    token_in_query: bool = False
     # The article is asked for with GraphQL: `POST /graphql` with the query and its variables.
     graphql: bool = False
     cache_buster: bool = False           # the article call carries `&_=<ms since 1970>`
@@ -118,6 +121,9 @@ class AppVariant:
     # with other articles of its edition. Empty: as the content has them.
     related_counts: tuple = ()
 
+
+# The query parameter the token is sent in (`token_in_query`).
+TOKEN_PARAMETER = "access_token"
 
 # The API's names, and those of the build that changes them (`api_change_after`).
 API_NAMES = {"title": "title", "content": "content", "related": "related"}
@@ -512,7 +518,11 @@ class AppApiHandler(Handler):
 
     def token_ok(self) -> bool:
         site: AppSite = self.server.site
-        return not site.variant.token_calls or site.token_accepted(self.headers.get("X-Api-Token"))
+        if not site.variant.token_calls:
+            return True
+        if site.variant.token_in_query:
+            return site.token_accepted(parse_qs(urlsplit(self.path).query).get(TOKEN_PARAMETER, [None])[0])
+        return site.token_accepted(self.headers.get("X-Api-Token"))
 
     def do_GET(self):
         site: AppSite = self.server.site

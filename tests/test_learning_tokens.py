@@ -1,5 +1,6 @@
-"""A token the app's page asks a call for at run time and sends in a header: learned with the call
-that gives it, asked for by reads (once, then reused), asked for again when the API refuses it."""
+"""A token the app's page asks a call for at run time and sends in a header or the query: learned
+with the call that gives it, asked for by reads (once, then reused), asked for again when the API
+refuses it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from test_learning import recorded_render, site  # noqa: F401  (the fixture)
 from newscrawler import meta as m
 from newscrawler.learning.learner import same_calls
 from newscrawler.learning.reads import LearnedReads
-from newscrawler.learning.recipe import DataCall, Recipe, learn
+from newscrawler.learning.recipe import DataCall, Recipe, learn, query_values
 from newscrawler.learning.tokens import RunTimeTokensMiddleware, token_meta
 
 SESSION = "http://api.test/feed/v1/session?languageCode=en"
@@ -27,6 +28,14 @@ def with_token(calls: list[DataCall], token: str, header: str = "x-api-token", p
     GET of a session), then sent it in `header` with every call."""
     issuer = issuer or DataCall(SESSION, "GET", {"accept": "*/*"}, 200, {"token": token, "ttl": 600})
     return [issuer] + [DataCall(c.url, c.method, {**c.headers, header: prefix + token}, c.status, c.data, c.body)
+                       for c in calls]
+
+
+def in_query(calls: list[DataCall], token: str, name: str = "access_token") -> list[DataCall]:
+    """A render's record where the page first asked the session for a token, then sent it in the
+    query of every call (`&access_token=<token>`)."""
+    issuer = DataCall(SESSION, "GET", {"accept": "*/*"}, 200, {"token": token, "ttl": 600})
+    return [issuer] + [DataCall(f"{c.url}&{name}={token}", c.method, c.headers, c.status, c.data, c.body)
                        for c in calls]
 
 
@@ -90,6 +99,62 @@ def test_a_header_no_earlier_answer_gave_is_replayed_as_recorded(site):
     assert learn(shown, typed, str(article.id), "en").token is None
 
 
+def test_a_query_value_an_earlier_answer_gave_is_learned_with_the_call_that_gives_it(site):
+    article, other = [a for a in site.editions["en"].articles.values() if len(a.related_ids) > 3][:2]
+    shown, calls = recorded_render(site, "en", article)
+    recipe = learn(shown, in_query(calls, "3f9a0c2e7d41b5aa"), str(article.id), "en")
+    assert recipe.token is not None and recipe.token.path == ("token",)
+    assert recipe.token.call.url == "http://api.test/feed/v1/session?languageCode={edition}"
+    # Its place in the URL is marked, the other parameters as learned; the headers as recorded.
+    assert recipe.article.url == "http://api.test/feed/v1/articles/{id}?languageCode={edition}&access_token={token}"
+    assert recipe.related.url.endswith("?languageCode={edition}&offset={offset}&access_token={token}")
+    assert "{token}" not in json.dumps(recipe.article.headers)
+    assert "session?languageCode={edition} (token), sent as ?access_token" in recipe.describe()
+    # Another render gets another token from the same call: the same recipe.
+    shown, calls = recorded_render(site, "en", other)
+    again = learn(shown, in_query(calls, "77c01d9be0a2f4e3"), str(other.id), "en")
+    assert same_calls(recipe, again) and again.related.url == recipe.related.url
+    assert Recipe.from_data(json.loads(json.dumps(recipe.plain))) == recipe
+
+
+def test_a_query_value_no_earlier_answer_gave_or_made_of_words_is_kept_as_recorded(site):
+    article = list(site.editions["en"].articles.values())[3]
+    shown, calls = recorded_render(site, "en", article)
+    keyed = [DataCall(f"{c.url}&key=k5d2e91f0c3a", c.method, c.headers, c.status, c.data) for c in calls]
+    recipe = learn(shown, keyed, str(article.id), "en")
+    assert recipe.token is None and recipe.article.url.endswith("&key=k5d2e91f0c3a")
+    # A section's name an earlier answer (the categories) gave is what the app asks for, no token.
+    categories = DataCall("http://api.test/feed/v1/categories?languageCode=en", "GET", {}, 200,
+                          [{"id": 3, "slug": "policy-regulation"}, {"id": 4, "slug": "Markets-Daily-2024"}])
+    for slug in ("policy-regulation", "Markets-Daily-2024"):
+        named = [categories] + [DataCall(f"{c.url}&category={slug}", c.method, c.headers, c.status, c.data)
+                                for c in calls]
+        assert learn(shown, named, str(article.id), "en").token is None
+
+
+def test_a_token_renewed_between_the_related_pages_is_not_their_paging_parameter(site):
+    """The page's token expired between two pages of the related call, sent before `offset`."""
+    article = next(a for a in site.editions["en"].articles.values() if len(a.related_ids) > 3)
+    shown, calls = recorded_render(site, "en", article)
+    first, second = "aaaaaaaa11111111", "bbbbbbbb22222222"
+    issuer = DataCall(SESSION, "GET", {}, 200, {"token": first})
+    renewed = DataCall(SESSION, "GET", {}, 200, {"token": second})
+    sent = [DataCall(c.url.replace("?", f"?access_token={first if i < 2 else second}&"), c.method, c.headers,
+                     c.status, c.data) for i, c in enumerate(calls)]
+    recipe = learn(shown, [issuer, *sent[:2], renewed, *sent[2:]], str(article.id), "en")
+    assert recipe.related.url.endswith("?access_token={token}&languageCode={edition}&offset={offset}")
+
+
+def test_a_header_token_wins_and_its_value_is_marked_in_the_query_too(site):
+    """An app that sends the token both ways: one step, both places marked."""
+    article = list(site.editions["en"].articles.values())[3]
+    shown, calls = recorded_render(site, "en", article)
+    both = with_token(in_query(calls, "3f9a0c2e7d41b5aa")[1:], "3f9a0c2e7d41b5aa")
+    recipe = learn(shown, both, str(article.id), "en")
+    assert recipe.article.headers["x-api-token"] == "{token}" and recipe.article.url.endswith("&access_token={token}")
+    assert recipe.describe().endswith("sent as x-api-token, ?access_token")
+
+
 class Stats(Counter):
     def inc_value(self, key, count=1, start=0):
         self[key] += count
@@ -124,6 +189,23 @@ def read_call(recipe: Recipe, article_id: str) -> Request:
     return Request(recipe.article.url_for(article_id, "en"), headers=recipe.article.headers, meta=meta)
 
 
+def query_token_recipe(site) -> Recipe:
+    article = list(site.editions["en"].articles.values())[3]
+    shown, calls = recorded_render(site, "en", article)
+    return learn(shown, in_query(calls, "3f9a0c2e7d41b5aa"), str(article.id), "en")
+
+
+def query_read_call(recipe: Recipe, article_id: str) -> Request:
+    """A read's article call as reads make it: its URL with the token's place marked."""
+    url = recipe.article.url_for(article_id, "en")
+    meta = {m.READ_AS: {"number": article_id}, **token_meta(recipe, recipe.article.headers, article_id, "en", url)}
+    return Request(url, headers=recipe.article.headers, meta=meta)
+
+
+def sent_token(request: Request) -> str | None:
+    return dict(query_values(request.url)).get("access_token")
+
+
 def answer(request: Request, status: int) -> Response:
     return Response(request.url, status=status, request=request)
 
@@ -154,6 +236,47 @@ def test_reads_ask_for_the_token_once_and_once_more_when_it_is_refused(site):
 
     asyncio.run(crawl())
     assert (stats["news/learn/token/asked"], stats["news/learn/token/renewed"]) == (1, 1)
+
+
+def test_reads_put_the_token_in_the_query_and_a_new_one_when_it_is_refused(site):
+    recipe = query_token_recipe(site)
+    tokens, server, stats = middleware()
+
+    async def crawl():
+        reads = [query_read_call(recipe, n) for n in ("7", "8", "9")]
+        assert reads[0].meta[m.TOKEN_CALL]["query"] == {"access_token": "{token}"}
+        await asyncio.gather(*(tokens.process_request(r) for r in reads))
+        assert server.asked == [SESSION]  # once, reused by every read
+        assert [sent_token(r) for r in reads] == ["token-0001"] * 3
+        assert reads[0].url == "http://api.test/feed/v1/articles/7?languageCode=en&access_token=token-0001"
+        assert "x-api-token" not in reads[0].headers
+        # Expired: the refused read is asked again; its URL takes the new token in the old one's place.
+        again = tokens.process_response(reads[2], answer(reads[2], 401))
+        assert isinstance(again, Request) and again.meta[m.TOKEN_RENEWED] == 1
+        await tokens.process_request(again)
+        assert again.url == "http://api.test/feed/v1/articles/9?languageCode=en&access_token=token-0002"
+        # The related call's pages carry it too, after their paging parameter.
+        related = recipe.related.url_for("7", "en", 3)
+        page = Request(related, meta=token_meta(recipe, recipe.related.headers, "7", "en", related))
+        await tokens.process_request(page)
+        assert page.url.endswith("?languageCode=en&offset=3&access_token=token-0002") and len(server.asked) == 2
+
+    asyncio.run(crawl())
+    assert (stats["news/learn/token/asked"], stats["news/learn/token/renewed"]) == (1, 1)
+
+
+def test_a_failed_token_call_sends_the_read_without_the_query_parameter(site):
+    recipe = query_token_recipe(site)
+    tokens, server, stats = middleware()
+
+    async def refused(request):
+        return Response(request.url, status=500, request=request)
+
+    server.download_async = refused
+    request = query_read_call(recipe, "7")
+    asyncio.run(tokens.process_request(request))
+    assert request.url == "http://api.test/feed/v1/articles/7?languageCode=en" and request.meta[m.TOKEN_SENT] is None
+    assert stats["news/learn/token/failed"] == 1
 
 
 def test_a_token_that_lasts_so_many_calls_is_renewed_before_it_is_refused(site):

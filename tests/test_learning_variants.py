@@ -31,6 +31,8 @@ VARIANTS = {
     "outside_cards_in_related_linking_their_outlet": AppVariant(outside_cards=True, outside_related=True,
                                                                 outside_related_outlet=True),
     "expiring_token": AppVariant(token_calls=6),
+    # The same token sent in the query (`&access_token=`), not a header.
+    "expiring_token_in_query": AppVariant(token_calls=6, token_in_query=True),
     "naive_times": AppVariant(naive_times=True),
     "cache_buster": AppVariant(cache_buster=True),
     "title_entities": AppVariant(title_entities=True),

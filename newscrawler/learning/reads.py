@@ -96,7 +96,7 @@ class LearnedReads:
                            dont_filter=not filtered, meta={**meta, **(revisit or {})})
         call = recipe.article.url_for(read["number"], edition)
         read["asked"].append(call)
-        token = token_meta(recipe, recipe.article.headers, read["number"], edition)
+        token = token_meta(recipe, recipe.article.headers, read["number"], edition, call)
         return Request(call, method=recipe.article.method, body=recipe.article.body_for(read["number"], edition),
                        headers=recipe.article.headers, callback=self.spider.parse_read_article,
                        errback=self.spider.read_failed, dont_filter=not filtered,
@@ -213,7 +213,7 @@ class LearnedReads:
         meta = {m.PAGE_KIND: m.ARTICLE, m.FORMAT: "json", m.LINKED_AS: read["url"], m.READ_AS: read}
         if response.meta.get(m.TAKEN):
             meta[m.TAKEN] = response.meta[m.TAKEN]
-        meta.update(token_meta(recipe, headers, read["number"], read["edition"]))
+        meta.update(token_meta(recipe, headers, read["number"], read["edition"], url))
         yield Request(url, headers=headers, callback=callback, errback=self.spider.read_failed, dont_filter=True,
                       meta=meta)
 

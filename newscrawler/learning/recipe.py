@@ -5,11 +5,12 @@ article the render showed against those answers, value by value: the call whose 
 article's title, text, section, instant, picture and tags becomes the article call; calls whose
 answers list the related articles' ids, in the page's order, become the related call with its paging
 parameter. Each is kept as a template of its URL (the article's id and the edition as placeholders)
-and the headers the app sent. A related row holding another site's page (an outside outlet's story,
-its `link`) may be drawn at the site's own address, or linked to that page and so left out of the
-page's related list: the renders (or, where they showed no such row, the first check of a read that
-meets one) teach which, per key of the row (`Recipe.related_outside`). A header whose value an earlier call's answer gave (a session's token)
-is learned with that call (`TokenCall`): the value is asked for at run time, never replayed.
+and the headers the app sent. A related row holding another site's page (an outside outlet's
+story, its `link`) may be drawn at the site's own address, or linked to that page and so left out
+of the page's related list: the renders (or, where they showed no such row, the first check of a
+read that meets one) teach which, per key of the row (`Recipe.related_outside`). A header or query
+parameter whose value an earlier call's answer gave (a session's token) is learned with that call
+(`TokenCall`): the value is asked for at run time, never replayed.
 `read_fields()` then reads another article's answer with the same paths. Plain data only: a recipe
 is logged, compared and shared as it is.
 """
@@ -109,16 +110,17 @@ class FollowCall:
                    tuple(tuple(path) for path in data.get("answer_paths") or ()))
 
 
-# Where a header holds the value a token call gives (`Authorization: Bearer {token}`).
+# Where a header or a query parameter holds the value a token call gives (`Authorization: Bearer
+# {token}`, `?access_token={token}`).
 TOKEN = "{token}"
 
 
 @dataclass(frozen=True)
 class TokenCall:
     """A call the app makes before the others, whose answer gives a value it then sends in their
-    headers (a session's token): made once and its value reused, made again when the API refuses a
-    read with it. Its URL and body with the edition (and the article's id, where they name it)
-    marked, as any call's."""
+    headers or their query (a session's token): made once and its value reused, made again when the
+    API refuses a read with it. Its URL and body with the edition (and the article's id, where they
+    name it) marked, as any call's."""
 
     call: CallTemplate
     path: tuple = ()   # where its answer holds the value
@@ -165,7 +167,7 @@ class Recipe:
     related_cursor: tuple = ()
     # Calls made after the article call that give the fields its answer lacks (the text).
     follow: tuple = ()
-    # The call that gives the value the other calls send in a header (TOKEN in their headers).
+    # The call that gives the value the other calls send in a header or their query (TOKEN there).
     token: TokenCall | None = None
     # ((key, listed), ...): keys of a related row that held another site's page (an outside story's
     # `link`), and whether the page's related list held such a row (its card drawn at the site's own
@@ -214,11 +216,14 @@ class Recipe:
         posted = f"POST {self.article.body} to " if self.article.method != "GET" else ""
         paths += "".join(f"; then {follow.call.url} ({described(follow.fields)})" for follow in self.follow)
         article = "the page as the server sends it" if self.reads_page else f"{posted}{self.article.url} ({paths})"
-        token = ""
-        if self.token:
-            sent = sorted({name for call in self.calls for name, value in call.headers.items() if TOKEN in value})
-            token = f"; first {self.token.describe()}, sent as {', '.join(sent)}"
+        token = f"; first {self.token.describe()}, sent as {', '.join(self.token_sent_as())}" if self.token else ""
         return f"article: {article}{related}{token}"
+
+    def token_sent_as(self) -> list[str]:
+        """Where its calls send the token: the headers' names, then the query's (`?access_token`)."""
+        headers = {name for call in self.calls for name, value in call.headers.items() if TOKEN in value}
+        query = {f"?{name}" for call in self.calls for name, value in query_values(call.url) if TOKEN in value}
+        return sorted(headers) + sorted(query)
 
 
 def described(fields: tuple) -> str:
@@ -475,34 +480,80 @@ def is_token(value) -> bool:
 
 
 def with_token(recipe: Recipe, calls: list[DataCall], article_id: str, edition: str | None) -> Recipe:
-    """The recipe with the call whose answer gives a value its calls send in a header (a token the
-    page asked for at run time: `X-Token: abc`, `Authorization: Bearer abc`), that value's place in
-    their headers marked TOKEN: a read asks for the value, never replays the recorded one. A header
-    holds such a value where an answer the page had before it first sent the header gives it
-    (whole, or after a prefix)."""
+    """The recipe with the call whose answer gives a value its calls send in a header or their query
+    (a token the page asked for at run time: `X-Token: abc`, `Authorization: Bearer abc`,
+    `?access_token=abc`), that value's place in their headers and query marked TOKEN: a read asks
+    for the value, never replays the recorded one. A header (or parameter) holds such a value where
+    an answer the page had before it first sent it gives it (whole, or after a prefix). Headers are
+    looked at first: a header the app sends is more surely a token than a query's value."""
+    found = header_token(recipe, calls) or query_token(recipe, calls)
+    if found is None:
+        return recipe
+    issuer, path = found
+    step = TokenCall(token_template(issuer, article_id, edition), path)
+    values = issued_values(step, calls, article_id, edition)
+    return with_token_query(with_token_headers(replace(recipe, token=step), values), values)
+
+
+def header_token(recipe: Recipe, calls: list[DataCall]) -> tuple[DataCall, tuple] | None:
+    """(call, path) of the token the first header of the recipe's calls sends, if one does."""
     for template in recipe.calls:
         for name, value in template.headers.items():
             if REQUEST_HEADERS.match(name) or TOKEN in value:
                 continue
             found = token_source(value, calls)
-            if found is None:
+            if found is not None:
+                return found
+    return None
+
+
+def query_token(recipe: Recipe, calls: list[DataCall]) -> tuple[DataCall, tuple] | None:
+    """(call, path) of the token the first query parameter of the recipe's calls sends, if one does."""
+    for template in recipe.calls:
+        for _, value in query_values(template.url):
+            if TOKEN in value or not is_query_token(value):
                 continue
-            issuer, path = found
-            step = TokenCall(token_template(issuer, article_id, edition), path)
-            return with_token_headers(replace(recipe, token=step), issued_values(step, calls, article_id, edition))
-    return recipe
+            found = token_source(value, calls, sent=query_sent)
+            if found is not None:
+                return found
+    return None
 
 
-def token_source(value: str, calls: list[DataCall]) -> tuple[DataCall, tuple] | None:
+def query_values(url: str) -> list[tuple[str, str]]:
+    """A URL's query parameters, decoded, in order."""
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def headers_sent(call: DataCall):
+    return call.headers.values()
+
+
+def query_sent(call: DataCall) -> list[str]:
+    return [value for _, value in query_values(call.url)]
+
+
+# A query's value made of words or numbers (`bitcoin-etf-2024`, `Markets`, a long id): what the app
+# asks for, which an earlier answer (a listing, the categories) may well hold without being a token.
+# A token mixes cases, letters and digits within its parts.
+WORDS = re.compile(r"(?:[a-z]+|[A-Z][a-z]+|[A-Z]+|\d+)(?:[-_.~](?:[a-z]+|[A-Z][a-z]+|[A-Z]+|\d+))*")
+
+
+def is_query_token(value: str) -> bool:
+    """Whether a query's value may be a token: one a header could hold, and no words or number."""
+    return is_token(value) and not WORDS.fullmatch(value)
+
+
+def token_source(value: str, calls: list[DataCall], sent=headers_sent) -> tuple[DataCall, tuple] | None:
     """(call, path): the first call, answered before any call sent `value`, whose answer gives it
     (or the longest part of it: `abc` of `Bearer abc`) and that did not send it itself (an answer
-    that echoes it); None where none does."""
-    used = next((i for i, call in enumerate(calls) if value in call.headers.values()), len(calls))
+    that echoes it); None where none does. `sent`: the values a call sent where this one is sent
+    (its headers' values, or its query's)."""
+    used = next((i for i, call in enumerate(calls) if value in sent(call)), len(calls))
     for call in calls[:used]:
         if call.status != 200 or not isinstance(call.data, (dict, list)):
             continue
         found = [(len(str(leaf)), path) for path, leaf in leaves(call.data) if is_token(leaf) and str(leaf) in value
-                 and not any(str(leaf) in sent for sent in call.headers.values())]
+                 and not any(str(leaf) in given for given in sent(call))]
         if found:
             return call, max(found, key=lambda candidate: candidate[0])[1]
     return None
@@ -538,9 +589,34 @@ def with_token_headers(recipe: Recipe, values: list[str]) -> Recipe:
             headers[name] = value.replace(token, TOKEN) if token else value
         return replace(template, headers=headers)
 
-    return replace(recipe, article=marked(recipe.article),
-                   follow=tuple(replace(follow, call=marked(follow.call)) for follow in recipe.follow),
-                   related=marked(recipe.related) if recipe.related else None)
+    return with_calls(recipe, marked)
+
+
+def with_token_query(recipe: Recipe, values: list[str]) -> Recipe:
+    """The recipe with `values` in its calls' query parameters marked TOKEN."""
+    return with_calls(recipe, lambda template: replace(template, url=query_marked(template.url, values)))
+
+
+def with_calls(recipe: Recipe, change) -> Recipe:
+    """The recipe with `change` made to the template of each of its calls."""
+    return replace(recipe, article=change(recipe.article),
+                   follow=tuple(replace(follow, call=change(follow.call)) for follow in recipe.follow),
+                   related=change(recipe.related) if recipe.related else None)
+
+
+def query_marked(url: str, values: list[str]) -> str:
+    """`url` with `values` in its query parameters marked TOKEN. Each other parameter is left as
+    written: a template's own placeholders (`{answer:0}`) would not survive encoding again."""
+    base, _, query = url.partition("?")
+    if not query:
+        return url
+    pairs = []
+    for pair in query.split("&"):
+        name, _, raw = pair.partition("=")
+        value = unquote_plus(raw)
+        token = next((token for token in values if token in value), None)
+        pairs.append(f"{name}={quote(value.replace(token, TOKEN), safe='{}')}" if token else pair)
+    return base + "?" + "&".join(pairs)
 
 
 def with_published(recipe: Recipe, shown: dict, data, zones: tuple[str, ...]) -> Recipe:
@@ -810,7 +886,9 @@ def paging_parameter(pages: list[DataCall]) -> str | None:
     """The query parameter that moves from page to page of one call (`offset=0`, `offset=3`), or,
     with one page seen, the one named like a paging parameter."""
     queries = [dict(parse_qsl(urlsplit(c.url).query)) for c in pages]
-    moving = [k for k in queries[0] if len({q.get(k) for q in queries}) > 1]
+    # A token sent in the query moves too where the page had a new one between pages: never first.
+    moving = sorted((k for k in queries[0] if len({q.get(k) for q in queries}) > 1),
+                    key=lambda k: is_query_token(queries[0][k]))
     if moving:
         return moving[0]
     return next((k for k in queries[0] if PAGING_NAMES.match(k)), None)

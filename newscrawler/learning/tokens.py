@@ -1,7 +1,8 @@
 """Tokens a read asks for at run time. Where an app's page asked a call for a value (a session's
-token) and sent it in the headers of its data calls, the recipe names that call (`recipe.TokenCall`)
-and marks the value's place in their headers (`{token}`); a read's calls carry both
-(meta.TOKEN_CALL), and RunTimeTokensMiddleware puts the token in their headers as they leave.
+token) and sent it in the headers or the query of its data calls, the recipe names that call
+(`recipe.TokenCall`) and marks the value's place in their headers or URL (`{token}`); a read's calls
+carry both (meta.TOKEN_CALL), and RunTimeTokensMiddleware puts the token in their headers and query
+as they leave.
 
 - A token is asked for once per token call (per edition, where the call's URL or body names it) and
   reused by every read of this process; calls that need it while it is asked for wait for that one
@@ -17,8 +18,8 @@ and marks the value's place in their headers (`{token}`); a read's calls carry b
   one opened) is renewed once it has been sent that many times, before it is refused; one token in
   KEEP_EVERY is sent until refused all the same, to see how long one lasts now (a token that
   expires by time lasts as many calls as the crawl makes meanwhile).
-- A token call that fails leaves the calls without the header: the API refuses them, and the kind
-  learns again.
+- A token call that fails leaves the calls without the header (or the query parameter): the API
+  refuses them, and the kind learns again.
 Stats: `news/learn/token/asked`, `.../renewed` (after a refusal, or `.../renewed_ahead`),
 `.../failed`, `.../refused` (a fresh token refused), `.../answer_without_fields`.
 """
@@ -30,12 +31,13 @@ import json
 import logging
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from .. import meta as m
-from .recipe import TOKEN, Recipe, TokenCall
+from .recipe import TOKEN, Recipe, TokenCall, query_values
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +50,32 @@ KEEP_EVERY = 4
 KEPT_TOKENS = 64
 
 
-def token_meta(recipe: Recipe, headers: dict, article_id: str, edition: str | None) -> dict:
-    """The meta of a read's call whose headers (its template's) send the recipe's token; empty where
-    they send none."""
+def token_meta(recipe: Recipe, headers: dict, article_id: str, edition: str | None, url: str = "") -> dict:
+    """The meta of a read's call whose headers (its template's) or URL (made from its template)
+    send the recipe's token; empty where they send none."""
     sent = {name: value for name, value in headers.items() if TOKEN in value}
-    if recipe.token is None or not sent:
+    query = {name: value for name, value in query_values(url) if TOKEN in value}
+    if recipe.token is None or not (sent or query):
         return {}
-    return {m.TOKEN_CALL: {"call": recipe.plain["token"], "number": str(article_id), "edition": edition,
-                           "headers": sent}}
+    spec = {"call": recipe.plain["token"], "number": str(article_id), "edition": edition, "headers": sent}
+    if query:
+        spec["query"] = query  # parameter -> its value's template
+    return {m.TOKEN_CALL: spec}
+
+
+def with_query_token(url: str, parameters: dict, value: str | None) -> str:
+    """`url` with each of `parameters` holding its template with `value` in it, whatever it held
+    (the placeholder, or the token of a try before: a call asked again keeps its URL); without them
+    where there is no token. Every other parameter is left as written."""
+    parts = urlsplit(url)
+    pairs = []
+    for pair in parts.query.split("&") if parts.query else ():
+        name = unquote_plus(pair.partition("=")[0])
+        if name not in parameters:
+            pairs.append(pair)
+        elif value is not None:
+            pairs.append(f"{pair.partition('=')[0]}={quote(parameters[name].replace(TOKEN, value), safe='')}")
+    return urlunsplit(parts._replace(query="&".join(pairs)))
 
 
 def asked_again(request: Request) -> Request:
@@ -121,6 +141,11 @@ class RunTimeTokensMiddleware:
                 request.headers.pop(name, None)
             else:
                 request.headers[name] = template.replace(TOKEN, value)
+        if spec.get("query"):
+            # Set on the request itself, as its headers are: a new request returned here would go
+            # back through the scheduler (its duplicate filter, a shared frontier's other processes)
+            # carrying this process's token.
+            request._set_url(with_query_token(request.url, spec["query"], value))
         return None
 
     def process_response(self, request, response):

@@ -22,7 +22,8 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  // A token asked for at run time and sent with every call; a refused one is asked for again, once.
+  // A token asked for at run time and sent with every call (as `X-Api-Token`, or in the query as
+  // `access_token` with `token_in_query`); a refused one is asked for again, once.
   var token = null;
   function session() {
     if (!token) token = fetch(APP.api + "/feed/v1/session?languageCode=" + lang).then(function (r) { return r.json(); })
@@ -33,8 +34,10 @@
     var ready = V.token_calls ? session() : Promise.resolve(null);
     return ready.then(function (t) {
       var init = Object.assign({}, options || {});
-      if (t) init.headers = Object.assign({}, init.headers || {}, {"X-Api-Token": t});
-      return fetch(APP.api + url, init);
+      var sent = url;
+      if (t && V.token_in_query) sent += (url.indexOf("?") < 0 ? "?" : "&") + "access_token=" + encodeURIComponent(t);
+      else if (t) init.headers = Object.assign({}, init.headers || {}, {"X-Api-Token": t});
+      return fetch(APP.api + sent, init);
     }).then(function (r) {
       if (r.status === 401 && V.token_calls && !again) { token = null; return api(url, options, true); }
       if (!r.ok) throw new Error("HTTP " + r.status);
