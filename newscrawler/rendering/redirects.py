@@ -17,6 +17,7 @@ that is itself local is given back what it had: its origin may call local addres
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import socket
@@ -95,24 +96,26 @@ class HopPacedRoute:
 
     async def continue_(self, *, url=None, method=None, headers=None, post_data=None) -> None:
         request = self._route.request
-        headers = dict(headers if headers is not None else request.headers)
-        for name in [name for name in headers if name.lower() == "accept-encoding"]:
-            del headers[name]
-        headers["accept-encoding"] = FETCH_ENCODINGS
+        sent = {name: value for name, value in (headers if headers is not None else request.headers).items()
+                if name.lower() != "accept-encoding"}
         try:
-            answer = await self._route.fetch(url=url, method=method, headers=headers, post_data=post_data,
-                                             max_redirects=0)
+            answer = await self._route.fetch(url=url, method=method, post_data=post_data, max_redirects=0,
+                                             headers={**sent, "accept-encoding": FETCH_ENCODINGS})
         except TargetClosedError:
             raise
         except PlaywrightError as error:
             # Refused, reset, a bad certificate: the browser's own request meets it again and the
             # render fails with the browser's words, as it did before this fetch.
             logger.debug("Fetch of %s failed (%s): the browser asks itself", request.url, error)
-            await self._route.continue_(url=url, method=method, post_data=post_data)
+            await self._route.continue_(url=url, method=method, headers=headers, post_data=post_data)
             return
-        hop = redirect_target(url or request.url, answer.status, answer.headers)
-        if hop is not None:
-            await self._take_turn(hop)
-        else:
-            await LOCAL_ORIGINS.keep_local_calls(request.frame.page.context, url or request.url)
-        await self._route.fulfill(response=answer)
+        try:
+            hop = redirect_target(url or request.url, answer.status, answer.headers)
+            if hop is not None:
+                await self._take_turn(hop)
+            else:
+                await LOCAL_ORIGINS.keep_local_calls(request.frame.page.context, url or request.url)
+            await self._route.fulfill(response=answer)
+        finally:
+            with contextlib.suppress(PlaywrightError):  # gone with its context already
+                await answer.dispose()  # the driver keeps a fetched body until then (the context's life)
