@@ -122,16 +122,15 @@ class MovedArticle(LoopbackSite):
         return self.answer(handler, 200, body, headers={"Content-Encoding": "gzip"})
 
 
-def test_the_hop_of_a_redirect_the_browser_follows_waits_its_turn():
-    """Real Chromium through the route the crawl gives navigations: the redirect's hop leaves a turn
-    later; the page still ends where the browser would have taken it, cookies and coding intact."""
-    turns: list[str] = []
+def visit_with_paced_hops(url: str, turns: list[str]) -> tuple[str, str]:
+    """Real Chromium loads `url` through the route the crawl gives navigations, each turn 1 s long;
+    the address it ended on and its title."""
 
-    async def take_turn(url: str) -> None:
-        turns.append(url)
+    async def take_turn(turn_url: str) -> None:
+        turns.append(turn_url)
         await asyncio.sleep(1.0)
 
-    async def visit(url: str) -> tuple[str, str]:
+    async def visit() -> tuple[str, str]:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=chromium_path(None))
             try:
@@ -148,10 +147,45 @@ def test_the_hop_of_a_redirect_the_browser_follows_waits_its_turn():
             finally:
                 await browser.close()
 
+    return asyncio.run(visit())
+
+
+def test_the_hop_of_a_redirect_the_browser_follows_waits_its_turn():
+    """The redirect's hop leaves a turn later; the page still ends where the browser would have
+    taken it, cookies and coding intact."""
+    turns: list[str] = []
     with MovedArticle() as site:
-        ended_on, title = asyncio.run(visit(site.base_url + "/old"))
+        ended_on, title = visit_with_paced_hops(site.base_url + "/old", turns)
     assert (ended_on, title) == (site.base_url + "/article", "Moved article")
     assert turns == [site.base_url + "/moved"]          # the first hop's turn; a chain's later hops are the browser's
     (asked, old, _), (hopped, moved, cookie) = site.arrivals[:2]
     assert (old, moved) == ("/old", "/moved") and hopped - asked >= 0.9
     assert "seen=1" in cookie
+
+
+class ClientCheck(LoopbackSite):
+    """A bot check that judges the client: 403 to any client that is not this Chromium (judged, for
+    the test, by the codings it offers); `/busy` answers 503 with a time to come back."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrivals: list[tuple[float, str]] = []
+
+    def respond(self, handler) -> None:
+        self.arrivals.append((time.monotonic(), handler.path))
+        if handler.path == "/busy":
+            return self.answer(handler, 503, b"<title>Busy</title>", headers={"Retry-After": "30"})
+        if "zstd" not in (handler.headers.get("Accept-Encoding") or ""):
+            return self.answer(handler, 403, b"<title>Just a moment...</title>")
+        return self.answer(handler, 200, b"<html><head><title>The article</title></head><body><p>Text.</p></body></html>")
+
+
+def test_a_page_a_bot_check_answers_is_asked_again_by_the_browser_itself():
+    turns: list[str] = []
+    with ClientCheck() as site:
+        checked = visit_with_paced_hops(site.base_url + "/article", turns)
+        busy = visit_with_paced_hops(site.base_url + "/busy", turns)
+    assert checked == (site.base_url + "/article", "The article")
+    assert busy == (site.base_url + "/busy", "Busy")     # a time to come back named: no second request
+    assert [path for _, path in site.arrivals] == ["/article", "/article", "/busy"]
+    assert site.arrivals[1][0] - site.arrivals[0][0] >= 0.9   # the browser's request took its turn

@@ -5,7 +5,9 @@ first request of a chain (seen here: an article's old address answering 301 to i
 was asked at once, 14 of 45 gaps under a site's `Crawl-delay`). So a navigation is fetched here
 without following redirects; when it answers 3xx, the hop's turn is taken before the answer goes
 back to the browser, which then asks for the hop as it always does. A chain's later hops are
-still the browser's: they are counted (`news/render/unpaced_hops`), not paced.
+still the browser's: they are counted (`news/render/unpaced_hops`), not paced. A bot check judges
+the client that asks, and this fetch is not the browser: a page answered as a check answers (403,
+503) is asked again by the browser itself.
 
 A document handed to the browser this way has no address the browser saw, and Chromium's Local
 Network Access takes it for a public page: its calls to loopback or private addresses are refused
@@ -28,6 +30,11 @@ from urllib.parse import urljoin, urlsplit
 from playwright._impl._errors import Error as PlaywrightError, TargetClosedError  # as scrapy-playwright does
 
 logger = logging.getLogger(__name__)
+
+# A bot check answers 403 or 503 and judges the client that asked (its TLS, its HTTP version): a
+# page so answered is asked again by the browser itself, unless the server named when to come back
+# (a refusal the crawl's throttling honours, not a check).
+CHECKED_BY_THE_SERVER = (403, 503)
 
 # Playwright's own fetch inflates gzip, deflate and br only; an answer in any other coding would
 # reach the page still compressed.
@@ -111,6 +118,10 @@ class HopPacedRoute:
             return
         try:
             hop = redirect_target(url or request.url, answer.status, answer.headers)
+            if answer.status in CHECKED_BY_THE_SERVER and "retry-after" not in answer.headers:
+                await self._take_turn(url or request.url)  # the browser's own request is one more
+                await self._route.continue_(url=url, method=method, headers=headers, post_data=post_data)
+                return
             if hop is not None:
                 await self._take_turn(hop)
             else:
