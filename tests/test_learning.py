@@ -510,13 +510,18 @@ def test_a_check_teaches_whether_an_outside_storys_related_row_is_listed():
     recipe = Recipe(CallTemplate("http://api.test/a/{id}"), (("title", ("title",)),),
                     related=CallTemplate("http://api.test/a/{id}/r"), related_rows=("rows",), related_id="id",
                     related_url="http://site.test/en/article/{id}")
-    learner = Learner(Crawler(), learn_renders=1)
+    learner = Learner(Crawler(), learn_renders=1, check_first=0)
     learner.taught("k", recipe)
-    assert learner.read("k", "http://site.test/en/article/1", undecided=True)  # checked, whatever the count
-    learner.outside_taught("k", ["link", "thumbnail"], listed=False)
+    # The first two such reads are checked whatever the count; the others wait for their lesson.
+    assert [learner.read("k", f"http://site.test/en/article/{n}", undecided=True) for n in range(1, 5)] == [
+        True, True, False, False]
+    assert learner.outside_taught("k", ["link", "thumbnail"], listed=False) == []
     assert learner.recipe_to_read("k").related_outside == ()
-    learner.outside_taught("k", ["thumbnail"], listed=True)
-    learner.outside_taught("k", ["link"], listed=False)
+    assert learner.outside_taught("k", ["thumbnail"], listed=True) == []   # the waiting reads were right
+    assert learner.read("k", "http://site.test/en/article/5", undecided=True) is False
+    # Rows with `link` are left out: the read stored keeping one is rendered again.
+    assert learner.outside_taught("k", ["link"], listed=False) == ["http://site.test/en/article/5"]
+    assert learner.outside_known("k") == {"link": False, "thumbnail": True}
     assert learner.recipe_to_read("k").related_outside == (("link", False), ("thumbnail", True))
     learner.outside_taught("k", ["thumbnail"], listed=False)  # seen listed once: says nothing of a row
     assert learner.recipe_to_read("k").related_outside == (("link", False), ("thumbnail", True))

@@ -30,6 +30,10 @@ from .recipe import Recipe
 logger = logging.getLogger(__name__)
 
 LEARNING, READING, RENDERING = "learning", "reading", "rendering"
+# Reads with related rows of an unknown key checked before the others wait for their lesson: reads
+# finish many at once, and a render answers in a second or more (checking each cost 20 to 60 renders
+# per 2,000 articles).
+UNDECIDED_CHECKS = 2
 
 
 @dataclass
@@ -41,6 +45,9 @@ class KindState:
     reads: int = 0             # articles read from the calls since the recipe was adopted
     unchecked: list[str] = field(default_factory=list)  # article URLs read since the last good check
     telling_checks: int = 0    # checks of reads whose candidate publication instants differ
+    undecided: int = 0         # reads whose related rows held another site's page at a key not known
+    # Those of them stored unchecked, each keeping such rows (rendered again if the rows are left out).
+    undecided_unchecked: list[str] = field(default_factory=list)
     asked: int = 0             # article requests made while learning
 
 
@@ -192,36 +199,51 @@ class Learner:
         its answer tells apart instants that learning could not (an edited article's publication
         and edit): a check that compares what already agreed checks nothing, so such a read is
         checked until one agrees. `undecided`: its related rows held another site's page at a key
-        the recipe does not know (`Recipe.related_outside`): checked, its render teaches the key."""
+        the recipe does not know (`Recipe.related_outside`): the first UNDECIDED_CHECKS such reads
+        (and one in `check_every` after) are checked, their renders teach the key; the others keep
+        the rows and are rendered again if the lesson is that the page leaves them out."""
         state = self.state(kind)
         state.reads += 1
         state.unchecked.append(url)
         self.stats.inc_value("news/learn/read")
         if undecided:
-            self.stats.inc_value("news/learn/related_outside/checked")
-            return True
+            state.undecided += 1
+            if state.undecided <= UNDECIDED_CHECKS or state.undecided % self.check_every == 0:
+                self.stats.inc_value("news/learn/related_outside/checked")
+                return True
         if tells and state.recipe is not None and state.recipe.published_doubles and state.telling_checks < 2:
             state.telling_checks += 1
             return True
-        return state.reads <= self.check_first or state.reads % self.check_every == 0
+        checked = state.reads <= self.check_first or state.reads % self.check_every == 0
+        if undecided and not checked:
+            state.undecided_unchecked.append(url)
+        return checked
 
-    def outside_taught(self, kind: str, keys: list[str], listed: bool) -> None:
+    def outside_known(self, kind: str) -> dict[str, bool]:
+        """What the kind's recipe knows now of related rows holding another site's page, per key."""
+        recipe = self.state(kind).recipe
+        return dict(recipe.related_outside) if recipe is not None else {}
+
+    def outside_taught(self, kind: str, keys: list[str], listed: bool) -> list[str]:
         """A check's render showed whether the page lists a related row holding another site's page
         at `keys` (its card drawn at the site's address) or leaves it out (linked to that page): the
         kind's recipe learns it. A row left out teaches only a key of its own (of two unknown keys,
-        which one links out is not known); a listed one, each of them (none links out)."""
+        which one links out is not known); a listed one, each of them (none links out). Returns the
+        reads stored unchecked with such rows kept, to render again where they are left out."""
         state = self.state(kind)
         if state.recipe is None or not keys or (not listed and len(keys) != 1):
-            return
+            return []
         known = dict(state.recipe.related_outside)
         taught = {key: known.get(key, False) or listed for key in keys}
         if all(known.get(key) == value for key, value in taught.items()):
-            return
+            return []
         state.recipe = replace(state.recipe, related_outside=tuple(sorted({**known, **taught}.items())))
         self.stats.inc_value(f"news/learn/related_outside/{'listed' if listed else 'left_out'}")
         logger.info("A check showed how %s pages list related rows holding another site's page at %s: %s "
                     "(%s)", kind, ", ".join(keys), "listed, at the site's address" if listed else
                     "left out, their cards linked to that page", state.recipe.describe())
+        again, state.undecided_unchecked = state.undecided_unchecked, []
+        return [] if listed else again
 
     def agreed(self, kind: str, url: str, told: bool = False) -> None:
         state = self.state(kind)

@@ -252,6 +252,9 @@ class LearnedReads:
                   "language": page.language(), "fetched_at": page.fetched_at.isoformat(), **read["item"],
                   "related": related, "related_status": read.get("related_status", "complete")}
         undecided = [[urls.canonicalize(u), keys] for u, keys in read.get("undecided") or ()]
+        if undecided:  # what a check taught while this read was under way
+            related, undecided = self.decided_since(read["kind"], related, undecided)
+            values["related"] = related
         if self.learner.read(read["kind"], url, tells=bool(read.get("tells")), undecided=bool(undecided)):
             taken = {m.TAKEN: response.meta[m.TAKEN]} if response.meta.get(m.TAKEN) else {}
             tells = {m.CHECK_TELLS: True} if read.get("tells") else {}
@@ -328,7 +331,10 @@ class LearnedReads:
         kind = self.spider.kind_of(item.url)
         undecided = response.meta.get(m.CHECK_OUTSIDE)
         if undecided and item.related_status == "complete":
-            read.related = self.outside_rows_seen(kind, read.related, item.related, undecided)
+            read.related, again = self.outside_rows_seen(kind, read.related, item.related, undecided)
+            self.spider.crawler.stats.inc_value("news/learn/related_outside/rendered_again", len(again))
+            for url in again:
+                yield self.render_instead(url)
         what = differing_field(read, item, self.site.zone)
         if what is None:
             self.learner.agreed(kind, response.meta[m.LINKED_AS], told=bool(response.meta.get(m.CHECK_TELLS)))
@@ -337,15 +343,27 @@ class LearnedReads:
         for url in self.learner.disagreed(kind, what, response.meta[m.LINKED_AS], why):
             yield self.render_instead(url)
 
-    def outside_rows_seen(self, kind: str, read: list[str], rendered: list[str], undecided: list) -> list[str]:
+    def outside_rows_seen(self, kind: str, read: list[str], rendered: list[str], undecided: list):
         """A check of a read whose related rows held another site's page at a key its recipe did not
         know: the render's related list shows whether the page lists such a row (its card at the
-        site's address) or leaves it out (linked to that page); the recipe learns it, per key, and
-        the read's list is the one it would have read knowing it."""
+        site's address) or leaves it out (linked to that page); the recipe learns it, per key.
+        Returns the read's list as it would have read knowing it, and the reads stored unchecked
+        with such rows kept that the lesson shows wrong (to render again)."""
         left_out = {url for url, _ in undecided if url not in rendered}
         seen = [url for url in read if url not in left_out]
         if seen != list(rendered):
-            return read  # the lists differ by more than those rows: a disagreement like any other
+            return read, []  # the lists differ by more than those rows: a disagreement like any other
+        again = []
         for url, keys in undecided:
-            self.learner.outside_taught(kind, keys, url not in left_out)
-        return seen
+            again += self.learner.outside_taught(kind, keys, url not in left_out)
+        return seen, again
+
+    def decided_since(self, kind: str, related: list[str], undecided: list) -> tuple[list[str], list]:
+        """A read's related list and its undecided rows in the light of what its kind's recipe knows
+        now (a check may have taught a key while the read was under way): rows left out dropped,
+        rows known listed no longer undecided."""
+        known = self.learner.outside_known(kind)
+        left_out = {url for url, keys in undecided if any(known.get(key) is False for key in keys)}
+        still = [[url, keys] for url, keys in undecided
+                 if url not in left_out and not all(known.get(key) for key in keys)]
+        return [url for url in related if url not in left_out], still
