@@ -605,8 +605,19 @@ def with_calls(recipe: Recipe, change) -> Recipe:
 
 
 def query_marked(url: str, values: list[str]) -> str:
-    """`url` with `values` in its query parameters marked TOKEN. Each other parameter is left as
-    written: a template's own placeholders (`{answer:0}`) would not survive encoding again."""
+    """`url` with `values` in its query parameters marked TOKEN."""
+
+    def marked(_name: str, value: str) -> str:
+        token = next((token for token in values if token in value), None)
+        return value.replace(token, TOKEN) if token else value
+
+    return rewritten_query(url, marked, safe="{}")
+
+
+def rewritten_query(url: str, rewrite, safe: str = "") -> str:
+    """`url` with each query parameter's value that `rewrite(name, value)` changes (both decoded)
+    written anew (quoted but for `safe`), left out where it gives None. Each other parameter is
+    left as written: a template's own placeholders (`{answer:0}`) would not survive encoding again."""
     base, _, query = url.partition("?")
     if not query:
         return url
@@ -614,8 +625,9 @@ def query_marked(url: str, values: list[str]) -> str:
     for pair in query.split("&"):
         name, _, raw = pair.partition("=")
         value = unquote_plus(raw)
-        token = next((token for token in values if token in value), None)
-        pairs.append(f"{name}={quote(value.replace(token, TOKEN), safe='{}')}" if token else pair)
+        new = rewrite(unquote_plus(name), value)
+        if new is not None:
+            pairs.append(pair if new == value else f"{name}={quote(new, safe=safe)}")
     return base + "?" + "&".join(pairs)
 
 

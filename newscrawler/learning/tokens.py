@@ -31,13 +31,12 @@ import json
 import logging
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
-from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from .. import meta as m
-from .recipe import TOKEN, Recipe, TokenCall, query_values
+from .recipe import TOKEN, Recipe, TokenCall, query_values, rewritten_query
 
 logger = logging.getLogger(__name__)
 
@@ -67,15 +66,13 @@ def with_query_token(url: str, parameters: dict, value: str | None) -> str:
     """`url` with each of `parameters` holding its template with `value` in it, whatever it held
     (the placeholder, or the token of a try before: a call asked again keeps its URL); without them
     where there is no token. Every other parameter is left as written."""
-    parts = urlsplit(url)
-    pairs = []
-    for pair in parts.query.split("&") if parts.query else ():
-        name = unquote_plus(pair.partition("=")[0])
+
+    def filled(name: str, held: str) -> str | None:
         if name not in parameters:
-            pairs.append(pair)
-        elif value is not None:
-            pairs.append(f"{pair.partition('=')[0]}={quote(parameters[name].replace(TOKEN, value), safe='')}")
-    return urlunsplit(parts._replace(query="&".join(pairs)))
+            return held
+        return None if value is None else parameters[name].replace(TOKEN, value)
+
+    return rewritten_query(url, filled)
 
 
 def asked_again(request: Request) -> Request:
